@@ -1,0 +1,85 @@
+import { createInterface } from 'node:readline/promises';
+import { APP_VERSION } from '../core/app-info';
+import { errorMessage, isCoreError } from '../core/errors';
+import { UsageError } from './args';
+import { cliContextFromEnv, type CliContext } from './context';
+import { EXIT, printJson, type CliIo, type ExitCode } from './io';
+import { commands } from './commands';
+
+const USAGE = `pic-store ${APP_VERSION} — verify and install PIC store services
+
+Usage:
+  pic-store verify TARGET... [--trust-key FILE]... [--json] [--timeout SECONDS] [--no-cache] [-v]
+  pic-store lint FILE [--json]
+  pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]
+  pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes] [--json]
+  pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]
+  pic-store activity [--json] [--limit N]
+  pic-store explain RECEIPT_FILE
+
+Exit codes: 0 success, 1 not verified / blocked, 2 usage error, 3 could not do its job.
+`;
+
+/** Runs one CLI invocation; returns the exit code (the caller sets process.exitCode). */
+export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(`${APP_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`pic-store: unknown command "${name}"\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const json = rest.includes('--json');
+  try {
+    return await command(rest, io, ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`pic-store ${name}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    const code = isCoreError(e) ? e.code : 'INTERNAL_ERROR';
+    if (json) printJson(io, { error: { code, message: errorMessage(e) } });
+    else io.err(`pic-store ${name}: ${errorMessage(e)}\n`);
+    return EXIT.failure;
+  }
+}
+
+function processIo(): CliIo {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+    ask: async (question) => {
+      if (!process.stdin.isTTY) return '';
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+// Entry point of the bundled CLI (dist/cli/pic-store.cjs).
+if (require.main === module) {
+  const io = processIo();
+  runCli(process.argv.slice(2), io, cliContextFromEnv(process.env, __dirname)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      io.err(`pic-store: ${errorMessage(e)}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}

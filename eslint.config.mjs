@@ -1,0 +1,55 @@
+// Lint enforces the architecture's boundaries (DESIGN 3.3): core never imports electron;
+// the renderer never imports Node built-ins or core; only the typed IPC wrappers touch
+// ipcMain / ipcRenderer. The fixture under e2e/../lint-fixtures proves the rules bite.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'child_process', 'os', 'crypto', 'net', 'http', 'https', 'tls', 'url', 'util', 'stream', 'events', 'worker_threads', 'zlib'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.testbed-cache/**', '.tmp/**', 'config/demo-store/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['electron/core/**', 'electron/lint-fixtures/core-*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'electron/core is pure Node: it never imports electron (DESIGN 3.3).' }],
+        patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'core does not depend on outer layers.' }],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**', 'electron/lint-fixtures/renderer-*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The renderer talks only to the preload API.' }],
+        patterns: [
+          { group: nodeBuiltins, message: 'The renderer never imports Node built-ins (DESIGN 3.3).' },
+          { group: ['**/electron/core/**', '**/electron/main/**', '**/electron/shell/**', '**/electron/cli/**'], message: 'The renderer never imports core or main; only type-only imports from electron/ipc.' },
+        ],
+      }],
+    },
+  },
+  {
+    // Only the typed IPC wrappers may touch ipcMain / ipcRenderer.
+    files: ['electron/**'],
+    ignores: ['electron/ipc/electron-transport.ts', 'electron/preload/**', 'electron/main/ipc-main-transport.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "ImportSpecifier[imported.name='ipcMain']", message: 'Only electron/main/ipc-main-transport.ts touches ipcMain.' },
+        { selector: "ImportSpecifier[imported.name='ipcRenderer']", message: 'Only the preload touches ipcRenderer.' },
+        { selector: "MemberExpression[property.name='ipcMain']", message: 'Only electron/main/ipc-main-transport.ts touches ipcMain.' },
+        { selector: "MemberExpression[property.name='ipcRenderer']", message: 'Only the preload touches ipcRenderer.' },
+      ],
+    },
+  },
+);

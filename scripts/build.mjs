@@ -1,0 +1,49 @@
+// Builds everything `npm start`, the CLI and the e2e tests run: the renderer with Vite, and the
+// main process, preload, browser shell and CLI bundled with esbuild for Node/Electron.
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { rm, mkdir, chmod } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+await mkdir(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  external: ['electron'],
+  absWorkingDir: root,
+};
+
+const bundles = [
+  { name: 'main', entry: 'electron/main/index.ts', out: 'main/main.cjs' },
+  { name: 'preload', entry: 'electron/preload/index.ts', out: 'preload/preload.cjs' },
+  { name: 'shell', entry: 'electron/shell/index.ts', out: 'shell/shell.cjs' },
+  { name: 'cli', entry: 'electron/cli/pic-store.ts', out: 'cli/pic-store.cjs', banner: '#!/usr/bin/env node' },
+];
+
+for (const b of bundles) {
+  if (!want(b.name)) continue;
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, b.entry)],
+    outfile: join(dist, b.out),
+    banner: b.banner ? { js: b.banner } : undefined,
+  });
+  if (b.banner) await chmod(join(dist, b.out), 0o755);
+}
+
+if (want('renderer')) {
+  await rm(join(dist, 'renderer'), { recursive: true, force: true });
+  await viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+}
+console.log('build: done');

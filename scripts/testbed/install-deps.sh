@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs on a fresh Debian bookworm machine everything the tests need: the Debian packages
+# (registry, sshd, dockerd, docker-compose, umoci, busybox, jq, Chromium) and cosign 2.5
+# (taken from Debian trixie without touching the system's apt state, TESTBED.md).
+# Idempotent: skips what is already there. Run as root.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cache="${PIC_TESTBED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pic-store-testbed}"
+mkdir -p "$cache"
+
+need_pkgs=()
+for pair in docker-registry:docker-registry sshd:openssh-server dockerd:docker.io \
+  docker-compose:docker-compose umoci:umoci busybox:busybox-static jq:jq chromium:chromium \
+  xvfb-run:xvfb flock:util-linux ip:iproute2 ssh-keygen:openssh-client; do
+  bin=${pair%%:*}; pkg=${pair#*:}
+  if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ] && [ ! -x "/usr/bin/$bin" ]; then
+    need_pkgs+=("$pkg")
+  fi
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "testbed: installing Debian packages: ${need_pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# cosign 2.5 from Debian trixie, extracted into the cache (never installed system-wide).
+cosign_bin="$cache/cosign/usr/bin/cosign"
+if [ ! -x "$cosign_bin" ]; then
+  echo "testbed: fetching cosign from Debian trixie"
+  d="$cache/apt-trixie"
+  mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/debs"
+  uri=""
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    uri=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri=$(awk '$1=="deb"{for(i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//){print $i; exit}}' /etc/apt/sources.list)
+  fi
+  [ -n "$uri" ] || { echo "testbed: cannot find the system's Debian mirror in its apt sources" >&2; exit 1; }
+  echo "deb $uri trixie main" > "$d/sources.list"
+  a=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null
+     -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache")
+  apt-get "${a[@]}" update -qq
+  (cd "$d/debs" && rm -f cosign_*.deb && apt-get "${a[@]}" download cosign >/dev/null)
+  rm -rf "$cache/cosign"
+  dpkg-deb -x "$d"/debs/cosign_*.deb "$cache/cosign"
+fi
+"$cosign_bin" version 2>/dev/null | grep -i '^GitVersion' || true
+echo "testbed: dependencies ready (cosign at $cosign_bin)"
