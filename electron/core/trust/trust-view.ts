@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { loadTrustRoot, type KeyOrigin, type TrustRoot } from './trust-root';
+
+/** One trusted key as people see it (no key material beyond the fingerprint). */
+export interface TrustKeyView {
+  fingerprint: string;
+  origin: KeyOrigin;
+  type: string;
+  source: string;
+}
+
+export interface TrustProblemView {
+  source: string;
+  origin: KeyOrigin;
+  message: string;
+}
+
+/**
+ * The one-word state the UI leads with, decided here so the renderer only displays it:
+ * `no-key` nothing verifies; `local-only` only keys from the data directory (no store key);
+ * `store-and-local` the store key plus local additions; `store` the store key alone.
+ */
+export type TrustState = 'no-key' | 'local-only' | 'store-and-local' | 'store';
+
+export interface TrustStatus {
+  state: TrustState;
+  /** A key shipped in the app's `config/cosign/` (the store's publish key) is usable. */
+  storeKeyInstalled: boolean;
+  /** At least one key comes from the data directory's `trust/`. */
+  localKeysInUse: boolean;
+  keys: TrustKeyView[];
+  problems: TrustProblemView[];
+  /** Where bundled keys are read from, and where local keys are placed. */
+  bundledKeyDir: string;
+  localKeyDir: string;
+}
+
+/** Turns a loaded trust root into the plain-data view the About / Trust panel shows. */
+export function describeTrustRoot(root: TrustRoot, dirs: { appConfigDir: string; dataDir: string }): TrustStatus {
+  const keys = root.keys.map((k) => ({ fingerprint: k.fingerprint, origin: k.origin, type: k.type, source: k.source }));
+  const storeKeyInstalled = keys.some((k) => k.origin === 'bundled');
+  const localKeysInUse = keys.some((k) => k.origin === 'local');
+  const state: TrustState = storeKeyInstalled ? (localKeysInUse ? 'store-and-local' : 'store') : localKeysInUse ? 'local-only' : 'no-key';
+  return {
+    state,
+    storeKeyInstalled,
+    localKeysInUse,
+    keys,
+    problems: root.problems.map((p) => ({ source: p.source, origin: p.origin, message: p.message })),
+    bundledKeyDir: join(dirs.appConfigDir, 'cosign'),
+    localKeyDir: join(dirs.dataDir, 'trust'),
+  };
+}
+
+/** Reads the trust root from disk now (key files may be placed at any time) and describes it. */
+export async function loadTrustStatus(dirs: { appConfigDir: string; dataDir: string }): Promise<TrustStatus> {
+  return describeTrustRoot(await loadTrustRoot(dirs), dirs);
+}

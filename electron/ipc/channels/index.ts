@@ -1,0 +1,37 @@
+import type { DomainApi, EventsOf, InvokesOf, Kebab } from '../contract';
+import { app } from './app';
+import { trust } from './trust';
+
+/**
+ * Every domain of the contract. To add one: write `channels/<domain>.ts` with `defineDomain`,
+ * then add ONE entry here (the key must equal the domain's name), and register its handlers in
+ * `handlers/index.ts`.
+ */
+export const domains = {
+  app,
+  trust,
+} as const;
+
+export type Domains = typeof domains;
+export type DomainName = keyof Domains;
+
+/** `window.picStore`: one frozen object of named methods, identical in both shells. */
+export type PicStoreApi = { readonly [D in DomainName]: DomainApi<Domains[D]> };
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** Flat `domain:action` → Invoke map, for the handler side. */
+export type InvokeMap = UnionToIntersection<
+  { [D in DomainName]: { [A in keyof InvokesOf<Domains[D]> & string as `${D}:${Kebab<A>}`]: InvokesOf<Domains[D]>[A] } }[DomainName]
+>;
+/** Flat `domain:event` → payload map, for pushing events from main. */
+export type EventMap = UnionToIntersection<
+  { [D in DomainName]: { [A in keyof EventsOf<Domains[D]> & string as `${D}:${Kebab<A>}`]: EventsOf<Domains[D]>[A] } }[DomainName]
+>;
+export type InvokeChannel = keyof InvokeMap & string;
+export type EventChannel = keyof EventMap & string;
+export type RequestOf<C extends InvokeChannel> = InvokeMap[C] extends { req: infer R } ? R : never;
+export type ResponseOf<C extends InvokeChannel> = InvokeMap[C] extends { res: infer R } ? R : never;
+
+export type * from './app';
+export type * from './trust';

@@ -1,0 +1,15 @@
+import { IpcRouter } from '../router';
+import type { AppServices } from '../services';
+import { registerAppHandlers } from './app';
+import { registerTrustHandlers } from './trust';
+
+/**
+ * Registers every domain's handlers once; both transports dispatch into the returned router.
+ * To add a domain: one `register<Domain>Handlers(router, services)` line here.
+ */
+export function createIpcRouter(services: AppServices): IpcRouter {
+  const router = new IpcRouter();
+  registerAppHandlers(router, services);
+  registerTrustHandlers(router, services);
+  return router;
+}
