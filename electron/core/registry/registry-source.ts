@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { SourceError, DEFAULT_SOURCE_LIMITS, type FetchedManifest, type ImageSource, type SourceLimits } from '../source/image-source';
+import { isSha256Digest, registryApiHost, registryHostname } from '../reference/image-reference';
+import { parseAuthChallenge } from './auth-challenge';
+import type { CredentialProvider, RegistryCredentials } from './docker-credentials';
+import { createAgents, destroyAgents, httpRequest, type HttpAgents, type HttpResponse } from './http-transport';
+import { Semaphore } from './semaphore';
+
+/**
+ * The distribution-API client, as an ImageSource (DESIGN 2.3): HTTPS, plain HTTP only for
+ * loopback or explicitly listed hosts; anonymous bearer tokens and Docker config credentials;
+ * redirects for blobs that never go https→http and drop credentials across origins; keep-alive;
+ * bounded concurrency, deadlines and body sizes; every manifest/blob asked by digest is hashed
+ * and compared before it is returned.
+ */
+export interface RegistrySourceOptions {
+  /** Registry as written in the reference (`127.0.0.1:5000`, `docker.io`). */
+  registry: string;
+  /** Hosts (host or host:port) an admin allowed over plain HTTP. */
+  insecureHosts?: readonly string[];
+  timeoutMs?: number;
+  limits?: SourceLimits;
+  credentials?: CredentialProvider;
+  maxConcurrency?: number;
+  agents?: HttpAgents;
+}
+
+export const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+].join(', ');
+
+const MAX_REDIRECTS = 5;
+const MAX_TOKEN_BYTES = 256 * 1024;
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+export function sha256Digest(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+export class RegistrySource implements ImageSource {
+  readonly description: string;
+  private readonly base: URL;
+  private readonly agents: HttpAgents;
+  private readonly ownAgents: boolean;
+  private readonly timeoutMs: number;
+  private readonly limits: SourceLimits;
+  private readonly sem: Semaphore;
+  private readonly tokens = new Map<string, Promise<string | null>>();
+  private basic: string | null = null;
+
+  constructor(private readonly opts: RegistrySourceOptions) {
+    const apiHost = registryApiHost(opts.registry);
+    const plain = isLoopbackHost(registryHostname(apiHost)) || (opts.insecureHosts ?? []).some((h) => h === apiHost || h === registryHostname(apiHost));
+    this.base = new URL(`${plain ? 'http' : 'https'}://${apiHost}`);
+    this.description = `registry ${opts.registry}`;
+    this.ownAgents = !opts.agents;
+    this.agents = opts.agents ?? createAgents(opts.maxConcurrency ?? 16);
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.limits = opts.limits ?? DEFAULT_SOURCE_LIMITS;
+    this.sem = new Semaphore(opts.maxConcurrency ?? 16);
+  }
+
+  close(): void {
+    if (this.ownAgents) destroyAgents(this.agents);
+  }
+
+  async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest | null> {
+    const res = await this.get(repository, `/v2/${repository}/manifests/${encodeURIComponent(reference)}`, { Accept: MANIFEST_ACCEPT }, this.limits.maxManifestBytes, signal);
+    if (res.status === 404) return null;
+    this.expectOk(res, `manifest ${repository}:${reference}`);
+    const digest = sha256Digest(res.body);
+    if (reference.includes(':') && digest !== reference) {
+      throw new SourceError('digest-mismatch', `${this.opts.registry} served a manifest for ${repository}@${reference} whose bytes hash to ${digest}`);
+    }
+    return { digest, mediaType: mediaTypeOf(res), bytes: res.body };
+  }
+
+  async getBlob(repository: string, digest: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer | null> {
+    if (!isSha256Digest(digest)) throw new SourceError('invalid', `"${digest}" is not a sha256 digest`);
+    const res = await this.get(repository, `/v2/${repository}/blobs/${digest}`, {}, maxBytes, signal);
+    if (res.status === 404) return null;
+    this.expectOk(res, `blob ${repository}@${digest}`);
+    const got = sha256Digest(res.body);
+    if (got !== digest) throw new SourceError('digest-mismatch', `${this.opts.registry} served blob ${digest} of ${repository} with bytes hashing to ${got}`);
+    return res.body;
+  }
+
+  async getReferrers(repository: string, digest: string, signal?: AbortSignal): Promise<FetchedManifest | null> {
+    const res = await this.get(repository, `/v2/${repository}/referrers/${digest}`, { Accept: 'application/vnd.oci.image.index.v1+json' }, this.limits.maxManifestBytes, signal);
+    if (res.status === 404 || res.status === 405 || res.status === 400) return null;
+    this.expectOk(res, `referrers of ${repository}@${digest}`);
+    const ct = String(res.headers['content-type'] ?? '');
+    if (!ct.includes('json')) return null;
+    return { digest: sha256Digest(res.body), mediaType: mediaTypeOf(res), bytes: res.body };
+  }
+
+  private expectOk(res: HttpResponse, what: string): void {
+    if (res.status === 200) return;
+    if (res.status === 401 || res.status === 403) throw new SourceError('auth', `${this.opts.registry} refused access to ${what} (HTTP ${res.status})`);
+    if (res.status >= 500 || res.status === 429) throw new SourceError('unreachable', `${this.opts.registry} answered HTTP ${res.status} for ${what}`);
+    throw new SourceError('invalid', `${this.opts.registry} answered HTTP ${res.status} for ${what}: ${snippet(res.body)}`);
+  }
+
+  /** GET with auth (challenge → token/basic, one retry) and redirects. */
+  private get(repository: string, path: string, headers: Record<string, string>, maxBytes: number, signal?: AbortSignal): Promise<HttpResponse> {
+    return this.sem.run(async () => {
+      const url = new URL(path, this.base);
+      let auth = await this.cachedAuth(repository);
+      let res = await this.follow(url, headers, auth, maxBytes, signal);
+      if (res.status === 401) {
+        auth = await this.authenticate(repository, res, signal);
+        res = await this.follow(url, headers, auth, maxBytes, signal);
+      }
+      return res;
+    });
+  }
+
+  private async follow(start: URL, headers: Record<string, string>, auth: string | null, maxBytes: number, signal?: AbortSignal): Promise<HttpResponse> {
+    let url = start;
+    let sendAuth = auth;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const h: Record<string, string> = { ...headers, 'User-Agent': 'pic-store-manager' };
+      if (sendAuth) h.Authorization = sendAuth;
+      const res = await httpRequest({ url, headers: h, maxBytes, timeoutMs: this.timeoutMs, signal }, this.agents);
+      if (![301, 302, 303, 307, 308].includes(res.status)) return res;
+      const loc = res.headers.location;
+      if (!loc) return res;
+      const next = new URL(loc, url);
+      this.checkRedirect(url, next);
+      if (next.origin !== url.origin) sendAuth = null;
+      url = next;
+    }
+    throw new SourceError('unreachable', `${this.opts.registry} redirected more than ${MAX_REDIRECTS} times`);
+  }
+
+  private checkRedirect(from: URL, to: URL): void {
+    if (to.protocol !== 'https:' && to.protocol !== 'http:') throw new SourceError('unreachable', `${this.opts.registry} redirected to a ${to.protocol} URL; refused`);
+    if (from.protocol === 'https:' && to.protocol === 'http:') throw new SourceError('unreachable', `${this.opts.registry} redirected from https to plain http (${to.host}); refused`);
+    if (to.protocol === 'http:' && !this.plainAllowed(to)) throw new SourceError('unreachable', `${this.opts.registry} redirected to plain http on ${to.host}, which is not loopback or an allowed host; refused`);
+  }
+
+  private plainAllowed(u: URL): boolean {
+    return isLoopbackHost(u.hostname) || (this.opts.insecureHosts ?? []).some((h) => h === u.host || h === u.hostname);
+  }
+
+  private async cachedAuth(repository: string): Promise<string | null> {
+    const t = this.tokens.get(repository);
+    if (t) return t;
+    return this.basic;
+  }
+
+  private async authenticate(repository: string, res: HttpResponse, signal?: AbortSignal): Promise<string> {
+    const header = res.headers['www-authenticate'];
+    const challenge = parseAuthChallenge(Array.isArray(header) ? header[0] : header);
+    const creds = this.opts.credentials ? await this.opts.credentials(this.opts.registry) : null;
+    if (challenge?.scheme === 'basic') {
+      if (!creds?.username || creds.password === undefined) throw new SourceError('auth', `${this.opts.registry} wants a user name and password and none is configured in Docker's config.json`);
+      this.basic = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+      return this.basic;
+    }
+    if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
+      throw new SourceError('auth', `${this.opts.registry} refused the request (HTTP 401) without a usable challenge`);
+    }
+    const p = this.fetchToken(challenge.params, repository, creds, signal);
+    this.tokens.set(repository, p);
+    p.catch(() => this.tokens.delete(repository));
+    return p;
+  }
+
+  private async fetchToken(params: Record<string, string>, repository: string, creds: RegistryCredentials | null, signal?: AbortSignal): Promise<string> {
+    let realm: URL;
+    try {
+      realm = new URL(params.realm!);
+    } catch {
+      throw new SourceError('auth', `${this.opts.registry} named a token service that is not a URL`);
+    }
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && this.plainAllowed(realm))) {
+      throw new SourceError('auth', `${this.opts.registry} named a token service over plain http on ${realm.host}; refused`);
+    }
+    if (params.service) realm.searchParams.set('service', params.service);
+    realm.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
+    const headers: Record<string, string> = { 'User-Agent': 'pic-store-manager' };
+    if (creds?.username && creds.password !== undefined) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    const res = await httpRequest({ url: realm, headers, maxBytes: MAX_TOKEN_BYTES, timeoutMs: this.timeoutMs, signal }, this.agents);
+    if (res.status === 401 || res.status === 403) throw new SourceError('auth', `the token service of ${this.opts.registry} refused our credentials (HTTP ${res.status})`);
+    if (res.status !== 200) throw new SourceError(res.status >= 500 ? 'unreachable' : 'auth', `the token service of ${this.opts.registry} answered HTTP ${res.status}`);
+    let body: { token?: unknown; access_token?: unknown };
+    try {
+      body = JSON.parse(res.body.toString('utf8')) as typeof body;
+    } catch {
+      throw new SourceError('auth', `the token service of ${this.opts.registry} did not answer JSON`);
+    }
+    const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : null;
+    if (!token) throw new SourceError('auth', `the token service of ${this.opts.registry} gave no token`);
+    return `Bearer ${token}`;
+  }
+}
+
+function mediaTypeOf(res: HttpResponse): string {
+  const ct = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
+  if (ct && ct !== 'application/json' && ct !== 'application/octet-stream') return ct;
+  try {
+    const mt = (JSON.parse(res.body.toString('utf8')) as { mediaType?: unknown }).mediaType;
+    if (typeof mt === 'string') return mt;
+  } catch {
+    // not JSON: the caller's parser reports it
+  }
+  return ct;
+}
+
+function snippet(b: Buffer): string {
+  return b.subarray(0, 200).toString('utf8').replace(/\s+/g, ' ');
+}
