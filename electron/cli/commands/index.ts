@@ -1,7 +1,10 @@
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
+import { activityCommand } from './activity';
 
 export type Command = (argv: string[], io: CliIo, ctx: CliContext) => Promise<ExitCode>;
 
 /** The command table: one module per command under this directory. */
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  activity: activityCommand,
+};

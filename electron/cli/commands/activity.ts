@@ -1,0 +1,83 @@
+import { dataPaths } from '../../core/data-dir';
+import { readActivity } from '../../core/receipts/activity-log';
+import type { ActivityQuery } from '../../core/receipts/activity-query';
+import { RECEIPT_ACTIONS, RECEIPT_OUTCOMES, type Receipt, type ReceiptAction, type ReceiptOutcome } from '../../core/receipts/receipt';
+import { parseCommandArgs, UsageError } from '../args';
+import type { CliContext } from '../context';
+import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
+
+const DEFAULT_LIMIT = 50;
+
+/**
+ * `pic-store activity [--json] [--limit N]` (DESIGN 2.4): the local activity log, newest first.
+ * Filters mirror the Activity view so helpdesk can script the same questions.
+ */
+export async function activityCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+    offset: { type: 'string' },
+    outcome: { type: 'string' },
+    action: { type: 'string' },
+    cell: { type: 'string' },
+    service: { type: 'string' },
+    reason: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const query: ActivityQuery = {
+    limit: count(values.limit, 'limit', DEFAULT_LIMIT, 1),
+    offset: count(values.offset, 'offset', 0, 0),
+    outcome: oneOf<ReceiptOutcome>(values.outcome, 'outcome', RECEIPT_OUTCOMES),
+    action: oneOf<ReceiptAction>(values.action, 'action', RECEIPT_ACTIONS),
+    cell: values.cell,
+    service: values.service,
+    reason: values.reason,
+  };
+  const log = dataPaths(ctx.dataDir).activity;
+  const page = await readActivity(log, query);
+
+  if (values.json) {
+    printJson(io, { receipts: page.receipts, total: page.total, offset: page.offset, skipped: page.skipped });
+  } else if (page.receipts.length === 0) {
+    io.out(page.total === 0 ? `No activity recorded (${log}).\n` : `No receipts on this page (${page.total} in all).\n`);
+  } else {
+    for (const r of page.receipts) io.out(`${receiptLine(r)}\n`);
+    if (page.total > page.offset + page.receipts.length) {
+      io.out(`… ${page.total - page.offset - page.receipts.length} older; use --offset ${page.offset + page.receipts.length}\n`);
+    }
+  }
+  if (page.skippedCount > 0) {
+    const first = page.skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
+    io.err(`warning: ${page.skippedCount} line(s) of ${log} could not be read and were skipped (${first})\n`);
+  }
+  return EXIT.ok;
+}
+
+/** One receipt on one line: when, what, where, and why — enough to pick one to explain. */
+export function receiptLine(r: Receipt): string {
+  const why = r.verification ? r.verification.reason : r.error ? r.error.code : '-';
+  const mode = r.mode ? `${r.mode.value}/${r.mode.source}` : 'cell unreachable';
+  const cell = r.cell.name === r.cell.destination ? r.cell.name : `${r.cell.name} (${r.cell.destination})`;
+  return [
+    r.at.replace(/\.\d{3}Z$/, 'Z'),
+    r.action.padEnd(9),
+    `${r.service.id} ${r.service.version}`,
+    `→ ${cell}`,
+    r.outcome.padEnd(11),
+    why,
+    mode,
+    r.id,
+  ].join('  ');
+}
+
+function count(raw: string | undefined, name: string, dflt: number, min: number): number {
+  if (raw === undefined) return dflt;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min) throw new UsageError(`--${name} needs a whole number${min > 0 ? ` ≥ ${min}` : ''}, got "${raw}"`);
+  return Number(raw);
+}
+
+function oneOf<T extends string>(raw: string | undefined, name: string, allowed: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
+  return raw as T;
+}
