@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataPaths } from '../../core/data-dir';
+import { appendReceipt } from '../../core/receipts/activity-log';
+import { sampleReceipt } from '../../core/receipts/sample-receipt';
+
+/** `pic-store activity` through the built CLI, on a data directory seeded with real receipts. */
+const run = promisify(execFile);
+const repo = resolve(__dirname, '../../..');
+const cli = join(repo, 'dist/cli/pic-store.cjs');
+let home: string;
+
+async function picStore(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await run(process.execPath, [cli, ...args], { env: { ...process.env, PIC_STORE_HOME: home, ...env }, timeout: 20_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  await run(process.execPath, [join(repo, 'scripts/build.mjs'), 'cli'], { cwd: repo, timeout: 60_000 });
+  home = await mkdtemp(join(tmpdir(), 'pic-cli-activity-'));
+});
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('pic-store activity', () => {
+  it('says so when there is no activity', async () => {
+    const r = await picStore(['activity']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/No activity recorded/);
+    const j = await picStore(['activity', '--json']);
+    expect(JSON.parse(j.stdout)).toMatchObject({ receipts: [], total: 0 });
+  });
+
+  it('lists receipts newest first, one line each, and as JSON', async () => {
+    const log = dataPaths(home).activity;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = sampleReceipt(
+        { service: { id: `svc-${i}`, name: `S${i}`, version: `1.${i}` }, outcome: i === 3 ? 'installed' : 'rejected' },
+        { now: () => new Date(Date.UTC(2031, 4, 1, 12, 0, i)) },
+      );
+      ids.push(r.id);
+      await appendReceipt(log, r);
+    }
+    const human = await picStore(['activity']);
+    expect(human.code).toBe(0);
+    const lines = human.stdout.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^2031-05-01T12:00:04Z\s+install\s+svc-4 1\.4\s+→ home \(pic@cell\.example\)\s+rejected\s+SIGNATURE_NOT_FOUND\s+enforce\/config/);
+    expect(lines[0]).toContain(ids[4]);
+    expect(lines[1]).toMatch(/svc-3 1\.3 .* installed /);
+
+    const json = await picStore(['activity', '--json', '--limit', '2']);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout) as { receipts: { id: string; kind: string }[]; total: number };
+    expect(doc.receipts.map((r) => r.id)).toEqual([ids[4], ids[3]]);
+    expect(doc.receipts[0]!.kind).toBe('pic-store-receipt');
+    expect(doc.total).toBe(5);
+
+    const limited = await picStore(['activity', '--limit', '2']);
+    expect(limited.stdout).toMatch(/3 older; use --offset 2/);
+    const filtered = await picStore(['activity', '--json', '--outcome', 'installed']);
+    expect((JSON.parse(filtered.stdout) as { receipts: { id: string }[] }).receipts.map((r) => r.id)).toEqual([ids[3]]);
+  });
+
+  it('skips a torn last line with a warning on stderr, stdout still one JSON document', async () => {
+    await appendFile(dataPaths(home).activity, '{"kind":"pic-store-receipt","version":1,"id":"to');
+    const r = await picStore(['activity', '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { receipts: unknown[] }).receipts).toHaveLength(5);
+    expect(r.stderr).toMatch(/warning: 1 line\(s\) .* skipped \(line 6: incomplete last line/);
+  });
+
+  it('usage errors exit 2; an unreadable log exits 3 with a JSON error', async () => {
+    expect((await picStore(['activity', '--limit', 'ten'])).code).toBe(2);
+    expect((await picStore(['activity', '--outcome', 'exploded'])).code).toBe(2);
+    expect((await picStore(['activity', 'extra'])).code).toBe(2);
+    const other = await mkdtemp(join(tmpdir(), 'pic-cli-activity-bad-'));
+    try {
+      await run('mkdir', [join(other, 'activity.jsonl')]);
+      const r = await picStore(['activity', '--json'], { PIC_STORE_HOME: other });
+      expect(r.code).toBe(3);
+      expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'ACTIVITY_LOG_UNREADABLE', message: expect.stringMatching(/not a regular file/) } });
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
