@@ -1,0 +1,333 @@
+#!/usr/bin/env node
+// Builds the embedded demo store (config/demo-store/): a few tiny images in an OCI image layout,
+// signed with REAL cosign under a demo key generated fresh on every run. Only the public half
+// is kept; the private key lives in a temp dir that is deleted before the script exits.
+//
+//   node scripts/demo-store/make-demo-store.mjs [OUT_DIR]     (default: config/demo-store)
+//
+// How: start a throwaway docker-registry on 127.0.0.1:5000 (the images are named
+// localhost:5000/…, the conventional local-registry name, so the signatures' docker-reference
+// matches the store's image references), push the images, sign them with cosign (classic, and
+// one `attest --new-bundle-format --type https://sigstore.dev/cosign/sign/v1`), then copy
+// images, `.sig` tags, `sha256-<hex>` fallback indexes, referrer manifests and bundle blobs
+// into an OCI layout with `org.opencontainers.image.ref.name` annotations `repo:tag`.
+import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir, homedir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const OUT = resolve(process.argv[2] ?? join(HERE, '..', '..', 'config', 'demo-store'));
+const PORT = 5000;
+const HOST = `localhost:${PORT}`;
+const REG = `http://127.0.0.1:${PORT}`;
+const COSIGN =
+  process.env.PIC_TESTBED_COSIGN ||
+  join(process.env.PIC_TESTBED_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'pic-store-testbed'), 'cosign', 'usr', 'bin', 'cosign');
+const SIGN_TYPE = 'https://sigstore.dev/cosign/sign/v1';
+
+const sha = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A one-file ustar archive, deterministic (mtime 0, root-owned). */
+function tarOneFile(name, content) {
+  const body = Buffer.from(content);
+  const h = Buffer.alloc(512, 0);
+  const put = (s, off, len) => h.write(s, off, len, 'ascii');
+  put(name, 0, 100);
+  put('0000644\0', 100, 8);
+  put('0000000\0', 108, 8);
+  put('0000000\0', 116, 8);
+  put(body.length.toString(8).padStart(11, '0') + '\0', 124, 12);
+  put('00000000000\0', 136, 12);
+  put('        ', 148, 8);
+  put('0', 156, 1);
+  put('ustar\0', 257, 6);
+  put('00', 263, 2);
+  let sum = 0;
+  for (const b of h) sum += b;
+  put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
+  const pad = Buffer.alloc((512 - (body.length % 512)) % 512, 0);
+  return Buffer.concat([h, body, pad, Buffer.alloc(1024, 0)]);
+}
+
+async function pushBlob(repo, bytes) {
+  const digest = sha(bytes);
+  const head = await fetch(`${REG}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' });
+  if (head.ok) return digest;
+  const start = await fetch(`${REG}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+  if (start.status !== 202) throw new Error(`upload start ${repo}: ${start.status}`);
+  const loc = new URL(start.headers.get('location'), REG);
+  loc.searchParams.set('digest', digest);
+  const put = await fetch(loc, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
+  if (put.status !== 201) throw new Error(`upload ${repo} ${digest}: ${put.status}`);
+  return digest;
+}
+
+async function pushImage(repo, tag, fileName, text) {
+  const raw = tarOneFile(fileName, text);
+  const layer = gzipSync(raw, { level: 9 });
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Cmd: ['/bin/cat', `/${fileName}`] },
+      rootfs: { type: 'layers', diff_ids: [sha(raw)] },
+    }),
+  );
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: await pushBlob(repo, config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: await pushBlob(repo, layer), size: layer.length }],
+    }),
+  );
+  const res = await fetch(`${REG}/v2/${repo}/manifests/${tag}`, {
+    method: 'PUT',
+    body: manifest,
+    headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  if (res.status !== 201) throw new Error(`push ${repo}:${tag}: ${res.status}`);
+  return sha(manifest);
+}
+
+const ACCEPT = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+async function getManifest(repo, ref) {
+  const res = await fetch(`${REG}/v2/${repo}/manifests/${ref}`, { headers: { accept: ACCEPT } });
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`manifest ${repo}:${ref}: ${res.status}`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { bytes, digest: sha(bytes), doc: JSON.parse(bytes.toString('utf8')) };
+}
+
+async function getBlob(repo, digest) {
+  const res = await fetch(`${REG}/v2/${repo}/blobs/${digest}`);
+  if (!res.ok) throw new Error(`blob ${repo} ${digest}: ${res.status}`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (sha(bytes) !== digest) throw new Error(`blob ${digest} does not match its digest`);
+  return bytes;
+}
+
+function cosign(home, args, env = {}) {
+  execFileSync(COSIGN, args, {
+    cwd: home,
+    env: { PATH: process.env.PATH, HOME: home, COSIGN_PASSWORD: 'demo', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 60_000,
+  });
+}
+
+/** Copies a manifest (and, recursively, what it names) from the registry into the layout. */
+async function copyManifestTree(layout, repo, m, depth = 0) {
+  if (depth > 3) throw new Error('manifest nesting too deep');
+  writeBlob(layout, m.bytes);
+  const doc = m.doc;
+  if (doc.config?.digest) writeBlob(layout, await getBlob(repo, doc.config.digest));
+  for (const l of doc.layers ?? []) writeBlob(layout, await getBlob(repo, l.digest));
+  for (const child of doc.manifests ?? []) {
+    const c = await getManifest(repo, child.digest);
+    if (c) await copyManifestTree(layout, repo, c, depth + 1);
+  }
+}
+
+function writeBlob(layout, bytes) {
+  writeFileSync(join(layout, 'blobs', 'sha256', sha(bytes).slice(7)), bytes);
+}
+
+const SERVICES = [
+  {
+    id: 'pinboard',
+    name: 'Pinboard Notes',
+    kind: 'verified',
+    tagline: 'Shared notes and checklists for everyone on the cell.',
+    category: 'productivity',
+    description:
+      '## Pinboard Notes\n\nA small shared notebook: pin notes, tick off checklists, share them with the people on your cell.\n\n**Demo:** this image is signed (classic cosign signature) with the demo store key, so it shows as *Verified*.',
+    ports: [{ container: 8080, host: 8081, protocol: 'tcp' }],
+    volumes: [{ name: 'notes-data', path: '/data' }],
+    environment: { NOTES_TITLE: 'Our cell' },
+  },
+  {
+    id: 'lumen-photos',
+    name: 'Lumen Photos',
+    kind: 'bundle',
+    tagline: 'A private photo library for your cell.',
+    category: 'media',
+    description:
+      '## Lumen Photos\n\nUpload, browse and share albums without a cloud.\n\n**Demo:** signed with the demo key in cosign\'s *bundle* format (a sigstore bundle attached as an OCI referrer), so it shows as *Verified*.',
+    ports: [{ container: 2342, host: 2342, protocol: 'tcp' }],
+    volumes: [{ name: 'photos', path: '/photos' }],
+  },
+  {
+    id: 'open-wiki',
+    name: 'Open Wiki',
+    kind: 'unsigned',
+    tagline: 'A wiki nobody has signed.',
+    category: 'knowledge',
+    description: '## Open Wiki\n\n**Demo:** this image carries no signature at all, so it shows *Signature not found* and an enforcing cell refuses it.',
+    ports: [{ container: 3000, host: 3001, protocol: 'tcp' }],
+  },
+  {
+    id: 'relay-chat',
+    name: 'Relay Chat',
+    kind: 'tag-only',
+    tagline: 'Team chat, pinned by tag only.',
+    category: 'communication',
+    description:
+      '## Relay Chat\n\n**Demo:** the listing names the image by tag (`:1.0`) with no digest. Tags can be moved after review, so this is *Digest missing*, whatever signatures exist.',
+    ports: [{ container: 5222, host: 5222, protocol: 'tcp' }],
+    environment: { CHAT_ROOM: 'lobby' },
+  },
+  {
+    id: 'backup-box',
+    name: 'Backup Box',
+    kind: 'other-key',
+    tagline: 'Nightly backups, signed by someone else.',
+    category: 'utilities',
+    description:
+      '## Backup Box\n\n**Demo:** signed, but with a key the demo store does not trust, so it shows *Signature invalid*.',
+    volumes: [{ name: 'backups', path: '/backups' }],
+  },
+  {
+    id: 'meter',
+    name: 'Meter',
+    kind: 'transplant',
+    tagline: 'Metrics dashboard with a borrowed signature.',
+    category: 'monitoring',
+    description:
+      '## Meter\n\n**Demo:** the signature attached to this image is a valid demo-key signature — of *another* image (Pinboard Notes), copied across. It verifies, but binds another digest: *Signature digest mismatch*.',
+    ports: [{ container: 9090, host: 9091, protocol: 'udp' }],
+  },
+];
+
+async function main() {
+  if (!existsSync(COSIGN)) throw new Error(`cosign not found at ${COSIGN} (run scripts/testbed/install-deps.sh)`);
+  const tmp = mkdtempSync(join(tmpdir(), 'pic-demo-store-'));
+  let registry = null;
+  try {
+    const data = join(tmp, 'regdata');
+    mkdirSync(data);
+    writeFileSync(
+      join(tmp, 'reg.yml'),
+      `version: 0.1\nlog: { level: warn, accesslog: { disabled: true } }\nstorage: { filesystem: { rootdirectory: ${data} } }\nhttp: { addr: 127.0.0.1:${PORT} }\n`,
+    );
+    registry = spawn('docker-registry', ['serve', join(tmp, 'reg.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let regErr = '';
+    registry.stderr.on('data', (d) => (regErr += d));
+    let up = false;
+    for (let i = 0; i < 50 && !up; i++) {
+      await sleep(100);
+      if (registry.exitCode !== null) throw new Error(`docker-registry exited: ${regErr}`);
+      up = await fetch(`${REG}/v2/`).then((r) => r.ok, () => false);
+    }
+    if (!up) throw new Error('the temporary registry did not come up within 5 s');
+
+    // Keys: the demo key (public half kept) and a stranger's key (both halves discarded).
+    const demoHome = join(tmp, 'demo');
+    const otherHome = join(tmp, 'other');
+    mkdirSync(demoHome);
+    mkdirSync(otherHome);
+    cosign(demoHome, ['generate-key-pair']);
+    cosign(otherHome, ['generate-key-pair']);
+    writeFileSync(join(demoHome, 'pred.json'), '{}');
+
+    const digests = {};
+    for (const s of SERVICES) {
+      digests[s.id] = await pushImage(`demo/${s.id}`, '1.0', `srv/${s.id}.txt`, `${s.name}: a PIC demo store image.\n`);
+    }
+    const ref = (s) => `${HOST}/demo/${s.id}@${digests[s.id]}`;
+    const classic = (home, s) => cosign(home, ['sign', '-y', '--key', 'cosign.key', '--tlog-upload=false', ref(s)]);
+    for (const s of SERVICES) {
+      if (s.kind === 'verified' || s.kind === 'tag-only') classic(demoHome, s);
+      if (s.kind === 'other-key') classic(otherHome, s);
+      if (s.kind === 'bundle') {
+        cosign(demoHome, ['attest', '-y', '--new-bundle-format', '--key', 'cosign.key', '--tlog-upload=false', '--type', SIGN_TYPE, '--predicate', 'pred.json', ref(s)]);
+      }
+    }
+
+    // The OCI layout, written fresh.
+    const layout = join(OUT, 'oci');
+    rmSync(layout, { recursive: true, force: true });
+    mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
+    writeFileSync(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+    const entries = [];
+    const addTag = (repo, tag, m) =>
+      entries.push({
+        mediaType: m.doc.mediaType,
+        digest: m.digest,
+        size: m.bytes.length,
+        annotations: { 'org.opencontainers.image.ref.name': `${repo}:${tag}` },
+      });
+    const donor = SERVICES.find((s) => s.kind === 'verified');
+    for (const s of SERVICES) {
+      const repo = `demo/${s.id}`;
+      const hex = digests[s.id].slice(7);
+      const image = await getManifest(repo, '1.0');
+      await copyManifestTree(layout, repo, image);
+      addTag(repo, '1.0', image);
+      // The transplant: the donor's valid signature, attached under this image's .sig tag.
+      const sig =
+        s.kind === 'transplant'
+          ? { repo: `demo/${donor.id}`, m: await getManifest(`demo/${donor.id}`, `sha256-${digests[donor.id].slice(7)}.sig`) }
+          : { repo, m: await getManifest(repo, `sha256-${hex}.sig`) };
+      if (sig.m) {
+        await copyManifestTree(layout, sig.repo, sig.m);
+        addTag(repo, `sha256-${hex}.sig`, sig.m);
+      }
+      const referrers = await getManifest(repo, `sha256-${hex}`);
+      if (referrers) {
+        await copyManifestTree(layout, repo, referrers);
+        addTag(repo, `sha256-${hex}`, referrers);
+      }
+    }
+    writeFileSync(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries }, null, 1) + '\n');
+
+    const services = SERVICES.map(({ kind, ...s }) => ({
+      id: s.id,
+      name: s.name,
+      version: '1.0',
+      image: kind === 'tag-only' ? `${HOST}/demo/${s.id}:1.0` : `${HOST}/demo/${s.id}@${digests[s.id]}`,
+      tagline: s.tagline,
+      description: s.description,
+      category: s.category,
+      developer: { name: 'PIC demo', url: 'https://example.org/pic-demo' },
+      ...(s.ports ? { ports: s.ports } : {}),
+      ...(s.environment ? { environment: s.environment } : {}),
+      ...(s.volumes ? { volumes: s.volumes } : {}),
+    }));
+    writeFileSync(join(OUT, 'index.json'), JSON.stringify({ schemaVersion: 1, name: 'PIC Demo Store', ociLayout: 'oci', services }, null, 2) + '\n');
+    writeFileSync(join(OUT, 'expected.json'), JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.id, EXPECTED[s.kind]])), null, 2) + '\n');
+    writeFileSync(join(OUT, 'cosign.pub'), readFileSync(join(demoHome, 'cosign.pub')));
+    const pub = readFileSync(join(OUT, 'cosign.pub'), 'utf8');
+    if (!pub.includes('BEGIN PUBLIC KEY') || pub.includes('PRIVATE')) throw new Error('the demo key written is not a public key');
+    console.log(`demo store written to ${OUT} (${SERVICES.length} services, ${entries.length} tags)`);
+  } finally {
+    if (registry && registry.exitCode === null) registry.kill('SIGTERM');
+    // Discards both private keys with everything else.
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The verdict each kind of demo service must get under the demo key (checked by a test). */
+const EXPECTED = {
+  verified: 'VERIFIED',
+  bundle: 'VERIFIED',
+  unsigned: 'SIGNATURE_NOT_FOUND',
+  'tag-only': 'DIGEST_MISSING',
+  'other-key': 'SIGNATURE_INVALID',
+  transplant: 'SIGNATURE_DIGEST_MISMATCH',
+};
+
+main().catch((e) => {
+  console.error(`make-demo-store: ${e.message}`);
+  process.exitCode = 1;
+});
