@@ -1,0 +1,209 @@
+import { parseImageReference, type ImageReference } from '../reference/image-reference';
+import { SourceError, type ImageSource } from '../source/image-source';
+import { summarizeKey, type TrustRoot } from '../trust/trust-root';
+import { SIGNATURE_COLLECTORS } from './collectors';
+import type { SignatureCollector } from './signature-collector';
+import type { Check, CheckId, CheckStatus, ReasonCode, SignatureSummary, VerificationReport } from './types';
+import { CHECK_IDS } from './types';
+
+/**
+ * The verification orchestrator (DESIGN 2.3): runs the checks in their fixed order —
+ * reference, digest pinned, trust root, registry, manifest, signatures — and the first failure
+ * decides the reason. Every check id appears in every report, with a readable detail; checks
+ * after a failure are `skip` and say why. Cancellation (the signal) throws; it is not a verdict.
+ */
+export interface VerificationLimits {
+  maxSignatures: number;
+  maxBlobBytes: number;
+}
+
+export const DEFAULT_VERIFICATION_LIMITS: VerificationLimits = { maxSignatures: 32, maxBlobBytes: 1024 * 1024 };
+
+/** Picks where an image is read from (a registry per host, or an OCI layout). */
+export type SourceProvider = (ref: ImageReference) => ImageSource;
+
+export interface VerifyImageInput {
+  image: string;
+  serviceId?: string;
+  trustRoot: TrustRoot;
+  sources: SourceProvider;
+  signal?: AbortSignal;
+  limits?: VerificationLimits;
+  collectors?: readonly SignatureCollector[];
+  now?: () => Date;
+}
+
+const SOURCE_REASON: Record<SourceError['kind'], ReasonCode> = {
+  unreachable: 'REGISTRY_UNREACHABLE',
+  auth: 'REGISTRY_AUTH_FAILED',
+  'digest-mismatch': 'CONTENT_DIGEST_MISMATCH',
+  limit: 'LIMIT_EXCEEDED',
+  invalid: 'REGISTRY_UNREACHABLE',
+};
+
+class ReportBuilder {
+  readonly checks = new Map<CheckId, Check>();
+  reason: ReasonCode | null = null;
+  set(id: CheckId, status: CheckStatus, detail: string): void {
+    this.checks.set(id, { id, status, detail });
+  }
+  fail(id: CheckId, reason: ReasonCode, detail: string): void {
+    this.set(id, 'fail', detail);
+    this.reason ??= reason;
+  }
+  finish(skipWhy: string): Check[] {
+    return CHECK_IDS.map((id) => this.checks.get(id) ?? { id, status: 'skip' as const, detail: id === 'transparency-log' ? 'not checked: transparency-log (Rekor) data is not verified offline' : skipWhy });
+  }
+}
+
+function isCancel(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
+function repoOf(identity: string): string | null {
+  const r = parseImageReference(identity);
+  return r.ok ? r.ref.name : null;
+}
+
+/** Verifies one image reference; never throws except on cancellation. */
+export async function verifyImage(input: VerifyImageInput): Promise<VerificationReport> {
+  const b = new ReportBuilder();
+  const limits = input.limits ?? DEFAULT_VERIFICATION_LIMITS;
+  const collectors = input.collectors ?? SIGNATURE_COLLECTORS;
+  const trustedKeys = input.trustRoot.keys.map(summarizeKey);
+  let digest: string | null = null;
+  let repository: string | null = null;
+  let signatures: SignatureSummary[] = [];
+
+  const done = (skipWhy: string): VerificationReport => {
+    const reason = b.reason ?? 'VERIFIED';
+    return {
+      ...(input.serviceId !== undefined ? { serviceId: input.serviceId } : {}),
+      image: input.image,
+      digest,
+      repository,
+      verified: reason === 'VERIFIED',
+      reason,
+      checks: b.finish(skipWhy),
+      signatures,
+      trustedKeys,
+      verifiedAt: (input.now ?? (() => new Date()))().toISOString(),
+    };
+  };
+
+  // 1. reference
+  const parsed = parseImageReference(input.image);
+  if (!parsed.ok) {
+    b.fail('reference', 'REFERENCE_INVALID', `"${input.image}" is not a valid image reference: ${parsed.reason}`);
+    return done('not reached: the image reference is invalid');
+  }
+  const ref = parsed.ref;
+  repository = ref.name;
+  b.set('reference', 'pass', `${ref.name}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''} (registry ${ref.registry}, repository ${ref.repository})`);
+
+  // 2. digest pinned
+  if (!ref.digest) {
+    b.fail('digest-pinned', 'DIGEST_MISSING', `the image is named by tag "${ref.tag ?? 'latest'}" only; a tag can be moved after review, so only a sha256 digest is accepted`);
+    digest = await resolveTagQuietly(input, ref);
+    if (digest) b.set('registry', 'warn', `for reference only: the tag currently resolves to ${digest}`);
+    return done('not reached: the image is not pinned by digest');
+  }
+  digest = ref.digest;
+  b.set('digest-pinned', 'pass', `pinned to ${ref.digest}${ref.tag ? ` (the tag "${ref.tag}" is ignored; the digest governs)` : ''}`);
+
+  // 3. trust root
+  if (input.trustRoot.keys.length === 0) {
+    const problems = input.trustRoot.problems.map((p) => `${p.source}: ${p.message}`).join('; ');
+    b.fail('trust-root', 'TRUST_ROOT_INVALID', `no usable trusted public key${problems ? ` (${problems})` : ' is installed'}`);
+    return done('not reached: there is no trusted key to verify against');
+  }
+  const unusable = input.trustRoot.problems.length ? `; ${input.trustRoot.problems.length} key file(s) could not be used and were left out` : '';
+  b.set('trust-root', 'pass', `${input.trustRoot.keys.length} trusted key(s): ${input.trustRoot.keys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.type}, ${k.origin})`).join(', ')}${unusable}`);
+
+  // 4–5. registry and manifest
+  const source = input.sources(ref);
+  try {
+    const m = await source.getManifest(ref.repository, ref.digest, input.signal);
+    b.set('registry', 'pass', `${source.description} answered`);
+    if (!m) {
+      b.fail('manifest', 'IMAGE_NOT_FOUND', `${source.description} has no manifest ${ref.repository}@${ref.digest}`);
+      return done('not reached: the image was not found');
+    }
+    b.set('manifest', 'pass', `${m.mediaType || 'manifest'} of ${m.bytes.length} bytes; its SHA-256 equals ${ref.digest}`);
+  } catch (e) {
+    if (isCancel(e)) throw e;
+    failFromSource(b, e, 'manifest', source.description);
+    return done('not reached: the image manifest could not be checked');
+  }
+
+  // 6–9. signatures
+  try {
+    for (const collect of collectors) {
+      signatures = signatures.concat(await collect({
+        source, repository: ref.repository, digest: ref.digest, keys: input.trustRoot.keys,
+        maxSignatures: limits.maxSignatures, maxBlobBytes: limits.maxBlobBytes, signal: input.signal,
+      }));
+      if (signatures.length > limits.maxSignatures) {
+        throw new SourceError('limit', `more than ${limits.maxSignatures} signatures are attached to ${ref.digest}`);
+      }
+    }
+  } catch (e) {
+    if (isCancel(e)) throw e;
+    b.set('registry', 'pass', `${source.description} answered`);
+    failFromSource(b, e, 'signature-found', source.description);
+    return done('not reached: the signatures could not be read');
+  }
+  judgeSignatures(b, signatures, ref, ref.digest);
+  return done('not reached: an earlier check failed');
+}
+
+function failFromSource(b: ReportBuilder, e: unknown, at: CheckId, where: string): void {
+  if (e instanceof SourceError) {
+    const reason = SOURCE_REASON[e.kind];
+    if (reason === 'REGISTRY_UNREACHABLE' || reason === 'REGISTRY_AUTH_FAILED') b.fail('registry', reason, `${where}: ${e.message}`);
+    else {
+      if (!b.checks.has('registry')) b.set('registry', 'pass', `${where} answered`);
+      b.fail(at, reason, e.message);
+    }
+    return;
+  }
+  b.fail('registry', 'REGISTRY_UNREACHABLE', `${where}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function judgeSignatures(b: ReportBuilder, sigs: SignatureSummary[], ref: ImageReference, digest: string): void {
+  if (sigs.length === 0) {
+    b.fail('signature-found', 'SIGNATURE_NOT_FOUND', `no cosign signature is attached to ${digest} in ${ref.name} (looked for the classic .sig tag and bundle referrers)`);
+    return;
+  }
+  const formats = [...new Set(sigs.map((s) => s.format))].join(' and ');
+  b.set('signature-found', 'pass', `${sigs.length} signature(s) found (${formats})`);
+  const keyed = sigs.filter((s) => s.keyFingerprint);
+  if (keyed.length === 0) {
+    b.fail('signature-valid', 'SIGNATURE_INVALID', `none of the ${sigs.length} signature(s) verifies under a trusted key`);
+    return;
+  }
+  b.set('signature-valid', 'pass', `${keyed.length} of ${sigs.length} signature(s) verify under trusted key ${keyed[0]!.keyFingerprint}`);
+  const good = keyed.filter((s) => !s.problem);
+  if (good.length === 0) {
+    const mismatch = keyed.find((s) => s.problem === 'digest-mismatch');
+    if (mismatch) b.fail('digest-binding', 'SIGNATURE_DIGEST_MISMATCH', `a valid signature binds ${mismatch.boundDigest ?? 'another digest'}, not ${digest}: it was made for another image`);
+    else b.fail('digest-binding', 'PAYLOAD_INVALID', 'a signature verifies but its signed payload is not a cosign payload naming the image digest');
+    return;
+  }
+  b.set('digest-binding', 'pass', `the signed payload binds ${digest}`);
+  const ids = [...new Set(good.map((s) => s.identity).filter((x): x is string => !!x))];
+  const other = ids.filter((id) => repoOf(id) !== ref.name);
+  if (ids.length === 0) b.set('identity', 'pass', 'the signature names no repository (cosign does not require one)');
+  else if (other.length === ids.length) b.set('identity', 'warn', `the signature names ${other.join(', ')}, not ${ref.name}; cosign ignores this, but the image may have been copied from there`);
+  else b.set('identity', 'pass', `the signature names ${ids.filter((i) => !other.includes(i)).join(', ')}`);
+}
+
+async function resolveTagQuietly(input: VerifyImageInput, ref: ImageReference): Promise<string | null> {
+  try {
+    const m = await input.sources(ref).getManifest(ref.repository, ref.tag ?? 'latest', input.signal);
+    return m?.digest ?? null;
+  } catch (e) {
+    if (isCancel(e)) throw e;
+    return null;
+  }
+}
