@@ -72,7 +72,8 @@ export class RegistrySource implements ImageSource {
   }
 
   async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest | null> {
-    const res = await this.get(repository, `/v2/${repository}/manifests/${encodeURIComponent(reference)}`, { Accept: MANIFEST_ACCEPT }, this.limits.maxManifestBytes, signal);
+    if (!/^[\w][\w.:-]{0,200}$/.test(reference) || !/^[a-z0-9._/-]+$/.test(repository)) throw new SourceError('invalid', `"${repository}:${reference}" is not a repository and tag or digest`);
+    const res = await this.get(repository, `/v2/${repository}/manifests/${reference}`, { Accept: MANIFEST_ACCEPT }, this.limits.maxManifestBytes, signal);
     if (res.status === 404) return null;
     this.expectOk(res, `manifest ${repository}:${reference}`);
     const digest = sha256Digest(res.body);
