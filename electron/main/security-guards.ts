@@ -1,0 +1,64 @@
+import { app, session, shell, type Session, type WebContents } from 'electron';
+import { parseExternalUrl } from '../core/external-url';
+
+/**
+ * Every Electron security guard of the app, in one place (DESIGN 3.1), each citing the item of
+ * the Electron security checklist (https://www.electronjs.org/docs/latest/tutorial/security) it
+ * implements. Window options (checklist #2 contextIsolation, #3 sandbox, #1 nodeIntegration
+ * off) live in the one window factory, window.ts; the CSP (#7) in renderer/index.html.
+ */
+export interface GuardOptions {
+  isAppUrl: (url: string) => boolean;
+}
+
+/** #15 "Do not use shell.openExternal with untrusted content": parsed https: URLs only. */
+export async function openExternalSafely(raw: string): Promise<boolean> {
+  let url: URL;
+  try {
+    url = parseExternalUrl(raw);
+  } catch {
+    return false;
+  }
+  await shell.openExternal(url.href);
+  return true;
+}
+
+/** The guards for one WebContents (the window, and anything it might try to create). */
+export function guardWebContents(contents: WebContents, opts: GuardOptions): void {
+  // #14 "Disable or limit creation of new windows": always deny; an https link goes to the browser.
+  contents.setWindowOpenHandler(({ url }) => {
+    void openExternalSafely(url);
+    return { action: 'deny' };
+  });
+  // #13 "Disable or limit navigation": the window never leaves the app's own page.
+  const blockForeign = (event: { preventDefault(): void }, url: string): void => {
+    if (!opts.isAppUrl(url)) event.preventDefault();
+  };
+  contents.on('will-navigate', (event) => blockForeign(event, event.url));
+  contents.on('will-redirect', (event) => blockForeign(event, event.url));
+  // #12 "Verify WebView options before creation": the app uses no <webview>, so none attaches.
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/**
+ * #5 "Handle session permission requests from remote content": everything is denied, except the
+ * app's own page writing to the clipboard (the Trust panel's copy-fingerprint button).
+ */
+export function permissionRequestHandler(opts: GuardOptions) {
+  return (_wc: WebContents, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }): void => {
+    callback(permission === 'clipboard-sanitized-write' && opts.isAppUrl(details.requestingUrl ?? ''));
+  };
+}
+
+/** Same policy for synchronous permission checks. */
+export function permissionCheckHandler(opts: GuardOptions) {
+  return (_wc: WebContents | null, permission: string, _origin: string, details: { requestingUrl?: string }): boolean =>
+    permission === 'clipboard-sanitized-write' && opts.isAppUrl(details.requestingUrl ?? '');
+}
+
+/** Installs the guards app-wide: on every WebContents ever created, and on the default session. */
+export function installSecurityGuards(opts: GuardOptions, target: Session = session.defaultSession): void {
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, opts));
+  target.setPermissionRequestHandler(permissionRequestHandler(opts));
+  target.setPermissionCheckHandler(permissionCheckHandler(opts));
+}

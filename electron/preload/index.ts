@@ -1,0 +1,22 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { buildPicStoreApi } from '../ipc/api-builder';
+import type { IpcResult } from '../ipc/contract';
+
+/**
+ * The preload (sandboxed, bundled to one CJS file): exposes `window.picStore`, ONE frozen object
+ * of named methods built by the same code the browser shell's client uses. ipcRenderer itself
+ * never reaches the page (Electron security checklist #20 "Do not expose Electron APIs to
+ * untrusted web content"); listeners never see the IPC event object.
+ */
+const api = buildPicStoreApi({
+  invoke: (channel, arg) => ipcRenderer.invoke(channel, arg) as Promise<IpcResult<unknown>>,
+  on: (channel, listener) => {
+    const wrapped = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
+    ipcRenderer.on(channel, wrapped);
+    return () => {
+      ipcRenderer.removeListener(channel, wrapped);
+    };
+  },
+});
+
+contextBridge.exposeInMainWorld('picStore', api);
