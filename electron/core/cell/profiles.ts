@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
+import { CoreError } from '../errors';
+import { assertRemoteRoot } from './remote-quote';
+
+/**
+ * Cell profiles (`cells.json`, DESIGN 2.6): how to reach a cell with the admin's own ssh. Stored
+ * atomically; a file that cannot be read is reported and left alone, never replaced, so a typo
+ * in cells.json never silently loses the admin's cells.
+ */
+export const DEFAULT_PIC_ROOT = '/opt/pic';
+
+/**
+ * An OpenSSH destination (`user@host`, a Host alias, or `ssh://…`). It is passed after `--`, and
+ * is still refused when it starts with `-` (so `-oProxyCommand=…` can never become an option) or
+ * holds whitespace / control characters (never a real host name, often an injection attempt).
+ */
+export function destinationProblem(dest: string): string | null {
+  if (dest.length === 0) return 'the destination is empty';
+  if (dest.length > 255) return 'the destination is too long';
+  if (dest.startsWith('-')) return `the destination "${dest.slice(0, 60)}" starts with "-" and would be read as an ssh option; refused`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\x00-\x1f\x7f]/.test(dest)) return 'the destination contains whitespace or control characters; refused';
+  return null;
+}
+
+export function assertDestination(dest: string): string {
+  const p = destinationProblem(dest);
+  if (p) throw new CoreError('INVALID_DESTINATION', p);
+  return dest;
+}
+
+const destination = z.string().superRefine((d, ctx) => {
+  const p = destinationProblem(d);
+  if (p) ctx.addIssue({ code: 'custom', message: p });
+});
+
+const picRoot = z.string().superRefine((r, ctx) => {
+  try {
+    assertRemoteRoot(r);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+});
+
+/** What a person enters for a cell (add / edit). */
+export const cellProfileInputSchema = z.object({
+  name: z.string().trim().min(1).max(80),
+  destination,
+  port: z.number().int().min(1).max(65535).optional(),
+  identityFile: z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'no NUL').optional(),
+  root: picRoot.default(DEFAULT_PIC_ROOT),
+  /** An extra ssh config file for `ssh -F` (DESIGN 2.4 `--ssh-config`). */
+  sshConfig: z.string().min(1).max(4096).optional(),
+});
+
+export const cellProfileSchema = cellProfileInputSchema.extend({ id: z.string().min(1).max(64) });
+
+export type CellProfileInput = z.input<typeof cellProfileInputSchema>;
+export type CellProfile = z.output<typeof cellProfileSchema>;
+
+const cellsFileSchema = z.object({ version: z.literal(1).default(1), cells: z.array(cellProfileSchema) });
+
+/** A non-default root is flagged in the banner and recorded in receipts (DESIGN 2.2). */
+export function isDefaultRoot(profile: Pick<CellProfile, 'root'>): boolean {
+  return profile.root === DEFAULT_PIC_ROOT;
+}
+
+/** A profile for a one-off command (the CLI's `cell status DEST`), never stored. */
+export function adHocProfile(input: Omit<CellProfileInput, 'name'> & { name?: string }): CellProfile {
+  const parsed = parseInput({ ...input, name: input.name ?? input.destination });
+  return { ...parsed, id: `adhoc-${parsed.destination}` };
+}
+
+function parseInput(input: unknown) {
+  const r = cellProfileInputSchema.safeParse(input);
+  if (!r.success) {
+    const msg = r.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ');
+    throw new CoreError('INVALID_PROFILE', msg);
+  }
+  return r.data;
+}
+
+export async function listCellProfiles(dataDir: string): Promise<CellProfile[]> {
+  const raw = await readJsonFile(dataPaths(dataDir).cells);
+  if (raw === undefined) return [];
+  const r = cellsFileSchema.safeParse(raw);
+  if (!r.success) {
+    const where = r.error.issues[0];
+    throw new CoreError(
+      'DATA_FILE_CORRUPT',
+      `${dataPaths(dataDir).cells} does not hold valid cell profiles (${where ? `${where.path.join('.')}: ${where.message}` : 'invalid'}); it was left as it is`,
+    );
+  }
+  return r.data.cells;
+}
+
+async function save(dataDir: string, cells: CellProfile[]): Promise<void> {
+  await writeJsonFile(dataPaths(dataDir).cells, { version: 1, cells });
+}
+
+function assertUniqueName(cells: CellProfile[], name: string, exceptId?: string): void {
+  if (cells.some((c) => c.name === name && c.id !== exceptId)) {
+    throw new CoreError('PROFILE_EXISTS', `a cell named "${name}" already exists`);
+  }
+}
+
+export async function addCellProfile(dataDir: string, input: unknown): Promise<CellProfile> {
+  const parsed = parseInput(input);
+  const cells = await listCellProfiles(dataDir);
+  assertUniqueName(cells, parsed.name);
+  const profile: CellProfile = { ...parsed, id: randomUUID() };
+  await save(dataDir, [...cells, profile]);
+  return profile;
+}
+
+export async function editCellProfile(dataDir: string, id: string, input: unknown): Promise<CellProfile> {
+  const parsed = parseInput(input);
+  const cells = await listCellProfiles(dataDir);
+  const at = cells.findIndex((c) => c.id === id);
+  if (at < 0) throw new CoreError('PROFILE_NOT_FOUND', `no cell profile with id ${id}`);
+  assertUniqueName(cells, parsed.name, id);
+  const profile: CellProfile = { ...parsed, id };
+  const next = [...cells];
+  next[at] = profile;
+  await save(dataDir, next);
+  return profile;
+}
+
+export async function removeCellProfile(dataDir: string, id: string): Promise<void> {
+  const cells = await listCellProfiles(dataDir);
+  if (!cells.some((c) => c.id === id)) throw new CoreError('PROFILE_NOT_FOUND', `no cell profile with id ${id}`);
+  await save(
+    dataDir,
+    cells.filter((c) => c.id !== id),
+  );
+}
+
+export async function getCellProfile(dataDir: string, idOrName: string): Promise<CellProfile | undefined> {
+  const cells = await listCellProfiles(dataDir);
+  return cells.find((c) => c.id === idOrName) ?? cells.find((c) => c.name === idOrName);
+}

@@ -1,0 +1,111 @@
+import { CoreError } from '../errors';
+import { MAX_CONFIG_BYTES } from './mode';
+import { assertRemoteRoot, quoteRemoteArg } from './remote-quote';
+
+/**
+ * The status report in ONE round trip: a POSIX sh script sent on stdin (`sh -s`), so the remote
+ * command line is a constant and the login shell never parses anything of ours. Every file read
+ * is bounded (`head -c`, one byte over the limit so "too large" is detectable) and type-checked
+ * first; every value is framed and base64 (or hex) encoded, so arbitrary bytes — a BOM, NULs,
+ * newlines in a directory name — arrive intact and cannot forge a frame.
+ */
+export const STATUS_LIMITS = {
+  configBytes: MAX_CONFIG_BYTES + 1,
+  keyBytes: 64 * 1024 + 1,
+  receiptBytes: 64 * 1024 + 1,
+  maxServices: 200,
+};
+
+export const REMOTE_STATUS_COMMAND = 'sh -s';
+
+export function statusScript(root: string): string {
+  const R = quoteRemoteArg(assertRemoteRoot(root));
+  const L = STATUS_LIMITS;
+  return `main() {
+R=${R}
+if command -v base64 >/dev/null 2>&1; then ENC=b64; else ENC=hex; fi
+enc() { if [ "$ENC" = b64 ]; then base64; else od -An -v -tx1 | tr -d ' \\n'; echo; fi; }
+rec() { printf '@@PIC %s %s %s\\n' "$1" "$2" "$3"; }
+fin() { printf '@@END\\n'; }
+val() { rec value "$1" ok; printf '%s' "$2" | enc; fin; }
+readf() {
+  p=$3
+  if [ -L "$p" ] && [ ! -e "$p" ]; then rec "$1" "$2" dangling; fin; return; fi
+  if [ ! -e "$p" ]; then rec "$1" "$2" absent; fin; return; fi
+  if [ -d "$p" ]; then rec "$1" "$2" directory; fin; return; fi
+  if [ ! -f "$p" ]; then rec "$1" "$2" special; fin; return; fi
+  if ! err=$(head -c 1 -- "$p" 2>&1 >/dev/null); then rec "$1" "$2" unreadable; printf '%s' "$err" | enc; fin; return; fi
+  rec "$1" "$2" ok; head -c "$4" -- "$p" | enc; fin
+}
+printf '@@PIC-STATUS 1 %s\\n' "$ENC"
+if [ -d "$R" ]; then val root present; else val root absent; fi
+readf config x "$R/config/api/cell_config.json" ${L.configBytes}
+readf cellkey x "$R/config/cosign/cosign.pub" ${L.keyBytes}
+if docker compose version >/dev/null 2>&1; then
+  val runtime "docker compose"; val runtimeversion "$(docker compose version --short 2>/dev/null | head -c 200)"
+elif command -v docker-compose >/dev/null 2>&1; then
+  val runtime docker-compose
+else
+  val runtime none
+fi
+if command -v cosign >/dev/null 2>&1; then val cosign "$(cosign version 2>&1 | head -c 4096)"; else val cosign none; fi
+n=0
+if [ -d "$R/services" ]; then
+  for d in "$R"/services/*/; do
+    [ -d "$d" ] || continue
+    n=$((n + 1))
+    if [ "$n" -gt ${L.maxServices} ]; then val truncated yes; break; fi
+    name=\${d%/}; name=\${name##*/}
+    readf receipt "$(printf '%s' "$name" | enc | tr -d '\\n')" "$d/receipt.json" ${L.receiptBytes}
+  done
+fi
+printf '@@PIC-DONE\\n'
+}
+main </dev/null
+`;
+}
+
+export interface StatusRecord {
+  kind: string;
+  /** Decoded name (a service directory name for receipts; 'x' or the value name otherwise). */
+  name: string;
+  status: 'ok' | 'absent' | 'dangling' | 'directory' | 'special' | 'unreadable';
+  body: Buffer;
+}
+
+const STATUSES = new Set(['ok', 'absent', 'dangling', 'directory', 'special', 'unreadable']);
+
+/** Parses the framed report; a report cut short (connection lost mid-way) is an error, not a partial truth. */
+export function parseStatusReport(out: string): StatusRecord[] {
+  const lines = out.split('\n');
+  const head = lines.findIndex((l) => l.startsWith('@@PIC-STATUS '));
+  if (head < 0) throw new CoreError('CELL_REPORT_INVALID', `the cell did not run the status script (output began: ${JSON.stringify(out.slice(0, 120))})`);
+  const enc = lines[head]!.split(' ')[2] === 'hex' ? 'hex' : 'base64';
+  const decode = (s: string) => Buffer.from(s, enc);
+  const records: StatusRecord[] = [];
+  let cur: { kind: string; name: string; status: string; body: string[] } | null = null;
+  let done = false;
+  for (const line of lines.slice(head + 1)) {
+    if (line === '@@PIC-DONE') {
+      done = true;
+      break;
+    }
+    if (cur) {
+      if (line === '@@END') {
+        if (!STATUSES.has(cur.status)) throw new CoreError('CELL_REPORT_INVALID', `unknown status "${cur.status}" in the cell report`);
+        records.push({
+          kind: cur.kind,
+          name: cur.kind === 'receipt' ? decode(cur.name).toString('utf8') : cur.name,
+          status: cur.status as StatusRecord['status'],
+          body: decode(cur.body.join('')),
+        });
+        cur = null;
+      } else cur.body.push(line.trim());
+      continue;
+    }
+    const m = /^@@PIC (\S+) (\S+) (\S+)$/.exec(line);
+    if (m) cur = { kind: m[1]!, name: m[2]!, status: m[3]!, body: [] };
+  }
+  if (!done || cur) throw new CoreError('CONNECTION_LOST', 'the cell report was cut short (the connection was lost while reading it)');
+  return records;
+}

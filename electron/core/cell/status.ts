@@ -1,0 +1,191 @@
+import { CoreError, errorMessage } from '../errors';
+import { parsePublicKeyPem } from '../trust/public-key';
+import type { TrustRoot } from '../trust/trust-root';
+import { MAX_CONFIG_BYTES, modeBanner, resolveMode, type ConfigRead, type ResolvedMode } from './mode';
+import { isDefaultRoot, type CellProfile } from './profiles';
+import { isValidServiceId } from './remote-quote';
+import { runRemote, type RemoteRunOptions } from './ssh';
+import type { SshContext } from './ssh-context';
+import { parseStatusReport, REMOTE_STATUS_COMMAND, STATUS_LIMITS, statusScript, type StatusRecord } from './status-script';
+
+/** Plain data for the UI, the CLI and install pre-flight: everything known about a cell, from one round trip. */
+export interface CellKeyInfo {
+  fingerprint: string;
+  type: string;
+  matchesTrustRoot: boolean;
+}
+
+export interface InstalledService {
+  id: string;
+  name: string | null;
+  version: string | null;
+  digest: string | null;
+  /** Why the receipt could not be read, when it could not. */
+  problem?: string;
+}
+
+export type ContainerRuntime = 'docker compose' | 'docker-compose';
+
+export interface CellStatus {
+  destination: string;
+  root: string;
+  rootIsDefault: boolean;
+  rootExists: boolean;
+  mode: ResolvedMode;
+  cellKey: CellKeyInfo | null;
+  /** Why there is no usable cell key (absent, unreadable, not a key). */
+  cellKeyProblem: string | null;
+  runtime: ContainerRuntime | null;
+  runtimeVersion: string | null;
+  cosign: string | null;
+  installed: InstalledService[];
+  /** Directories under services/ that were skipped (not a valid id, too many). */
+  skipped: string[];
+  banner: string;
+  notes: string[];
+  checkedAt: string;
+  elapsedMs: number;
+}
+
+export interface CellStatusOptions extends Pick<RemoteRunOptions, 'signal' | 'timeoutMs'> {
+  trustRoot: TrustRoot;
+}
+
+/**
+ * Reads the cell's mode, key, runtime, cosign and installed services in ONE ssh round trip (over
+ * the shared connection when one is up). Throws a CoreError when the cell cannot be reached —
+ * and then, by DESIGN 2.2, nothing may be installed.
+ */
+export async function getCellStatus(profile: CellProfile, ctx: SshContext, opts: CellStatusOptions): Promise<CellStatus> {
+  const started = performance.now();
+  const r = await runRemote(profile, REMOTE_STATUS_COMMAND, ctx, {
+    stdin: statusScript(profile.root),
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    maxOutputBytes: 32 * 1024 * 1024,
+  });
+  if (r.exitCode !== 0 && !r.stdout.includes('@@PIC-DONE')) {
+    throw new CoreError('CELL_REPORT_INVALID', `the status script failed on the cell (exit ${r.exitCode}): ${r.stderr.trim().slice(-300)}`);
+  }
+  const status = buildStatus(profile, parseStatusReport(r.stdout), opts.trustRoot);
+  return { ...status, elapsedMs: Math.round(performance.now() - started) };
+}
+
+/** Pure: from the parsed report to the status (unit-tested without a cell). */
+export function buildStatus(profile: CellProfile, records: StatusRecord[], trustRoot: TrustRoot): CellStatus {
+  const value = (name: string) => records.find((x) => x.kind === 'value' && x.name === name)?.body.toString('utf8');
+  const config = records.find((x) => x.kind === 'config');
+  const key = records.find((x) => x.kind === 'cellkey');
+  if (!config || !key) throw new CoreError('CELL_REPORT_INVALID', 'the cell report lacks the config or key section');
+
+  const mode = resolveMode(configReadOf(config));
+  const { cellKey, cellKeyProblem } = readCellKey(key, trustRoot);
+  const rt = value('runtime');
+  const runtime: ContainerRuntime | null = rt === 'docker compose' || rt === 'docker-compose' ? rt : null;
+  const cosignOut = value('cosign');
+  const cosign = cosignOut && cosignOut !== 'none' ? parseCosignVersion(cosignOut) : null;
+  const installed: InstalledService[] = [];
+  const skipped: string[] = [];
+  for (const rec of records.filter((x) => x.kind === 'receipt')) {
+    if (!isValidServiceId(rec.name)) {
+      skipped.push(rec.name);
+      continue;
+    }
+    installed.push(readReceipt(rec));
+  }
+  if (value('truncated') === 'yes') skipped.push(`(more than ${STATUS_LIMITS.maxServices} service directories; the rest were not read)`);
+  installed.sort((a, b) => a.id.localeCompare(b.id));
+
+  const rootExists = value('root') === 'present';
+  const rootIsDefault = isDefaultRoot(profile);
+  const notes: string[] = [];
+  if (!rootIsDefault) notes.push(`PIC root ${profile.root} (non-default)`);
+  if (!rootExists) notes.push(`no PIC root at ${profile.root} on this host`);
+  if (!cellKey) notes.push(`no usable cell key (${cellKeyProblem}): images cannot verify on this cell`);
+  else if (!cellKey.matchesTrustRoot) notes.push("the cell's key differs from the app's trust root");
+  if (!runtime) notes.push('no container runtime (docker compose / docker-compose) found');
+  const banner = [modeBanner(mode), ...notes].join(' · ');
+  return {
+    destination: profile.destination,
+    root: profile.root,
+    rootIsDefault,
+    rootExists,
+    mode,
+    cellKey,
+    cellKeyProblem,
+    runtime,
+    runtimeVersion: value('runtimeversion')?.trim() || null,
+    cosign,
+    installed,
+    skipped,
+    banner,
+    notes,
+    checkedAt: new Date().toISOString(),
+    elapsedMs: 0,
+  };
+}
+
+function configReadOf(rec: StatusRecord): ConfigRead {
+  switch (rec.status) {
+    case 'absent':
+      return { kind: 'absent' };
+    case 'directory':
+      return { kind: 'not-regular', fileType: 'directory' };
+    case 'dangling':
+      return { kind: 'not-regular', fileType: 'dangling symbolic link' };
+    case 'special':
+      return { kind: 'not-regular', fileType: 'special file' };
+    case 'unreadable':
+      return { kind: 'unreadable', reason: unreadableReason(rec.body) };
+    case 'ok':
+      return rec.body.length > MAX_CONFIG_BYTES ? { kind: 'too-large' } : { kind: 'bytes', bytes: rec.body };
+  }
+}
+
+function unreadableReason(body: Buffer): string {
+  const msg = body.toString('utf8').trim();
+  const m = /:\s*([^:]+)$/.exec(msg);
+  return `cell_config.json cannot be read (${m?.[1]?.trim() || msg || 'permission denied'})`;
+}
+
+function readCellKey(rec: StatusRecord, trustRoot: TrustRoot): { cellKey: CellKeyInfo | null; cellKeyProblem: string | null } {
+  if (rec.status === 'absent') return { cellKey: null, cellKeyProblem: 'config/cosign/cosign.pub is absent' };
+  if (rec.status !== 'ok') return { cellKey: null, cellKeyProblem: `config/cosign/cosign.pub is ${rec.status}` };
+  if (rec.body.length >= STATUS_LIMITS.keyBytes) return { cellKey: null, cellKeyProblem: 'config/cosign/cosign.pub is too large to be a public key' };
+  try {
+    const k = parsePublicKeyPem(rec.body.toString('utf8'));
+    return { cellKey: { fingerprint: k.fingerprint, type: k.type, matchesTrustRoot: trustRoot.keys.some((t) => t.fingerprint === k.fingerprint) }, cellKeyProblem: null };
+  } catch (e) {
+    return { cellKey: null, cellKeyProblem: `config/cosign/cosign.pub: ${errorMessage(e)}` };
+  }
+}
+
+function readReceipt(rec: StatusRecord): InstalledService {
+  const base = { id: rec.name, name: null, version: null, digest: null };
+  if (rec.status !== 'ok') return { ...base, problem: `receipt.json is ${rec.status}` };
+  if (rec.body.length >= STATUS_LIMITS.receiptBytes) return { ...base, problem: 'receipt.json is too large' };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(rec.body.toString('utf8'));
+  } catch {
+    return { ...base, problem: 'receipt.json is not valid JSON' };
+  }
+  const o = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
+  const service = (typeof o.service === 'object' && o.service !== null ? o.service : {}) as Record<string, unknown>;
+  const str = (v: unknown, max: number) => (typeof v === 'string' && v.length <= max ? v : null);
+  const digest = str(o.digest, 80);
+  return {
+    ...base,
+    name: str(service.name, 80),
+    version: str(service.version, 64),
+    digest: digest && /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : null,
+    ...(service.id !== undefined && service.id !== rec.name ? { problem: `receipt names service "${String(service.id).slice(0, 64)}"` } : {}),
+  };
+}
+
+/** `cosign version` prints a table; the GitVersion line is the version people know. */
+export function parseCosignVersion(out: string): string {
+  const m = /GitVersion:\s*(\S+)/.exec(out);
+  if (m) return m[1]!;
+  return out.trim().split('\n')[0]?.slice(0, 80) || 'unknown';
+}
