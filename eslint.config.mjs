@@ -1,6 +1,6 @@
 // Lint enforces the architecture's boundaries (DESIGN 3.3): core never imports electron;
 // the renderer never imports Node built-ins or core; only the typed IPC wrappers touch
-// ipcMain / ipcRenderer. The fixture under e2e/../lint-fixtures proves the rules bite.
+// ipcMain / ipcRenderer. electron/lint-fixtures/boundaries.test.ts proves the rules bite.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -9,6 +9,9 @@ const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'child_process', 'os', 'cr
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.testbed-cache/**', '.tmp/**', 'config/demo-store/**'] },
+  // Lint fixtures break the boundaries on purpose; electron/lint-fixtures/boundaries.test.ts lints
+  // them with `ignore: false` to prove the rules below bite.
+  { ignores: ['electron/lint-fixtures/*-*.ts', '!electron/lint-fixtures/*.test.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -49,6 +52,8 @@ export default tseslint.config(
         { selector: "ImportSpecifier[imported.name='ipcRenderer']", message: 'Only the preload touches ipcRenderer.' },
         { selector: "MemberExpression[property.name='ipcMain']", message: 'Only electron/main/ipc-main-transport.ts touches ipcMain.' },
         { selector: "MemberExpression[property.name='ipcRenderer']", message: 'Only the preload touches ipcRenderer.' },
+        { selector: "ObjectPattern > Property[key.name='ipcMain']", message: 'Only electron/main/ipc-main-transport.ts touches ipcMain.' },
+        { selector: "ObjectPattern > Property[key.name='ipcRenderer']", message: 'Only the preload touches ipcRenderer.' },
       ],
     },
   },
