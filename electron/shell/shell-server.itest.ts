@@ -8,8 +8,7 @@ import { createIpcRouter } from '../ipc/handlers';
 import type { IpcRouter } from '../ipc/router';
 import { createServices, type AppServices } from '../ipc/services';
 import { startShellServer, type ShellServer } from './shell-server';
-import { SHELL_SUBPROTOCOL } from './ws-protocol';
-import type { ShellServerMessage } from './ws-messages';
+import { SHELL_SUBPROTOCOL, type ShellServerMessage } from './ws-protocol';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pic-shell-'));
 const rendererDir = join(tmp, 'renderer');

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { IpcRouter } from '../ipc/router';
 import type { ShellCredentials } from './session-tokens';
 import { clientMessage, MAX_SHELL_MESSAGE, SHELL_SUBPROTOCOL, SHELL_WS_PATH } from './ws-protocol';
-import type { ShellServerMessage } from './ws-messages';
+import type { ShellServerMessage } from './ws-protocol';
 
 /** Why an upgrade was refused, for tests and for the one stderr line the shell prints. */
 export type UpgradeRefusal = 'path' | 'host' | 'origin' | 'protocol' | 'credential';

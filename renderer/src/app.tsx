@@ -1,0 +1,50 @@
+import { useEffect } from 'react';
+import { Sidebar } from './components/sidebar';
+import { TrustBanner } from './components/trust-banner';
+import { useAppSlice } from './state/app-slice';
+import { useNavSlice, type ViewId } from './state/nav-slice';
+import { useTrustSlice } from './state/trust-slice';
+import { AboutTrustView } from './views/about-trust-view';
+import { ComingView } from './views/coming-view';
+
+function CurrentView({ view }: { view: ViewId }) {
+  switch (view) {
+    case 'store':
+      return <ComingView title="Store" what="browse the store's services with a verification badge on each." />;
+    case 'cells':
+      return <ComingView title="Cells" what="your cell profiles, their verification mode and key, and installs over SSH." />;
+    case 'activity':
+      return <ComingView title="Activity" what="install receipts, exported and explained for helpdesk." />;
+    case 'preview':
+      return <ComingView title="Preview" what="preview a store listing from a local manifest." />;
+    case 'about':
+      return <AboutTrustView />;
+  }
+}
+
+/** The app frame: sidebar, the trust banner, and the current view. */
+export function App() {
+  const view = useNavSlice((s) => s.view);
+  const disconnected = useAppSlice((s) => s.disconnected);
+  const loadTrust = useTrustSlice((s) => s.load);
+  const subscribeTrust = useTrustSlice((s) => s.subscribe);
+  useEffect(() => {
+    void loadTrust();
+    return subscribeTrust();
+  }, [loadTrust, subscribeTrust]);
+
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main">
+        {disconnected && (
+          <div className="banner banner--danger" role="alert">
+            {disconnected}
+          </div>
+        )}
+        <TrustBanner />
+        <CurrentView view={view} />
+      </main>
+    </div>
+  );
+}

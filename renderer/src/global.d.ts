@@ -1,0 +1,9 @@
+import type { PicStoreApi } from '../../electron/ipc/channels';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload, or by the browser shell's client before the app renders. */
+    readonly picStore?: PicStoreApi;
+  }
+}
+export {};
