@@ -29,7 +29,11 @@ export interface SkippedLine {
 
 export interface ActivityPage {
   receipts: Receipt[];
-  /** How many receipts match the filters in the whole log. */
+  /**
+   * How many receipts match the filters in the whole log. Lines off the page get a cheap shape
+   * check (kind, version, id), only the page gets the full schema — so in a corrupted log a
+   * line counted here can still be skipped when its page is shown (and is then reported).
+   */
   total: number;
   offset: number;
   limit: number;
