@@ -156,6 +156,9 @@ export async function checkPackagedLayout(repo, { keyMode = 'repo', outDir } = {
     }
     const executableName = /executableName:\s*(\S+)/.exec(await readFile(join(repo, 'electron-builder.yml'), 'utf8'))?.[1] ?? 'electron';
     const layout = await inspectLinuxUnpacked(join(out, 'linux-unpacked'), executableName);
+    // Every built file (bundles, renderer) must be in the asar; only source maps stay behind.
+    const built = (await listFiles(join(projectDir, 'dist'), projectDir)).filter((f) => !f.endsWith('.map'));
+    for (const f of built) if (!layout.asarEntries.includes(`/${f}`)) layout.problems.push(`app.asar lacks ${f}`);
     return { ok: layout.problems.length === 0, refused: null, appOutDir: join(out, 'linux-unpacked'), ...layout };
   } finally {
     await rm(work, { recursive: true, force: true });
