@@ -1,0 +1,116 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CoreError, errorMessage } from '../errors';
+import { createAgents, destroyAgents, httpRequest } from '../registry/http-transport';
+import { isLoopbackHost } from '../registry/registry-source';
+import { SourceError } from '../source/image-source';
+import { validateIndex, type StoreService } from './validate';
+
+/**
+ * Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
+ * or a path, size-limited. The envelope must be valid (else INDEX_INVALID / INDEX_UNREADABLE:
+ * the command could not do its job); each service is validated on its own. `ociLayout` is
+ * honoured only for files, resolved inside the index's directory. The embedded demo store is
+ * recognised by its location so it is verified under its own key alone.
+ */
+export interface LoadedStore {
+  location: string;
+  kind: 'file' | 'https' | 'http';
+  name: string;
+  services: StoreService[];
+  /** Absolute OCI layout directory standing in for the registry, or null. */
+  ociLayoutDir: string | null;
+  /** The embedded demo store (config/demo-store/index.json). */
+  isDemo: boolean;
+  /** Notes for people (an ignored ociLayout on a remote index). */
+  notes: string[];
+}
+
+export interface LoadIndexOptions {
+  cwd?: string;
+  timeoutMs?: number;
+  maxBytes?: number;
+  appConfigDir?: string;
+  signal?: AbortSignal;
+}
+
+export const MAX_INDEX_BYTES = 16 * 1024 * 1024;
+
+export function isIndexUrl(s: string): boolean {
+  return /^(https?|file):/i.test(s);
+}
+
+export async function loadStoreIndex(location: string, opts: LoadIndexOptions = {}): Promise<LoadedStore> {
+  const maxBytes = opts.maxBytes ?? MAX_INDEX_BYTES;
+  let text: string;
+  let kind: LoadedStore['kind'];
+  let filePath: string | null = null;
+  if (/^https?:/i.test(location)) {
+    let url: URL;
+    try {
+      url = new URL(location);
+    } catch {
+      throw new CoreError('INDEX_UNREADABLE', `"${location}" is not a URL`);
+    }
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+      throw new CoreError('INDEX_UNREADABLE', `plain http is accepted only for loopback stores; use https for ${url.host}`);
+    }
+    kind = url.protocol === 'https:' ? 'https' : 'http';
+    text = await fetchIndex(url, maxBytes, opts);
+  } else {
+    kind = 'file';
+    filePath = location.startsWith('file:') ? fileURLToPath(location) : resolve(opts.cwd ?? process.cwd(), location);
+    text = await readIndexFile(filePath, maxBytes);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new CoreError('INDEX_INVALID', `${location} is not valid JSON: ${errorMessage(e)}`);
+  }
+  const v = validateIndex(raw);
+  if (!v.ok) {
+    throw new CoreError('INDEX_INVALID', `${location} is not a store index: ${v.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`, { errors: v.errors });
+  }
+  const notes: string[] = [];
+  let ociLayoutDir: string | null = null;
+  if (v.index.ociLayout) {
+    if (filePath) {
+      const base = dirname(filePath);
+      const dir = resolve(base, v.index.ociLayout);
+      if (dir !== base && !dir.startsWith(base + sep)) throw new CoreError('INDEX_INVALID', `ociLayout "${v.index.ociLayout}" points outside the index's directory`);
+      ociLayoutDir = dir;
+    } else {
+      notes.push('ociLayout is ignored for an index not read from a file');
+    }
+  }
+  const isDemo = !!filePath && !!opts.appConfigDir && resolve(filePath) === resolve(opts.appConfigDir, 'demo-store', 'index.json');
+  return { location, kind, name: v.index.name, services: v.index.services, ociLayoutDir, isDemo, notes };
+}
+
+async function readIndexFile(path: string, maxBytes: number): Promise<string> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new CoreError('INDEX_UNREADABLE', `${path} is not a regular file`);
+    if (st.size > maxBytes) throw new CoreError('INDEX_UNREADABLE', `${path} is ${st.size} bytes, more than the limit of ${maxBytes}`);
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if (e instanceof CoreError) throw e;
+    throw new CoreError('INDEX_UNREADABLE', `cannot read ${path}: ${errorMessage(e)}`);
+  }
+}
+
+async function fetchIndex(url: URL, maxBytes: number, opts: LoadIndexOptions): Promise<string> {
+  const agents = createAgents(2);
+  try {
+    const res = await httpRequest({ url, headers: { Accept: 'application/json', 'User-Agent': 'pic-store-manager' }, maxBytes, timeoutMs: opts.timeoutMs ?? 30_000, signal: opts.signal }, agents);
+    if (res.status !== 200) throw new CoreError('INDEX_UNREADABLE', `${url.href} answered HTTP ${res.status}`);
+    return res.body.toString('utf8');
+  } catch (e) {
+    if (e instanceof CoreError && !(e instanceof SourceError)) throw e;
+    throw new CoreError('INDEX_UNREADABLE', `cannot load ${url.href}: ${errorMessage(e)}`);
+  } finally {
+    destroyAgents(agents);
+  }
+}

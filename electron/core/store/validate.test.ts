@@ -1,0 +1,72 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadStoreIndex } from './load-index';
+import { validateIndex, validateManifest } from './validate';
+
+const D = `sha256:${'a'.repeat(64)}`;
+const good = { id: 'web', name: 'Web', version: '1.0', image: `127.0.0.1:5000/demo/web@${D}` };
+
+describe('manifest schema', () => {
+  it('accepts a full valid manifest', () => {
+    const m = {
+      ...good, tagline: 't', description: '# hi', category: 'web', developer: { name: 'D', url: 'https://d.example' },
+      icon: 'data:image/png;base64,iVBORw0KGgo=', ports: [{ container: 80, host: 8080, protocol: 'tcp' }],
+      environment: { A_B: 'x' }, volumes: [{ name: 'data', path: '/var/lib/x' }],
+    };
+    expect(validateManifest(m).errors).toEqual([]);
+  });
+  it('accepts a tag-only image (verification rejects it later)', () => {
+    expect(validateManifest({ ...good, image: 'nginx:latest' }).errors).toEqual([]);
+  });
+  it('reports JSON-pointer paths', () => {
+    const { errors } = validateManifest({ ...good, id: 'Bad_Id', ports: [{ container: 0, host: 70000, protocol: 'sctp' }], environment: { '1X': 'y' }, volumes: [{ name: 'v', path: 'relative' }], developer: { name: 'x', url: 'http://x' } });
+    const paths = errors.map((e) => e.path).sort();
+    expect(paths).toEqual(['/developer/url', '/environment/1X', '/id', '/ports/0/container', '/ports/0/host', '/ports/0/protocol', '/volumes/0/path'].sort());
+  });
+  it('refuses fields the listing cannot express, naming them', () => {
+    const { errors } = validateManifest({ ...good, privileged: true });
+    expect(errors).toEqual([{ path: '/privileged', message: 'not allowed in a store listing: privileged' }]);
+  });
+  it('reports missing required fields', () => {
+    expect(validateManifest({ id: 'x' }).errors.map((e) => `${e.path} ${e.message}`)).toEqual(['/name is required', '/version is required', '/image is required']);
+  });
+  it('refuses javascript: and http icons', () => {
+    expect(validateManifest({ ...good, icon: 'http://x/i.png' }).errors[0]?.path).toBe('/icon');
+    expect(validateManifest({ ...good, icon: 'data:text/html;base64,AAAA' }).errors[0]?.path).toBe('/icon');
+  });
+});
+
+describe('store index', () => {
+  it('one bad manifest never breaks the rest; duplicate ids are errors', () => {
+    const v = validateIndex({ schemaVersion: 1, name: 'S', services: [good, { ...good, name: '' }, { ...good }, 42] });
+    if (!v.ok) throw new Error('index should load');
+    expect(v.index.services.map((s) => s.errors.length > 0)).toEqual([false, true, true, true]);
+    expect(v.index.services[1]?.errors[0]?.path).toBe('/services/1/name');
+    expect(v.index.services[2]?.errors[0]).toEqual({ path: '/services/2/id', message: 'duplicate id "web" (already used by /services/0)' });
+    expect(v.index.services[3]?.errors[0]?.path).toBe('/services/3');
+  });
+  it('an invalid envelope is fatal', () => {
+    const v = validateIndex({ schemaVersion: 2, services: {} });
+    expect(v.ok).toBe(false);
+  });
+  it('loads files, honours ociLayout only inside the index directory, refuses non-loopback http', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pic-index-'));
+    try {
+      await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 1, name: 'S', services: [good], ociLayout: 'oci' }));
+      const s = await loadStoreIndex(join(dir, 'index.json'));
+      expect(s.ociLayoutDir).toBe(join(dir, 'oci'));
+      const viaUrl = await loadStoreIndex(`file://${join(dir, 'index.json')}`);
+      expect(viaUrl.services).toHaveLength(1);
+      await writeFile(join(dir, 'evil.json'), JSON.stringify({ schemaVersion: 1, name: 'S', services: [], ociLayout: '../../etc' }));
+      await expect(loadStoreIndex(join(dir, 'evil.json'))).rejects.toMatchObject({ code: 'INDEX_INVALID' });
+      await expect(loadStoreIndex('http://198.18.0.1/index.json')).rejects.toMatchObject({ code: 'INDEX_UNREADABLE' });
+      await expect(loadStoreIndex(join(dir, 'absent.json'))).rejects.toMatchObject({ code: 'INDEX_UNREADABLE' });
+      await writeFile(join(dir, 'big.json'), 'x'.repeat(2000));
+      await expect(loadStoreIndex(join(dir, 'big.json'), { maxBytes: 1000 })).rejects.toMatchObject({ code: 'INDEX_UNREADABLE' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
