@@ -1,0 +1,119 @@
+import { generateKeyPairSync, createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, startShell, test } from './shell-fixture';
+
+test('the app loads through the shell with no console errors or CSP violations', async ({ page, problems }) => {
+  const { shell, stop } = await startShell();
+  try {
+    expect(shell.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
+    const response = await page.goto(shell.url);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    for (const label of ['Store', 'Cells', 'Activity', 'Preview', 'About / Trust']) {
+      await expect(page.getByRole('button', { name: label, exact: true })).toBeVisible();
+    }
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
+    await expect(page.getByTestId('coming-soon')).toContainText('Coming:');
+    await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
+    await expect(page.getByTestId('app-version')).toHaveText(/^\d+\.\d+\.\d+/);
+    await expect(page.getByTestId('data-dir')).toHaveText(shell.home);
+    // The single-use token is gone from the address bar (and history) once read.
+    expect(page.url()).not.toContain('token=');
+    expect(page.url()).toBe(`${shell.origin}/`);
+    expect(problems.consoleErrors).toEqual([]);
+    expect(problems.cspViolations).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
+
+test('the renderer has no require, process or ipcRenderer, and one frozen picStore', async ({ page, problems }) => {
+  const { shell, stop } = await startShell();
+  try {
+    await page.goto(shell.url);
+    await expect(page.getByTestId('trust-state')).toBeVisible();
+    const globals = await page.evaluate(() => ({
+      require: typeof (window as unknown as Record<string, unknown>).require,
+      process: typeof (window as unknown as Record<string, unknown>).process,
+      ipcRenderer: typeof (window as unknown as Record<string, unknown>).ipcRenderer,
+      module: typeof (window as unknown as Record<string, unknown>).module,
+      picStoreFrozen: Object.isFrozen(window.picStore) && Object.isFrozen(window.picStore?.trust),
+      domains: Object.keys(window.picStore ?? {}).sort(),
+    }));
+    expect(globals).toEqual({ require: 'undefined', process: 'undefined', ipcRenderer: 'undefined', module: 'undefined', picStoreFrozen: true, domains: ['app', 'trust'] });
+    // A malformed call from the page gets an envelope, not an exception.
+    const bad = await page.evaluate(() => (window.picStore?.trust.get as unknown as (a: unknown) => Promise<unknown>)({ evil: 1 }));
+    expect(bad).toMatchObject({ ok: false, error: { code: 'IPC_BAD_ARGUMENT' } });
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
+
+test('the trust panel says plainly that no store key is installed when config/cosign is empty', async ({ page, problems }) => {
+  const { shell, stop } = await startShell();
+  try {
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
+    const state = page.getByTestId('trust-state');
+    await expect(state).toHaveAttribute('data-state', 'no-key');
+    await expect(state).toContainText('No store key installed');
+    await expect(page.getByTestId('no-keys')).toBeVisible();
+    await expect(page.getByRole('status')).toContainText('No store key installed');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/trust-panel-no-key.png', fullPage: true });
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
+
+test('a key placed in trust/ shows origin local and its fingerprint; an unusable file is reported', async ({ page, problems, context }) => {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const fingerprint = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  const { shell, stop } = await startShell({
+    seed: ({ home }) => {
+      mkdirSync(join(home, 'trust'));
+      writeFileSync(join(home, 'trust', 'test-key.pub'), pem);
+      writeFileSync(join(home, 'trust', 'broken.pub'), '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n');
+    },
+  });
+  try {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: shell.origin });
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
+    await expect(page.getByTestId('trust-state')).toHaveAttribute('data-state', 'local-only');
+    await expect(page.getByTestId('trust-state')).toContainText('local keys in use');
+    const key = page.getByTestId('trusted-key');
+    await expect(key).toHaveCount(1);
+    await expect(key.getByTestId('key-origin')).toHaveText('local');
+    await expect(key.getByTestId('key-fingerprint')).toHaveText(fingerprint);
+    await expect(page.getByTestId('key-problem')).toContainText('broken.pub');
+    await key.getByRole('button', { name: /Copy fingerprint/ }).click();
+    await expect(key.getByRole('button', { name: /Copy fingerprint/ })).toHaveText('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fingerprint);
+    await page.screenshot({ path: 'test-results/trust-panel-local-key.png', fullPage: true });
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
+
+test('the printed URL works once: a second tab with the same token is refused', async ({ page, context }) => {
+  const { shell, stop } = await startShell();
+  try {
+    await page.goto(shell.url);
+    await expect(page.getByTestId('trust-state')).toBeVisible();
+    // Reloading the tab keeps working: it reconnects with its session, not the spent token.
+    await page.reload();
+    await expect(page.getByTestId('trust-state')).toBeVisible();
+    const second = await context.newPage();
+    await second.goto(shell.url);
+    await expect(second.getByRole('alert')).toContainText('already used or is wrong');
+    await second.close();
+  } finally {
+    await stop();
+  }
+});
