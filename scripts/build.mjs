@@ -44,6 +44,6 @@ for (const b of bundles) {
 
 if (want('renderer')) {
   await rm(join(dist, 'renderer'), { recursive: true, force: true });
-  await viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+  await viteBuild({ configFile: join(root, 'vite.config.mts'), logLevel: 'warn' });
 }
 console.log('build: done');
