@@ -1,5 +1,6 @@
 import type { DomainApi, EventsOf, InvokesOf, Kebab } from '../contract';
 import { app } from './app';
+import { cells } from './cells';
 import { trust } from './trust';
 
 /**
@@ -10,6 +11,7 @@ import { trust } from './trust';
 export const domains = {
   app,
   trust,
+  cells,
 } as const;
 
 export type Domains = typeof domains;
@@ -35,3 +37,4 @@ export type ResponseOf<C extends InvokeChannel> = InvokeMap[C] extends { res: in
 
 export type * from './app';
 export type * from './trust';
+export type * from './cells';

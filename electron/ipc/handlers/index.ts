@@ -1,6 +1,7 @@
 import { IpcRouter } from '../router';
 import type { AppServices } from '../services';
 import { registerAppHandlers } from './app';
+import { registerCellsHandlers } from './cells';
 import { registerTrustHandlers } from './trust';
 
 /**
@@ -11,5 +12,6 @@ export function createIpcRouter(services: AppServices): IpcRouter {
   const router = new IpcRouter();
   registerAppHandlers(router, services);
   registerTrustHandlers(router, services);
+  registerCellsHandlers(router, services);
   return router;
 }
