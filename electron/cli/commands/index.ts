@@ -1,10 +1,16 @@
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
 import { activityCommand } from './activity';
+import { explainCommand } from './explain';
+import { lintCommand } from './lint';
+import { verifyCommand } from './verify';
 
 export type Command = (argv: string[], io: CliIo, ctx: CliContext) => Promise<ExitCode>;
 
 /** The command table: one module per command under this directory. */
 export const commands: Record<string, Command> = {
   activity: activityCommand,
+  explain: explainCommand,
+  lint: lintCommand,
+  verify: verifyCommand,
 };

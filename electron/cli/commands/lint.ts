@@ -1,0 +1,67 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CoreError, errorMessage } from '../../core/errors';
+import type { SchemaError } from '../../core/store/manifest-schema';
+import { imageNote, validateIndex, validateManifest } from '../../core/store/validate';
+import { parseCommandArgs, UsageError } from '../args';
+import type { CliContext } from '../context';
+import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
+
+/**
+ * `pic-store lint FILE [--json]` (DESIGN 2.4): the schema check of a manifest or an index,
+ * `{ valid, errors: [{ path, message }] }` with JSON-pointer paths. Warnings (tag-only or
+ * malformed image references, which verification will reject) are extra and never fail lint.
+ */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+export async function lintCommand(argv: string[], io: CliIo, _ctx: CliContext): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw new UsageError('lint needs exactly one FILE (a manifest or an index)');
+  const path = resolve(io.cwd, positionals[0]!);
+  let text: string;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new CoreError('FILE_UNREADABLE', `${positionals[0]} is not a regular file`);
+    if (st.size > MAX_FILE_BYTES) throw new CoreError('FILE_UNREADABLE', `${positionals[0]} is larger than ${MAX_FILE_BYTES} bytes`);
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if (e instanceof CoreError) throw e;
+    throw new CoreError('FILE_UNREADABLE', `cannot read ${positionals[0]}: ${errorMessage(e)}`);
+  }
+  let errors: SchemaError[] = [];
+  const warnings: SchemaError[] = [];
+  let kind: 'index' | 'manifest' = 'manifest';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    errors = [{ path: '', message: `not valid JSON: ${errorMessage(e)}` }];
+  }
+  if (errors.length === 0) {
+    if (raw && typeof raw === 'object' && 'services' in raw) {
+      kind = 'index';
+      const v = validateIndex(raw);
+      if (!v.ok) errors = v.errors;
+      else {
+        for (const s of v.index.services) {
+          errors.push(...s.errors);
+          const note = s.manifest ? imageNote(s.manifest.image) : null;
+          if (note) warnings.push({ path: `/services/${s.index}/image`, message: note.replace(/^image: /, '') });
+        }
+      }
+    } else {
+      const v = validateManifest(raw);
+      errors = v.errors;
+      const note = v.manifest ? imageNote(v.manifest.image) : null;
+      if (note) warnings.push({ path: '/image', message: note.replace(/^image: /, '') });
+    }
+  }
+  const valid = errors.length === 0;
+  if (values.json) printJson(io, { valid, kind, errors, warnings });
+  else {
+    io.out(valid ? `${positionals[0]}: valid ${kind}\n` : `${positionals[0]}: invalid ${kind}, ${errors.length} error(s)\n`);
+    for (const e of errors) io.out(`  error   ${e.path || '/'}: ${e.message}\n`);
+    for (const w of warnings) io.out(`  warning ${w.path}: ${w.message}\n`);
+  }
+  return valid ? EXIT.ok : EXIT.no;
+}

@@ -1,0 +1,130 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { explainReport } from '../../core/catalogue/reason-catalogue';
+import { dataPaths } from '../../core/data-dir';
+import { CoreError, errorMessage } from '../../core/errors';
+import { dockerConfigCredentials } from '../../core/registry/docker-credentials';
+import { isIndexUrl, loadStoreIndex, type LoadedStore } from '../../core/store/load-index';
+import { validateManifest, type StoreService } from '../../core/store/validate';
+import { trustRootForStore } from '../../core/verification/store-trust';
+import type { VerificationReport } from '../../core/verification/types';
+import { openFileCache, type VerificationCache } from '../../core/verification/verification-cache';
+import { verifyStore } from '../../core/verification/verify-store';
+import { parseCommandArgs, UsageError } from '../args';
+import type { CliContext } from '../context';
+import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
+
+/**
+ * `pic-store verify TARGET... [--trust-key FILE]... [--json] [--timeout S] [--no-cache] [-v]`
+ * (DESIGN 2.4). Each TARGET is an existing file (an index if it has `services`, else a
+ * manifest), an index URL, or an image reference. Exit 0 when every image verified, 1 when any
+ * did not (an unreachable registry is a verdict), 3 when an index cannot be loaded.
+ */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+interface Target {
+  label: string;
+  store: Pick<LoadedStore, 'services' | 'ociLayoutDir' | 'isDemo'>;
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function imageService(image: string): StoreService {
+  return { index: 0, id: null, manifest: { id: '', name: image, version: '', image }, raw: { image }, errors: [] };
+}
+
+async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs: number): Promise<Target> {
+  const path = resolve(io.cwd, arg);
+  if (await isFile(path)) {
+    const st = await stat(path);
+    if (st.size > MAX_FILE_BYTES) throw new CoreError('INDEX_UNREADABLE', `${arg} is larger than ${MAX_FILE_BYTES} bytes`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(path, 'utf8'));
+    } catch (e) {
+      throw new CoreError('INDEX_UNREADABLE', `${arg} is not valid JSON: ${errorMessage(e)}`);
+    }
+    if (raw && typeof raw === 'object' && 'services' in raw) {
+      return { label: arg, store: await loadStoreIndex(path, { appConfigDir: ctx.appConfigDir, timeoutMs }) };
+    }
+    const { manifest, errors } = validateManifest(raw);
+    const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
+    return { label: arg, store: { services: [{ index: 0, id, manifest, raw, errors }], ociLayoutDir: null, isDemo: false } };
+  }
+  if (isIndexUrl(arg)) return { label: arg, store: await loadStoreIndex(arg, { appConfigDir: ctx.appConfigDir, timeoutMs, cwd: io.cwd }) };
+  return { label: arg, store: { services: [imageService(arg)], ociLayoutDir: null, isDemo: false } };
+}
+
+export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    'trust-key': { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    timeout: { type: 'string' },
+    'no-cache': { type: 'boolean' },
+    verbose: { type: 'boolean', short: 'v' },
+  });
+  if (positionals.length === 0) throw new UsageError('verify needs at least one TARGET (an index file or URL, a manifest file, or an image reference)');
+  let timeoutMs = 30_000;
+  if (values.timeout !== undefined) {
+    const s = Number(values.timeout);
+    if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError(`--timeout must be a number of seconds between 0 and 3600, not "${values.timeout}"`);
+    timeoutMs = Math.round(s * 1000);
+  }
+  const trustKeys = (values['trust-key'] ?? []).map((f) => resolve(io.cwd, f));
+
+  const targets: Target[] = [];
+  for (const arg of positionals) targets.push(await resolveTarget(arg, ctx, io, timeoutMs));
+
+  const cache: VerificationCache | null = values['no-cache'] ? null : await openFileCache(dataPaths(ctx.dataDir).cache);
+  const credentials = dockerConfigCredentials({ env: io.env });
+  const results: VerificationReport[] = [];
+  // A deadline for the whole command as well as per request: nothing can make it hang.
+  const overall = AbortSignal.timeout(Math.max(timeoutMs * 4, 60_000));
+  for (const t of targets) {
+    const trustRoot = await trustRootForStore({ isDemo: t.store.isDemo, appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir, override: trustKeys });
+    const reports = await verifyStore(t.store, { trustRoot, cache, timeoutMs, credentials, signal: overall });
+    for (const r of reports) results.push(r.serviceId === '' ? withoutServiceId(r) : r);
+  }
+
+  if (values.json) printJson(io, { results });
+  else printHuman(io, results, !!values.verbose);
+  return results.every((r) => r.verified) ? EXIT.ok : EXIT.no;
+}
+
+function withoutServiceId(r: VerificationReport): VerificationReport {
+  const { serviceId: _omit, ...rest } = r;
+  return rest;
+}
+
+function shortDigest(d: string | null): string {
+  return d ? `${d.slice(0, 19)}…` : '(no digest)';
+}
+
+function printHuman(io: CliIo, results: VerificationReport[], verbose: boolean): void {
+  for (const r of results) {
+    const mark = r.verified ? 'OK  ' : 'FAIL';
+    const who = r.serviceId ? `${r.serviceId}: ` : '';
+    const warn = r.checks.some((c) => c.status === 'warn' && c.id === 'identity') ? ' (identity warning)' : '';
+    const ex = explainReport(r);
+    io.out(`${mark} ${r.reason.padEnd(25)} ${who}${r.image || '(no image)'}${r.verified ? warn : ` — ${ex.sentence}`}${r.cached ? ' [cached]' : ''}\n`);
+    if (!verbose) continue;
+    io.out(`       digest: ${r.digest ?? '(none)'}\n`);
+    for (const c of r.checks) io.out(`       ${c.status.padEnd(4)} ${c.id.padEnd(16)} ${c.detail}\n`);
+    for (const s of r.signatures) {
+      io.out(`       signature ${s.format}: key ${s.keyFingerprint ?? '(no trusted key)'}, identity ${s.identity ?? '(none)'}${s.problem ? `, ${s.problem}${s.boundDigest ? ` (binds ${shortDigest(s.boundDigest)})` : ''}` : ''}\n`);
+    }
+    for (const k of r.trustedKeys) io.out(`       trusted key ${k.fingerprint} (${k.origin})\n`);
+    for (const e of r.errors ?? []) io.out(`       error ${e.path || '/'}: ${e.message}\n`);
+    if (!r.verified) {
+      io.out(`       next (admin): ${ex.next.admin}\n       next (developer): ${ex.next.developer}\n       next (helpdesk): ${ex.next.helpdesk}\n`);
+    }
+  }
+  const ok = results.filter((r) => r.verified).length;
+  io.out(`${ok} of ${results.length} verified\n`);
+}

@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+import { loadTrustRoot, loadTrustRootFromFiles, type TrustRoot } from '../trust/trust-root';
+
+/**
+ * Which keys judge a store (DESIGN 2.3): the embedded demo store only ever its own demo key
+ * (origin `demo`), every other store the app's trust root (bundled + local). An explicit
+ * `--trust-key` list replaces both for that one command.
+ */
+export async function trustRootForStore(opts: { isDemo: boolean; appConfigDir: string; dataDir: string; override?: string[] }): Promise<TrustRoot> {
+  if (opts.override && opts.override.length) return loadTrustRootFromFiles(opts.override, 'command-line');
+  if (opts.isDemo) return loadTrustRootFromFiles([join(opts.appConfigDir, 'demo-store', 'cosign.pub')], 'demo');
+  return loadTrustRoot({ appConfigDir: opts.appConfigDir, dataDir: opts.dataDir });
+}

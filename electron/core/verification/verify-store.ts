@@ -1,0 +1,110 @@
+import { openOciLayout } from '../oci-layout/oci-layout-source';
+import { parseImageReference } from '../reference/image-reference';
+import type { CredentialProvider } from '../registry/docker-credentials';
+import { RegistrySourcePool } from '../registry/registry-pool';
+import { RegistrySource } from '../registry/registry-source';
+import { Semaphore } from '../registry/semaphore';
+import type { ImageSource } from '../source/image-source';
+import type { LoadedStore } from '../store/load-index';
+import type { StoreService } from '../store/validate';
+import { summarizeKey, trustRootId, type TrustRoot } from '../trust/trust-root';
+import { CHECK_IDS, type VerificationReport } from './types';
+import type { VerificationCache } from './verification-cache';
+import { verifyImage, type SourceProvider, type VerificationLimits } from './verify-image';
+
+/**
+ * Whole-store verification (issue 4): every service concurrently, progress as each result
+ * arrives, cancellation through the signal, and the badge cache. The IPC layer and the CLI call
+ * this; installs never do (they verify fresh with verifyImage).
+ */
+export interface StoreProgress {
+  done: number;
+  total: number;
+  result: VerificationReport;
+}
+
+export interface VerifyStoreOptions {
+  trustRoot: TrustRoot;
+  signal?: AbortSignal;
+  onProgress?: (p: StoreProgress) => void;
+  cache?: VerificationCache | null;
+  /** Images verified at once (default 16). */
+  concurrency?: number;
+  timeoutMs?: number;
+  insecureHosts?: readonly string[];
+  credentials?: CredentialProvider;
+  limits?: VerificationLimits;
+  /** Override where images are read from (tests); default: the index's OCI layout or registries. */
+  sources?: SourceProvider;
+}
+
+/** The report for a listing that fails the schema: nothing about the image was checked. */
+export function manifestInvalidReport(service: StoreService, trustRoot: TrustRoot): VerificationReport {
+  const raw = service.raw as { image?: unknown } | null;
+  const image = raw && typeof raw === 'object' && typeof raw.image === 'string' ? raw.image : '';
+  const parsed = image ? parseImageReference(image) : null;
+  return {
+    ...(service.id !== null ? { serviceId: service.id } : {}),
+    image,
+    digest: parsed?.ok ? parsed.ref.digest : null,
+    repository: parsed?.ok ? parsed.ref.name : null,
+    verified: false,
+    reason: 'MANIFEST_INVALID',
+    checks: CHECK_IDS.map((id) => ({ id, status: 'skip' as const, detail: 'not checked: the store listing fails the manifest schema' })),
+    signatures: [],
+    trustedKeys: trustRoot.keys.map(summarizeKey),
+    errors: service.errors,
+    verifiedAt: new Date().toISOString(),
+  };
+}
+
+/** Where a store's images are read from: its OCI layout, else one registry client per host. */
+export function storeSources(store: Pick<LoadedStore, 'ociLayoutDir'>, opts: Pick<VerifyStoreOptions, 'timeoutMs' | 'insecureHosts' | 'credentials'>): { provider: SourceProvider; close(): void } {
+  if (store.ociLayoutDir) {
+    const layout: ImageSource = openOciLayout(store.ociLayoutDir);
+    return { provider: () => layout, close: () => undefined };
+  }
+  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: opts.timeoutMs, insecureHosts: opts.insecureHosts, credentials: opts.credentials }));
+  return { provider: pool.provider, close: () => pool.close() };
+}
+
+export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayoutDir'>, opts: VerifyStoreOptions): Promise<VerificationReport[]> {
+  const own = opts.sources ? null : storeSources(store, opts);
+  const provider = opts.sources ?? own!.provider;
+  const trustId = trustRootId(opts.trustRoot);
+  const sem = new Semaphore(Math.max(1, opts.concurrency ?? 16));
+  const total = store.services.length;
+  let done = 0;
+  const results: VerificationReport[] = new Array<VerificationReport>(total);
+  try {
+    await Promise.all(
+      store.services.map((svc, i) =>
+        sem.run(async () => {
+          opts.signal?.throwIfAborted();
+          const result = await verifyService(svc, provider, trustId, opts);
+          results[i] = result;
+          done++;
+          opts.onProgress?.({ done, total, result });
+        }),
+      ),
+    );
+  } finally {
+    own?.close();
+    await opts.cache?.flush().catch(() => undefined);
+  }
+  return results;
+}
+
+async function verifyService(svc: StoreService, provider: SourceProvider, trustId: string, opts: VerifyStoreOptions): Promise<VerificationReport> {
+  if (!svc.manifest) return manifestInvalidReport(svc, opts.trustRoot);
+  const image = svc.manifest.image;
+  const parsed = parseImageReference(image);
+  const key = parsed.ok && parsed.ref.digest && opts.trustRoot.keys.length
+    ? { source: provider(parsed.ref).description, repository: parsed.ref.name, digest: parsed.ref.digest, trustRootId: trustId }
+    : null;
+  const hit = key && opts.cache ? opts.cache.get(key) : null;
+  if (hit) return { ...hit, serviceId: svc.manifest.id, image };
+  const report = await verifyImage({ image, serviceId: svc.manifest.id, trustRoot: opts.trustRoot, sources: provider, signal: opts.signal, limits: opts.limits });
+  if (key && opts.cache) opts.cache.set(key, report);
+  return report;
+}
