@@ -1,0 +1,45 @@
+import { ROLES } from '../catalogue/reason-catalogue';
+import type { Receipt } from './receipt';
+import type { ReceiptExplanation } from './explain';
+
+/**
+ * The explanation as plain text: what `pic-store explain` prints and what "copy for a ticket"
+ * puts on the clipboard — the same sections, in the same order, as the Activity detail page.
+ */
+const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
+
+export function explanationText(x: ReceiptExplanation, receipt?: Receipt): string {
+  const out: string[] = [];
+  out.push(x.headline, '', x.outcomeSentence, '');
+  if (x.verdict) {
+    out.push(`Verdict: ${x.verdict.title} (${x.verdict.code})`, `  ${x.verdict.sentence}`);
+    if (x.failedCheck) out.push(`  Failed check: ${x.failedCheck.id} — ${x.failedCheck.detail}`);
+  } else {
+    out.push('Verdict: no verification ran for this attempt.');
+  }
+  out.push('', 'Evidence:', `  image:        ${x.evidence.image}`, `  digest:       ${x.evidence.digest ?? 'none (not pinned)'}`);
+  out.push(`  trusted keys: ${x.evidence.trustedKeys.length ? x.evidence.trustedKeys.join(', ') : 'none'}`);
+  out.push(`  signed by:    ${x.evidence.foundKeys.length ? x.evidence.foundKeys.join(', ') : 'no trusted key'}`);
+  if (x.evidence.boundDigests.length) out.push(`  signature binds: ${x.evidence.boundDigests.join(', ')} (not ${x.evidence.digest ?? 'the image'})`);
+  out.push('');
+  if (x.mode) {
+    out.push(`Mode: ${x.mode.value} (source: ${x.mode.source}) — ${x.mode.title}`, `  ${x.mode.sentence}`, `  detail: ${x.mode.detail}`);
+  } else {
+    out.push('Mode: unknown — the cell could not be reached, so nothing was installed.');
+  }
+  out.push('', 'Verdicts side by side:', `  desktop: ${x.desktop.summary}`, `  cell:    ${x.cell.summary}`);
+  if (x.disagreementSentence) out.push(`  DISAGREEMENT: ${x.disagreementSentence}`);
+  if (x.checks.length) {
+    out.push('', 'Checks:');
+    for (const c of x.checks) out.push(`  ${c.status.padEnd(4)}  ${c.id.padEnd(16)}  ${c.detail}`);
+  }
+  out.push('', 'Next steps:');
+  for (const role of ROLES) out.push(`  ${ROLE_LABEL[role]}: ${x.next[role]}`);
+  if (receipt) out.push('', `Receipt ${receipt.id} (app ${receipt.app.version}, ${receipt.kind} v${receipt.version})`);
+  return `${out.join('\n')}\n`;
+}
+
+/** "Copy for a ticket": the explanation followed by the raw receipt, so nothing is lost. */
+export function ticketText(x: ReceiptExplanation, receipt: Receipt): string {
+  return `${explanationText(x, receipt)}\n--- receipt ---\n${JSON.stringify(receipt, null, 2)}\n`;
+}
