@@ -1,7 +1,9 @@
 import type { DomainApi, EventsOf, InvokesOf, Kebab } from '../contract';
 import { app } from './app';
 import { cells } from './cells';
+import { store } from './store';
 import { trust } from './trust';
+import { verification } from './verification';
 
 /**
  * Every domain of the contract. To add one: write `channels/<domain>.ts` with `defineDomain`,
@@ -12,6 +14,8 @@ export const domains = {
   app,
   trust,
   cells,
+  store,
+  verification,
 } as const;
 
 export type Domains = typeof domains;
@@ -38,3 +42,5 @@ export type ResponseOf<C extends InvokeChannel> = InvokeMap[C] extends { res: in
 export type * from './app';
 export type * from './trust';
 export type * from './cells';
+export type * from './store';
+export type * from './verification';

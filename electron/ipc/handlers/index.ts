@@ -2,7 +2,9 @@ import { IpcRouter } from '../router';
 import type { AppServices } from '../services';
 import { registerAppHandlers } from './app';
 import { registerCellsHandlers } from './cells';
+import { registerStoreHandlers } from './store';
 import { registerTrustHandlers } from './trust';
+import { registerVerificationHandlers } from './verification';
 
 /**
  * Registers every domain's handlers once; both transports dispatch into the returned router.
@@ -12,6 +14,8 @@ export function createIpcRouter(services: AppServices): IpcRouter {
   const router = new IpcRouter();
   registerAppHandlers(router, services);
   registerTrustHandlers(router, services);
+  registerStoreHandlers(router, services);
+  registerVerificationHandlers(router, services);
   registerCellsHandlers(router, services);
   return router;
 }

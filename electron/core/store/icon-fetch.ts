@@ -1,0 +1,55 @@
+import { CoreError, errorMessage } from '../errors';
+import { createAgents, destroyAgents, httpRequest, type HttpAgents } from '../registry/http-transport';
+
+/**
+ * Remote service icons are fetched by main (DESIGN 3.1) and handed to the renderer as `data:`
+ * URLs, so the renderer never makes a network request. Only `https:` URLs, no redirects at all
+ * (so no scheme change), a byte limit, and only PNG/WebP/SVG as recognised from the bytes —
+ * a server's Content-Type is not trusted. SVG is only ever shown through `<img>`.
+ */
+export const MAX_ICON_BYTES = 256 * 1024;
+
+export type IconType = 'image/png' | 'image/webp' | 'image/svg+xml';
+
+/** Recognises the image type from its first bytes; null for anything else. */
+export function sniffIconType(bytes: Buffer): IconType | null {
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  const head = bytes.subarray(0, 1024).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return 'image/svg+xml';
+  return null;
+}
+
+export interface IconFetchOptions {
+  maxBytes?: number;
+  timeoutMs?: number;
+  agents?: HttpAgents;
+  /** Tests serve icons over loopback http; production only ever passes https URLs. */
+  allowLoopbackHttp?: boolean;
+}
+
+export async function fetchIconAsDataUrl(raw: string, opts: IconFetchOptions = {}): Promise<string> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CoreError('ICON_REFUSED', 'the icon is not a valid URL');
+  }
+  const loopbackHttp = opts.allowLoopbackHttp && url.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !loopbackHttp) throw new CoreError('ICON_REFUSED', `icons are fetched only over https (this one is ${url.protocol})`);
+  if (url.username || url.password) throw new CoreError('ICON_REFUSED', 'icon URLs carrying credentials are refused');
+  const maxBytes = opts.maxBytes ?? MAX_ICON_BYTES;
+  const agents = opts.agents ?? createAgents(4);
+  try {
+    const res = await httpRequest({ url, headers: { Accept: 'image/png, image/webp, image/svg+xml', 'User-Agent': 'pic-store-manager' }, maxBytes, timeoutMs: opts.timeoutMs ?? 10_000 }, agents);
+    if (res.status !== 200) throw new CoreError('ICON_UNAVAILABLE', `${url.host} answered HTTP ${res.status} for the icon (redirects are not followed)`);
+    const type = sniffIconType(res.body);
+    if (!type) throw new CoreError('ICON_REFUSED', 'the icon is not a PNG, WebP or SVG image');
+    return `data:${type};base64,${res.body.toString('base64')}`;
+  } catch (e) {
+    if (e instanceof CoreError && (e.code === 'ICON_REFUSED' || e.code === 'ICON_UNAVAILABLE')) throw e;
+    throw new CoreError('ICON_UNAVAILABLE', `cannot fetch the icon: ${errorMessage(e)}`);
+  } finally {
+    if (!opts.agents) destroyAgents(agents);
+  }
+}

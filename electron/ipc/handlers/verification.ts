@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { CoreError } from '../../core/errors';
+import type { IpcRouter } from '../router';
+import type { AppServices } from '../services';
+import { storeRuntimeFor } from './store-runtime';
+import { VerificationRunner } from './verification-runner';
+
+/** Handlers of the `verification` domain: whole-store runs with pushed progress, cancel, one service. */
+export function registerVerificationHandlers(router: IpcRouter, services: AppServices): void {
+  const runtime = storeRuntimeFor(services, { dataDir: services.dataDir, appConfigDir: services.appConfigDir });
+  const runner = new VerificationRunner();
+
+  router.handle('verification:verify-store', {
+    args: z.object({ storeId: z.string().min(1).max(4096), fresh: z.boolean().optional() }).strict(),
+    run: async ({ storeId, fresh }) => {
+      const { ref, store } = await runtime.current(storeId);
+      const root = await runtime.trustRootFor(ref);
+      const { runId, total } = runner.start(storeId, store, root, fresh ?? false, {
+        progress: (p) => router.emit('verification:progress', p),
+        finished: (f) => router.emit('verification:finished', f),
+      });
+      return { runId, storeId, total };
+    },
+  });
+
+  router.handle('verification:cancel', {
+    args: z.object({ runId: z.string().min(1).max(8192) }).strict(),
+    run: ({ runId }) => ({ cancelled: runner.cancel(runId) }),
+  });
+
+  router.handle('verification:verify-service', {
+    args: z.object({ storeId: z.string().min(1).max(4096), serviceId: z.string().min(1).max(80) }).strict(),
+    run: async ({ storeId, serviceId }) => {
+      const { ref, store } = await runtime.current(storeId);
+      const service = store.services.find((s) => (s.id ?? `#${s.index}`) === serviceId);
+      if (!service) throw new CoreError('SERVICE_NOT_FOUND', `${ref.name} lists no service ${serviceId}`);
+      return runner.one(store, service, await runtime.trustRootFor(ref));
+    },
+  });
+}
