@@ -11,6 +11,7 @@ describe('classifySshFailure', () => {
     ['Timeout, server 127.0.0.1 not responding.\n', 'CELL_TIMEOUT'],
     ['Connection to 127.0.0.1 closed by remote host.\n', 'CONNECTION_LOST'],
     ['something else\n', 'SSH_FAILED'],
+    ['', 'CONNECTION_LOST'],
   ])('%j → %s', (stderr, code) => {
     expect(classifySshFailure(stderr)).toBe(code);
   });

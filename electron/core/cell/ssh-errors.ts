@@ -14,6 +14,8 @@ export type SshFailureCode =
   | 'SSH_FAILED';
 
 export function classifySshFailure(stderr: string): SshFailureCode {
+  // A multiplexed session whose server side died ends with 255 and no word from ssh at all.
+  if (stderr.trim() === '') return 'CONNECTION_LOST';
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) return 'HOST_KEY_CHANGED';
   if (/Host key verification failed|No \S+ host key is known for/i.test(stderr)) return 'HOST_KEY_UNKNOWN';
   if (/Permission denied \(|Too many authentication failures|no more authentication methods/i.test(stderr)) return 'AUTH_FAILED';
@@ -48,7 +50,7 @@ export function sshFailure(code: SshFailureCode, where: string, stderr: string, 
     AUTH_FAILED: `${where} refused the login (${tail || 'authentication failed'}); check the user name and that your key is in the cell's authorized_keys or loaded in your ssh-agent`,
     CELL_UNREACHABLE: `cannot reach ${where}: ${tail || 'connection failed'}`,
     CELL_TIMEOUT: `${where} did not answer in time (${tail || 'timed out'})`,
-    CONNECTION_LOST: `the connection to ${where} was lost: ${tail || 'closed by the remote host'}`,
+    CONNECTION_LOST: `the connection to ${where} was lost: ${tail || 'the session ended without an exit status (closed by the remote host)'}`,
     SSH_FAILED: `ssh to ${where} failed: ${tail || 'exit status 255'}`,
   };
   return new CoreError(code, messages[code], { stderr: stderr.slice(-4000), ...extra });

@@ -38,22 +38,40 @@ export async function runRemote(profile: CellProfile, remoteCommand: string, ctx
   const { target, forced } = await prepare(profile, ctx, opts.signal);
   const t = timeoutsOf(ctx);
   const timeoutMs = opts.timeoutMs ?? (t.connectTimeoutSec + 60) * 1000;
+  // A multiplexed session's stdio is handed to the master process, so killing our ssh client
+  // alone would leave the remote command (and our pipes) running. Cancel and timeout therefore
+  // close the cell's master connection, which ends the remote session too.
+  const stop = new AbortController();
+  let timedOut = false;
+  const closeMaster = () => {
+    void runnerOf(ctx)(binOf(ctx, 'ssh'), controlArgv(profile, forced, 'exit'), { env: ctx.env, timeoutMs: 10_000 }).catch(() => undefined);
+  };
+  const onAbort = () => stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) stop.abort();
+  stop.signal.addEventListener('abort', closeMaster, { once: true });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop.abort();
+  }, timeoutMs);
   let r: RunResult;
   try {
     r = await runnerOf(ctx)(binOf(ctx, 'ssh'), connectArgv(profile, forced, remoteCommand), {
       input: opts.stdin,
       env: ctx.env,
-      timeoutMs,
-      signal: opts.signal,
+      signal: stop.signal,
       maxOutputBytes: opts.maxOutputBytes,
       onOutput: opts.onOutput,
     });
   } catch (e) {
-    if (e instanceof ProcessError && e.timedOut) {
+    if (e instanceof ProcessError && e.cancelled && timedOut) {
       throw new CoreError('CELL_TIMEOUT', `${describeTarget(profile, target)} did not finish answering within ${Math.round(timeoutMs / 1000)} s`, { stderr: e.stderr });
     }
     if (e instanceof ProcessError && e.cancelled) throw new CoreError('CANCELLED', `the operation on ${profile.destination} was cancelled`);
     throw e;
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
   }
   if (r.exitCode === 255) throw await explainFailure(profile, target, r.stderr, ctx, opts.signal);
   return r;

@@ -1,0 +1,355 @@
+import { generateKeyPairSync, createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCell, type TestCell } from '../../../scripts/testbed/cell';
+import type { TrustRoot } from '../trust/trust-root';
+import { confirmHostKey, probeHostKey } from './host-keys';
+import { adHocProfile, type CellProfile } from './profiles';
+import { quoteRemoteArg } from './remote-quote';
+import { closeCellConnection, runRemote } from './ssh';
+import type { SshContext } from './ssh-context';
+import { getCellStatus } from './status';
+
+// Integration tests on the real test cell (issue 6 "Done when"): a real sshd on loopback, the
+// system ssh client, the status script over a multiplexed connection.
+
+const noTrust: TrustRoot = { keys: [], problems: [] };
+const dirs: string[] = [];
+async function dataDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'pic-it-'));
+  dirs.push(d);
+  return d;
+}
+const opened: Array<[CellProfile, SshContext]> = [];
+function track(p: CellProfile, ctx: SshContext) {
+  opened.push([p, ctx]);
+  return p;
+}
+
+function profileFor(cell: TestCell, ctx: SshContext): CellProfile {
+  return track(adHocProfile({ destination: cell.alias, sshConfig: cell.sshConfig, root: cell.root }), ctx);
+}
+
+/** A data dir whose app known_hosts already holds the cell's key (as after a confirmation). */
+async function trustedCtx(cell: TestCell, timeouts?: SshContext['timeouts']): Promise<SshContext> {
+  const d = await dataDir();
+  const { line } = await cell.hostKey();
+  await writeFile(join(d, 'known_hosts'), `[127.0.0.1]:${cell.port} ${line}\n`);
+  return { dataDir: d, timeouts };
+}
+
+async function acceptedLogins(cell: TestCell): Promise<number> {
+  const log = await readFile(join(cell.dir, 'sshd.log'), 'utf8').catch(() => '');
+  return (log.match(/Accepted publickey/g) ?? []).length;
+}
+
+afterAll(async () => {
+  for (const [p, ctx] of opened) await closeCellConnection(p, ctx).catch(() => undefined);
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+describe('host keys', () => {
+  let cell: TestCell;
+  beforeAll(async () => {
+    cell = await startTestCell();
+  });
+  afterAll(async () => {
+    await cell?.stop();
+  });
+
+  it('unknown host key: nothing is sent until the fingerprint is confirmed', async () => {
+    const ctx: SshContext = { dataDir: await dataDir() };
+    const p = profileFor(cell, ctx);
+    const marker = join(cell.root, 'marker-unknown');
+    const before = await acceptedLogins(cell);
+    const err = await runRemote(p, `touch ${quoteRemoteArg(marker)}`, ctx).catch((e) => e);
+    const { fingerprint } = await cell.hostKey();
+    expect(err.code).toBe('HOST_KEY_UNKNOWN');
+    expect(err.details.fingerprint).toBe(fingerprint);
+    expect(err.message).toContain(fingerprint);
+    expect(err.message).toMatch(/nothing was sent/);
+    expect(existsSync(marker)).toBe(false);
+    expect(await acceptedLogins(cell)).toBe(before);
+    expect(existsSync(join(ctx.dataDir, 'known_hosts'))).toBe(false);
+
+    const probe = await probeHostKey(p, ctx);
+    expect(probe).toMatchObject({ state: 'unknown', hostToken: `[127.0.0.1]:${cell.port}` });
+    expect(probe.preferred?.fingerprint).toBe(fingerprint);
+
+    // A fingerprint that is not the host's is refused and records nothing.
+    const wrong = `SHA256:${'A'.repeat(43)}`;
+    await expect(confirmHostKey(p, wrong, ctx)).rejects.toMatchObject({ code: 'HOST_KEY_MISMATCH' });
+    expect(existsSync(join(ctx.dataDir, 'known_hosts'))).toBe(false);
+
+    const recorded = await confirmHostKey(p, fingerprint, ctx);
+    expect(recorded).toMatchObject({ fingerprint, known: true, type: 'ssh-ed25519' });
+    expect(await readFile(join(ctx.dataDir, 'known_hosts'), 'utf8')).toBe(`[127.0.0.1]:${cell.port} ${(await cell.hostKey()).line}\n`);
+    expect((await probeHostKey(p, ctx)).state).toBe('known');
+    const r = await runRemote(p, `touch ${quoteRemoteArg(marker)}`, ctx);
+    expect(r.exitCode).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it('a config file saying StrictHostKeyChecking no changes nothing', async () => {
+    const ctx: SshContext = { dataDir: await dataDir() };
+    const cfg = join(ctx.dataDir, 'lax_config');
+    await writeFile(
+      cfg,
+      `Host lax\n  HostName 127.0.0.1\n  Port ${cell.port}\n  User ${cell.user}\n  IdentityFile ${cell.clientKey}\n  IdentitiesOnly yes\n` +
+        `  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  GlobalKnownHostsFile /dev/null\n  BatchMode no\n`,
+    );
+    const p = track(adHocProfile({ destination: 'lax', sshConfig: cfg, root: cell.root }), ctx);
+    const marker = join(cell.root, 'marker-lax');
+    const err = await runRemote(p, `touch ${quoteRemoteArg(marker)}`, ctx).catch((e) => e);
+    expect(err.code).toBe('HOST_KEY_UNKNOWN');
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(join(ctx.dataDir, 'known_hosts'))).toBe(false);
+  });
+
+  it('a destination like -oProxyCommand=… is refused before ssh runs', async () => {
+    const ctx = await trustedCtx(cell);
+    const marker = join(ctx.dataDir, 'proxy-ran');
+    const dest = `-oProxyCommand=touch ${marker}`;
+    expect(() => adHocProfile({ destination: dest })).toThrow(/starts with "-"/);
+    expect(() => adHocProfile({ destination: `-oProxyCommand=touch${marker}` })).toThrow(/starts with "-"/);
+    // Even a profile forged past the schema never reaches ssh as an option.
+    const forged = { ...profileFor(cell, ctx), destination: `-oProxyCommand=touch${marker}` };
+    await expect(getCellStatus(forged, ctx, { trustRoot: noTrust })).rejects.toMatchObject({ code: 'INVALID_DESTINATION' });
+    await expect(runRemote(forged, 'true', ctx)).rejects.toMatchObject({ code: 'INVALID_DESTINATION' });
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('cell status', () => {
+  let cell: TestCell;
+  let ctx: SshContext;
+  let p: CellProfile;
+  beforeAll(async () => {
+    cell = await startTestCell();
+    ctx = await trustedCtx(cell);
+    p = profileFor(cell, ctx);
+  });
+  afterAll(async () => {
+    await cell?.stop();
+  });
+
+  const cfg = (o: unknown) => JSON.stringify(o);
+  const variants: Array<[string, string | Uint8Array | null, 'off' | 'warn' | 'enforce', 'config' | 'default' | 'fail-closed', RegExp?]> = [
+    ['valid off', cfg({ image_verification: { mode: 'off' } }), 'off', 'config'],
+    ['valid warn', cfg({ image_verification: { mode: 'warn' } }), 'warn', 'config'],
+    ['valid enforce', cfg({ image_verification: { mode: 'enforce' } }), 'enforce', 'config'],
+    ['absent file', null, 'enforce', 'default', /no cell_config.json/],
+    ['absent section', cfg({ api: { port: 1 } }), 'enforce', 'default', /no image_verification/],
+    ['{} section', cfg({ image_verification: {} }), 'enforce', 'default', /has no mode/],
+    ['empty', '', 'enforce', 'fail-closed', /empty/],
+    ['BOM', new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(cfg({ image_verification: { mode: 'off' } }))]), 'enforce', 'fail-closed', /byte-order mark/],
+    ['not JSON', '{\n  "image_verification": {\n    "mode": "off",,\n  }\n}\n', 'enforce', 'fail-closed', /unexpected token at line 3/],
+    ['top-level array', '[]', 'enforce', 'fail-closed', /top level is an array/],
+    ['section null', cfg({ image_verification: null }), 'enforce', 'fail-closed', /is null/],
+    ['section string', cfg({ image_verification: 'off' }), 'enforce', 'fail-closed', /is a string/],
+    ['mode wrong type', cfg({ image_verification: { mode: 1 } }), 'enforce', 'fail-closed', /mode is a number/],
+    ['"Enforce"', cfg({ image_verification: { mode: 'Enforce' } }), 'enforce', 'fail-closed', /unknown mode "Enforce"/],
+    ['"disabled"', cfg({ image_verification: { mode: 'disabled' } }), 'enforce', 'fail-closed', /unknown mode "disabled"/],
+    ['duplicate keys, last wins', '{"image_verification":{"mode":"enforce","mode":"warn"}}', 'warn', 'config'],
+    ['> 1 MiB', Buffer.concat([Buffer.from('{"image_verification":{"mode":"off"},"pad":"'), Buffer.alloc(1024 * 1024, 0x61), Buffer.from('"}')]), 'enforce', 'fail-closed', /larger than 1048576/],
+  ];
+
+  it.each(variants)('cell_config.json: %s', async (_name, content, value, source, detail) => {
+    if (content === null) await cell.remove('config/api/cell_config.json');
+    else await cell.writeFile('config/api/cell_config.json', content);
+    const st = await getCellStatus(p, ctx, { trustRoot: noTrust });
+    expect(st.mode).toMatchObject({ value, source });
+    if (detail) expect(st.mode.detail).toMatch(detail);
+  });
+
+  it('a directory at that path → enforce, fail-closed', async () => {
+    await cell.mkdir('config/api/cell_config.json');
+    const st = await getCellStatus(p, ctx, { trustRoot: noTrust });
+    expect(st.mode).toMatchObject({ value: 'enforce', source: 'fail-closed' });
+    expect(st.mode.detail).toMatch(/is a directory/);
+    await cell.remove('config/api/cell_config.json');
+  });
+
+  it('an unreadable file → enforce, fail-closed, and the banner says so', async () => {
+    await cell.writeFile('config/api/cell_config.json', cfg({ image_verification: { mode: 'off' } }), { mode: 0o600, asRoot: true });
+    const st = await getCellStatus(p, ctx, { trustRoot: noTrust });
+    expect(st.mode).toMatchObject({ value: 'enforce', source: 'fail-closed' });
+    expect(st.mode.detail).toMatch(/cannot be read \(Permission denied\)/);
+    expect(st.banner).toMatch(/^enforce — config unreadable: .*Permission denied.*\(failing closed\)/);
+  });
+
+  it('banner for a corrupt config names the line', async () => {
+    await cell.writeFile('config/api/cell_config.json', '{\n  "image_verification": {\n    "mode": "off",\n  }\n}\n');
+    const st = await getCellStatus(p, ctx, { trustRoot: noTrust });
+    expect(st.banner).toMatch(/^enforce — config unreadable: unexpected token at line 4, column 3 \(failing closed\) · PIC root .* \(non-default\)/);
+  });
+
+  it('reads the cell key, its match with the trust root, runtime, cosign and receipts', async () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    await cell.writeFile('config/cosign/cosign.pub', publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    const fp = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+    const digest = `sha256:${'b'.repeat(64)}`;
+    await cell.writeFile('services/web/receipt.json', JSON.stringify({ kind: 'pic-store-receipt', service: { id: 'web', name: 'Web', version: '2.0' }, digest }));
+    await cell.writeFile('services/Bad_Dir/receipt.json', '{}');
+    const matching = { keys: [{ fingerprint: fp }], problems: [] } as unknown as TrustRoot;
+    const st = await getCellStatus(p, ctx, { trustRoot: matching });
+    expect(st.cellKey).toEqual({ fingerprint: fp, type: 'ecdsa-p256', matchesTrustRoot: true });
+    expect(st.runtime).toBe('docker-compose');
+    expect(st.cosign).toBeNull();
+    expect(st.installed).toEqual([{ id: 'web', name: 'Web', version: '2.0', digest }]);
+    expect(st.skipped).toEqual(['Bad_Dir']);
+    expect(st.rootIsDefault).toBe(false);
+
+    const otherFp = createHash('sha256').update(other.export({ type: 'spki', format: 'der' })).digest('hex');
+    const st2 = await getCellStatus(p, ctx, { trustRoot: { keys: [{ fingerprint: otherFp }], problems: [] } as unknown as TrustRoot });
+    expect(st2.cellKey?.matchesTrustRoot).toBe(false);
+    expect(st2.banner).toMatch(/differs from the app's trust root/);
+
+    await cell.writeFile('config/cosign/cosign.pub', 'not a key');
+    const st3 = await getCellStatus(p, ctx, { trustRoot: matching });
+    expect(st3.cellKey).toBeNull();
+    expect(st3.cellKeyProblem).toMatch(/BEGIN PUBLIC KEY/);
+  });
+
+  it('the multiplexed connection makes a second status call measurably cheaper', async () => {
+    await closeCellConnection(p, ctx);
+    const t0 = performance.now();
+    await getCellStatus(p, ctx, { trustRoot: noTrust });
+    const first = performance.now() - t0;
+    const later: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await getCellStatus(p, ctx, { trustRoot: noTrust });
+      later.push(performance.now() - t);
+    }
+    const median = [...later].sort((a, b) => a - b)[2]!;
+    console.log(`cell status: first (new connection) ${first.toFixed(0)} ms, later (multiplexed) median ${median.toFixed(0)} ms [${later.map((x) => x.toFixed(0)).join(', ')}], ratio ${(first / median).toFixed(1)}x`);
+    expect(median).toBeLessThan(first);
+  });
+
+  it('cancel: an AbortSignal stops a running remote command at once', async () => {
+    const ac = new AbortController();
+    const t0 = performance.now();
+    setTimeout(() => ac.abort(), 300);
+    await expect(runRemote(p, 'sleep 30', ctx, { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('cosign on the cell PATH', () => {
+  it('reports its version', async () => {
+    const { cosignBin } = await import('../../../scripts/testbed/paths');
+    const cell = await startTestCell({ cosignPath: cosignBin() });
+    try {
+      const ctx = await trustedCtx(cell);
+      const st = await getCellStatus(profileFor(cell, ctx), ctx, { trustRoot: noTrust });
+      // Debian's build reports GitVersion "devel"; a release build reports e.g. v2.5.0.
+      expect(st.cosign).toMatch(/^(v?\d+\.\d+\.\d+|devel)/);
+      await closeCellConnection(profileFor(cell, ctx), ctx);
+    } finally {
+      await cell.stop();
+    }
+  });
+});
+
+describe('faults: a clear error within the timeout', () => {
+  let cell: TestCell;
+  const fast = { connectTimeoutSec: 2, serverAliveIntervalSec: 1, serverAliveCountMax: 2, controlPersistSec: 30 };
+  beforeAll(async () => {
+    cell = await startTestCell();
+  });
+  afterAll(async () => {
+    await cell?.thaw();
+    await cell?.stop();
+  });
+
+  it('sshd session killed mid-command (host crash) → CONNECTION_LOST at once', async () => {
+    const ctx = await trustedCtx(cell, fast);
+    const p = profileFor(cell, ctx);
+    await getCellStatus(p, ctx, { trustRoot: noTrust });
+    const t0 = performance.now();
+    const pending = runRemote(p, 'sleep 30', ctx).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 500));
+    await cell.killSessions();
+    const err = await pending;
+    const ms = performance.now() - t0;
+    expect(err.message, JSON.stringify(err.details)).toMatch(/connection to .* was lost/);
+    expect(err.code).toBe('CONNECTION_LOST');
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('sshd frozen (SIGSTOP) with a live connection → CELL_TIMEOUT within the keepalive window', async () => {
+    const ctx = await trustedCtx(cell, fast);
+    const p = profileFor(cell, ctx);
+    await getCellStatus(p, ctx, { trustRoot: noTrust });
+    await cell.freeze();
+    try {
+      const t0 = performance.now();
+      const err = await getCellStatus(p, ctx, { trustRoot: noTrust, timeoutMs: 20_000 }).catch((e) => e);
+      const ms = performance.now() - t0;
+      console.log(`frozen cell (live master) detected after ${ms.toFixed(0)} ms: ${err.code}: ${err.message}`);
+      expect(['CELL_TIMEOUT', 'CONNECTION_LOST']).toContain(err.code);
+      expect(ms).toBeLessThan(10_000);
+    } finally {
+      await cell.thaw();
+      await cell.killSessions();
+    }
+  });
+
+  it('sshd frozen (SIGSTOP) with no connection → CELL_TIMEOUT within ConnectTimeout', async () => {
+    const ctx = await trustedCtx(cell, fast);
+    const p = profileFor(cell, ctx);
+    await cell.freeze();
+    try {
+      const t0 = performance.now();
+      const err = await getCellStatus(p, ctx, { trustRoot: noTrust, timeoutMs: 20_000 }).catch((e) => e);
+      const ms = performance.now() - t0;
+      console.log(`frozen sshd (new connection) detected after ${ms.toFixed(0)} ms: ${err.code}: ${err.message}`);
+      expect(err.code).toBe('CELL_TIMEOUT');
+      expect(ms).toBeLessThan(8000);
+    } finally {
+      await cell.thaw();
+    }
+  });
+
+  it('auth failure → AUTH_FAILED; a passphrase key not in an agent → KEY_NEEDS_PASSPHRASE', async () => {
+    const ctx = await trustedCtx(cell, fast);
+    const p = profileFor(cell, ctx);
+    await cell.removeAuthorizedKey();
+    const err = await getCellStatus(p, ctx, { trustRoot: noTrust }).catch((e) => e);
+    expect(err.code).toBe('AUTH_FAILED');
+    expect(err.message).toMatch(/refused the login .*Permission denied/);
+
+    const { execFileSync } = await import('node:child_process');
+    const locked = join(ctx.dataDir, 'id_locked');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'secret words', '-f', locked]);
+    const lp = track(adHocProfile({ destination: cell.userAtHost, port: cell.port, identityFile: locked, root: cell.root }), ctx);
+    const env = { ...process.env };
+    delete env.SSH_AUTH_SOCK;
+    const err2 = await getCellStatus(lp, { ...ctx, env }, { trustRoot: noTrust }).catch((e) => e);
+    expect(err2.code).toBe('KEY_NEEDS_PASSPHRASE');
+    expect(err2.message).toContain(locked);
+    expect(err2.message).toMatch(/ssh-add/);
+  });
+
+  it('sshd killed (listener gone) → CELL_UNREACHABLE; changed host key → refused, plainly', async () => {
+    const ctx = await trustedCtx(cell, fast);
+    const p = profileFor(cell, ctx);
+    await cell.restartWithNewHostKey();
+    const err = await getCellStatus(p, ctx, { trustRoot: noTrust }).catch((e) => e);
+    expect(err.code).toBe('HOST_KEY_CHANGED');
+    expect(err.message).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED.*man-in-the-middle/);
+    const { fingerprint } = await cell.hostKey();
+    await expect(confirmHostKey(p, fingerprint, ctx)).rejects.toMatchObject({ code: 'HOST_KEY_CHANGED' });
+
+    process.kill(cell.sshdPid(), 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    const err2 = await getCellStatus(p, ctx, { trustRoot: noTrust }).catch((e) => e);
+    expect(err2.code).toBe('CELL_UNREACHABLE');
+    expect(err2.message).toMatch(/Connection refused/);
+  });
+});
