@@ -135,3 +135,19 @@ test('the theme follows prefers-color-scheme (light and dark)', async ({ page, p
     await stop();
   }
 });
+
+test('a key placed while the app runs appears without a reload (trust:changed pushed from main)', async ({ page, problems }) => {
+  const { shell, stop } = await startShell();
+  try {
+    await page.goto(shell.url);
+    await expect(page.getByTestId('trust-state')).toHaveAttribute('data-state', 'no-key');
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    mkdirSync(join(shell.home, 'trust'));
+    writeFileSync(join(shell.home, 'trust', 'added.pub'), publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    await expect(page.getByTestId('trust-state')).toHaveAttribute('data-state', 'local-only', { timeout: 10_000 });
+    await expect(page.getByTestId('key-origin')).toHaveText('local');
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});

@@ -2,6 +2,7 @@ import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { createIpcRouter } from '../ipc/handlers';
 import { createServices } from '../ipc/services';
+import { watchTrust } from '../ipc/trust-watcher';
 import { appIndexUrl, isAppUrl } from './app-url';
 import { attachIpcMain } from './ipc-main-transport';
 import { installAppMenu } from './menu';
@@ -47,7 +48,9 @@ export function startElectronApp(layout: AppLayout): boolean {
       appConfigDir: layout.appConfigDir,
       openExternal: (url) => openExternalSafely(url.href),
     });
-    attachIpcMain(createIpcRouter(services), ownPage);
+    const router = createIpcRouter(services);
+    attachIpcMain(router, ownPage);
+    watchTrust(router, services);
     installAppMenu(process.platform, services.app.name);
     win = createMainWindow({ preloadPath, indexHtmlPath });
     app.on('activate', () => {

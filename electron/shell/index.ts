@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createIpcRouter } from '../ipc/handlers';
 import { createServices } from '../ipc/services';
+import { watchTrust } from '../ipc/trust-watcher';
 import { canOpenBrowser, openInBrowser } from './open-browser';
 import { startShellServer } from './shell-server';
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     openExternal: async (url) => (mayOpen ? openInBrowser(url.href) : false),
   });
   const router = createIpcRouter(services);
+  watchTrust(router, services);
   const shell = await startShellServer({
     rendererDir,
     router,
