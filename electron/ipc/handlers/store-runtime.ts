@@ -6,7 +6,8 @@ import { loadStoreIndex, type LoadedStore } from '../../core/store/load-index';
 import { validateIndex } from '../../core/store/validate';
 import { readLastGoodIndex, saveLastGoodIndex } from '../../core/store/index-cache';
 import { readStoresConfig } from '../../core/store/stores-config';
-import { loadTrustRoot, loadTrustRootFromFiles, type TrustRoot } from '../../core/trust/trust-root';
+import type { TrustRoot } from '../../core/trust/trust-root';
+import { trustRootForStore } from '../../core/verification/store-trust';
 import type { LoadedStoreView, StoreList, StoreRef, StoreServiceView } from '../channels/store';
 
 /**
@@ -90,8 +91,7 @@ export class StoreRuntime {
 
   /** The demo store is judged by its own key only; every other store by the app's trust root. */
   async trustRootFor(ref: StoreRef): Promise<TrustRoot> {
-    if (ref.isDemo) return loadTrustRootFromFiles([join(this.dirs.appConfigDir, 'demo-store', 'cosign.pub')], 'demo');
-    return loadTrustRoot(this.dirs);
+    return trustRootForStore({ isDemo: ref.isDemo, appConfigDir: this.dirs.appConfigDir, dataDir: this.dirs.dataDir });
   }
 
   private view(ref: StoreRef, store: LoadedStore, stale: LoadedStoreView['stale']): LoadedStoreView {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CoreError } from '../../core/errors';
+import { dataPaths } from '../../core/data-dir';
 import type { IpcRouter } from '../router';
 import type { AppServices } from '../services';
 import { storeRuntimeFor } from './store-runtime';
@@ -8,7 +9,7 @@ import { VerificationRunner } from './verification-runner';
 /** Handlers of the `verification` domain: whole-store runs with pushed progress, cancel, one service. */
 export function registerVerificationHandlers(router: IpcRouter, services: AppServices): void {
   const runtime = storeRuntimeFor(services, { dataDir: services.dataDir, appConfigDir: services.appConfigDir });
-  const runner = new VerificationRunner();
+  const runner = new VerificationRunner(dataPaths(services.dataDir).cache);
 
   router.handle('verification:verify-store', {
     args: z.object({ storeId: z.string().min(1).max(4096), fresh: z.boolean().optional() }).strict(),
