@@ -5,6 +5,7 @@ import { useAppSlice } from './state/app-slice';
 import { useNavSlice, type ViewId } from './state/nav-slice';
 import { useTrustSlice } from './state/trust-slice';
 import { AboutTrustView } from './views/about-trust-view';
+import { CellsView } from './views/cells/cells-view';
 import { ComingView } from './views/coming-view';
 
 function CurrentView({ view }: { view: ViewId }) {
@@ -12,7 +13,7 @@ function CurrentView({ view }: { view: ViewId }) {
     case 'store':
       return <ComingView title="Store" what="browse the store's services with a verification badge on each." />;
     case 'cells':
-      return <ComingView title="Cells" what="your cell profiles, their verification mode and key, and installs over SSH." />;
+      return <CellsView />;
     case 'activity':
       return <ComingView title="Activity" what="install receipts, exported and explained for helpdesk." />;
     case 'preview':

@@ -1,0 +1,91 @@
+import { create } from 'zustand';
+import type { CellCheckResult, CellProfile, CellProfileForm, CellSaveResult, HostKeyView } from '../../../electron/ipc/channels';
+import type { IpcError, IpcResult, Unsubscribe } from '../../../electron/ipc/contract';
+import { api } from '../api/api';
+import type { LoadStatus, SliceStatus } from './load-status';
+
+/** What the app knows about one cell from its last check (test connection / refresh). */
+export interface CellCheckState {
+  status: LoadStatus;
+  result: CellCheckResult | null;
+  error: IpcError | null;
+}
+
+interface CellsSlice extends SliceStatus {
+  profiles: CellProfile[];
+  checks: Record<string, CellCheckState>;
+  load(): Promise<void>;
+  /** Follows `cells:changed` pushed from main (another window, the CLI is separate); returns the unsubscribe. */
+  subscribe(): Unsubscribe;
+  add(form: CellProfileForm): Promise<IpcResult<CellSaveResult>>;
+  edit(id: string, form: CellProfileForm): Promise<IpcResult<CellSaveResult>>;
+  remove(id: string): Promise<IpcResult<{ removed: string }>>;
+  check(id: string): Promise<void>;
+  /** Sends the fingerprint the person confirmed; main re-fetches the key and records only that one. */
+  confirmHostKey(id: string, fingerprint: string): Promise<IpcResult<HostKeyView & { hostToken: string }>>;
+  /** Cancel in the host-key dialog: forget the prompt, record nothing. */
+  dismissCheck(id: string): void;
+}
+
+const idle: CellCheckState = { status: 'idle', result: null, error: null };
+
+/** The `cells` domain: profiles and per-cell checks. Verdicts (mode, key match) come from main. */
+export const useCellsSlice = create<CellsSlice>()((set, get) => {
+  const setCheck = (id: string, next: Partial<CellCheckState>) =>
+    set((s) => ({ checks: { ...s.checks, [id]: { ...(s.checks[id] ?? idle), ...next } } }));
+  const applyProfiles = (profiles: CellProfile[]) =>
+    set((s) => ({
+      status: 'ready',
+      error: null,
+      profiles,
+      // A removed profile's check result goes with it.
+      checks: Object.fromEntries(Object.entries(s.checks).filter(([id]) => profiles.some((p) => p.id === id))),
+    }));
+  return {
+    status: 'idle',
+    error: null,
+    profiles: [],
+    checks: {},
+    async load() {
+      set({ status: 'loading', error: null });
+      const r = await api().cells.list();
+      if (r.ok) applyProfiles(r.data);
+      else set({ status: 'error', error: r.error });
+    },
+    subscribe() {
+      return api().cells.on('changed', applyProfiles);
+    },
+    async add(form) {
+      const r = await api().cells.add(form);
+      if (r.ok && r.data.saved) await get().load();
+      return r;
+    },
+    async edit(id, form) {
+      const r = await api().cells.edit({ id, form });
+      if (r.ok && r.data.saved) {
+        setCheck(id, idle);
+        await get().load();
+      }
+      return r;
+    },
+    async remove(id) {
+      const r = await api().cells.remove({ id });
+      if (r.ok) await get().load();
+      return r;
+    },
+    async check(id) {
+      setCheck(id, { status: 'loading', error: null });
+      const r = await api().cells.check({ id });
+      if (r.ok) setCheck(id, { status: 'ready', result: r.data, error: null });
+      else setCheck(id, { status: 'error', result: null, error: r.error });
+    },
+    async confirmHostKey(id, fingerprint) {
+      const r = await api().cells.confirmHostKey({ id, fingerprint });
+      if (r.ok) await get().check(id);
+      return r;
+    },
+    dismissCheck(id) {
+      setCheck(id, idle);
+    },
+  };
+});

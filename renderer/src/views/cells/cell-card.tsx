@@ -1,0 +1,107 @@
+import { useState } from 'react';
+import type { CellProfile } from '../../../../electron/ipc/channels';
+import { ErrorView } from '../../components/error-view';
+import { useCellsSlice } from '../../state/cells-slice';
+import { CellForm } from './cell-form';
+import { CellStatusPanel } from './cell-status-panel';
+import { HostKeyDialog } from './host-key-dialog';
+
+const DEFAULT_ROOT = '/opt/pic';
+
+function formOf(p: CellProfile) {
+  return { name: p.name, destination: p.destination, port: p.port === undefined ? '' : String(p.port), identityFile: p.identityFile ?? '', root: p.root, sshConfig: p.sshConfig ?? '' };
+}
+
+/** One cell: its profile, its actions, and what its last check found. */
+export function CellCard({ profile }: { profile: CellProfile }) {
+  const check = useCellsSlice((s) => s.checks[profile.id]);
+  const { check: runCheck, edit, remove, confirmHostKey, dismissCheck } = useCellsSlice.getState();
+  const [editing, setEditing] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const [removeError, setRemoveError] = useState<{ code: string; message: string } | null>(null);
+  const titleId = `cell-${profile.id}-title`;
+  const result = check?.result;
+
+  if (editing) {
+    return (
+      <li className="cell-card" data-testid="cell-card">
+        <CellForm title={`Edit “${profile.name}”`} initial={formOf(profile)} submitLabel="Save changes" onSubmit={(f) => edit(profile.id, f)} onDone={() => setEditing(false)} />
+      </li>
+    );
+  }
+
+  return (
+    <li className="cell-card" data-testid="cell-card" aria-labelledby={titleId}>
+      <div className="cell-card__head">
+        <div className="cell-card__id">
+          <h3 id={titleId} className="cell-card__name">
+            {profile.name}
+          </h3>
+          <code className="muted" data-testid="cell-destination">
+            {profile.destination}
+            {profile.port !== undefined ? ` port ${profile.port}` : ''}
+          </code>{' '}
+          {profile.root !== DEFAULT_ROOT && <span className="tag tag--local">root {profile.root}</span>}
+        </div>
+        <div className="cell-card__actions">
+          <button type="button" className="button button--primary" disabled={check?.status === 'loading'} onClick={() => void runCheck(profile.id)}>
+            {check?.status === 'loading' ? 'Connecting…' : result?.kind === 'status' ? 'Refresh status' : 'Test connection'}
+          </button>
+          <button type="button" className="button" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+          {!confirmRemove ? (
+            <button type="button" className="button" onClick={() => setConfirmRemove(true)}>
+              Remove
+            </button>
+          ) : (
+            <span className="cell-card__confirm" role="group" aria-label={`Remove ${profile.name}?`}>
+              Remove this profile?{' '}
+              <button
+                type="button"
+                className="button button--danger"
+                autoFocus
+                onClick={async () => {
+                  const r = await remove(profile.id);
+                  if (!r.ok) setRemoveError(r.error);
+                  setConfirmRemove(false);
+                }}
+              >
+                Remove
+              </button>{' '}
+              <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
+                Keep
+              </button>
+            </span>
+          )}
+        </div>
+      </div>
+      {removeError && <ErrorView error={removeError} title="The profile could not be removed" />}
+      {check?.status === 'loading' && !result && <p className="muted">Connecting with your ssh…</p>}
+      {check?.error && <ErrorView error={check.error} title={`Could not read ${profile.name}`} onRetry={() => void runCheck(profile.id)} />}
+      {result?.kind === 'status' && <CellStatusPanel status={result.status} />}
+      {result?.kind === 'host-key-changed' && (
+        <div className="callout callout--danger" role="alert" data-testid="host-key-changed">
+          <p className="callout__title">Refused: the host key of this cell has changed</p>
+          <p>{result.message}</p>
+          {result.presented.map((k) => (
+            <p key={k.fingerprint}>
+              It now presents {k.type} <code className="fingerprint">{k.fingerprint}</code>
+            </p>
+          ))}
+        </div>
+      )}
+      {result?.kind === 'host-key-unknown' && (
+        <HostKeyDialog
+          cellName={profile.name}
+          prompt={result}
+          onCancel={() => dismissCheck(profile.id)}
+          onConfirm={async (fp) => {
+            const r = await confirmHostKey(profile.id, fp);
+            return r.ok ? null : r.error;
+          }}
+        />
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,103 @@
+import type { CellStatus } from '../../../../electron/ipc/channels';
+import { CopyButton } from '../../components/copy-button';
+
+/** Banner tone, from core's verdict: fail-closed and off stand out; a weaker mode is a warning. */
+function tone(s: CellStatus): 'danger' | 'warn' | 'ok' {
+  if (s.mode.source === 'fail-closed' || s.mode.value === 'off') return 'danger';
+  if (s.mode.value === 'warn' || s.notes.length > 0) return 'warn';
+  return 'ok';
+}
+
+/** What one status round trip told us about a cell: the mode banner first, then the facts. */
+export function CellStatusPanel({ status }: { status: CellStatus }) {
+  const modeSource = { config: 'set in cell_config.json', default: 'default', 'fail-closed': 'failing closed' }[status.mode.source];
+  return (
+    <div className="cell-status" data-testid="cell-status">
+      <div className={`callout callout--${tone(status)}`} role="status" data-testid="cell-mode-banner" data-mode={status.mode.value} data-source={status.mode.source}>
+        <p className="callout__title">{status.banner}</p>
+      </div>
+      <dl className="facts">
+        <dt>Verification mode</dt>
+        <dd data-testid="cell-mode">
+          <strong>{status.mode.value}</strong> <span className="tag tag--cell">{modeSource}</span> <span className="muted">{status.mode.detail}</span>
+        </dd>
+        <dt>PIC root</dt>
+        <dd>
+          <code>{status.root}</code>{' '}
+          {!status.rootIsDefault && (
+            <span className="tag tag--local" data-testid="cell-root-nondefault">
+              non-default
+            </span>
+          )}{' '}
+          {!status.rootExists && <span className="tag tag--danger">missing on the cell</span>}
+        </dd>
+        <dt>Cell key</dt>
+        <dd data-testid="cell-key">
+          {status.cellKey ? (
+            <>
+              <span className="cell-fp">
+                <code className="fingerprint" data-testid="cell-key-fingerprint">
+                  {status.cellKey.fingerprint}
+                </code>
+                <CopyButton value={status.cellKey.fingerprint} label="Copy cell key fingerprint" />
+              </span>
+              <span className={status.cellKey.matchesTrustRoot ? 'tag tag--bundled' : 'tag tag--local'} data-testid="cell-key-match">
+                {status.cellKey.matchesTrustRoot ? 'matches the app’s trust root' : 'differs from the app’s trust root'}
+              </span>{' '}
+              <span className="muted">{status.cellKey.type}</span>
+            </>
+          ) : (
+            <span className="tag tag--danger" data-testid="cell-key-problem">
+              no usable key: {status.cellKeyProblem}
+            </span>
+          )}
+        </dd>
+        <dt>Container runtime</dt>
+        <dd data-testid="cell-runtime">{status.runtime ? `${status.runtime}${status.runtimeVersion ? ` (${status.runtimeVersion})` : ''}` : 'none found'}</dd>
+        <dt>cosign on the cell</dt>
+        <dd data-testid="cell-cosign">{status.cosign ?? 'not installed'}</dd>
+        <dt>Checked</dt>
+        <dd className="muted">
+          {new Date(status.checkedAt).toLocaleString()} · {status.elapsedMs} ms
+        </dd>
+      </dl>
+      <h4>Installed services</h4>
+      {status.installed.length === 0 ? (
+        <p className="muted" data-testid="cell-no-services">
+          No services installed by this app.
+        </p>
+      ) : (
+        <table className="cell-services" data-testid="cell-services">
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">Version</th>
+              <th scope="col">Digest</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.installed.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <code>{s.id}</code> {s.name && <span className="muted">{s.name}</span>}
+                  {s.problem && <div className="cell-form__error">{s.problem}</div>}
+                </td>
+                <td>{s.version ?? '—'}</td>
+                <td>
+                  {s.digest ? (
+                    <code className="cell-digest" title={s.digest}>
+                      {s.digest}
+                    </code>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {status.skipped.length > 0 && <p className="muted">Not read: {status.skipped.join(', ')}</p>}
+    </div>
+  );
+}
