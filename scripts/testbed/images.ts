@@ -87,3 +87,15 @@ export async function pushIndex(host: string, repo: string, tag?: string): Promi
   const digest = await pushManifest(`http://${host}`, repo, tag ?? sha256(index), index, OCI_INDEX);
   return { repo, digest, ref: `${host}/${repo}@${digest}`, manifest: index, children };
 }
+
+/** Copies a single-platform image (its blobs and manifest) into another repository, as a mirror would. */
+export async function copyImage(host: string, fromRepo: string, toRepo: string, manifest: Buffer, reference?: string): Promise<string> {
+  const base = `http://${host}`;
+  const doc = JSON.parse(manifest.toString('utf8')) as { mediaType?: string; config: { digest: string }; layers: { digest: string }[] };
+  for (const d of [doc.config.digest, ...doc.layers.map((l) => l.digest)]) {
+    const got = await request('GET', `${base}/v2/${fromRepo}/blobs/${d}`);
+    if (got.status !== 200) throw new Error(`copy blob ${d}: HTTP ${got.status}`);
+    await pushBlob(base, toRepo, got.body);
+  }
+  return pushManifest(base, toRepo, reference ?? sha256(manifest), manifest, doc.mediaType ?? OCI_MANIFEST);
+}

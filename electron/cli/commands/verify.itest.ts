@@ -1,0 +1,232 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRegistry, type TestRegistry } from '../../../scripts/testbed/registry';
+import { copyImage, pushImage, type PushedImage } from '../../../scripts/testbed/images';
+import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../../../scripts/testbed/cosign';
+
+// The BUILT CLI (dist/cli/pic-store.cjs) against a real registry and real cosign signatures:
+// target rules, JSON shapes, exit codes, human output, --trust-key, --timeout, cache, lint.
+const ROOT = join(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'pic-store.cjs');
+let reg: TestRegistry;
+let home: CosignHome;
+let tmp: string;
+let dataDir: string;
+let appConfig: string;
+let keyA: { key: string; pub: string };
+let keyB: { key: string; pub: string };
+let signed: PushedImage;
+let unsigned: PushedImage;
+let silent: http.Server;
+let silentHost: string;
+const hanging: http.ServerResponse[] = [];
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: tmp, timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: tmp, PIC_STORE_HOME: dataDir, PIC_STORE_APP_CONFIG: appConfig, DOCKER_CONFIG: join(tmp, 'docker'), ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function runJson(args: string[], env?: Record<string, string>) {
+  const r = await run([...args, '--json'], env);
+  return { ...r, doc: JSON.parse(r.stdout) as { results: Record<string, unknown>[]; error?: { code: string } } };
+}
+
+beforeAll(async () => {
+  await new Promise<void>((res, rej) => execFile(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), 'cli'], { cwd: ROOT }, (e) => (e ? rej(e) : res())));
+  tmp = await mkdtemp(join(tmpdir(), 'pic-cli-'));
+  dataDir = join(tmp, 'data');
+  appConfig = join(tmp, 'appconfig');
+  await mkdir(join(appConfig, 'cosign'), { recursive: true });
+  [reg, home] = await Promise.all([startRegistry(), cosignHome()]);
+  [keyA, keyB] = await Promise.all([cosignKeyPair(home, 'a'), cosignKeyPair(home, 'b')]);
+  signed = await pushImage(reg.host, 'cli/signed');
+  unsigned = await pushImage(reg.host, 'cli/unsigned');
+  await cosignSign(home, keyA.key, signed.ref);
+  silent = http.createServer((_q, r) => void hanging.push(r));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  silentHost = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const r of hanging) r.destroy();
+  silent?.closeAllConnections();
+  await new Promise((r) => silent?.close(r));
+  await reg?.stop();
+  await home?.cleanup();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('pic-store verify (built CLI)', () => {
+  it('an image reference that verifies → exit 0 and the DESIGN 2.4 JSON shape', async () => {
+    const { code, doc } = await runJson(['verify', signed.ref, '--trust-key', keyA.pub, '--no-cache']);
+    expect(code).toBe(0);
+    const r = doc.results[0]!;
+    expect(r).toMatchObject({ image: signed.ref, digest: signed.digest, verified: true, reason: 'VERIFIED' });
+    expect(r).not.toHaveProperty('serviceId');
+    expect((r.checks as unknown[]).length).toBe(10);
+    expect(r.signatures).toEqual([expect.objectContaining({ format: 'classic', identity: `${reg.host}/cli/signed` })]);
+    expect(r.trustedKeys).toEqual([expect.objectContaining({ origin: 'command-line' })]);
+  });
+
+  it('no trusted key installed → TRUST_ROOT_INVALID, exit 1', async () => {
+    const { code, doc } = await runJson(['verify', signed.ref]);
+    expect(code).toBe(1);
+    expect(doc.results[0]?.reason).toBe('TRUST_ROOT_INVALID');
+  });
+
+  it('keys in the data dir trust/ are local; --trust-key replaces the trust root', async () => {
+    await mkdir(join(dataDir, 'trust'), { recursive: true });
+    await copyFile(keyA.pub, join(dataDir, 'trust', 'a.pub'));
+    try {
+      const local = await runJson(['verify', signed.ref, '--no-cache']);
+      expect(local.code).toBe(0);
+      expect(local.doc.results[0]?.trustedKeys).toEqual([expect.objectContaining({ origin: 'local' })]);
+      const replaced = await runJson(['verify', signed.ref, '--trust-key', keyB.pub, '--no-cache']);
+      expect(replaced.code).toBe(1);
+      expect(replaced.doc.results[0]?.reason).toBe('SIGNATURE_INVALID');
+      const both = await runJson(['verify', signed.ref, '--trust-key', keyB.pub, '--trust-key', keyA.pub, '--no-cache']);
+      expect(both.code).toBe(0);
+      expect(both.doc.results[0]?.trustedKeys).toHaveLength(2);
+    } finally {
+      await rm(join(dataDir, 'trust'), { recursive: true, force: true });
+    }
+  });
+
+  it('an index file: one result per service, bad manifest listed with JSON-pointer errors, exit 1', async () => {
+    const index = {
+      schemaVersion: 1, name: 'Test store',
+      services: [
+        { id: 'good', name: 'Good', version: '1', image: signed.ref },
+        { id: 'nosig', name: 'No sig', version: '1', image: unsigned.ref },
+        { id: 'broken', name: '', version: '1', image: signed.ref, privileged: true },
+        { id: 'tagged', name: 'Tagged', version: '1', image: `${reg.host}/cli/signed:latest` },
+      ],
+    };
+    await writeFile(join(tmp, 'index.json'), JSON.stringify(index));
+    const { code, doc } = await runJson(['verify', 'index.json', '--trust-key', keyA.pub, '--no-cache']);
+    expect(code).toBe(1);
+    expect(doc.results.map((r) => [r.serviceId, r.reason])).toEqual([['good', 'VERIFIED'], ['nosig', 'SIGNATURE_NOT_FOUND'], ['broken', 'MANIFEST_INVALID'], ['tagged', 'DIGEST_MISSING']]);
+    expect(doc.results[2]?.errors).toEqual([{ path: '/services/2/name', message: 'must not be empty' }, { path: '/services/2/privileged', message: 'not allowed in a store listing: privileged' }]);
+  });
+
+  it('human output: one line per image, details with -v', async () => {
+    const plain = await run(['verify', 'index.json', '--trust-key', keyA.pub, '--no-cache']);
+    const lines = plain.stdout.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^OK +VERIFIED +good: /);
+    expect(lines[1]).toMatch(/^FAIL SIGNATURE_NOT_FOUND +nosig: .*No cosign signature is attached/);
+    expect(lines[4]).toBe('1 of 4 verified');
+    const verbose = await run(['verify', unsigned.ref, '--trust-key', keyA.pub, '-v', '--no-cache']);
+    expect(verbose.stdout).toMatch(/fail signature-found/);
+    expect(verbose.stdout).toMatch(/next \(developer\): /);
+  });
+
+  it('a manifest file and a loopback http index URL are targets too', async () => {
+    await writeFile(join(tmp, 'manifest.json'), JSON.stringify({ id: 'm', name: 'M', version: '1', image: signed.ref }));
+    const m = await runJson(['verify', 'manifest.json', '--trust-key', keyA.pub, '--no-cache']);
+    expect(m.code).toBe(0);
+    expect(m.doc.results[0]?.serviceId).toBe('m');
+    const body = JSON.stringify({ schemaVersion: 1, name: 'Remote', services: [{ id: 'r', name: 'R', version: '1', image: signed.ref }], ociLayout: 'ignored' });
+    const srv = http.createServer((_q, r) => r.end(body));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const u = await runJson(['verify', `http://127.0.0.1:${(srv.address() as AddressInfo).port}/index.json`, '--trust-key', keyA.pub, '--no-cache']);
+      expect(u.code).toBe(0);
+      expect(u.doc.results[0]?.serviceId).toBe('r');
+    } finally {
+      srv.closeAllConnections();
+      srv.close();
+    }
+  });
+
+  it('an index that cannot be loaded → exit 3 with { error: { code, message } }', async () => {
+    await writeFile(join(tmp, 'bad-index.json'), '{"schemaVersion":1,"services":{}}');
+    const bad = await runJson(['verify', 'bad-index.json']);
+    expect(bad.code).toBe(3);
+    expect(bad.doc.error?.code).toBe('INDEX_INVALID');
+    const gone = await runJson(['verify', 'http://127.0.0.1:1/index.json']);
+    expect(gone.code).toBe(3);
+    expect(gone.doc.error?.code).toBe('INDEX_UNREADABLE');
+  });
+
+  it('usage errors → exit 2', async () => {
+    expect((await run(['verify'])).code).toBe(2);
+    expect((await run(['verify', signed.ref, '--timeout', 'soon'])).code).toBe(2);
+    expect((await run(['verify', signed.ref, '--frobnicate'])).code).toBe(2);
+  });
+
+  it('a registry that never answers is bounded by --timeout → REGISTRY_UNREACHABLE, exit 1', async () => {
+    const t0 = Date.now();
+    const { code, doc } = await runJson(['verify', `${silentHost}/x/y@${signed.digest}`, '--trust-key', keyA.pub, '--timeout', '1', '--no-cache']);
+    expect(code).toBe(1);
+    expect(doc.results[0]?.reason).toBe('REGISTRY_UNREACHABLE');
+    expect(Date.now() - t0).toBeLessThan(8000);
+  });
+
+  it('the cache serves repeat verdicts, keyed by repository: same digest elsewhere is not verified', async () => {
+    const first = await runJson(['verify', signed.ref, '--trust-key', keyA.pub]);
+    expect(first.doc.results[0]?.cached).toBeUndefined();
+    const second = await runJson(['verify', signed.ref, '--trust-key', keyA.pub]);
+    expect(second.doc.results[0]).toMatchObject({ verified: true, cached: true });
+    // The very same manifest bytes, unsigned, in another repository.
+    await copyImage(reg.host, 'cli/signed', 'cli/copy', signed.manifest);
+    const copy = await runJson(['verify', `${reg.host}/cli/copy@${signed.digest}`, '--trust-key', keyA.pub]);
+    expect(copy.doc.results[0]).toMatchObject({ verified: false, reason: 'SIGNATURE_NOT_FOUND' });
+    expect(copy.doc.results[0]?.cached).toBeUndefined();
+    // Another trust root is another key.
+    const other = await runJson(['verify', signed.ref, '--trust-key', keyB.pub]);
+    expect(other.doc.results[0]?.reason).toBe('SIGNATURE_INVALID');
+    const fresh = await runJson(['verify', signed.ref, '--trust-key', keyA.pub, '--no-cache']);
+    expect(fresh.doc.results[0]?.cached).toBeUndefined();
+  });
+
+  it('the embedded demo store is judged by its own key only (origin demo)', async () => {
+    const demo = join(appConfig, 'demo-store');
+    await mkdir(demo, { recursive: true });
+    await copyFile(keyA.pub, join(demo, 'cosign.pub'));
+    await writeFile(join(demo, 'index.json'), JSON.stringify({ schemaVersion: 1, name: 'Demo', services: [{ id: 'd', name: 'D', version: '1', image: signed.ref }] }));
+    await mkdir(join(dataDir, 'trust'), { recursive: true });
+    await copyFile(keyB.pub, join(dataDir, 'trust', 'b.pub'));
+    try {
+      const { code, doc } = await runJson(['verify', join(demo, 'index.json'), '--no-cache']);
+      expect(code).toBe(0);
+      expect(doc.results[0]?.trustedKeys).toEqual([expect.objectContaining({ origin: 'demo' })]);
+      // Outside the demo store, the demo key means nothing.
+      const plain = await runJson(['verify', signed.ref, '--no-cache']);
+      expect(plain.doc.results[0]?.reason).toBe('SIGNATURE_INVALID');
+    } finally {
+      await rm(join(dataDir, 'trust'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pic-store lint (built CLI)', () => {
+  it('valid manifest → exit 0; invalid → exit 1 with JSON-pointer paths; index → per-service paths', async () => {
+    await writeFile(join(tmp, 'ok.json'), JSON.stringify({ id: 'ok', name: 'Ok', version: '1', image: 'nginx:1' }));
+    const ok = await run(['lint', 'ok.json', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ valid: true, errors: [], warnings: [{ path: '/image' }] });
+    await writeFile(join(tmp, 'bad.json'), JSON.stringify({ id: 'Bad', name: 'x', version: '1', image: 'a', ports: [{ container: 0, host: 1 }] }));
+    const bad = await run(['lint', 'bad.json', '--json']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).errors.map((e: { path: string }) => e.path)).toEqual(['/id', '/ports/0/container']);
+    const idx = await run(['lint', 'index.json', '--json']);
+    expect(idx.code).toBe(1);
+    expect(JSON.parse(idx.stdout).errors.map((e: { path: string }) => e.path)).toEqual(['/services/2/name', '/services/2/privileged']);
+    const human = await run(['lint', 'bad.json']);
+    expect(human.stdout).toMatch(/error +\/id: /);
+    expect((await run(['lint'])).code).toBe(2);
+    expect((await run(['lint', 'absent.json', '--json'])).code).toBe(3);
+    await writeFile(join(tmp, 'notjson.json'), '{nope');
+    expect(JSON.parse((await run(['lint', 'notjson.json', '--json'])).stdout)).toMatchObject({ valid: false, errors: [{ path: '' }] });
+    expect(await readFile(join(tmp, 'ok.json'), 'utf8')).toContain('"ok"');
+  });
+});
