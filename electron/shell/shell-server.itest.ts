@@ -9,6 +9,18 @@ import type { IpcRouter } from '../ipc/router';
 import { createServices, type AppServices } from '../ipc/services';
 import { startShellServer, type ShellServer } from './shell-server';
 import { SHELL_SUBPROTOCOL, type ShellServerMessage } from './ws-protocol';
+import * as trustView from '../core/trust/trust-view';
+import * as externalUrl from '../core/external-url';
+
+// Spies on the core functions themselves, so a test can prove a malformed call never reaches core.
+vi.mock('../core/trust/trust-view', async (importOriginal) => {
+  const orig = await importOriginal<typeof import('../core/trust/trust-view')>();
+  return { ...orig, loadTrustStatus: vi.fn(orig.loadTrustStatus) };
+});
+vi.mock('../core/external-url', async (importOriginal) => {
+  const orig = await importOriginal<typeof import('../core/external-url')>();
+  return { ...orig, parseExternalUrl: vi.fn(orig.parseExternalUrl) };
+});
 
 const tmp = mkdtempSync(join(tmpdir(), 'pic-shell-'));
 const rendererDir = join(tmp, 'renderer');
@@ -139,17 +151,28 @@ describe('browser shell: IPC over the socket', () => {
   it('gives malformed arguments a clean error envelope and never reaches core', async () => {
     await freshShell();
     const trustSpy = vi.spyOn(services.trust, 'status');
+    const coreTrust = vi.mocked(trustView.loadTrustStatus);
+    const coreUrl = vi.mocked(externalUrl.parseExternalUrl);
+    coreTrust.mockClear();
+    coreUrl.mockClear();
     const ws = await session();
     expect(await invoke(ws, 1, 'trust:get', { sneaky: true })).toEqual({ ok: false, error: { code: 'IPC_BAD_ARGUMENT', message: expect.any(String) } });
     expect(await invoke(ws, 2, 'app:open-external', { url: ['https://x'] })).toMatchObject({ ok: false, error: { code: 'IPC_BAD_ARGUMENT' } });
+    expect(coreUrl).not.toHaveBeenCalled();
+    // A well-formed argument does reach core, which refuses a non-https link itself.
     expect(await invoke(ws, 3, 'app:open-external', { url: 'javascript:alert(1)' })).toMatchObject({ ok: false, error: { code: 'URL_NOT_ALLOWED' } });
+    expect(coreUrl).toHaveBeenCalledTimes(1);
     expect(await invoke(ws, 4, 'no:such')).toMatchObject({ ok: false, error: { code: 'IPC_UNKNOWN_CHANNEL' } });
     // A message that is not an invoke at all gets an envelope too when it carries an id.
     const bad = new Promise((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
     ws.send(JSON.stringify({ type: 'invoke', id: 5, channel: 42 }));
     expect(await bad).toEqual({ type: 'result', id: 5, result: { ok: false, error: { code: 'IPC_BAD_MESSAGE', message: 'malformed IPC message' } } });
     expect(trustSpy).not.toHaveBeenCalled();
+    expect(coreTrust).not.toHaveBeenCalled();
     expect(services.openExternal).not.toHaveBeenCalled();
+    // The control: the same channel with a valid (absent) argument reaches core.
+    expect(await invoke(ws, 6, 'trust:get')).toMatchObject({ ok: true });
+    expect(coreTrust).toHaveBeenCalledTimes(1);
   });
 
   it('pushes events from main to connected sessions', async () => {
