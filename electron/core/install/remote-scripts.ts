@@ -1,0 +1,224 @@
+import { assertRemoteRoot, assertServiceId, quoteRemoteArg } from '../cell/remote-quote';
+import type { ContainerRuntime } from '../cell/status';
+import { CoreError } from '../errors';
+
+/**
+ * The POSIX sh scripts that change a cell (DESIGN 2.2). Each is sent on ssh's stdin to a fixed
+ * `sh -s`, so the remote command line never carries anything of ours; every value inside is a
+ * word made by quoteRemoteArg, and every file travels as base64 in a quoted heredoc (base64 has
+ * no character a heredoc or shell could act on). The body is wrapped in a function that is
+ * called on the last line, so a script cut short in transit is never half-executed.
+ *
+ * Markers on stdout (`@@PIC-STEP name`, `@@PIC-OK`, `@@PIC-FAIL step code`) let the app follow
+ * progress and tell where a failure happened; docker output is streamed between them.
+ */
+export const REMOTE_SCRIPT_COMMAND = 'sh -s';
+
+/** Waiting for the cell lock: another install on this cell is allowed to finish first. */
+export const LOCK_WAIT_SECONDS = 300;
+
+export interface FilePayload {
+  /** Name inside the staging directory (fixed names of ours, never from a manifest). */
+  name: 'docker-compose.yml' | 'manifest.json' | 'receipt.json';
+  content: string;
+}
+
+const FILE_NAMES = new Set(['docker-compose.yml', 'manifest.json', 'receipt.json']);
+
+function heredoc(target: string, content: string): string {
+  const b64 = Buffer.from(content, 'utf8').toString('base64').replace(/.{1,76}/g, '$&\n');
+  return `base64 -d > ${target} <<'PIC_B64_END'\n${b64}PIC_B64_END\n`;
+}
+
+function runtimeFn(runtime: ContainerRuntime): string {
+  if (runtime === 'docker compose') return 'dc() { docker compose "$@"; }';
+  if (runtime === 'docker-compose') return 'dc() { docker-compose "$@"; }';
+  throw new CoreError('RUNTIME_MISSING', 'no container runtime (docker compose / docker-compose) on the cell');
+}
+
+/**
+ * Shared prologue: variables, the lock (held on fd 9 until the script exits), and clean-up of
+ * what an interrupted operation left: a `.previous-<id>-*` without `services/<id>` is a swap cut
+ * short and is put back; other staging/previous dirs are removed.
+ */
+function prologue(root: string, id: string, runtime: ContainerRuntime): string {
+  return `R=${quoteRemoteArg(assertRemoteRoot(root))}
+ID=${quoteRemoteArg(assertServiceId(id))}
+P=${quoteRemoteArg(`pic-${id}`)}
+S="$R/services"
+ALIVE=1
+say() { printf '%s\\n' "$*" 2>/dev/null || ALIVE=0; }
+fail() { say "@@PIC-FAIL $1 $2"; exit 1; }
+${runtimeFn(runtime)}
+trap '' HUP PIPE
+command -v flock >/dev/null 2>&1 || fail lock NO_FLOCK
+mkdir -p "$R/store" "$S" || fail lock ROOT_UNWRITABLE
+exec 9>>"$R/store/lock" || fail lock LOCK_UNWRITABLE
+say "@@PIC-STEP lock"
+flock -w ${LOCK_WAIT_SECONDS} 9 || fail lock LOCK_TIMEOUT
+for d in "$S"/.previous-*; do
+  [ -d "$d" ] || continue
+  b=\${d##*/.previous-}; sid=\${b%-*}
+  if [ -e "$S/$sid/docker-compose.yml" ]; then (cd "$S/$sid" && dc -p "pic-$sid" -f docker-compose.yml down) >/dev/null 2>&1; fi
+  rm -rf "$S/$sid"
+  if [ -e "$d/.pic-none" ]; then rm -rf "$d"; say "@@PIC-NOTE removed $sid, left half-installed by an interrupted operation"
+  else mv "$d" "$S/$sid" && (cd "$S/$sid" && dc -p "pic-$sid" -f docker-compose.yml up -d) >/dev/null 2>&1; say "@@PIC-NOTE restored the previous $sid after an interrupted operation"; fi
+done
+for d in "$S"/.staging-*; do [ -d "$d" ] && rm -rf "$d" && say "@@PIC-NOTE removed stale staging \${d##*/}"; done
+`;
+}
+
+export interface ApplyScriptInput {
+  root: string;
+  serviceId: string;
+  runtime: ContainerRuntime;
+  /** Random suffix for the staging/previous directories. */
+  nonce: string;
+  files: FilePayload[];
+  /** The receipt line appended to store/receipts.jsonl when the install completes. */
+  receiptLine: string;
+}
+
+/**
+ * Install or upgrade: lock, stage, pull (by digest, progress streamed), then — only if the app is
+ * still listening (a cancel before this point leaves the cell untouched) — swap, `up -d`, and on
+ * failure put the previous directory back and bring the previous version up again.
+ */
+export function applyScript(i: ApplyScriptInput): string {
+  if (!/^[a-z0-9]{6,32}$/.test(i.nonce)) throw new CoreError('INVALID_NONCE', 'the staging suffix must be 6–32 lowercase letters/digits');
+  const writes = i.files.map((f) => {
+    if (!FILE_NAMES.has(f.name)) throw new CoreError('INVALID_FILE', `unexpected file ${f.name}`);
+    return heredoc(`"$T"/${f.name}`, f.content);
+  });
+  return `main() {
+${prologue(i.root, i.serviceId, i.runtime)}
+T="$S/.staging-$ID-${i.nonce}"
+OLD="$S/.previous-$ID-${i.nonce}"
+say "@@PIC-STEP stage"
+mkdir "$T" || fail stage STAGING_FAILED
+${writes.join('')}[ -s "$T/docker-compose.yml" ] || { rm -rf "$T"; fail stage STAGING_FAILED; }
+say "@@PIC-STEP pull"
+if ! (cd "$T" && dc -p "$P" -f docker-compose.yml pull 2>&1); then rm -rf "$T"; fail pull PULL_FAILED; fi
+say "@@PIC-STEP swap"
+if [ "$ALIVE" != 1 ]; then rm -rf "$T"; exit 3; fi
+HAD=0
+if [ -d "$S/$ID" ]; then mv "$S/$ID" "$OLD" || { rm -rf "$T"; fail swap SWAP_FAILED; }; HAD=1
+else mkdir "$OLD" && : > "$OLD/.pic-none" || { rm -rf "$T" "$OLD"; fail swap SWAP_FAILED; }; fi
+mv "$T" "$S/$ID" || { rm -rf "$T"; if [ "$HAD" = 1 ]; then mv "$OLD" "$S/$ID"; else rm -rf "$OLD"; fi; fail swap SWAP_FAILED; }
+say "@@PIC-STEP up"
+if ! (cd "$S/$ID" && dc -p "$P" -f docker-compose.yml up -d --remove-orphans 2>&1); then
+  say "@@PIC-STEP rollback"
+  if [ "$HAD" = 1 ]; then
+    rm -rf "$S/$ID"; mv "$OLD" "$S/$ID"
+    (cd "$S/$ID" && dc -p "$P" -f docker-compose.yml up -d --remove-orphans 2>&1) || say "@@PIC-NOTE the previous version did not come back up"
+  else
+    (cd "$S/$ID" && dc -p "$P" -f docker-compose.yml down 2>&1) >/dev/null
+    rm -rf "$S/$ID" "$OLD"
+  fi
+  fail up UP_FAILED
+fi
+rm -rf "$OLD"
+${heredoc('"$T.line"', `${i.receiptLine}\n`)}cat "$T.line" >> "$R/store/receipts.jsonl"; rm -f "$T.line"
+say "@@PIC-OK"
+}
+main </dev/null
+`;
+}
+
+export interface UninstallScriptInput {
+  root: string;
+  serviceId: string;
+  runtime: ContainerRuntime;
+  purgeVolumes: boolean;
+  receiptLine: string;
+}
+
+/** `down` (keeping named volumes unless asked), remove the service directory, record the receipt. */
+export function uninstallScript(i: UninstallScriptInput): string {
+  return `main() {
+${prologue(i.root, i.serviceId, i.runtime)}
+[ -d "$S/$ID" ] || fail check NOT_INSTALLED
+say "@@PIC-STEP down"
+(cd "$S/$ID" && dc -p "$P" -f docker-compose.yml down${i.purgeVolumes ? ' --volumes' : ''} 2>&1) || fail down DOWN_FAILED
+rm -rf "$S/$ID" || fail remove REMOVE_FAILED
+${heredoc('"$S/.receipt-line"', `${i.receiptLine}\n`)}cat "$S/.receipt-line" >> "$R/store/receipts.jsonl"; rm -f "$S/.receipt-line"
+say "@@PIC-OK"
+}
+main </dev/null
+`;
+}
+
+/** Appends one receipt line under the lock (a failed attempt that touched the cell). */
+export function appendReceiptScript(root: string, receiptLine: string): string {
+  return `main() {
+R=${quoteRemoteArg(assertRemoteRoot(root))}
+mkdir -p "$R/store" || exit 1
+exec 9>>"$R/store/lock" || exit 1
+flock -w ${LOCK_WAIT_SECONDS} 9 || exit 1
+${heredoc('"$R/store/.receipt-line.$$"', `${receiptLine}\n`)}cat "$R/store/.receipt-line.$$" >> "$R/store/receipts.jsonl"; rm -f "$R/store/.receipt-line.$$"
+printf '@@PIC-OK\\n'
+}
+main </dev/null
+`;
+}
+
+export type ServiceOp = 'state' | 'logs' | 'restart';
+
+/** The basics of a running service: its containers' state, the last log lines, a restart. */
+export function serviceOpScript(root: string, serviceId: string, runtime: ContainerRuntime, op: ServiceOp, tail = 100): string {
+  const n = Math.max(1, Math.min(5000, Math.floor(tail)));
+  const body =
+    op === 'state' ? 'dc -p "$P" -f docker-compose.yml ps 2>&1 | head -c 65536'
+    : op === 'logs' ? `dc -p "$P" -f docker-compose.yml logs --no-color --tail ${n} 2>&1 | tail -c 1048576`
+    : 'dc -p "$P" -f docker-compose.yml restart 2>&1 | head -c 65536';
+  return `main() {
+R=${quoteRemoteArg(assertRemoteRoot(root))}
+ID=${quoteRemoteArg(assertServiceId(serviceId))}
+P=${quoteRemoteArg(`pic-${serviceId}`)}
+${runtimeFn(runtime)}
+[ -d "$R/services/$ID" ] || { printf '@@PIC-FAIL check NOT_INSTALLED\\n'; exit 1; }
+cd "$R/services/$ID" || exit 1
+${body}
+printf '@@PIC-OK\\n'
+}
+main </dev/null
+`;
+}
+
+/** The bounded facts a pre-flight needs beyond the status: key bytes, arch, disk, ports, old manifest. */
+export function probeScript(root: string, serviceId: string): string {
+  return `main() {
+R=${quoteRemoteArg(assertRemoteRoot(root))}
+ID=${quoteRemoteArg(assertServiceId(serviceId))}
+sec() { printf '@@PIC %s\\n' "$1"; }
+b64f() { if [ -f "$1" ]; then head -c "$2" -- "$1" 2>/dev/null | base64; fi; }
+sec key; b64f "$R/config/cosign/cosign.pub" 65537
+sec arch; uname -m | head -c 64 | base64
+sec disk; df -Pk -- "$R" 2>/dev/null | tail -n 1 | head -c 512 | base64
+sec tcp; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | head -c 4194304 | base64
+sec udp; cat /proc/net/udp /proc/net/udp6 2>/dev/null | head -c 4194304 | base64
+sec manifest; b64f "$R/services/$ID/manifest.json" 262145
+sec end
+}
+main </dev/null
+`;
+}
+
+export interface StepMarker {
+  kind: 'step' | 'ok' | 'fail' | 'note';
+  step?: string;
+  code?: string;
+  text?: string;
+}
+
+/** Reads one output line: a marker of ours, or null for docker's own output. */
+export function parseMarker(line: string): StepMarker | null {
+  if (line === '@@PIC-OK') return { kind: 'ok' };
+  let m = /^@@PIC-STEP (\S+)$/.exec(line);
+  if (m) return { kind: 'step', step: m[1]! };
+  m = /^@@PIC-FAIL (\S+) (\S+)$/.exec(line);
+  if (m) return { kind: 'fail', step: m[1]!, code: m[2]! };
+  m = /^@@PIC-NOTE (.*)$/.exec(line);
+  if (m) return { kind: 'note', text: m[1]! };
+  return null;
+}
