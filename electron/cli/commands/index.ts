@@ -1,6 +1,7 @@
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
 import { activityCommand } from './activity';
+import { cellCommand } from './cell';
 import { explainCommand } from './explain';
 import { lintCommand } from './lint';
 import { verifyCommand } from './verify';
@@ -10,6 +11,7 @@ export type Command = (argv: string[], io: CliIo, ctx: CliContext) => Promise<Ex
 /** The command table: one module per command under this directory. */
 export const commands: Record<string, Command> = {
   activity: activityCommand,
+  cell: cellCommand,
   explain: explainCommand,
   lint: lintCommand,
   verify: verifyCommand,

@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCell, type TestCell } from '../../../scripts/testbed/cell';
+import { adHocProfile } from '../../core/cell/profiles';
+import { closeCellConnection } from '../../core/cell/ssh';
+
+/** `pic-store cell status` through the built CLI against the real test cell (DESIGN 2.4). */
+const run = promisify(execFile);
+const repo = resolve(__dirname, '../../..');
+const cli = join(repo, 'dist/cli/pic-store.cjs');
+let home: string;
+let cell: TestCell;
+
+async function picStore(args: string[]) {
+  try {
+    const r = await run(process.execPath, [cli, ...args], { env: { ...process.env, PIC_STORE_HOME: home }, timeout: 30_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  await run(process.execPath, [join(repo, 'scripts/build.mjs'), 'cli'], { cwd: repo, timeout: 60_000 });
+  home = await mkdtemp(join(tmpdir(), 'pic-cli-cell-'));
+  cell = await startTestCell();
+});
+afterAll(async () => {
+  if (cell) {
+    await closeCellConnection(adHocProfile({ destination: cell.alias, sshConfig: cell.sshConfig, root: cell.root }), { dataDir: home }).catch(() => undefined);
+    await cell.stop();
+  }
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('pic-store cell status', () => {
+  it('refuses an unknown host key with its fingerprint, then works once it is accepted', async () => {
+    await cell.writeFile('config/api/cell_config.json', '{"image_verification":{"mode":"warn"}}');
+    const base = ['cell', 'status', cell.alias, '--ssh-config', cell.sshConfig, '--root', cell.root, '--json'];
+    const { fingerprint } = await cell.hostKey();
+
+    const refused = await picStore(base);
+    expect(refused.code).toBe(3);
+    const err = JSON.parse(refused.stdout);
+    expect(err.error.code).toBe('HOST_KEY_UNKNOWN');
+    expect(err.error.message).toContain(`--accept-host-key ${fingerprint}`);
+
+    const wrong = await picStore([...base, '--accept-host-key', `SHA256:${'B'.repeat(43)}`]);
+    expect(wrong.code).toBe(3);
+    expect(JSON.parse(wrong.stdout).error.code).toBe('HOST_KEY_MISMATCH');
+
+    const ok = await picStore([...base, '--accept-host-key', fingerprint]);
+    expect(ok.code).toBe(0);
+    const status = JSON.parse(ok.stdout);
+    expect(Object.keys(status)).toEqual(['mode', 'cellKey', 'runtime', 'cosign', 'installed']);
+    expect(status).toEqual({
+      mode: { value: 'warn', source: 'config', detail: 'set in cell_config.json' },
+      cellKey: null,
+      runtime: 'docker-compose',
+      cosign: null,
+      installed: [],
+    });
+
+    // Recorded: later calls need no flag.
+    const again = await picStore(base);
+    expect(again.code).toBe(0);
+  });
+
+  it('prints a human banner without --json', async () => {
+    await cell.writeFile('config/api/cell_config.json', '{\n  "image_verification": {\n    "mode": "off",\n  }\n}\n');
+    const r = await picStore(['cell', 'status', cell.alias, '--ssh-config', cell.sshConfig, '--root', cell.root]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('enforce — config unreadable: unexpected token at line 4, column 3 (failing closed)');
+    expect(r.stdout).toContain('(non-default)');
+  });
+
+  it('exit 3 with an error envelope when the cell cannot be reached; exit 2 for an option-like DEST', async () => {
+    const r = await picStore(['cell', 'status', 'nobody@127.0.0.1', '--port', '1', '--json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).error.code).toMatch(/CELL_UNREACHABLE|HOST_KEY_UNKNOWN/);
+    const opt = await picStore(['cell', 'status', '--json', '--', '-oProxyCommand=true']);
+    expect(opt.code).toBe(2);
+    expect(opt.stderr).toMatch(/starts with "-"/);
+  });
+});

@@ -1,0 +1,89 @@
+import { CoreError } from '../../core/errors';
+import { confirmHostKey } from '../../core/cell/host-keys';
+import { adHocProfile, DEFAULT_PIC_ROOT, type CellProfile } from '../../core/cell/profiles';
+import type { SshContext } from '../../core/cell/ssh-context';
+import { getCellStatus, type CellStatus } from '../../core/cell/status';
+import { loadTrustRoot } from '../../core/trust/trust-root';
+import { parseCommandArgs, UsageError } from '../args';
+import type { CliContext } from '../context';
+import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
+
+/**
+ * `pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]` (DESIGN 2.4).
+ *
+ * The CLI never trusts a host on first use and never prompts: an unknown host key is refused
+ * (exit 3) with its fingerprint, and the admin re-runs with `--accept-host-key SHA256:…` after
+ * comparing it — which records exactly that key in the app's known_hosts, as the app's dialog does.
+ */
+export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'status') throw new UsageError(sub ? `unknown cell command "${sub}" (expected: status)` : 'missing cell command (expected: status DEST)');
+  const { values, positionals } = parseCommandArgs(rest, {
+    json: { type: 'boolean' },
+    'ssh-config': { type: 'string' },
+    root: { type: 'string' },
+    port: { type: 'string' },
+    identity: { type: 'string' },
+    'accept-host-key': { type: 'string' },
+    timeout: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing DEST (user@host or a Host alias)' : `unexpected argument "${positionals[1]}"`);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new UsageError('--port must be 1–65535');
+  const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutSec !== undefined && (!Number.isFinite(timeoutSec) || timeoutSec <= 0)) throw new UsageError('--timeout must be a positive number of seconds');
+
+  let profile: CellProfile;
+  try {
+    profile = adHocProfile({
+      destination: positionals[0]!,
+      root: values.root ?? DEFAULT_PIC_ROOT,
+      ...(port !== undefined ? { port } : {}),
+      ...(values.identity ? { identityFile: values.identity } : {}),
+      ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}),
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const ssh: SshContext = { dataDir: ctx.dataDir };
+  if (values['accept-host-key']) await confirmHostKey(profile, values['accept-host-key'], ssh);
+  const trustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
+
+  let status: CellStatus;
+  try {
+    status = await getCellStatus(profile, ssh, { trustRoot, ...(timeoutSec ? { timeoutMs: timeoutSec * 1000 } : {}) });
+  } catch (e) {
+    if (e instanceof CoreError && e.code === 'HOST_KEY_UNKNOWN' && typeof e.details?.fingerprint === 'string') {
+      throw new CoreError(e.code, `${e.message}. To trust it, re-run with --accept-host-key ${e.details.fingerprint}`, e.details);
+    }
+    throw e;
+  }
+
+  if (values.json) {
+    printJson(io, {
+      mode: status.mode,
+      cellKey: status.cellKey ? { fingerprint: status.cellKey.fingerprint, matchesTrustRoot: status.cellKey.matchesTrustRoot } : null,
+      runtime: status.runtime,
+      cosign: status.cosign,
+      installed: status.installed.map((s) => ({ id: s.id, version: s.version, digest: s.digest })),
+    });
+    return EXIT.ok;
+  }
+  io.out(humanStatus(status));
+  return EXIT.ok;
+}
+
+function humanStatus(s: CellStatus): string {
+  const lines = [
+    `${s.destination} — PIC root ${s.root}${s.rootIsDefault ? '' : ' (non-default)'}`,
+    `  ${s.banner}`,
+    `  mode:     ${s.mode.value} (${s.mode.source}: ${s.mode.detail})`,
+    `  cell key: ${s.cellKey ? `${s.cellKey.fingerprint} (${s.cellKey.matchesTrustRoot ? "matches the app's trust root" : "differs from the app's trust root"})` : `none — ${s.cellKeyProblem}`}`,
+    `  runtime:  ${s.runtime ? `${s.runtime}${s.runtimeVersion ? ` ${s.runtimeVersion}` : ''}` : 'none found'}`,
+    `  cosign:   ${s.cosign ?? 'not on the cell PATH'}`,
+    `  installed (${s.installed.length}):`,
+    ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}${i.problem ? `  (${i.problem})` : ''}`),
+    ...(s.skipped.length ? [`  skipped under services/: ${s.skipped.map((x) => JSON.stringify(x)).join(', ')}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
