@@ -176,6 +176,8 @@ async function startDockerd(owner: { uid: number; gid: number }): Promise<Docker
   }
   // Short path: containerd's socket lives under exec-root and unix socket paths are short.
   const dir = await mkdtemp(join(tmpdir(), 'pcd-'));
+  // The cell user must traverse it to reach the socket (chowned to that user once it exists).
+  await chmod(dir, 0o711);
   const socket = join(dir, 'docker.sock');
   const log = openSync(join(dir, 'dockerd.log'), 'a');
   const child = spawn(
