@@ -1,0 +1,33 @@
+import { explainReport } from '../catalogue/reason-catalogue';
+import { decideInstall } from '../install/decision';
+import type { Decision, ModeValue } from '../receipts/receipt';
+import type { VerificationReport } from '../verification/types';
+
+/**
+ * What a cell would do with this image in each mode (issue 8), so a developer knows before
+ * publishing. Decided by the same decision table installs use (DESIGN 2.2), with the cell key
+ * assumed to be the app's trust root (the store's publish key).
+ */
+export interface ModeRow {
+  mode: ModeValue;
+  decision: Decision;
+  /** "blocked because …", "installs with a warning: …", "installs". */
+  sentence: string;
+}
+
+const MODE_ORDER: readonly ModeValue[] = ['enforce', 'warn', 'off'];
+
+export function modeTable(report: VerificationReport): ModeRow[] {
+  const why = explainReport(report).sentence;
+  return MODE_ORDER.map((mode) => {
+    const d = decideInstall({ mode, desktopVerified: report.verified, cellVerified: null });
+    const sentence = d.decision === 'block'
+      ? `blocked because ${why}`
+      : d.decision === 'warn'
+        ? `installs with a warning: ${why}`
+        : report.verified
+          ? 'installs (verified)'
+          : `installs; verification is off, so this is only noted: ${why}`;
+    return { mode, decision: d.decision, sentence };
+  });
+}

@@ -1,0 +1,71 @@
+import { explainReport, type Explanation } from '../catalogue/reason-catalogue';
+import { openOciLayout } from '../oci-layout/oci-layout-source';
+import { RegistrySourcePool } from '../registry/registry-pool';
+import { RegistrySource } from '../registry/registry-source';
+import { loadKeyFile, type TrustRoot } from '../trust/trust-root';
+import { verifyImage, type SourceProvider } from '../verification/verify-image';
+import type { VerificationReport } from '../verification/types';
+import { modeTable, type ModeRow } from './mode-table';
+
+/**
+ * Verification for the listing preview: always against the app's trust root (what badges and
+ * default cells will say), from a registry or a local OCI layout; and, only for the developer's
+ * information, against a public key they point at. That key is read for this one check and is
+ * never added to the trust root.
+ */
+export interface PreviewVerifyInput {
+  image: string;
+  serviceId?: string;
+  trustRoot: TrustRoot;
+  /** Read images from this OCI layout instead of a registry. */
+  ociLayoutDir?: string | null;
+  /** The developer's own public key file, tried separately. */
+  devKeyPath?: string | null;
+  timeoutMs?: number;
+}
+
+export interface DevKeyVerdict {
+  path: string;
+  fingerprint: string | null;
+  report: VerificationReport | null;
+  explanation: Explanation | null;
+  /** Why the key could not be used. */
+  problem: string | null;
+}
+
+export interface PreviewVerdict {
+  report: VerificationReport;
+  explanation: Explanation;
+  modes: ModeRow[];
+  source: 'registry' | 'oci-layout';
+  devKey: DevKeyVerdict | null;
+}
+
+function sourcesFor(input: PreviewVerifyInput): { provider: SourceProvider; close(): void } {
+  if (input.ociLayoutDir) {
+    const layout = openOciLayout(input.ociLayoutDir);
+    return { provider: () => layout, close: () => undefined };
+  }
+  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: input.timeoutMs ?? 15_000 }));
+  return { provider: pool.provider, close: () => pool.close() };
+}
+
+export async function verifyForPreview(input: PreviewVerifyInput): Promise<PreviewVerdict> {
+  const sources = sourcesFor(input);
+  try {
+    const report = await verifyImage({ image: input.image, serviceId: input.serviceId, trustRoot: input.trustRoot, sources: sources.provider });
+    let devKey: DevKeyVerdict | null = null;
+    if (input.devKeyPath) {
+      const loaded = await loadKeyFile(input.devKeyPath, 'command-line');
+      if ('message' in loaded) {
+        devKey = { path: input.devKeyPath, fingerprint: null, report: null, explanation: null, problem: loaded.message };
+      } else {
+        const r = await verifyImage({ image: input.image, serviceId: input.serviceId, trustRoot: { keys: [loaded], problems: [] }, sources: sources.provider });
+        devKey = { path: input.devKeyPath, fingerprint: loaded.fingerprint, report: r, explanation: explainReport(r), problem: null };
+      }
+    }
+    return { report, explanation: explainReport(report), modes: modeTable(report), source: input.ociLayoutDir ? 'oci-layout' : 'registry', devKey };
+  } finally {
+    sources.close();
+  }
+}

@@ -1,0 +1,96 @@
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VerificationReport } from '../verification/types';
+import { modeTable } from './mode-table';
+import { readListing } from './read-listing';
+import { watchListing } from './watch-listing';
+
+const D = `sha256:${'a'.repeat(64)}`;
+const good = { id: 'web', name: 'Web', version: '1.0', image: `127.0.0.1:5000/demo/web@${D}` };
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pic-preview-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('readListing', () => {
+  it('a valid manifest', async () => {
+    await writeFile(join(dir, 'm.json'), JSON.stringify(good));
+    const p = await readListing(join(dir, 'm.json'));
+    expect(p.kind).toBe('manifest');
+    expect(p.services).toEqual([{ index: 0, id: 'web', manifest: expect.objectContaining(good), errors: [] }]);
+  });
+  it('schema errors with JSON pointers', async () => {
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ ...good, ports: [{ container: 80, host: 0 }], privileged: true }));
+    const p = await readListing(join(dir, 'bad.json'));
+    expect(p.services[0]?.errors.map((e) => e.path).sort()).toEqual(['/ports/0/host', '/privileged']);
+    expect(p.services[0]?.manifest).toBeNull();
+  });
+  it('broken JSON says where', async () => {
+    await writeFile(join(dir, 'torn.json'), '{\n  "id": "web",\n  "name": \n');
+    const p = await readListing(join(dir, 'torn.json'));
+    expect(p.kind).toBe('invalid-json');
+    expect(p.errors[0]?.message).toMatch(/line 4, column 1/);
+  });
+  it('an index: every service with its own errors, the OCI layout inside its directory', async () => {
+    await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 1, name: 'S', ociLayout: 'oci', services: [good, { ...good, id: 'x', name: '' }] }));
+    const p = await readListing(join(dir, 'index.json'));
+    expect(p.kind).toBe('index');
+    expect(p.ociLayoutDir).toBe(join(dir, 'oci'));
+    expect(p.services.map((s) => s.errors.map((e) => e.path))).toEqual([[], ['/services/1/name']]);
+    await writeFile(join(dir, 'env.json'), JSON.stringify({ schemaVersion: 2, services: [] }));
+    expect((await readListing(join(dir, 'env.json'))).kind).toBe('index-invalid');
+  });
+  it('an unreadable path is reported, not thrown', async () => {
+    const p = await readListing(join(dir, 'absent.json'));
+    expect(p.kind).toBe('unreadable');
+    expect(p.errors[0]?.message).toMatch(/ENOENT/);
+  });
+});
+
+describe('modeTable', () => {
+  const base: VerificationReport = { image: good.image, digest: D, verified: false, reason: 'SIGNATURE_NOT_FOUND', checks: [], signatures: [], trustedKeys: [] };
+  it('unverified: enforce blocks because …, warn installs with a warning, off installs', () => {
+    const rows = modeTable(base);
+    expect(rows.map((r) => `${r.mode}:${r.decision}`)).toEqual(['enforce:block', 'warn:warn', 'off:allow']);
+    expect(rows[0]?.sentence).toMatch(/^blocked because No cosign signature is attached to 127\.0\.0\.1:5000\/demo\/web@sha256:a{64}/);
+    expect(rows[1]?.sentence).toMatch(/^installs with a warning: /);
+    expect(rows[2]?.sentence).toMatch(/^installs; verification is off/);
+  });
+  it('verified: every mode installs', () => {
+    expect(modeTable({ ...base, verified: true, reason: 'VERIFIED' }).map((r) => r.decision)).toEqual(['allow', 'allow', 'allow']);
+  });
+});
+
+describe('watchListing', () => {
+  it('fires on an in-place write and on a rename-over save, debounced', async () => {
+    const file = join(dir, 'w.json');
+    await writeFile(file, '{}');
+    let n = 0;
+    const w = watchListing(file, () => n++, 50);
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      await writeFile(file, '{"a":1}');
+      await writeFile(file, '{"a":2}');
+      await waitFor(() => n >= 1);
+      const before = n;
+      await writeFile(join(dir, 'w.json.tmp'), '{"a":3}');
+      await rename(join(dir, 'w.json.tmp'), file);
+      await waitFor(() => n > before);
+      await writeFile(join(dir, 'other.json'), '{}');
+      await new Promise((r) => setTimeout(r, 150));
+      expect(n).toBe(before + 1);
+    } finally {
+      w.close();
+    }
+  });
+});
+
+async function waitFor(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 50 && !ok(); i++) await new Promise((r) => setTimeout(r, 40));
+  expect(ok()).toBe(true);
+}

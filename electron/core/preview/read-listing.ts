@@ -1,0 +1,88 @@
+import { open } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { findJsonSyntaxError } from '../cell/json-syntax';
+import { errorMessage } from '../errors';
+import type { SchemaError, ServiceManifest } from '../store/manifest-schema';
+import { validateIndex, validateManifest } from '../store/validate';
+
+/**
+ * The developer's listing preview (issue 8): a manifest or an index read by path in main, with
+ * every schema error and its JSON pointer. It never throws for a broken file — a file that is
+ * mid-edit, empty or not JSON is exactly what the preview must show — only reports it.
+ */
+export const MAX_LISTING_BYTES = 16 * 1024 * 1024;
+
+export interface PreviewService {
+  index: number;
+  id: string | null;
+  manifest: ServiceManifest | null;
+  errors: SchemaError[];
+}
+
+export interface ListingPreview {
+  path: string;
+  /** 'unreadable' and 'invalid-json' carry no services; 'index-invalid' is a broken envelope. */
+  kind: 'manifest' | 'index' | 'unreadable' | 'invalid-json' | 'index-invalid';
+  /** Whole-file problems (read errors, JSON syntax with line/column, envelope errors). */
+  errors: SchemaError[];
+  services: PreviewService[];
+  indexName: string | null;
+  /** The index's OCI layout directory (absolute, inside the index's directory), when it names one. */
+  ociLayoutDir: string | null;
+  readAt: string;
+}
+
+async function readBounded(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_LISTING_BYTES) throw new Error(`${st.size} bytes, more than the limit of ${MAX_LISTING_BYTES}`);
+    return await fh.readFile('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function readListing(path: string, now: () => Date = () => new Date()): Promise<ListingPreview> {
+  const base: ListingPreview = { path, kind: 'unreadable', errors: [], services: [], indexName: null, ociLayoutDir: null, readAt: now().toISOString() };
+  let text: string;
+  try {
+    text = await readBounded(path);
+  } catch (e) {
+    return { ...base, errors: [{ path: '', message: `cannot read ${path}: ${errorMessage(e)}` }] };
+  }
+  text = text.replace(/^\uFEFF/, '');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const where = findJsonSyntaxError(text);
+    const message = where ? `not valid JSON: ${where.message} at line ${where.line}, column ${where.column}` : `not valid JSON: ${errorMessage(e)}`;
+    return { ...base, kind: 'invalid-json', errors: [{ path: '', message }] };
+  }
+  // DESIGN 2.4: a document with `services` is an index, anything else a manifest.
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'services' in raw) {
+    const v = validateIndex(raw);
+    if (!v.ok) return { ...base, kind: 'index-invalid', errors: v.errors };
+    let ociLayoutDir: string | null = null;
+    const errors: SchemaError[] = [];
+    if (v.index.ociLayout) {
+      const dir = dirname(resolve(path));
+      const layout = resolve(dir, v.index.ociLayout);
+      if (layout === dir || layout.startsWith(dir + sep)) ociLayoutDir = layout;
+      else errors.push({ path: '/ociLayout', message: 'points outside the index\'s directory' });
+    }
+    return {
+      ...base,
+      kind: 'index',
+      errors,
+      indexName: v.index.name,
+      ociLayoutDir,
+      services: v.index.services.map((s) => ({ index: s.index, id: s.id, manifest: s.manifest, errors: s.errors })),
+    };
+  }
+  const m = validateManifest(raw);
+  const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
+  return { ...base, kind: 'manifest', services: [{ index: 0, id, manifest: m.manifest, errors: m.errors }] };
+}

@@ -1,0 +1,39 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+
+/**
+ * Watches one listing file for the live preview. Editors often save by writing a new file and
+ * renaming it over the old one, which ends a watch on the file itself — so the DIRECTORY is
+ * watched and events for the file's name are debounced into one callback.
+ */
+export interface ListingWatch {
+  close(): void;
+}
+
+export function watchListing(path: string, onChange: () => void, debounceMs = 120): ListingWatch {
+  const name = basename(path);
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = watch(dirname(path), { persistent: false }, (_event, file) => {
+      if (closed || (file !== null && file.toString() !== name)) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        if (!closed) onChange();
+      }, debounceMs);
+    });
+    watcher.on('error', () => undefined);
+  } catch {
+    // The directory cannot be watched (gone, no permission): the preview still works, just not live.
+    watcher = null;
+  }
+  return {
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      watcher?.close();
+    },
+  };
+}
