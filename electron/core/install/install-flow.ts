@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import type { CellProfile } from '../cell/profiles';
+import { runRemote } from '../cell/ssh';
+import type { SshContext } from '../cell/ssh-context';
+import { getCellStatus, type CellStatus } from '../cell/status';
+import { CoreError, errorMessage } from '../errors';
+import { appendReceipt } from '../receipts/activity-log';
+import { createReceipt, receiptVerification, type Decision, type Receipt, type ReceiptCellVerification, type ReceiptFields } from '../receipts/receipt';
+import { parseImageReference } from '../reference/image-reference';
+import type { ServiceManifest } from '../store/manifest-schema';
+import { trustRootId, type TrustRoot } from '../trust/trust-root';
+import type { VerificationReport } from '../verification/types';
+import { verifyImage, type SourceProvider } from '../verification/verify-image';
+import { runCellCosign } from './cell-cosign';
+import { cellTrustRoot } from './cell-trust-root';
+import { composeYaml, pinnedImage } from './compose-file';
+import { decideInstall } from './decision';
+import { imagePlatforms } from './image-platforms';
+import { buildPreflight, type PreflightSummary } from './preflight';
+import { parseProbe, type CellProbe } from './probe';
+import { appendReceiptScript, applyScript, parseMarker, probeScript, REMOTE_SCRIPT_COMMAND } from './remote-scripts';
+
+/**
+ * The install / upgrade flow (DESIGN 2.2, 2.5), shared by the UI and the CLI: plain async
+ * functions with a progress callback and an AbortSignal. Every attempt ends in exactly one
+ * receipt, appended to the local activity log; attempts that changed the cell also land in its
+ * `store/receipts.jsonl`. A blocked install never runs anything on the cell beyond reading it.
+ */
+export type InstallPhase = 'status' | 'verify' | 'cell-verify' | 'confirm' | 'lock' | 'stage' | 'pull' | 'swap' | 'up' | 'rollback' | 'done';
+
+export interface InstallProgress {
+  phase: InstallPhase;
+  /** A line of remote output (docker pull / compose), when there is one. */
+  line?: string;
+}
+
+export interface InstallRequest {
+  manifest: ServiceManifest;
+  store: { name: string; url: string } | null;
+  profile: CellProfile;
+  ssh: SshContext;
+  /** The app's trust root: its verdict is shown beside the cell's when they differ. */
+  appTrustRoot: TrustRoot;
+  sources: SourceProvider;
+  /** The local activity log (dataPaths(dataDir).activity). */
+  activityLog: string;
+  signal?: AbortSignal;
+  onProgress?: (p: InstallProgress) => void;
+  /** Whole apply step limit (pull included); default 15 min. Hangs are caught sooner by ssh keepalives. */
+  applyTimeoutMs?: number;
+}
+
+export interface InstallPlan {
+  action: 'install' | 'upgrade';
+  status: CellStatus;
+  probe: CellProbe;
+  report: VerificationReport;
+  appReport: VerificationReport | null;
+  cellVerification: ReceiptCellVerification | null;
+  decision: Decision;
+  /** Null when blocked or when no digest could be pinned. */
+  summary: PreflightSummary | null;
+  /** The receipt fields common to every outcome of this attempt. */
+  base: Omit<ReceiptFields, 'outcome' | 'error'>;
+  pinned: string | null;
+}
+
+export interface InstallResult {
+  receipt: Receipt;
+  plan: InstallPlan | null;
+}
+
+const cellOf = (p: CellProfile) => ({ name: p.name, destination: p.destination, root: p.root });
+
+/** Reads the cell, verifies fresh under its key (and the cell's own cosign), decides, and builds the pre-flight. Changes nothing. */
+export async function planInstall(req: InstallRequest): Promise<InstallPlan> {
+  const { profile, manifest, signal } = req;
+  const progress = req.onProgress ?? (() => undefined);
+  progress({ phase: 'status' });
+  const status = await getCellStatus(profile, req.ssh, { trustRoot: req.appTrustRoot, signal });
+  const probeOut = await runRemote(profile, REMOTE_SCRIPT_COMMAND, req.ssh, { stdin: probeScript(profile.root, manifest.id), signal, maxOutputBytes: 32 * 1024 * 1024 });
+  const probe = parseProbe(probeOut.stdout);
+  progress({ phase: 'verify' });
+  const cellRoot = cellTrustRoot(probe.keyPem, `${profile.destination}:${profile.root}/config/cosign/cosign.pub`);
+  const sameKeys = trustRootId(cellRoot) === trustRootId(req.appTrustRoot);
+  const [report, appReport] = await Promise.all([
+    verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: cellRoot, sources: req.sources, signal }),
+    sameKeys ? Promise.resolve(null) : verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: req.appTrustRoot, sources: req.sources, signal }),
+  ]);
+  const digest = report.digest;
+  let pinned: string | null = null;
+  try {
+    pinned = digest ? pinnedImage(manifest.image, digest) : null;
+  } catch {
+    pinned = null;
+  }
+  let cellVerification: ReceiptCellVerification | null = null;
+  if (status.cosign && pinned) {
+    progress({ phase: 'cell-verify' });
+    cellVerification = await runCellCosign(profile, req.ssh, pinned, status.cosign, signal);
+  } else if (status.cosign) {
+    cellVerification = { ran: false, verified: null, cosignVersion: status.cosign, output: 'not run: the image has no digest to verify' };
+  }
+  const d = decideInstall({ mode: status.mode.value, desktopVerified: report.verified, cellVerified: cellVerification?.ran ? cellVerification.verified : null });
+  const action = status.installed.some((s) => s.id === manifest.id) ? 'upgrade' : 'install';
+  const base: InstallPlan['base'] = {
+    action,
+    store: req.store,
+    service: { id: manifest.id, name: manifest.name, version: manifest.version },
+    cell: cellOf(profile),
+    image: manifest.image,
+    digest,
+    verification: receiptVerification(report),
+    cellVerification,
+    mode: status.mode,
+    decision: d.decision,
+  };
+  let summary: PreflightSummary | null = null;
+  if (d.decision !== 'block' && pinned && digest) {
+    const ref = parseImageReference(pinned);
+    const platforms = ref.ok ? await imagePlatforms(req.sources(ref.ref), ref.ref.repository, digest, signal) : null;
+    summary = buildPreflight({
+      profile, status, probe, manifest, digest, runs: pinned, decision: d.decision,
+      verdict: { verified: d.verified, reason: report.reason, why: d.why },
+      appVerdict: appReport && appReport.verified !== report.verified ? { verified: appReport.verified, reason: appReport.reason } : null,
+      cellVerification, platforms,
+    });
+  }
+  return { action, status, probe, report, appReport, cellVerification, decision: d.decision, summary, base, pinned };
+}
+
+async function record(req: InstallRequest, fields: ReceiptFields, id?: string): Promise<Receipt> {
+  const receipt = createReceipt(fields, id ? { newId: () => id } : {});
+  await appendReceipt(req.activityLog, receipt);
+  return receipt;
+}
+
+function failureFields(req: InstallRequest, e: unknown): ReceiptFields {
+  const code = e instanceof CoreError ? e.code : 'INSTALL_FAILED';
+  return {
+    action: 'install', store: req.store,
+    service: { id: req.manifest.id, name: req.manifest.name, version: req.manifest.version },
+    cell: cellOf(req.profile), image: req.manifest.image, digest: null, verification: null, cellVerification: null,
+    mode: null, decision: null, outcome: code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code, message: errorMessage(e) },
+  };
+}
+
+/**
+ * The whole flow: plan, then — unless blocked — ask `confirm` with the pre-flight summary, then
+ * apply. Always resolves with the attempt's receipt (already recorded); throws only when even
+ * the local activity log cannot be written.
+ */
+export async function installService(req: InstallRequest, confirm: (summary: PreflightSummary) => Promise<boolean>): Promise<InstallResult> {
+  let plan: InstallPlan;
+  try {
+    plan = await planInstall(req);
+  } catch (e) {
+    // The cell could not be read (or verification was cancelled): nothing was changed.
+    return { receipt: await record(req, failureFields(req, e)), plan: null };
+  }
+  if (plan.decision === 'block') {
+    const r = plan.report;
+    const why = !r.verified ? `${r.reason}: ${r.checks.find((c) => c.status === 'fail')?.detail ?? 'not verified'}` : `the cell-side cosign check did not verify ${plan.pinned}`;
+    return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: { code: 'BLOCKED', message: `blocked by the cell's ${plan.status.mode.value} mode: ${why}` } }), plan };
+  }
+  if (!plan.summary || !plan.pinned) {
+    return { receipt: await record(req, { ...plan.base, outcome: 'failed', error: { code: 'DIGEST_UNRESOLVED', message: 'the image has no digest that could be checked, so there is nothing safe to pin the install to; the cell was not changed' } }), plan };
+  }
+  req.onProgress?.({ phase: 'confirm' });
+  let ok: boolean;
+  try {
+    ok = !req.signal?.aborted && (await confirm(plan.summary));
+  } catch (e) {
+    ok = false;
+    void e;
+  }
+  if (!ok) return { receipt: await record(req, { ...plan.base, outcome: 'cancelled', error: { code: 'NOT_CONFIRMED', message: 'the pre-flight summary was not confirmed; the cell was not changed' } }), plan };
+  return { receipt: await applyPlan(req, plan), plan };
+}
+
+/** Runs the apply script and turns its markers into the attempt's receipt. */
+export async function applyPlan(req: InstallRequest, plan: InstallPlan): Promise<Receipt> {
+  const { profile, manifest } = req;
+  if (!plan.status.runtime) {
+    return record(req, { ...plan.base, outcome: 'failed', error: { code: 'RUNTIME_MISSING', message: 'the cell has neither docker compose nor docker-compose; the cell was not changed' } });
+  }
+  const success = createReceipt({ ...plan.base, outcome: 'installed', error: null });
+  const script = applyScript({
+    root: profile.root,
+    serviceId: manifest.id,
+    runtime: plan.status.runtime,
+    nonce: randomBytes(6).toString('hex'),
+    files: [
+      { name: 'docker-compose.yml', content: composeYaml(manifest, plan.base.digest!) },
+      { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
+      { name: 'receipt.json', content: `${JSON.stringify(success, null, 2)}\n` },
+    ],
+    receiptLine: JSON.stringify(success),
+  });
+  const seen = { step: 'lock', ok: false, fail: null as null | { step: string; code: string }, tail: [] as string[] };
+  let partial = '';
+  const onOutput = (_s: 'stdout' | 'stderr', text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = parseMarker(line);
+      if (m?.kind === 'step') {
+        seen.step = m.step!;
+        req.onProgress?.({ phase: m.step as InstallPhase });
+      } else if (m?.kind === 'ok') seen.ok = true;
+      else if (m?.kind === 'fail') seen.fail = { step: m.step!, code: m.code! };
+      else {
+        seen.tail.push(line);
+        if (seen.tail.length > 40) seen.tail.shift();
+        req.onProgress?.({ phase: seen.step as InstallPhase, line: m?.kind === 'note' ? m.text! : line });
+      }
+    }
+  };
+  try {
+    const r = await runRemote(profile, REMOTE_SCRIPT_COMMAND, req.ssh, { stdin: script, signal: req.signal, timeoutMs: req.applyTimeoutMs ?? 15 * 60_000, maxOutputBytes: 16 * 1024 * 1024, onOutput });
+    if (partial) onOutput('stdout', '\n');
+    if (seen.ok && r.exitCode === 0) {
+      req.onProgress?.({ phase: 'done' });
+      await appendReceipt(req.activityLog, success);
+      return success;
+    }
+    const f = seen.fail ?? { step: seen.step, code: `EXIT_${r.exitCode}` };
+    const detail = seen.tail.join('\n').trim().slice(-1500) || r.stderr.trim().slice(-1500);
+    const kept = f.step === 'up' ? (plan.action === 'upgrade' ? 'the previous version was restored and restarted' : 'the half-installed service was removed') : 'the cell was left as it was';
+    const failed = createReceipt({ ...plan.base, outcome: 'failed', error: { code: f.code, message: `${f.step} failed on the cell; ${kept}${detail ? `:\n${detail}` : ''}` } }, { newId: () => success.id });
+    if (f.step !== 'lock') {
+      // The attempt touched the cell (staging at least): its log records it, under the lock.
+      await runRemote(profile, REMOTE_SCRIPT_COMMAND, req.ssh, { stdin: appendReceiptScript(profile.root, JSON.stringify(failed)), timeoutMs: 60_000 }).catch(() => undefined);
+    }
+    await appendReceipt(req.activityLog, failed);
+    return failed;
+  } catch (e) {
+    const code = e instanceof CoreError ? e.code : 'INSTALL_FAILED';
+    const cancelled = code === 'CANCELLED';
+    const where = seen.step === 'lock' || seen.step === 'stage' || seen.step === 'pull' ? 'before the swap, so the cell keeps its previous state (a staging directory is cleaned up by the next operation)' : `during "${seen.step}"; the cell completes or rolls back that step on its own, and the next operation restores the previous version if it was cut short`;
+    return record(req, { ...plan.base, outcome: cancelled ? 'cancelled' : 'failed', error: { code, message: `${errorMessage(e)} — interrupted ${where}` } }, success.id);
+  }
+}
