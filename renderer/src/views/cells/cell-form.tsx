@@ -9,7 +9,7 @@ const FIELDS: { field: CellFormField; label: string; hint: string; placeholder?:
   { field: 'name', label: 'Name', hint: 'How this cell is called in the app and in receipts.' },
   { field: 'destination', label: 'SSH destination', hint: 'user@host, or a Host alias from your ssh config — exactly what you would type after ssh.', placeholder: 'admin@cell.example.org' },
   { field: 'port', label: 'Port', hint: 'Optional; empty uses your ssh config or 22.', placeholder: '22' },
-  { field: 'identityFile', label: 'Identity file', hint: 'Optional path to a private key file on this computer; the app passes the path to ssh and never reads the key.', placeholder: '~/.ssh/id_ed25519' },
+  { field: 'identityFile', label: 'Identity file', hint: 'Optional path to a private key file on this computer. Only the path is handed to ssh; the key never reaches this window.', placeholder: '~/.ssh/id_ed25519' },
   { field: 'root', label: 'PIC root', hint: 'Optional; empty means /opt/pic. Any other root is flagged on the cell.', placeholder: '/opt/pic' },
   { field: 'sshConfig', label: 'SSH config file', hint: 'Optional extra config for ssh -F.', placeholder: '~/.ssh/config' },
 ];

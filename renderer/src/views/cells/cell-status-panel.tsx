@@ -11,15 +11,26 @@ function tone(s: CellStatus): 'danger' | 'warn' | 'ok' {
 /** What one status round trip told us about a cell: the mode banner first, then the facts. */
 export function CellStatusPanel({ status }: { status: CellStatus }) {
   const modeSource = { config: 'set in cell_config.json', default: 'default', 'fail-closed': 'failing closed' }[status.mode.source];
+  // Core writes the banner as the mode line followed by its notes; the notes are listed separately.
+  const suffix = status.notes.length > 0 ? ` · ${status.notes.join(' · ')}` : '';
+  const modeLine = suffix && status.banner.endsWith(suffix) ? status.banner.slice(0, -suffix.length) : status.banner;
   return (
     <div className="cell-status" data-testid="cell-status">
       <div className={`callout callout--${tone(status)}`} role="status" data-testid="cell-mode-banner" data-mode={status.mode.value} data-source={status.mode.source}>
-        <p className="callout__title">{status.banner}</p>
+        <p className="callout__title">{modeLine}</p>
+        {status.notes.length > 0 && (
+          <ul className="cell-status__notes">
+            {status.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        )}
       </div>
       <dl className="facts">
         <dt>Verification mode</dt>
         <dd data-testid="cell-mode">
-          <strong>{status.mode.value}</strong> <span className="tag tag--cell">{modeSource}</span> <span className="muted">{status.mode.detail}</span>
+          <strong>{status.mode.value}</strong> <span className={status.mode.source === 'fail-closed' ? 'tag tag--danger' : 'tag tag--cell'}>{modeSource}</span>{' '}
+          {status.mode.source !== 'config' && <span className="muted">{status.mode.detail}</span>}
         </dd>
         <dt>PIC root</dt>
         <dd>
