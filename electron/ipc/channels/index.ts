@@ -1,6 +1,8 @@
 import type { DomainApi, EventsOf, InvokesOf, Kebab } from '../contract';
+import { activity } from './activity';
 import { app } from './app';
 import { cells } from './cells';
+import { preview } from './preview';
 import { store } from './store';
 import { trust } from './trust';
 import { verification } from './verification';
@@ -16,6 +18,8 @@ export const domains = {
   cells,
   store,
   verification,
+  activity,
+  preview,
 } as const;
 
 export type Domains = typeof domains;
@@ -44,3 +48,5 @@ export type * from './trust';
 export type * from './cells';
 export type * from './store';
 export type * from './verification';
+export type * from './activity';
+export type * from './preview';

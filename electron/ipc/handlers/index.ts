@@ -1,7 +1,9 @@
 import { IpcRouter } from '../router';
 import type { AppServices } from '../services';
+import { registerActivityHandlers } from './activity';
 import { registerAppHandlers } from './app';
 import { registerCellsHandlers } from './cells';
+import { registerPreviewHandlers } from './preview';
 import { registerStoreHandlers } from './store';
 import { registerTrustHandlers } from './trust';
 import { registerVerificationHandlers } from './verification';
@@ -17,5 +19,7 @@ export function createIpcRouter(services: AppServices): IpcRouter {
   registerStoreHandlers(router, services);
   registerVerificationHandlers(router, services);
   registerCellsHandlers(router, services);
+  registerActivityHandlers(router, services);
+  registerPreviewHandlers(router, services);
   return router;
 }

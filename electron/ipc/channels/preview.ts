@@ -1,0 +1,21 @@
+import { defineDomain, type Invoke } from '../contract';
+import type { ListingPreview } from '../../core/preview/read-listing';
+import type { PreviewVerdict } from '../../core/preview/preview-verify';
+
+export type { ListingPreview, PreviewService } from '../../core/preview/read-listing';
+export type { PreviewVerdict, DevKeyVerdict } from '../../core/preview/preview-verify';
+export type { ModeRow } from '../../core/preview/mode-table';
+
+/**
+ * The `preview` domain (service developers): main opens a manifest or index by path, watches it
+ * and pushes `changed` with the re-read listing; `verify` checks one listed image against the
+ * app's trust root (and, separately, a developer key that is never added to it).
+ */
+export const preview = defineDomain<
+  {
+    open: Invoke<{ path: string }, ListingPreview>;
+    close: Invoke<void, { closed: boolean }>;
+    verify: Invoke<{ path: string; serviceIndex: number; devKeyPath?: string; ociLayoutDir?: string }, PreviewVerdict>;
+  },
+  { changed: ListingPreview }
+>()('preview', ['open', 'close', 'verify'], ['changed']);
