@@ -7,11 +7,12 @@ import { useTrustSlice } from './state/trust-slice';
 import { AboutTrustView } from './views/about-trust-view';
 import { CellsView } from './views/cells/cells-view';
 import { ComingView } from './views/coming-view';
+import { StoreView } from './views/store/store-view';
 
 function CurrentView({ view }: { view: ViewId }) {
   switch (view) {
     case 'store':
-      return <ComingView title="Store" what="browse the store's services with a verification badge on each." />;
+      return <StoreView />;
     case 'cells':
       return <CellsView />;
     case 'activity':

@@ -15,8 +15,8 @@ interface NavSlice {
   go(view: ViewId): void;
 }
 
-/** Which view the shell shows. About / Trust is the first real view, so it opens first for now. */
+/** Which view the shell shows: the store browser first (what an admin sees first). */
 export const useNavSlice = create<NavSlice>()((set) => ({
-  view: 'about',
+  view: 'store',
   go: (view) => set({ view }),
 }));

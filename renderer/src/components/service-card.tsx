@@ -1,0 +1,41 @@
+import { memo } from 'react';
+import type { StoreServiceView } from '../../../electron/ipc/channels';
+import { Badge } from './badge';
+import { BADGES, type BadgeKey } from './badge-meta';
+import { ServiceIcon } from './service-icon';
+
+/**
+ * One service in the grid or list. `data-service-id` and `data-verification` (the reason code,
+ * or `pending`) are the stable hooks tests use.
+ */
+export const ServiceCard = memo(function ServiceCard({ service, badge, layout, index, onOpen }: { service: StoreServiceView; badge: BadgeKey; layout: 'grid' | 'list'; index: number; onOpen: (id: string) => void }) {
+  const m = service.manifest;
+  const name = m?.name ?? service.id;
+  return (
+    <button
+      type="button"
+      className={`card card--${layout}`}
+      data-service-id={service.id}
+      data-verification={badge}
+      data-card-index={index}
+      aria-label={`${name}, ${BADGES[badge].label}${m ? `, version ${m.version}` : ''}`}
+      onClick={() => onOpen(service.id)}
+    >
+      <ServiceIcon service={service} size="small" />
+      <span className="card__body">
+        <span className="card__title">
+          <span className="card__name">{name}</span>
+          {m && <span className="card__version">v{m.version}</span>}
+        </span>
+        <span className="card__tagline">{m ? (m.tagline ?? '') : `Invalid listing: ${service.errors.length} error(s)`}</span>
+        <span className="card__meta">
+          {m?.developer?.name && <span className="card__developer">{m.developer.name}</span>}
+          {m?.category && <span className="card__category">{m.category}</span>}
+        </span>
+      </span>
+      <span className="card__badge">
+        <Badge code={badge} />
+      </span>
+    </button>
+  );
+});

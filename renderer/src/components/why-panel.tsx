@@ -1,0 +1,120 @@
+import type { ServiceVerdict } from '../../../electron/ipc/channels';
+import { Badge } from './badge';
+import { CopyButton } from './copy-button';
+
+const STATUS_WORD = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skip: 'Not checked' } as const;
+const STATUS_ICON = { pass: '✔', fail: '✖', warn: '⚠', skip: '–' } as const;
+const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
+
+/**
+ * "Why this badge": every check with its status and detail, the key that verified (or the keys
+ * tried, with origin), the signatures seen, when and whether cached — and for failures the
+ * catalogue's sentence and next step per role. Everything shown was decided in core.
+ */
+export function WhyPanel({ verdict, onReverify, busy }: { verdict: ServiceVerdict | undefined; onReverify: () => void; busy: boolean }) {
+  if (!verdict) {
+    return (
+      <section className="why" aria-labelledby="why-title" data-testid="why-panel">
+        <h3 id="why-title">Why this badge</h3>
+        <p>
+          <Badge code="pending" /> This service is still being checked.
+        </p>
+      </section>
+    );
+  }
+  const { report, explanation } = verdict;
+  const failed = report.checks.find((c) => c.status === 'fail');
+  const verifiedBy = report.signatures.filter((s) => s.keyFingerprint && !s.problem);
+  const formats = [...new Set(report.signatures.map((s) => s.format))];
+  const identities = [...new Set(report.signatures.map((s) => s.identity).filter((x): x is string => !!x))];
+  return (
+    <section className="why" aria-labelledby="why-title" data-testid="why-panel" data-reason={report.reason} data-failed-check={failed?.id ?? ''}>
+      <div className="why__head">
+        <h3 id="why-title">Why this badge</h3>
+        <button type="button" className="button button--small" onClick={onReverify} disabled={busy}>
+          {busy ? 'Re-verifying…' : 'Re-verify'}
+        </button>
+      </div>
+      <p className="why__verdict">
+        <Badge code={report.reason} size="large" /> <span data-testid="why-sentence">{explanation.sentence}</span>
+      </p>
+      {failed && (
+        <p className="why__failed" data-testid="why-failed-check">
+          Failing check: <strong>{failed.id}</strong> — {failed.detail}
+        </p>
+      )}
+      {!report.verified && (
+        <dl className="why__next">
+          {(Object.keys(ROLE_LABEL) as (keyof typeof ROLE_LABEL)[]).map((r) => (
+            <div key={r}>
+              <dt>{ROLE_LABEL[r]}: next step</dt>
+              <dd>{explanation.next[r]}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {report.errors && report.errors.length > 0 && (
+        <>
+          <h4>Listing errors</h4>
+          <ul className="why__errors">
+            {report.errors.map((e, i) => (
+              <li key={i}>
+                <code>{e.path || '/'}</code> {e.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h4>Checks</h4>
+      <ol className="checks">
+        {report.checks.map((c) => (
+          <li key={c.id} className={`check check--${c.status}`} data-check-id={c.id} data-status={c.status}>
+            <span className="check__icon" aria-hidden="true">
+              {STATUS_ICON[c.status]}
+            </span>
+            <span className="check__id">{c.id}</span>
+            <span className="check__status">{STATUS_WORD[c.status]}</span>
+            <span className="check__detail">{c.detail}</span>
+          </li>
+        ))}
+      </ol>
+      <h4>Keys</h4>
+      {verifiedBy.length > 0 ? (
+        <ul className="why__keys">
+          {verifiedBy.map((s, i) => (
+            <li key={i} data-testid="verified-key">
+              Verified by key <code>{s.keyFingerprint}</code> ({report.trustedKeys.find((k) => k.fingerprint === s.keyFingerprint)?.origin ?? 'trusted'}){' '}
+              <CopyButton value={s.keyFingerprint ?? ''} label="Copy key fingerprint" />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <ul className="why__keys">
+          {report.trustedKeys.length === 0 && <li>No trusted key was available.</li>}
+          {report.trustedKeys.map((k) => (
+            <li key={k.fingerprint}>
+              Tried <code>{k.fingerprint}</code> ({k.origin}
+              {k.type ? `, ${k.type}` : ''})
+            </li>
+          ))}
+        </ul>
+      )}
+      <dl className="why__facts">
+        <div>
+          <dt>Signature format</dt>
+          <dd>{formats.length ? formats.join(', ') : 'none found'}</dd>
+        </div>
+        <div>
+          <dt>Payload identity</dt>
+          <dd>{identities.length ? identities.join(', ') : 'none'}</dd>
+        </div>
+        <div>
+          <dt>Checked</dt>
+          <dd data-testid="why-when">
+            {report.verifiedAt ? new Date(report.verifiedAt).toLocaleString() : 'unknown'} · {report.cached ? 'from the badge cache' : 'fresh'}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

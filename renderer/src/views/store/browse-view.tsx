@@ -1,0 +1,145 @@
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import type { LoadedStoreView } from '../../../../electron/ipc/channels';
+import { BADGES, BADGE_ORDER, type BadgeKey } from '../../components/badge-meta';
+import { SummaryChart } from '../../components/summary-chart';
+import { useStoreSlice } from '../../state/store-slice';
+import { useVerificationSlice } from '../../state/verification-slice';
+import { applyFilters, buildRows, countBadges, type SortKey } from './filters';
+import { ServiceGrid } from './service-grid';
+
+/** The browse view: summary, progress, search + filters + sort, and the virtualised cards. */
+export function BrowseView({ store }: { store: LoadedStoreView }) {
+  const verdicts = useVerificationSlice((s) => s.verdicts);
+  const run = useVerificationSlice((s) => s.run);
+  const verifyStore = useVerificationSlice((s) => s.verifyStore);
+  const cancel = useVerificationSlice((s) => s.cancel);
+  const openService = useStoreSlice((s) => s.openService);
+  const [query, setQuery] = useState('');
+  const [category, setCategory] = useState('');
+  const [badge, setBadge] = useState<BadgeKey | ''>('');
+  const [sort, setSort] = useState<SortKey>('name');
+  const [layout, setLayout] = useState<'grid' | 'list'>('grid');
+  const searchRef = useRef<HTMLInputElement>(null);
+  const deferredVerdicts = useDeferredValue(verdicts);
+
+  const rows = useMemo(() => buildRows(store.services), [store.services]);
+  const categories = useMemo(() => [...new Set(rows.map((r) => r.category).filter(Boolean))].sort(), [rows]);
+  const filtered = useMemo(() => applyFilters(rows, badge || sort === 'badge' ? deferredVerdicts : {}, { query, category, badge, sort }), [rows, deferredVerdicts, query, category, badge, sort]);
+  const counts = useMemo(() => countBadges(store.services, verdicts), [store.services, verdicts]);
+
+  // Search keystroke → repaint, measured with performance marks (DESIGN 4; read by bench:ui).
+  const typed = useRef(false);
+  useEffect(() => {
+    if (!typed.current) return;
+    typed.current = false;
+    requestAnimationFrame(() => {
+      performance.mark('search:painted');
+      try {
+        performance.measure('search-latency', 'search:input', 'search:painted');
+      } catch {
+        // No start mark (cleared): nothing to measure.
+      }
+    });
+  }, [filtered]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const inField = e.target instanceof HTMLElement && (e.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName));
+      if ((e.key === 'k' && (e.ctrlKey || e.metaKey)) || (e.key === '/' && !inField)) {
+        e.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const running = run?.running ?? false;
+  const total = store.services.length;
+  return (
+    <div className="browse">
+      <SummaryChart counts={counts} total={total} />
+      <div className="verify-bar">
+        {running && run ? (
+          <>
+            <progress className="verify-bar__progress" max={run.total || 1} value={run.done} aria-label="Verifying the store" data-testid="verify-progress" />
+            <span className="verify-bar__text">
+              Verifying {run.done} of {run.total}…
+            </span>
+            <button type="button" className="button button--small" onClick={() => void cancel()}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <>
+            <span className="verify-bar__text" data-testid="verify-status">
+              {run?.cancelled ? `Verification cancelled after ${run.done} of ${run.total}.` : run ? `All ${run.total} services checked.` : 'Not checked yet.'}
+            </span>
+            <button type="button" className="button button--small" onClick={() => void verifyStore(store.ref.id, true)}>
+              Re-verify all
+            </button>
+          </>
+        )}
+      </div>
+      <div className="toolbar" role="search">
+        <input
+          ref={searchRef}
+          type="search"
+          className="toolbar__search"
+          placeholder="Search name, tagline, id, developer (Ctrl+K or /)"
+          aria-label="Search services"
+          value={query}
+          onChange={(e) => {
+            performance.clearMarks('search:input');
+            performance.mark('search:input');
+            typed.current = true;
+            setQuery(e.target.value);
+          }}
+        />
+        <select aria-label="Category" value={category} onChange={(e) => setCategory(e.target.value)}>
+          <option value="">All categories</option>
+          {categories.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Badge" value={badge} onChange={(e) => setBadge(e.target.value as BadgeKey | '')}>
+          <option value="">All badges</option>
+          {BADGE_ORDER.filter((k) => counts[k]).map((k) => (
+            <option key={k} value={k}>
+              {BADGES[k].label} ({counts[k]})
+            </option>
+          ))}
+        </select>
+        <select aria-label="Sort by" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+          <option value="name">Name</option>
+          <option value="badge">Verified first</option>
+          <option value="category">Category</option>
+          <option value="developer">Developer</option>
+        </select>
+        <div className="segmented" role="group" aria-label="Layout">
+          <button type="button" aria-pressed={layout === 'grid'} onClick={() => setLayout('grid')}>
+            Grid
+          </button>
+          <button type="button" aria-pressed={layout === 'list'} onClick={() => setLayout('list')}>
+            List
+          </button>
+        </div>
+      </div>
+      <p className="browse__count" aria-live="polite" data-testid="result-count">
+        {filtered.length === total ? `${total} services` : `${filtered.length} of ${total} services`}
+      </p>
+      {total === 0 ? (
+        <p className="callout callout--info">This store lists no services yet. Add another store, or ask its maintainers to publish listings.</p>
+      ) : filtered.length === 0 ? (
+        <p className="callout callout--info" data-testid="no-results">
+          Nothing matches. Clear the search or pick “All categories” / “All badges”.
+        </p>
+      ) : (
+        <ServiceGrid rows={filtered} verdicts={verdicts} layout={layout} onOpen={openService} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
+import { applyFilters, buildRows, countBadges } from './filters';
+
+function svc(id: string, name: string, extra: Record<string, unknown> = {}): StoreServiceView {
+  return { index: 0, id, manifest: { id, name, version: '1', image: `r/${id}@sha256:${'a'.repeat(64)}`, ...extra } as StoreServiceView['manifest'], errors: [], iconData: null, iconUrl: null };
+}
+function verdict(id: string, reason: string): ServiceVerdict {
+  return { serviceId: id, report: { reason } as ServiceVerdict['report'], explanation: {} as ServiceVerdict['explanation'] };
+}
+
+const services = [
+  svc('wiki', 'Open Wiki', { tagline: 'Notes for teams', category: 'docs', developer: { name: 'Acme', url: 'https://a.example' } }),
+  svc('chat', 'Relay Chat', { category: 'comms' }),
+  svc('photos', 'Lumen Photos', { tagline: 'Your pictures', category: 'media' }),
+];
+const verdicts = { wiki: verdict('wiki', 'VERIFIED'), chat: verdict('chat', 'SIGNATURE_INVALID') };
+const base = { query: '', category: '', badge: '' as const, sort: 'name' as const };
+
+describe('browse filters', () => {
+  const rows = buildRows(services);
+  it('searches name, tagline, id and developer, case-insensitively', () => {
+    expect(applyFilters(rows, verdicts, { ...base, query: 'NOTES' }).map((r) => r.service.id)).toEqual(['wiki']);
+    expect(applyFilters(rows, verdicts, { ...base, query: 'acme' }).map((r) => r.service.id)).toEqual(['wiki']);
+    expect(applyFilters(rows, verdicts, { ...base, query: 'photos' }).map((r) => r.service.id)).toEqual(['photos']);
+  });
+  it('filters by category and by badge, pending included', () => {
+    expect(applyFilters(rows, verdicts, { ...base, category: 'comms' }).map((r) => r.service.id)).toEqual(['chat']);
+    expect(applyFilters(rows, verdicts, { ...base, badge: 'pending' }).map((r) => r.service.id)).toEqual(['photos']);
+  });
+  it('sorts by name, or verified first', () => {
+    expect(applyFilters(rows, verdicts, base).map((r) => r.service.id)).toEqual(['photos', 'wiki', 'chat']);
+    expect(applyFilters(rows, verdicts, { ...base, sort: 'badge' }).map((r) => r.service.id)).toEqual(['wiki', 'chat', 'photos']);
+  });
+  it('counts each outcome', () => {
+    expect(countBadges(services, verdicts)).toEqual({ VERIFIED: 1, SIGNATURE_INVALID: 1, pending: 1 });
+  });
+});

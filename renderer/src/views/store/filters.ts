@@ -1,0 +1,54 @@
+import type { ServiceVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
+import type { BadgeKey } from '../../components/badge-meta';
+
+/** Search, filter and sort of the browse view: pure, so it is unit-tested and cheap per keystroke. */
+export type SortKey = 'name' | 'badge' | 'category' | 'developer';
+
+export interface FilterState {
+  query: string;
+  category: string;
+  badge: BadgeKey | '';
+  sort: SortKey;
+}
+
+export interface Row {
+  service: StoreServiceView;
+  /** Lower-cased name, tagline, id and developer, built once per index load. */
+  haystack: string;
+  name: string;
+  category: string;
+  developer: string;
+}
+
+export function buildRows(services: readonly StoreServiceView[]): Row[] {
+  return services.map((service) => {
+    const m = service.manifest;
+    const name = m?.name ?? service.id;
+    const developer = m?.developer?.name ?? '';
+    return { service, name, category: m?.category ?? '', developer, haystack: [name, m?.tagline ?? '', service.id, developer].join('\n').toLowerCase() };
+  });
+}
+
+export function badgeOf(verdicts: Record<string, ServiceVerdict>, id: string): BadgeKey {
+  return verdicts[id]?.report.reason ?? 'pending';
+}
+
+export function applyFilters(rows: readonly Row[], verdicts: Record<string, ServiceVerdict>, f: FilterState): Row[] {
+  const q = f.query.trim().toLowerCase();
+  const out = rows.filter((r) => (!q || r.haystack.includes(q)) && (!f.category || r.category === f.category) && (!f.badge || badgeOf(verdicts, r.service.id) === f.badge));
+  const byName = (a: Row, b: Row) => a.name.localeCompare(b.name);
+  if (f.sort === 'name') return out.sort(byName);
+  if (f.sort === 'category') return out.sort((a, b) => a.category.localeCompare(b.category) || byName(a, b));
+  if (f.sort === 'developer') return out.sort((a, b) => a.developer.localeCompare(b.developer) || byName(a, b));
+  const rank = (r: Row) => (badgeOf(verdicts, r.service.id) === 'VERIFIED' ? 0 : badgeOf(verdicts, r.service.id) === 'pending' ? 2 : 1);
+  return out.sort((a, b) => rank(a) - rank(b) || byName(a, b));
+}
+
+export function countBadges(services: readonly StoreServiceView[], verdicts: Record<string, ServiceVerdict>): Partial<Record<BadgeKey, number>> {
+  const counts: Partial<Record<BadgeKey, number>> = {};
+  for (const s of services) {
+    const k = badgeOf(verdicts, s.id);
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'react';
+import { ErrorView } from '../../components/error-view';
+import { useStoreSlice } from '../../state/store-slice';
+import { useVerificationSlice } from '../../state/verification-slice';
+import { BrowseView } from './browse-view';
+import { ServicePage } from './service-page';
+import { StoreManager } from './store-manager';
+import './store.css';
+
+const ERROR_HELP: Record<string, string> = {
+  INDEX_UNREADABLE: 'The store could not be fetched. Check the URL or path and your network, then try again — or pick another store.',
+  INDEX_INVALID: 'The store answered, but its index is not a valid store index. Tell the store maintainers; pick another store meanwhile.',
+  DATA_FILE_CORRUPT: 'Your stores.json cannot be read. Fix or remove it in your data directory, then try again.',
+};
+
+/** The Store view: picker, demo/stale/error states, then the browse view or one service page. */
+export function StoreView() {
+  const { status, error, list, current, currentId, openServiceId } = useStoreSlice();
+  const init = useStoreSlice((s) => s.init);
+  const select = useStoreSlice((s) => s.select);
+  const reload = useStoreSlice((s) => s.reload);
+  const verifyStore = useVerificationSlice((s) => s.verifyStore);
+  const subscribe = useVerificationSlice((s) => s.subscribe);
+  const [manage, setManage] = useState(false);
+
+  useEffect(() => subscribe(), [subscribe]);
+  useEffect(() => {
+    if (!list) void init();
+  }, [list, init]);
+  useEffect(() => {
+    if (current) void verifyStore(current.ref.id);
+  }, [current, verifyStore]);
+
+  const service = openServiceId && current ? current.services.find((s) => s.id === openServiceId) : undefined;
+  if (service && current) return <ServicePage store={current} service={service} />;
+
+  return (
+    <section className="view store-view" aria-labelledby="store-title">
+      <header className="store-view__head">
+        <h2 id="store-title">{current?.name ?? 'Store'}</h2>
+        {list && list.stores.length > 1 && (
+          <select aria-label="Store" value={currentId ?? ''} onChange={(e) => void select(e.target.value)}>
+            {list.stores.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        )}
+        <button type="button" className="button button--small" aria-expanded={manage} onClick={() => setManage(!manage)}>
+          Manage stores
+        </button>
+      </header>
+      {manage && <StoreManager />}
+      {current?.ref.isDemo && (
+        <p className="callout callout--info" data-testid="demo-label">
+          <strong>Demo store.</strong> {current.trustLabel}. Add your organisation’s store under “Manage stores”.
+        </p>
+      )}
+      {current?.stale && (
+        <div className="callout callout--warn" role="status" data-testid="stale-banner">
+          <strong>Showing the last good copy from {new Date(current.stale.fetchedAt).toLocaleString()}.</strong> The store could not be loaded now: {current.stale.error.message}{' '}
+          <button type="button" className="button button--small" onClick={() => void reload()}>
+            Try again
+          </button>
+        </div>
+      )}
+      {status === 'loading' && !current && <p role="status">Loading the store index…</p>}
+      {status === 'error' && error && (
+        <div data-testid="store-error" data-code={error.code}>
+          <ErrorView error={error} title={ERROR_HELP[error.code] ?? 'The store could not be loaded.'} onRetry={() => void (list?.configError ? init() : reload())} />
+        </div>
+      )}
+      {status === 'ready' && !current && list && list.stores.length === 0 && (
+        <p className="callout callout--info">No store is configured and the demo store is missing from this installation. Add a store under “Manage stores”.</p>
+      )}
+      {current && status !== 'error' && <BrowseView store={current} />}
+    </section>
+  );
+}
