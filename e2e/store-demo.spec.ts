@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect, startShell, test } from './shell-fixture';
+
+const EXPECTED = JSON.parse(readFileSync(resolve(__dirname, '..', 'config', 'demo-store', 'expected.json'), 'utf8')) as Record<string, string>;
+
+test('a fresh data dir opens on the demo store, labelled, with every demo badge as expected', async ({ page, problems }) => {
+  // The real config/ (empty cosign/, the demo store with its own key).
+  const { shell, stop } = await startShell({ emptyAppConfig: false });
+  try {
+    await page.goto(shell.url);
+    await expect(page.getByTestId('demo-label')).toContainText('Demo store');
+    for (const [id, reason] of Object.entries(EXPECTED)) {
+      await expect(page.locator(`[data-service-id="${id}"]`)).toHaveAttribute('data-verification', reason);
+    }
+    await expect(page.getByTestId('store-summary').locator('[data-summary="VERIFIED"]')).toContainText('2');
+    // Keyboard: `/` focuses search; typing filters; arrows move; Enter opens; Esc goes back.
+    await page.keyboard.press('/');
+    await expect(page.getByRole('searchbox', { name: 'Search services' })).toBeFocused();
+    await page.keyboard.type('pinboard');
+    await expect(page.getByTestId('result-count')).toHaveText('1 of 6 services');
+    await page.locator('[data-service-id="pinboard"]').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'VERIFIED');
+    await expect(page.getByTestId('verified-key')).toContainText(/[0-9a-f]{64}/);
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('searchbox', { name: 'Search services' })).toBeVisible();
+    await page.keyboard.press('Control+k');
+    await expect(page.getByRole('searchbox', { name: 'Search services' })).toBeFocused();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.press('Backspace');
+    await page.locator('[data-service-id="meter"]').click();
+    await expect(page.getByTestId('why-failed-check')).toContainText('digest-binding');
+    expect(problems.consoleErrors).toEqual([]);
+    expect(problems.cspViolations).toEqual([]);
+    void join;
+  } finally {
+    await stop();
+  }
+});
