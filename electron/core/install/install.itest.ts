@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInstallTestbed, type InstallTestbed } from '../../../scripts/bench/install-testbed';
+import { closeCellConnection } from '../cell/ssh';
+import { readActivity } from '../receipts/activity-log';
+import { RegistrySource } from '../registry/registry-source';
+import { RegistrySourcePool } from '../registry/registry-pool';
+import type { ServiceManifest } from '../store/manifest-schema';
+import { loadTrustRootFromFiles, type TrustRoot } from '../trust/trust-root';
+import { installService, type InstallRequest } from './install-flow';
+import { uninstallService, serviceOperation } from './uninstall';
+
+let tb: InstallTestbed;
+let appRoot: TrustRoot;
+const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: 5000 }));
+let signedA: string;
+let signedB: string;
+let unsigned: string;
+
+beforeAll(async () => {
+  tb = await startInstallTestbed();
+  appRoot = await loadTrustRootFromFiles([tb.storeKey.pub], 'local');
+  signedA = await tb.image('demo/web', 'version A');
+  signedB = await tb.image('demo/web', 'version B');
+  unsigned = await tb.image('demo/unsigned', 'unsigned');
+  await tb.sign(signedA);
+  await tb.sign(signedB);
+}, 180_000);
+
+afterAll(async () => {
+  pool.close();
+  if (tb) {
+    await closeCellConnection(tb.profile, tb.ssh).catch(() => undefined);
+    await tb.stop();
+  }
+}, 120_000);
+
+function request(manifest: ServiceManifest, extra: Partial<InstallRequest> = {}): InstallRequest {
+  return { manifest, store: { name: 'test', url: 'file:test' }, profile: tb.profile, ssh: tb.ssh, appTrustRoot: appRoot, sources: pool.provider, activityLog: join(tb.dataDir, 'activity.jsonl'), ...extra };
+}
+
+const yes = async () => true;
+
+async function runningImage(id: string): Promise<string> {
+  const ids = (await tb.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=pic-${id}`])).trim().split('\n').filter(Boolean);
+  expect(ids).toHaveLength(1);
+  return (await tb.docker(['inspect', '--format', '{{.Config.Image}}|{{.State.Running}}', ids[0]!])).trim();
+}
+
+async function cellReceipts(): Promise<{ outcome: string; service: { id: string } }[]> {
+  const text = await readFile(join(tb.cell.root, 'store', 'receipts.jsonl'), 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { outcome: string; service: { id: string } });
+}
+
+describe('install on a real cell', () => {
+  it('enforce: a verified service installs and runs with exactly the verified digest', async () => {
+    await tb.setMode('enforce');
+    const phases: string[] = [];
+    const { receipt, plan } = await installService(request({ id: 'web', name: 'Web', version: '1', image: signedA, ports: [{ host: 18080 + (process.pid % 1000), container: 80, protocol: 'tcp' }] }, { onProgress: (p) => phases.push(p.phase) }), yes);
+    expect(receipt.error).toBeNull();
+    expect(receipt.outcome).toBe('installed');
+    expect(receipt.decision).toBe('allow');
+    expect(receipt.verification?.verified).toBe(true);
+    expect(receipt.verification?.trustedKeys[0]?.origin).toBe('cell');
+    expect(plan?.summary?.listing.label).toBe('from the store listing, not signed');
+    expect(phases).toEqual(expect.arrayContaining(['status', 'verify', 'confirm', 'lock', 'stage', 'pull', 'swap', 'up', 'done']));
+    expect(await runningImage('web')).toBe(`${signedA}|true`);
+    const onCell = JSON.parse(await readFile(join(tb.cell.root, 'services/web/receipt.json'), 'utf8')) as { id: string };
+    expect(onCell.id).toBe(receipt.id);
+    expect(JSON.parse(await readFile(join(tb.cell.root, 'services/web/manifest.json'), 'utf8'))).toMatchObject({ id: 'web', image: signedA });
+    expect((await cellReceipts()).at(-1)).toMatchObject({ outcome: 'installed', service: { id: 'web' } });
+    const local = await readActivity(join(tb.dataDir, 'activity.jsonl'));
+    expect(local.receipts[0]?.id).toBe(receipt.id);
+    expect(await serviceOperation(tb.profile, tb.ssh, plan!.status.runtime!, 'web', 'state')).toMatch(/Up/);
+  }, 120_000);
+
+  it('enforce: unsigned, wrong key, tag-only, registry unreachable and cell key absent are blocked, the cell untouched', async () => {
+    await tb.setMode('enforce');
+    const wrongKey = await tb.image('demo/wrongkey', 'wrong key');
+    await tb.sign(wrongKey, tb.otherKey.key);
+    const tagOnly = signedA.replace(/@sha256:.*/, ':latest');
+    const cases: [string, string, string][] = [
+      ['unsigned', unsigned, 'SIGNATURE_NOT_FOUND'],
+      ['wrong key', wrongKey, 'SIGNATURE_INVALID'],
+      ['tag-only', tagOnly, 'DIGEST_MISSING'],
+      ['unreachable', signedA.replace(tb.reg.host, '127.0.0.1:1'), 'REGISTRY_UNREACHABLE'],
+    ];
+    for (const [label, image, reason] of cases) {
+      const before = await tb.snapshot();
+      const { receipt } = await installService(request({ id: 'blocked', name: label, version: '1', image }), async () => {
+        throw new Error('a blocked install must never reach confirmation');
+      });
+      expect(receipt.outcome, label).toBe('rejected');
+      expect(receipt.decision).toBe('block');
+      expect(receipt.verification?.reason, label).toBe(reason);
+      expect(await tb.snapshot(), label).toBe(before);
+    }
+    await tb.setCellKey(null);
+    try {
+      const before = await tb.snapshot();
+      const { receipt } = await installService(request({ id: 'blocked', name: 'no key', version: '1', image: signedA }), yes);
+      expect(receipt.outcome).toBe('rejected');
+      expect(receipt.verification?.reason).toBe('TRUST_ROOT_INVALID');
+      expect(await tb.snapshot()).toBe(before);
+    } finally {
+      await tb.setCellKey(tb.storeKey.pub);
+    }
+  }, 120_000);
+
+  it('warn installs an unsigned image by digest with the warning recorded; off installs', async () => {
+    await tb.setMode('warn');
+    const { receipt, plan } = await installService(request({ id: 'loose', name: 'Loose', version: '1', image: unsigned }), yes);
+    expect(receipt.outcome).toBe('installed');
+    expect(receipt.decision).toBe('warn');
+    expect(receipt.verification?.verified).toBe(false);
+    expect(plan?.summary?.warnings.join(' ')).toMatch(/NOT verified/);
+    expect(await runningImage('loose')).toBe(`${unsigned}|true`);
+    await tb.setMode('off');
+    const tagOnly = unsigned.replace(/@sha256:.*/, ':' + 'x');
+    void tagOnly;
+    const r2 = await installService(request({ id: 'free', name: 'Free', version: '1', image: unsigned }), yes);
+    expect(r2.receipt.outcome).toBe('installed');
+    expect(r2.receipt.decision).toBe('allow');
+    for (const id of ['loose', 'free']) expect((await uninstallService({ serviceId: id, profile: tb.profile, ssh: tb.ssh, appTrustRoot: appRoot, activityLog: join(tb.dataDir, 'activity.jsonl') })).outcome).toBe('uninstalled');
+  }, 120_000);
+});
