@@ -5,7 +5,7 @@ import { ServiceCard } from '../../components/service-card';
 import { badgeOf, type Row } from './filters';
 
 const CARD_MIN_WIDTH = 280;
-const ROW_HEIGHT = { grid: 132, list: 60 } as const;
+const ROW_HEIGHT = { grid: 156, list: 64 } as const;
 
 /**
  * The virtualised grid/list: only visible rows are in the DOM, so 5,000 services cost what 30
