@@ -168,3 +168,57 @@ test('a corrupt cell_config.json shows the fail-closed banner; a changed host ke
     await cell.stop();
   }
 });
+
+test('error states: unreadable cells.json, a frozen cell cancelled, a refused login', async ({ page, problems }) => {
+  const corrupt = await startShell({ seed: ({ home }) => writeFileSync(join(home, 'cells.json'), '{"cells": [ {"name": 5} ]}') });
+  try {
+    await page.goto(corrupt.shell.url);
+    await page.getByRole('button', { name: 'Cells', exact: true }).click();
+    const err = page.getByRole('alert').filter({ hasText: 'Could not read the cell profiles' });
+    await expect(err).toContainText('DATA_FILE_CORRUPT');
+    await expect(err).toContainText('left as it is');
+    // Reported, never replaced.
+    expect(readFileSync(join(corrupt.shell.home, 'cells.json'), 'utf8')).toBe('{"cells": [ {"name": 5} ]}');
+  } finally {
+    await corrupt.stop();
+  }
+
+  const cell: TestCell = await startTestCell();
+  try {
+    const hostKey = await cell.hostKey();
+    const { shell, stop } = await startShell({
+      seed: ({ home }) => {
+        const profile = { id: 'c1', name: 'flaky', destination: cell.userAtHost, port: cell.port, identityFile: cell.clientKey, root: '/opt/pic' };
+        writeFileSync(join(home, 'cells.json'), JSON.stringify({ version: 1, cells: [profile] }));
+        writeFileSync(join(home, 'known_hosts'), `[127.0.0.1]:${cell.port} ${hostKey.line}\n`);
+      },
+    });
+    try {
+      await page.goto(shell.url);
+      await page.getByRole('button', { name: 'Cells', exact: true }).click();
+      const card = page.getByTestId('cell-card');
+      await cell.freeze();
+      try {
+        await card.getByRole('button', { name: 'Test connection' }).click();
+        await expect(card.getByText('Connecting with your ssh…')).toBeVisible();
+        const started = Date.now();
+        await card.getByRole('button', { name: 'Cancel' }).click();
+        await expect(card.getByTestId('cell-check-cancelled')).toBeVisible({ timeout: 5000 });
+        expect(Date.now() - started).toBeLessThan(5000);
+      } finally {
+        await cell.thaw();
+      }
+      await cell.removeAuthorizedKey();
+      await card.getByRole('button', { name: 'Test connection' }).click();
+      const err = card.getByRole('alert');
+      await expect(err).toContainText('AUTH_FAILED', { timeout: 20_000 });
+      await expect(err).toContainText('refused the login');
+      await page.screenshot({ path: join(SHOTS, 'cells-auth-failed.png'), fullPage: true });
+      expect(problems.consoleErrors).toEqual([]);
+    } finally {
+      await stop();
+    }
+  } finally {
+    await cell.stop();
+  }
+});

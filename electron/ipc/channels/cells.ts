@@ -55,8 +55,10 @@ export const cells = defineDomain<
     remove: Invoke<{ id: string }, { removed: string }>;
     /** Test connection / refresh: one ssh round trip for mode, key, runtime, cosign, services. */
     check: Invoke<{ id: string }, CellCheckResult>;
+    /** Stops a running check of that cell (its ssh is ended; the check answers CANCELLED). */
+    cancelCheck: Invoke<{ id: string }, { cancelled: boolean }>;
     /** Records exactly the host key with this fingerprint, after a person confirmed it. */
     confirmHostKey: Invoke<{ id: string; fingerprint: string }, HostKeyView & { hostToken: string }>;
   },
   { changed: CellProfile[] }
->()('cells', ['list', 'add', 'edit', 'remove', 'check', 'confirmHostKey'], ['changed']);
+>()('cells', ['list', 'add', 'edit', 'remove', 'check', 'cancelCheck', 'confirmHostKey'], ['changed']);

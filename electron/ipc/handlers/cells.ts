@@ -77,9 +77,34 @@ export function registerCellsHandlers(router: IpcRouter, services: AppServices):
     },
   });
 
+  // One running check per cell, so Cancel can end its ssh (a frozen cell otherwise holds the
+  // check until the keepalive timeout).
+  const running = new Map<string, AbortController>();
   router.handle('cells:check', {
     args: z.object({ id: idSchema }).strict(),
-    run: async ({ id }) => checkCell(await profileOf(id), ctx, services),
+    run: async ({ id }) => {
+      const profile = await profileOf(id);
+      running.get(id)?.abort();
+      const controller = new AbortController();
+      running.set(id, controller);
+      try {
+        return await checkCell(profile, ctx, services, controller.signal);
+      } catch (e) {
+        if (controller.signal.aborted) throw new CoreError('CANCELLED', `the check of ${profile.name} was cancelled`);
+        throw e;
+      } finally {
+        if (running.get(id) === controller) running.delete(id);
+      }
+    },
+  });
+
+  router.handle('cells:cancel-check', {
+    args: z.object({ id: idSchema }).strict(),
+    run: ({ id }) => {
+      const controller = running.get(id);
+      controller?.abort();
+      return { cancelled: controller !== undefined };
+    },
   });
 
   router.handle('cells:confirm-host-key', {
@@ -98,13 +123,13 @@ export function registerCellsHandlers(router: IpcRouter, services: AppServices):
  * nothing was sent), the host's public keys are fetched so a person can compare and confirm, or
  * be told plainly that the recorded key changed.
  */
-async function checkCell(profile: CellProfile, ctx: SshContext, services: AppServices): Promise<CellCheckResult> {
+async function checkCell(profile: CellProfile, ctx: SshContext, services: AppServices, signal: AbortSignal): Promise<CellCheckResult> {
   try {
     const trustRoot = await loadTrustRoot({ appConfigDir: services.appConfigDir, dataDir: services.dataDir });
-    return { kind: 'status', status: await getCellStatus(profile, ctx, { trustRoot }) };
+    return { kind: 'status', status: await getCellStatus(profile, ctx, { trustRoot, signal }) };
   } catch (e) {
     if (!isCoreError(e) || (e.code !== 'HOST_KEY_UNKNOWN' && e.code !== 'HOST_KEY_CHANGED')) throw e;
-    const probe = await probeHostKey(profile, ctx);
+    const probe = await probeHostKey(profile, ctx, signal);
     const keys = probe.keys.map(({ type, fingerprint }) => ({ type, fingerprint }));
     if (e.code === 'HOST_KEY_CHANGED' || probe.state === 'changed') {
       const message = e.code === 'HOST_KEY_CHANGED' ? e.message : `REMOTE HOST IDENTIFICATION HAS CHANGED for ${profile.destination}: the key it presents is not the one recorded for ${probe.hostToken}. Someone could be intercepting the connection, or the cell was reinstalled. Nothing was sent.`;

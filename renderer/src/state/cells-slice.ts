@@ -21,6 +21,7 @@ interface CellsSlice extends SliceStatus {
   edit(id: string, form: CellProfileForm): Promise<IpcResult<CellSaveResult>>;
   remove(id: string): Promise<IpcResult<{ removed: string }>>;
   check(id: string): Promise<void>;
+  cancelCheck(id: string): Promise<void>;
   /** Sends the fingerprint the person confirmed; main re-fetches the key and records only that one. */
   confirmHostKey(id: string, fingerprint: string): Promise<IpcResult<HostKeyView & { hostToken: string }>>;
   /** Cancel in the host-key dialog: forget the prompt, record nothing. */
@@ -78,6 +79,9 @@ export const useCellsSlice = create<CellsSlice>()((set, get) => {
       const r = await api().cells.check({ id });
       if (r.ok) setCheck(id, { status: 'ready', result: r.data, error: null });
       else setCheck(id, { status: 'error', result: null, error: r.error });
+    },
+    async cancelCheck(id) {
+      await api().cells.cancelCheck({ id });
     },
     async confirmHostKey(id, fingerprint) {
       const r = await api().cells.confirmHostKey({ id, fingerprint });

@@ -15,7 +15,7 @@ function formOf(p: CellProfile) {
 /** One cell: its profile, its actions, and what its last check found. */
 export function CellCard({ profile }: { profile: CellProfile }) {
   const check = useCellsSlice((s) => s.checks[profile.id]);
-  const { check: runCheck, edit, remove, confirmHostKey, dismissCheck } = useCellsSlice.getState();
+  const { check: runCheck, cancelCheck, edit, remove, confirmHostKey, dismissCheck } = useCellsSlice.getState();
   const [editing, setEditing] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [removeError, setRemoveError] = useState<{ code: string; message: string } | null>(null);
@@ -77,8 +77,21 @@ export function CellCard({ profile }: { profile: CellProfile }) {
         </div>
       </div>
       {removeError && <ErrorView error={removeError} title="The profile could not be removed" />}
-      {check?.status === 'loading' && !result && <p className="muted">Connecting with your ssh…</p>}
-      {check?.error && <ErrorView error={check.error} title={`Could not read ${profile.name}`} onRetry={() => void runCheck(profile.id)} />}
+      {check?.status === 'loading' && (
+        <p className="muted cell-card__progress" role="status">
+          Connecting with your ssh…{' '}
+          <button type="button" className="button button--small" onClick={() => void cancelCheck(profile.id)}>
+            Cancel
+          </button>
+        </p>
+      )}
+      {check?.error?.code === 'CANCELLED' ? (
+        <p className="muted" data-testid="cell-check-cancelled">
+          Cancelled. Nothing was changed on the cell.
+        </p>
+      ) : (
+        check?.error && <ErrorView error={check.error} title={`Could not read ${profile.name}`} onRetry={() => void runCheck(profile.id)} />
+      )}
       {result?.kind === 'status' && <CellStatusPanel status={result.status} />}
       {result?.kind === 'host-key-changed' && (
         <div className="callout callout--danger" role="alert" data-testid="host-key-changed">
