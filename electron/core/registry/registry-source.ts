@@ -54,6 +54,8 @@ export class RegistrySource implements ImageSource {
   private readonly sem: Semaphore;
   private readonly tokens = new Map<string, Promise<string | null>>();
   private basic: string | null = null;
+  /** Learned once per registry: a 404 from the referrers endpoint means the API does not exist (OCI 1.1 answers 200 with an empty index). */
+  private referrersUnsupported = false;
 
   constructor(private readonly opts: RegistrySourceOptions) {
     const apiHost = registryApiHost(opts.registry);
@@ -94,8 +96,13 @@ export class RegistrySource implements ImageSource {
   }
 
   async getReferrers(repository: string, digest: string, signal?: AbortSignal): Promise<FetchedManifest | null> {
+    if (this.referrersUnsupported) return null;
+    if (!isSha256Digest(digest)) throw new SourceError('invalid', `"${digest}" is not a sha256 digest`);
     const res = await this.get(repository, `/v2/${repository}/referrers/${digest}`, { Accept: 'application/vnd.oci.image.index.v1+json' }, this.limits.maxManifestBytes, signal);
-    if (res.status === 404 || res.status === 405 || res.status === 400) return null;
+    if (res.status === 404 || res.status === 405 || res.status === 400) {
+      this.referrersUnsupported = true;
+      return null;
+    }
     this.expectOk(res, `referrers of ${repository}@${digest}`);
     const ct = String(res.headers['content-type'] ?? '');
     if (!ct.includes('json')) return null;

@@ -120,36 +120,41 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
   const unusable = input.trustRoot.problems.length ? `; ${input.trustRoot.problems.length} key file(s) could not be used and were left out` : '';
   b.set('trust-root', 'pass', `${input.trustRoot.keys.length} trusted key(s): ${input.trustRoot.keys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.type}, ${k.origin})`).join(', ')}${unusable}`);
 
-  // 4–5. registry and manifest
+  // 4–5. registry and manifest; the signature lookups start at the same time (they are needed
+  // whenever the manifest checks out, and waiting would double the latency per image), but their
+  // outcome only counts after the manifest's.
   const source = input.sources(ref);
+  const pinned = ref.digest;
+  const sigs = Promise.all(collectors.map((collect) => collect({
+    source, repository: ref.repository, digest: pinned, keys: input.trustRoot.keys,
+    maxSignatures: limits.maxSignatures, maxBlobBytes: limits.maxBlobBytes, signal: input.signal,
+  }))).then((lists) => ({ ok: true as const, lists }), (error: unknown) => ({ ok: false as const, error }));
   try {
     const m = await source.getManifest(ref.repository, ref.digest, input.signal);
     b.set('registry', 'pass', `${source.description} answered`);
     if (!m) {
       b.fail('manifest', 'IMAGE_NOT_FOUND', `${source.description} has no manifest ${ref.repository}@${ref.digest}`);
+      await sigs;
       return done('not reached: the image was not found');
     }
     b.set('manifest', 'pass', `${m.mediaType || 'manifest'} of ${m.bytes.length} bytes; its SHA-256 equals ${ref.digest}`);
   } catch (e) {
+    await sigs;
     if (isCancel(e)) throw e;
     failFromSource(b, e, 'manifest', source.description);
     return done('not reached: the image manifest could not be checked');
   }
 
   // 6–9. signatures
+  const collected = await sigs;
   try {
-    for (const collect of collectors) {
-      signatures = signatures.concat(await collect({
-        source, repository: ref.repository, digest: ref.digest, keys: input.trustRoot.keys,
-        maxSignatures: limits.maxSignatures, maxBlobBytes: limits.maxBlobBytes, signal: input.signal,
-      }));
-      if (signatures.length > limits.maxSignatures) {
-        throw new SourceError('limit', `more than ${limits.maxSignatures} signatures are attached to ${ref.digest}`);
-      }
+    if (!collected.ok) throw collected.error;
+    signatures = collected.lists.flat();
+    if (signatures.length > limits.maxSignatures) {
+      throw new SourceError('limit', `more than ${limits.maxSignatures} signatures are attached to ${ref.digest}`);
     }
   } catch (e) {
     if (isCancel(e)) throw e;
-    b.set('registry', 'pass', `${source.description} answered`);
     failFromSource(b, e, 'signature-found', source.description);
     return done('not reached: the signatures could not be read');
   }
