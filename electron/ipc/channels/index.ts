@@ -2,6 +2,7 @@ import type { DomainApi, EventsOf, InvokesOf, Kebab } from '../contract';
 import { activity } from './activity';
 import { app } from './app';
 import { cells } from './cells';
+import { installs } from './installs';
 import { preview } from './preview';
 import { store } from './store';
 import { trust } from './trust';
@@ -20,6 +21,7 @@ export const domains = {
   verification,
   activity,
   preview,
+  installs,
 } as const;
 
 export type Domains = typeof domains;
@@ -50,3 +52,4 @@ export type * from './store';
 export type * from './verification';
 export type * from './activity';
 export type * from './preview';
+export type * from './installs';

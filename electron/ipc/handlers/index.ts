@@ -3,6 +3,7 @@ import type { AppServices } from '../services';
 import { registerActivityHandlers } from './activity';
 import { registerAppHandlers } from './app';
 import { registerCellsHandlers } from './cells';
+import { registerInstallsHandlers } from './installs';
 import { registerPreviewHandlers } from './preview';
 import { registerStoreHandlers } from './store';
 import { registerTrustHandlers } from './trust';
@@ -21,5 +22,6 @@ export function createIpcRouter(services: AppServices): IpcRouter {
   registerCellsHandlers(router, services);
   registerActivityHandlers(router, services);
   registerPreviewHandlers(router, services);
+  registerInstallsHandlers(router, services);
   return router;
 }
