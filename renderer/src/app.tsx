@@ -5,6 +5,7 @@ import { useAppSlice } from './state/app-slice';
 import { useNavSlice, type ViewId } from './state/nav-slice';
 import { useTrustSlice } from './state/trust-slice';
 import { AboutTrustView } from './views/about-trust-view';
+import { ActivityView } from './views/activity/activity-view';
 import { CellsView } from './views/cells/cells-view';
 import { ComingView } from './views/coming-view';
 import { StoreView } from './views/store/store-view';
@@ -16,7 +17,7 @@ function CurrentView({ view }: { view: ViewId }) {
     case 'cells':
       return <CellsView />;
     case 'activity':
-      return <ComingView title="Activity" what="install receipts, exported and explained for helpdesk." />;
+      return <ActivityView />;
     case 'preview':
       return <ComingView title="Preview" what="preview a store listing from a local manifest." />;
     case 'about':

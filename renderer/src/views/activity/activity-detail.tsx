@@ -1,0 +1,246 @@
+import { useEffect, useState } from 'react';
+import type { ExplainedReceipt, RecheckResult } from '../../../../electron/ipc/channels';
+import { CopyButton } from '../../components/copy-button';
+import { ErrorView } from '../../components/error-view';
+import { useActivitySlice } from '../../state/activity-slice';
+import { useCellsSlice } from '../../state/cells-slice';
+
+const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
+
+function VerdictColumns({ x }: { x: ExplainedReceipt['explanation'] }) {
+  const tone = (v: boolean | null) => (v === null ? 'neutral' : v ? 'ok' : 'danger');
+  return (
+    <div className={x.disagreement ? 'verdicts verdicts--disagree' : 'verdicts'} data-testid="verdicts">
+      <div className={`verdict verdict--${tone(x.desktop.verified)}`} data-testid="desktop-verdict">
+        <div className="verdict__who">This desktop</div>
+        <div className="verdict__what">{x.desktop.summary}</div>
+      </div>
+      <div className={`verdict verdict--${tone(x.cell.verified)}`} data-testid="cell-verdict">
+        <div className="verdict__who">The cell</div>
+        <div className="verdict__what">{x.cell.summary}</div>
+      </div>
+      {x.disagreementSentence && (
+        <p className="callout callout--danger verdicts__note" role="alert" data-testid="disagreement">
+          <strong>The two verdicts disagree.</strong> {x.disagreementSentence}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function RecheckPanel() {
+  const profiles = useCellsSlice((s) => s.profiles);
+  const loadCells = useCellsSlice((s) => s.load);
+  const { recheck, recheckWith } = useActivitySlice();
+  const [cellId, setCellId] = useState('');
+  useEffect(() => {
+    void loadCells();
+  }, [loadCells]);
+  return (
+    <section className="detail-section" aria-labelledby="recheck-title">
+      <h3 id="recheck-title">Re-check</h3>
+      <p className="muted">
+        Verifies the same image digest again with today’s trust root. The mode is read again only from a cell profile you choose here — never from the destination written in the receipt.
+      </p>
+      <div className="path-form__row">
+        <select aria-label="Cell to read the mode from" value={cellId} onChange={(e) => setCellId(e.target.value)}>
+          <option value="">No cell (image only)</option>
+          {profiles.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name} ({p.destination})
+            </option>
+          ))}
+        </select>
+        <button type="button" className="button button--inline" disabled={recheck.status === 'loading'} onClick={() => void recheckWith(cellId || null)}>
+          {recheck.status === 'loading' ? 'Checking…' : 'Re-check now'}
+        </button>
+      </div>
+      {recheck.error && <ErrorView error={recheck.error} title="Re-check failed" />}
+      {recheck.result && <RecheckView r={recheck.result} />}
+    </section>
+  );
+}
+
+function RecheckView({ r }: { r: RecheckResult }) {
+  return (
+    <div className="recheck" data-testid="recheck-result">
+      <p className={r.changes.length ? 'callout callout--warn' : 'callout callout--info'} data-testid="recheck-summary">
+        {r.summary}
+      </p>
+      {r.changes.length > 0 && (
+        <table className="changes" data-testid="recheck-changes">
+          <thead>
+            <tr>
+              <th>What</th>
+              <th>In the receipt</th>
+              <th>Now</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.changes.map((c) => (
+              <tr key={c.what} data-change={c.what}>
+                <td>{c.what}</td>
+                <td>{c.before}</td>
+                <td>
+                  <strong>{c.after}</strong>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p>
+        <strong>{r.explanation.title}:</strong> {r.explanation.sentence}
+      </p>
+      {r.cell && (
+        <p>
+          <strong>{r.cell.name}:</strong> {r.cell.explanation.sentence} Decision now: <code>{r.decision}</code>
+        </p>
+      )}
+      {r.cellError && <ErrorView error={r.cellError} title="The chosen cell could not be read" />}
+      <p className="muted">Checked {r.image} at {r.at}.</p>
+    </div>
+  );
+}
+
+function ExportPanel({ x }: { x: ExplainedReceipt }) {
+  const { exported, exportTo } = useActivitySlice();
+  const [path, setPath] = useState('');
+  return (
+    <section className="detail-section" aria-labelledby="export-title">
+      <h3 id="export-title">Export</h3>
+      <form
+        className="path-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (path.trim()) void exportTo(path.trim());
+        }}
+      >
+        <label htmlFor="export-path">Save the receipt as a file (absolute path)</label>
+        <div className="path-form__row">
+          <input id="export-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={`/home/you/receipt-${x.receipt.id.slice(0, 8)}.json`} />
+          <button type="submit" className="button button--inline">
+            Export
+          </button>
+          <CopyButton value={x.ticket} label="Copy for a ticket" />
+          <span className="muted">copy for a ticket</span>
+        </div>
+      </form>
+      {exported.result && (
+        <p className="callout callout--ok" data-testid="export-done">
+          Saved {exported.result.bytes} bytes to {exported.result.path}
+        </p>
+      )}
+      {exported.error && <ErrorView error={exported.error} title="Export failed" />}
+    </section>
+  );
+}
+
+/** One receipt explained: the same sections, in the same words, as `pic-store explain`. */
+export function ActivityDetail() {
+  const { selected, selectedFrom, detail, close } = useActivitySlice();
+  if (detail.error) return <ErrorView error={detail.error} title="This receipt could not be explained" onRetry={close} />;
+  if (!selected) return <p className="muted">Loading…</p>;
+  const x = selected.explanation;
+  const r = selected.receipt;
+  return (
+    <article className="activity-detail" data-testid="activity-detail" data-receipt-id={r.id}>
+      <button type="button" className="button button--small" onClick={close}>
+        ← Back to the list
+      </button>
+      {selectedFrom === 'imported' && <span className="tag tag--local imported-tag">imported</span>}
+      <h3 data-testid="explain-headline">{x.headline}</h3>
+      <p data-testid="explain-outcome">{x.outcomeSentence}</p>
+      {x.verdict ? (
+        <div className={`callout ${r.verification?.verified ? 'callout--ok' : 'callout--danger'}`} data-testid="explain-verdict" data-reason={x.verdict.code}>
+          <p className="callout__title">
+            {x.verdict.title} <code>{x.verdict.code}</code>
+          </p>
+          <p>{x.verdict.sentence}</p>
+          {x.failedCheck && (
+            <p data-testid="failed-check">
+              Failed check: <code>{x.failedCheck.id}</code> — {x.failedCheck.detail}
+            </p>
+          )}
+        </div>
+      ) : (
+        <p className="callout callout--info">No verification ran for this attempt.</p>
+      )}
+      <dl className="facts" data-testid="explain-evidence">
+        <dt>Image</dt>
+        <dd>{x.evidence.image}</dd>
+        <dt>Digest</dt>
+        <dd>
+          <code>{x.evidence.digest ?? 'none (not pinned)'}</code>
+        </dd>
+        <dt>Trusted keys</dt>
+        <dd>{x.evidence.trustedKeys.join(', ') || 'none'}</dd>
+        <dt>Signed by</dt>
+        <dd>{x.evidence.foundKeys.join(', ') || 'no trusted key'}</dd>
+        {x.evidence.boundDigests.length > 0 && (
+          <>
+            <dt>Signature binds</dt>
+            <dd>{x.evidence.boundDigests.join(', ')}</dd>
+          </>
+        )}
+      </dl>
+      <section className="detail-section" aria-labelledby="mode-title">
+        <h3 id="mode-title">Mode</h3>
+        {x.mode ? (
+          <div data-testid="explain-mode">
+            <p>
+              <strong>{x.mode.title}</strong> — <code>{x.mode.value}</code> from <code>{x.mode.source}</code>
+            </p>
+            <p>{x.mode.sentence}</p>
+            <p className="muted">{x.mode.detail}</p>
+          </div>
+        ) : (
+          <p data-testid="explain-mode">Unknown — the cell could not be reached, so nothing was installed.</p>
+        )}
+      </section>
+      <section className="detail-section" aria-labelledby="verdicts-title">
+        <h3 id="verdicts-title">Verdicts side by side</h3>
+        <VerdictColumns x={x} />
+      </section>
+      <section className="detail-section" aria-labelledby="next-title">
+        <h3 id="next-title">Next steps</h3>
+        <dl className="facts" data-testid="explain-next">
+          {(['admin', 'developer', 'helpdesk'] as const).map((role) => (
+            <div key={role} className="facts__pair">
+              <dt>{ROLE_LABEL[role]}</dt>
+              <dd data-role={role}>{x.next[role]}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      {x.checks.length > 0 && (
+        <section className="detail-section" aria-labelledby="checks-title">
+          <h3 id="checks-title">Every check</h3>
+          <table className="checks">
+            <tbody>
+              {x.checks.map((c) => (
+                <tr key={c.id} className={`check check--${c.status}`}>
+                  <td>
+                    <span className={`check__status check__status--${c.status}`}>{c.status}</span>
+                  </td>
+                  <td>
+                    <code>{c.id}</code>
+                  </td>
+                  <td>{c.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <ExportPanel x={selected} />
+      <RecheckPanel />
+      <details className="detail-section">
+        <summary>Raw receipt</summary>
+        <pre className="raw" data-testid="raw-receipt">
+          {JSON.stringify(r, null, 2)}
+        </pre>
+      </details>
+    </article>
+  );
+}

@@ -1,0 +1,175 @@
+import { useState, type FormEvent } from 'react';
+import type { ExplainedReceipt, Receipt } from '../../../../electron/ipc/channels';
+import { ErrorView } from '../../components/error-view';
+import { ACTIVITY_PAGE_SIZE, useActivitySlice, type ActivityFilters } from '../../state/activity-slice';
+
+const OUTCOMES = ['installed', 'uninstalled', 'rejected', 'failed', 'cancelled'] as const;
+
+function reasonOf(r: Receipt): string {
+  return r.verification?.reason ?? r.error?.code ?? '—';
+}
+
+function ReceiptRow({ receipt, onOpen }: { receipt: Receipt; onOpen: () => void }) {
+  return (
+    <tr className={`activity-row activity-row--${receipt.outcome}`} data-testid="activity-row" data-receipt-id={receipt.id}>
+      <td className="activity-row__time">{receipt.at.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z')}</td>
+      <td>{receipt.action}</td>
+      <td>
+        {receipt.service.name} <span className="muted">{receipt.service.version}</span>
+      </td>
+      <td>{receipt.cell.name}</td>
+      <td>
+        <span className={`outcome outcome--${receipt.outcome}`}>{receipt.outcome}</span>
+      </td>
+      <td>
+        <code>{reasonOf(receipt)}</code>
+      </td>
+      <td>{receipt.mode ? `${receipt.mode.value} (${receipt.mode.source})` : 'unreachable'}</td>
+      <td>
+        <button type="button" className="button button--small" onClick={onOpen} aria-label={`Explain ${receipt.service.name} ${receipt.at}`}>
+          Explain
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+function Filters() {
+  const filters = useActivitySlice((s) => s.filters);
+  const setFilters = useActivitySlice((s) => s.setFilters);
+  const [draft, setDraft] = useState<ActivityFilters>(filters);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const clean = Object.fromEntries(Object.entries(draft).filter(([, v]) => v)) as ActivityFilters;
+    void setFilters(clean);
+  };
+  return (
+    <form className="activity-filters" onSubmit={submit} aria-label="Filter receipts">
+      <label>
+        Outcome
+        <select value={draft.outcome ?? ''} onChange={(e) => setDraft({ ...draft, outcome: (e.target.value || undefined) as ActivityFilters['outcome'] })}>
+          <option value="">any</option>
+          {OUTCOMES.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Cell
+        <input value={draft.cell ?? ''} onChange={(e) => setDraft({ ...draft, cell: e.target.value })} placeholder="name or destination" />
+      </label>
+      <label>
+        Service
+        <input value={draft.service ?? ''} onChange={(e) => setDraft({ ...draft, service: e.target.value })} placeholder="id or name" />
+      </label>
+      <label>
+        Reason
+        <input value={draft.reason ?? ''} onChange={(e) => setDraft({ ...draft, reason: e.target.value })} placeholder="e.g. SIGNATURE_NOT_FOUND" />
+      </label>
+      <button type="submit" className="button">
+        Apply
+      </button>
+    </form>
+  );
+}
+
+function ImportForm() {
+  const importFrom = useActivitySlice((s) => s.importFrom);
+  const op = useActivitySlice((s) => s.importOp);
+  const [path, setPath] = useState('');
+  return (
+    <form
+      className="path-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (path.trim()) void importFrom(path.trim());
+      }}
+    >
+      <label htmlFor="import-path">Import a receipt someone sent you (absolute path of the .json file)</label>
+      <div className="path-form__row">
+        <input id="import-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/Downloads/receipt.json" />
+        <button type="submit" className="button button--inline" disabled={op.status === 'loading'}>
+          Import
+        </button>
+      </div>
+      {op.error && <ErrorView error={op.error} title="That file is not a receipt this app can show" />}
+    </form>
+  );
+}
+
+function Imported({ items, onOpen }: { items: ExplainedReceipt[]; onOpen: (r: Receipt) => void }) {
+  if (!items.length) return null;
+  return (
+    <section aria-labelledby="imported-title">
+      <h3 id="imported-title">Imported this session</h3>
+      <ul className="plain-list">
+        {items.map((x) => (
+          <li key={x.receipt.id}>
+            <button type="button" className="link-button" onClick={() => onOpen(x.receipt)}>
+              {x.explanation.headline}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The local activity log, newest first, one page (100 receipts) at a time: 10,000 stay instant. */
+export function ActivityList() {
+  const { status, error, page, offset, imported, load, goTo, open } = useActivitySlice();
+  const total = page?.total ?? 0;
+  const shown = page?.receipts.length ?? 0;
+  return (
+    <>
+      <ImportForm />
+      <Imported items={imported} onOpen={(r) => void open(r, 'imported')} />
+      <h3>Local activity</h3>
+      <Filters />
+      {error && <ErrorView error={error} title="The activity log could not be read" onRetry={() => void load()} />}
+      {page && page.skippedCount > 0 && (
+        <p className="callout callout--warn" data-testid="skipped-lines">
+          {page.skippedCount} line(s) of the log could not be read and were skipped (first: line {page.skipped[0]?.line}, {page.skipped[0]?.reason}). Nothing was removed.
+        </p>
+      )}
+      {status === 'loading' && !page && <p className="muted">Loading…</p>}
+      {page && total === 0 && <p className="muted" data-testid="activity-empty">No receipts{Object.keys(useActivitySlice.getState().filters).length ? ' match these filters' : ' yet'}.</p>}
+      {page && total > 0 && (
+        <>
+          <p className="muted" data-testid="activity-count">
+            Showing {offset + 1}–{offset + shown} of {total.toLocaleString('en')} receipts, newest first
+          </p>
+          <table className="activity-table">
+            <thead>
+              <tr>
+                <th>When (UTC)</th>
+                <th>Action</th>
+                <th>Service</th>
+                <th>Cell</th>
+                <th>Outcome</th>
+                <th>Reason</th>
+                <th>Mode</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {page.receipts.map((r) => (
+                <ReceiptRow key={r.id} receipt={r} onOpen={() => void open(r, 'log')} />
+              ))}
+            </tbody>
+          </table>
+          <div className="pager">
+            <button type="button" className="button" disabled={offset === 0} onClick={() => void goTo(offset - ACTIVITY_PAGE_SIZE)}>
+              Newer
+            </button>
+            <button type="button" className="button" disabled={offset + shown >= total} onClick={() => void goTo(offset + ACTIVITY_PAGE_SIZE)}>
+              Older
+            </button>
+          </div>
+        </>
+      )}
+    </>
+  );
+}
