@@ -114,6 +114,20 @@ describe('classic cosign signatures on a real registry', () => {
     expect(r.reason).toBe('PAYLOAD_INVALID');
   });
 
+  it('payload keys fold case like cosign: the last matching key decides the digest', async () => {
+    const k = await makeTestKey(tmp, 'p256');
+    const other = `sha256:${'b'.repeat(64)}`;
+    for (const [repo, first, last, want] of [['demo/fold-ok', other, 'IMG', 'VERIFIED'], ['demo/fold-bad', 'IMG', other, 'SIGNATURE_DIGEST_MISMATCH']] as const) {
+      const img = await pushImage(reg.host, repo);
+      const d1 = first === 'IMG' ? img.digest : first;
+      const d2 = last === 'IMG' ? img.digest : last;
+      const payload = Buffer.from(`{"Critical":{"Image":{"docker-manifest-digest":"${d1}","DOCKER-MANIFEST-DIGEST":"${d2}"},"type":"cosign container image signature"}}`);
+      await pushClassicSignatures(reg.host, repo, img.digest, [{ payload, signature: signPayload(k, payload) }]);
+      const r = await agree(img.ref, [k.pubPath]);
+      expect(r.reason).toBe(want);
+    }
+  });
+
   it('two signatures of which one is valid → VERIFIED; precedence among failures', async () => {
     const img = await pushImage(reg.host, 'demo/twosigs');
     await cosignSign(home, keyB.key, img.ref);

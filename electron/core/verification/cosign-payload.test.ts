@@ -13,9 +13,11 @@ describe('parseCosignPayload', () => {
     const r = parseCosignPayload(enc({ Critical: { IMAGE: { 'Docker-Manifest-Digest': D } } }));
     expect(r).toMatchObject({ ok: true, payload: { digest: D, identity: null } });
   });
-  it('prefers the exact key over a case-folded one', () => {
+  it('like Go, the last key that folds to the field wins', () => {
     const r = parseCosignPayload(enc('{"critical":{"image":{"DOCKER-MANIFEST-DIGEST":"sha256:x","docker-manifest-digest":"' + D + '"}}}'));
     expect(r).toMatchObject({ ok: true, payload: { digest: D } });
+    const r2 = parseCosignPayload(enc('{"critical":{"image":{"docker-manifest-digest":"' + D + '","Docker-Manifest-Digest":"sha256:x"}}}'));
+    expect(r2).toMatchObject({ ok: true, payload: { digest: 'sha256:x' } });
   });
   it('refuses what is not a cosign payload, saying why', () => {
     expect(parseCosignPayload(enc('nope'))).toEqual({ ok: false, reason: 'the signed payload is not JSON' });

@@ -15,9 +15,8 @@ export type PayloadParse = { ok: true; payload: CosignPayload } | { ok: false; r
 function field(obj: unknown, name: string): unknown {
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
   const rec = obj as Record<string, unknown>;
-  if (name in rec) return rec[name];
   const lower = name.toLowerCase();
-  // Go's decoder: the exact match wins, else a case-insensitive one (last one seen wins).
+  // Go's decoder assigns every key that folds to the field, in document order: the last wins.
   let found: unknown;
   for (const k of Object.keys(rec)) if (k.toLowerCase() === lower) found = rec[k];
   return found;
