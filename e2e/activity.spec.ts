@@ -1,0 +1,186 @@
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../scripts/testbed/cosign';
+import { pushImage, type PushedImage } from '../scripts/testbed/images';
+import { startRegistry, type TestRegistry } from '../scripts/testbed/registry';
+import { explainReceipt } from '../electron/core/receipts/explain';
+import { createReceipt, receiptVerification, type Receipt } from '../electron/core/receipts/receipt';
+import { sampleReceipt } from '../electron/core/receipts/sample-receipt';
+import { RegistrySourcePool } from '../electron/core/registry/registry-pool';
+import { RegistrySource } from '../electron/core/registry/registry-source';
+import { loadTrustRootFromFiles } from '../electron/core/trust/trust-root';
+import { verifyImage } from '../electron/core/verification/verify-image';
+import { expect, startShell, test } from './shell-fixture';
+
+/**
+ * Issue 8, helpdesk: a rejected install's receipt — made by core's createReceipt from a REAL
+ * verification report of an unsigned image in a testbed registry — shows in Activity with its
+ * explanation; export → import round-trips it unchanged; after the image is signed with cosign,
+ * re-check shows what changed. And a 10,000-receipt log with a torn last line loads.
+ */
+let reg: TestRegistry;
+let cosign: CosignHome;
+let key: { key: string; pub: string };
+let img: PushedImage;
+let receipt: Receipt;
+let work: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  [reg, cosign] = await Promise.all([startRegistry(), cosignHome()]);
+  key = await cosignKeyPair(cosign, 'store');
+  work = mkdtempSync(join(tmpdir(), 'pic-activity-e2e-'));
+  img = await pushImage(reg.host, 'pic/notes');
+  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: 5000 }));
+  try {
+    const report = await verifyImage({ image: img.ref, serviceId: 'notes', trustRoot: await loadTrustRootFromFiles([key.pub], 'local'), sources: pool.provider });
+    expect(report.reason).toBe('SIGNATURE_NOT_FOUND');
+    receipt = createReceipt({
+      action: 'install',
+      store: { name: 'Test store', url: `http://${reg.host}/index.json` },
+      service: { id: 'notes', name: 'Notes', version: '1.2.0' },
+      cell: { name: 'lab', destination: 'pic@cell.invalid', root: '/opt/pic' },
+      image: img.ref,
+      digest: img.digest,
+      verification: receiptVerification(report),
+      cellVerification: { ran: true, verified: false, cosignVersion: 'v2.5.0', output: 'Error: no signatures found' },
+      mode: { value: 'enforce', source: 'config', detail: 'image_verification.mode is "enforce" in config/api/cell_config.json' },
+      decision: 'block',
+      outcome: 'rejected',
+      error: null,
+    });
+  } finally {
+    pool.close();
+  }
+});
+
+test.afterAll(async () => {
+  await reg?.stop();
+  await cosign?.cleanup();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('a rejected install is explained; export → import round-trips; re-check after signing shows the change', async ({ page, problems, context }) => {
+  test.setTimeout(90_000);
+  const { shell, stop } = await startShell({
+    seed: ({ home }) => {
+      mkdirSync(join(home, 'trust'));
+      writeFileSync(join(home, 'trust', 'store.pub'), readFileSync(key.pub));
+      writeFileSync(join(home, 'activity.jsonl'), `${JSON.stringify(receipt)}\n`);
+    },
+  });
+  try {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: shell.origin });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Activity', exact: true }).click();
+    const row = page.getByTestId('activity-row');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('Notes');
+    await expect(row).toContainText('SIGNATURE_NOT_FOUND');
+    await expect(row).toContainText('enforce (config)');
+    mkdirSync('docs/screenshots', { recursive: true });
+    await page.screenshot({ path: 'docs/screenshots/activity-list.png' });
+
+    await row.getByRole('button', { name: /Explain/ }).click();
+    const x = explainReceipt(receipt);
+    const detail = page.getByTestId('activity-detail');
+    await expect(detail).toHaveAttribute('data-receipt-id', receipt.id);
+    await expect(page.getByTestId('explain-headline')).toHaveText(x.headline);
+    await expect(page.getByTestId('explain-verdict')).toHaveAttribute('data-reason', 'SIGNATURE_NOT_FOUND');
+    await expect(page.getByTestId('explain-verdict')).toContainText(x.verdict!.sentence);
+    expect(x.verdict!.sentence).toContain(img.digest);
+    await expect(page.getByTestId('failed-check')).toContainText('signature-found');
+    await expect(page.getByTestId('explain-evidence')).toContainText(img.digest);
+    await expect(page.getByTestId('explain-mode')).toContainText(x.mode!.sentence);
+    await expect(page.getByTestId('desktop-verdict')).toContainText('not verified (SIGNATURE_NOT_FOUND)');
+    await expect(page.getByTestId('cell-verdict')).toContainText('not verified by cosign v2.5.0');
+    await expect(page.getByTestId('disagreement')).toHaveCount(0);
+    await expect(page.getByTestId('explain-next').locator('[data-role="helpdesk"]')).toHaveText(x.next.helpdesk);
+    await page.screenshot({ path: 'docs/screenshots/activity-detail.png', fullPage: true });
+
+    // Copy for a ticket: the same text the CLI prints, plus the raw receipt.
+    await page.getByRole('button', { name: 'Copy for a ticket' }).click();
+    const ticket = await page.evaluate(() => navigator.clipboard.readText());
+    expect(ticket).toContain(x.headline);
+    expect(ticket).toContain(`"id": "${receipt.id}"`);
+
+    // Export through main, then import the file: unchanged.
+    const file = join(work, 'exported receipt.json');
+    await page.getByLabel('Save the receipt as a file (absolute path)').fill(file);
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect(page.getByTestId('export-done')).toContainText(file);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(receipt);
+    await page.getByRole('button', { name: '← Back to the list' }).click();
+    await page.getByLabel(/Import a receipt/).fill(file);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByTestId('activity-detail')).toHaveAttribute('data-receipt-id', receipt.id);
+    await expect(page.getByText('imported', { exact: true })).toBeVisible();
+    await page.getByText('Raw receipt').click();
+    expect(JSON.parse((await page.getByTestId('raw-receipt').textContent()) ?? '')).toEqual(receipt);
+
+    // A file that is not a receipt is refused with the JSON path of the problem.
+    const bad = join(work, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...receipt, outcome: 'exploded' }));
+    await page.getByRole('button', { name: '← Back to the list' }).click();
+    await page.getByLabel(/Import a receipt/).fill(bad);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByRole('alert')).toContainText('/outcome');
+
+    // Re-check before signing: nothing changed. Then sign with cosign and re-check.
+    await page.getByRole('button', { name: /Explain/ }).first().click();
+    await page.getByRole('button', { name: 'Re-check now' }).click();
+    await expect(page.getByTestId('recheck-summary')).toContainText('Nothing changed');
+    await cosignSign(cosign, key.key, img.ref);
+    await page.getByRole('button', { name: 'Re-check now' }).click();
+    await expect(page.getByTestId('recheck-summary')).toContainText('now verified (was not verified)');
+    const changes = page.getByTestId('recheck-changes');
+    await expect(changes.locator('[data-change="verified"]')).toContainText('verified');
+    await expect(changes.locator('[data-change="reason"]')).toContainText('VERIFIED');
+    await expect(page.getByTestId('recheck-result')).not.toContainText('pic@cell.invalid');
+    await page.getByTestId('recheck-result').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'docs/screenshots/activity-recheck.png' });
+    // The receipt itself is evidence: never rewritten by a re-check.
+    expect(readFileSync(join(shell.home, 'activity.jsonl'), 'utf8')).toBe(`${JSON.stringify(receipt)}\n`);
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
+
+test('10,000 receipts and a torn last line load, paged, with filters', async ({ page, problems }) => {
+  test.setTimeout(90_000);
+  const { shell, stop } = await startShell({
+    seed: ({ home }) => {
+      const lines: string[] = [];
+      for (let i = 0; i < 10_000; i++) {
+        const r = sampleReceipt(
+          { service: { id: `svc-${i % 50}`, name: `Service ${i % 50}`, version: '1.0' }, outcome: i % 10 === 0 ? 'installed' : 'rejected' },
+          { now: () => new Date(Date.UTC(2031, 0, 1) + i * 1000) },
+        );
+        lines.push(JSON.stringify(r));
+      }
+      writeFileSync(join(home, 'activity.jsonl'), `${lines.join('\n')}\n`);
+      appendFileSync(join(home, 'activity.jsonl'), '{"kind":"pic-store-receipt","version":1,"id":"tor');
+    },
+  });
+  try {
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Activity', exact: true }).click();
+    await expect(page.getByTestId('activity-count')).toHaveText('Showing 1–100 of 10,000 receipts, newest first');
+    await expect(page.getByTestId('activity-row')).toHaveCount(100);
+    await expect(page.getByTestId('skipped-lines')).toContainText('1 line(s)');
+    await expect(page.getByTestId('activity-row').first()).toContainText('2031-01-01 02:46:39Z');
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect(page.getByTestId('activity-count')).toHaveText('Showing 101–200 of 10,000 receipts, newest first');
+    await page.getByLabel('Outcome').selectOption('installed');
+    await page.getByLabel('Service', { exact: true }).fill('svc-10');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByTestId('activity-count')).toHaveText('Showing 1–100 of 200 receipts, newest first');
+    expect(existsSync(join(shell.home, 'activity.jsonl'))).toBe(true);
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
