@@ -9,6 +9,7 @@ test('a fresh data dir opens on the demo store, labelled, with every demo badge 
   const { shell, stop } = await startShell({ emptyAppConfig: false });
   try {
     await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
     await expect(page.getByTestId('demo-label')).toContainText('Demo store');
     for (const [id, reason] of Object.entries(EXPECTED)) {
       await expect(page.locator(`[data-service-id="${id}"]`)).toHaveAttribute('data-verification', reason);

@@ -89,6 +89,7 @@ test('every outcome gets its badge, the Why panel names the failing check, and t
   try {
     await page.setViewportSize({ width: 1280, height: 860 });
     await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
     for (const [id, reason] of Object.entries(expected)) {
       await expect(page.locator(`[data-service-id="${id}"]`)).toHaveAttribute('data-verification', reason, { timeout: 30_000 });
     }
@@ -124,6 +125,7 @@ test('a hostile description renders inert: no dialog, no script, no navigation, 
       void d.dismiss();
     });
     await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
     const origin = shell.origin;
     page.on('request', (r) => {
       if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) requests.push(r.url());
@@ -165,6 +167,7 @@ test('an unreachable store, an index that is not JSON, and one with invalid mani
   });
   try {
     await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
     // Partly invalid: the rest of the store still works.
     await expect(page.locator('[data-service-id="broken"]')).toHaveAttribute('data-verification', 'MANIFEST_INVALID', { timeout: 30_000 });
     await expect(page.locator('[data-service-id="good"]')).toHaveAttribute('data-verification', 'VERIFIED', { timeout: 30_000 });

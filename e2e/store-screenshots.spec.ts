@@ -10,6 +10,7 @@ test('screenshots of the browse view (light, dark), a verified and a failing ser
   try {
     await page.setViewportSize({ width: 1200, height: 800 });
     await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
     await expect(page.locator('[data-service-id="pinboard"]')).toHaveAttribute('data-verification', 'VERIFIED');
     await expect(page.getByTestId('verify-status')).toBeVisible();
     await page.emulateMedia({ colorScheme: 'light' });
