@@ -12,6 +12,8 @@ export type { Explanation } from '../../core/catalogue/reason-catalogue';
 
 /** Which service (from which loaded store) goes onto which configured cell. */
 export interface InstallStartRequest {
+  /** Chosen by the renderer (a UUID) so it can cancel, and match progress, while planning runs. */
+  sessionId: string;
   storeId: string;
   serviceId: string;
   cellId: string;

@@ -49,25 +49,38 @@ export function registerInstallsHandlers(router: IpcRouter, services: AppService
     return outcome;
   };
 
+  const prepare = async (storeId: string, serviceId: string, cellId: string) => {
+    const profile = await profileOf(cellId);
+    const { ref, store } = await runtime.current(storeId);
+    const listed = store.services.find((s) => s.id === serviceId);
+    if (!listed) throw new CoreError('SERVICE_NOT_FOUND', `the store ${ref.name} lists no service ${serviceId}`);
+    if (!listed.manifest) throw new CoreError('MANIFEST_INVALID', `the listing of ${serviceId} fails the manifest schema and cannot be installed`);
+    return { profile, ref, store, manifest: listed.manifest, appTrustRoot: await runtime.trustRootFor(ref) };
+  };
+
   router.handle('installs:start', {
-    args: z.object({ storeId: z.string().min(1).max(4096), serviceId: id, cellId: id }).strict(),
-    run: async ({ storeId, serviceId, cellId }) => {
-      const profile = await profileOf(cellId);
-      const { ref, store } = await runtime.current(storeId);
-      const listed = store.services.find((s) => s.id === serviceId);
-      if (!listed) throw new CoreError('SERVICE_NOT_FOUND', `the store ${ref.name} lists no service ${serviceId}`);
-      if (!listed.manifest) throw new CoreError('MANIFEST_INVALID', `the listing of ${serviceId} fails the manifest schema and cannot be installed`);
-      const appTrustRoot = await runtime.trustRootFor(ref);
-      const sources = storeSources(store, { timeoutMs: 15_000 });
-      const sid = randomUUID();
+    args: z.object({ sessionId, storeId: z.string().min(1).max(4096), serviceId: id, cellId: id }).strict(),
+    run: async ({ sessionId: sid, storeId, serviceId, cellId }) => {
+      if (sessions.has(sid)) throw new CoreError('SESSION_EXISTS', 'an install with this session id is already running');
+      // Registered before the first await, so Cancel works while the store and cell are read.
       const ctl = new AbortController();
-      let settle!: (s: InstallStage) => void;
-      const staged = new Promise<InstallStage>((r) => (settle = r));
       const session: Session = { ctl, answer: null, done: Promise.resolve(null as never) };
       sessions.set(sid, session);
+      let setup;
+      try {
+        setup = await prepare(storeId, serviceId, cellId);
+        ctl.signal.throwIfAborted();
+      } catch (e) {
+        sessions.delete(sid);
+        throw e;
+      }
+      const { profile, ref, manifest, appTrustRoot } = setup;
+      const sources = storeSources(setup.store, { timeoutMs: 15_000 });
+      let settle!: (s: InstallStage) => void;
+      const staged = new Promise<InstallStage>((r) => (settle = r));
       const flow = installService(
         {
-          manifest: listed.manifest,
+          manifest,
           store: { name: ref.name, url: ref.url },
           profile,
           ssh,

@@ -1,0 +1,58 @@
+import type { InstallOutcome } from '../../../../electron/ipc/channels';
+import { CopyButton } from '../../components/copy-button';
+
+const TONE: Record<InstallOutcome['receipt']['outcome'], 'ok' | 'warn' | 'danger'> = {
+  installed: 'ok',
+  uninstalled: 'ok',
+  rejected: 'danger',
+  failed: 'danger',
+  cancelled: 'warn',
+};
+
+/** The attempt's outcome and its receipt (already in the activity log), with the catalogue's words for the verdict. */
+export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
+  const r = outcome.receipt;
+  const json = JSON.stringify(r, null, 2);
+  return (
+    <div className="install-outcome" data-testid="install-outcome" data-outcome={r.outcome}>
+      <p className={`callout callout--${TONE[r.outcome]}`} role="status">
+        <strong data-testid="install-outcome-word">{r.outcome}</strong> — {r.action} of {r.service.name} {r.service.version} on {r.cell.name}
+        {r.decision && (
+          <>
+            {' '}
+            (decision: <strong data-testid="install-outcome-decision">{r.decision}</strong>)
+          </>
+        )}
+      </p>
+      {r.error && (
+        <p className="install-outcome__error" data-testid="install-outcome-error">
+          <code>{r.error.code}</code> {r.error.message}
+        </p>
+      )}
+      {outcome.verdict && (
+        <div className="install-outcome__verdict" data-testid="install-outcome-reason" data-reason={outcome.verdict.code}>
+          <p>
+            <strong>{outcome.verdict.title}</strong> <code>{outcome.verdict.code}</code>: {outcome.verdict.sentence}
+          </p>
+          <p className="muted">What to do: {outcome.verdict.next.admin}</p>
+        </div>
+      )}
+      {outcome.mode && <p className="muted">Mode: {outcome.mode.sentence}</p>}
+      <dl className="facts">
+        <dt>Receipt id</dt>
+        <dd>
+          <code data-testid="receipt-id">{r.id}</code>
+        </dd>
+        <dt>Digest</dt>
+        <dd>
+          <code className="digest">{r.digest ?? 'none'}</code>
+        </dd>
+      </dl>
+      <details className="install-outcome__json">
+        <summary>Receipt JSON</summary>
+        <pre data-testid="receipt-json">{json}</pre>
+      </details>
+      <CopyButton value={json} label="Copy receipt JSON" />
+    </div>
+  );
+}

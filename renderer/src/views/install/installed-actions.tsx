@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import type { InstallOutcome } from '../../../../electron/ipc/channels';
+import type { IpcError } from '../../../../electron/ipc/contract';
+import { api } from '../../api/api';
+import { ErrorView } from '../../components/error-view';
+import { useInstallsSlice } from '../../state/installs-slice';
+import { InstallOutcomeView } from './install-outcome';
+import './install.css';
+
+/**
+ * Upgrade / Uninstall / Restart / Logs for one service installed on a cell (Cells view). Upgrade
+ * opens the install dialog on the listing from the configured stores; Uninstall asks once (volumes
+ * kept unless ticked) and shows its receipt. `onChanged` lets the cell refresh its status. The
+ * view renders `<InstallDialog />` once for Upgrade.
+ */
+export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: { cellId: string; serviceId: string; serviceName: string; onChanged?: () => void }) {
+  const openDialog = useInstallsSlice((s) => s.open);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [output, setOutput] = useState<string | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [asking, setAsking] = useState(false);
+  const [purge, setPurge] = useState(false);
+  const [receipt, setReceipt] = useState<InstallOutcome | null>(null);
+
+  const run = async <T,>(what: string, call: () => Promise<{ ok: true; data: T } | { ok: false; error: IpcError }>, done: (t: T) => void) => {
+    setBusy(what);
+    setError(null);
+    const r = await call();
+    setBusy(null);
+    if (r.ok) done(r.data);
+    else setError(r.error);
+  };
+  const upgrade = () =>
+    run('upgrade', () => api().installs.findListing({ serviceId }), (l) => {
+      if (l.storeId) openDialog(l.storeId, serviceId, serviceName, cellId);
+      else setError({ code: 'NOT_LISTED', message: `no configured store lists ${serviceId}; there is nothing to upgrade to` });
+    });
+  const op = (o: 'logs' | 'restart' | 'state') => run(o, () => api().installs.service({ cellId, serviceId, op: o }), (r) => setOutput(r.output || '(no output)'));
+  const uninstall = () =>
+    run('uninstall', () => api().installs.uninstall({ cellId, serviceId, purgeVolumes: purge }), (o) => {
+      setAsking(false);
+      setReceipt(o);
+      onChanged?.();
+    });
+
+  return (
+    <div className="install-actions-wrap" data-testid={`installed-actions-${serviceId}`}>
+      <div className="install-actions">
+        <button type="button" className="button button--small" disabled={!!busy} onClick={() => void upgrade()}>
+          Upgrade
+        </button>
+        <button type="button" className="button button--small" disabled={!!busy} data-testid="service-uninstall" onClick={() => setAsking(true)}>
+          Uninstall
+        </button>
+        <button type="button" className="button button--small" disabled={!!busy} onClick={() => void op('restart')}>
+          {busy === 'restart' ? 'Restarting…' : 'Restart'}
+        </button>
+        <button type="button" className="button button--small" disabled={!!busy} data-testid="service-logs" onClick={() => void op('logs')}>
+          {busy === 'logs' ? 'Reading…' : 'Logs'}
+        </button>
+      </div>
+      {asking && (
+        <div className="callout callout--warn" role="group" aria-label={`Uninstall ${serviceName}`}>
+          <p>Stop and remove {serviceName} from this cell? Its named volumes are kept unless you tick the box.</p>
+          <label>
+            <input type="checkbox" checked={purge} onChange={(e) => setPurge(e.target.checked)} /> Also delete its volumes (data is lost)
+          </label>
+          <div className="install-actions">
+            <button type="button" className="button button--small button--primary" data-testid="service-uninstall-confirm" disabled={!!busy} onClick={() => void uninstall()}>
+              {busy === 'uninstall' ? 'Uninstalling…' : 'Uninstall'}
+            </button>
+            <button type="button" className="button button--small" disabled={busy === 'uninstall'} onClick={() => setAsking(false)}>
+              Keep it
+            </button>
+          </div>
+        </div>
+      )}
+      {output !== null && <pre className="install-actions__output" data-testid="service-output">{output}</pre>}
+      {receipt && <InstallOutcomeView outcome={receipt} />}
+      {error && <ErrorView error={error} title="The action did not complete" />}
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+import type { Explanation, PreflightSummary, VerdictWords } from '../../../../electron/ipc/channels';
+import { CopyButton } from '../../components/copy-button';
+
+/** Plain bytes for people; core sends the number. */
+function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
+}
+
+/**
+ * The pre-flight summary exactly as core built it: the renderer lays it out and decides nothing.
+ * Listing data is under its own heading, "from the store listing, not signed".
+ */
+export function PreflightView({ summary: s, verdict, mode }: { summary: PreflightSummary; verdict: VerdictWords; mode: Explanation }) {
+  const env = Object.entries(s.listing.environment);
+  const tone = s.decision === 'allow' && s.verdict.verified ? 'ok' : s.decision === 'block' ? 'danger' : 'warn';
+  return (
+    <div className="preflight" data-testid="preflight">
+      <p className={`callout callout--${tone}`} data-testid="preflight-verdict">
+        <strong>{s.verdict.verified ? "Verified under the cell's key" : 'NOT verified'}</strong> — {verdict.title}. Decision: <strong data-testid="preflight-decision">{s.decision}</strong>.{' '}
+        {verdict.sentence}
+      </p>
+      {s.appVerdict && (
+        <p className="callout callout--warn" data-testid="preflight-app-badge">
+          The app’s own badge differs: {s.appVerdict.verified ? 'verified' : `not verified (${s.appVerdict.reason})`} under the app’s trusted keys.
+        </p>
+      )}
+      <dl className="facts">
+        <dt>Cell</dt>
+        <dd data-testid="preflight-cell">
+          {s.cell.name} ({s.cell.destination}), root <code>{s.cell.root}</code>
+          {!s.cell.rootIsDefault && ' (non-default)'}
+        </dd>
+        <dt>Mode</dt>
+        <dd data-testid="preflight-mode">
+          {s.mode.value} <span className="muted">({s.mode.source})</span> — {mode.sentence}
+        </dd>
+        <dt>Cell key</dt>
+        <dd>
+          {s.cellKey ? (
+            <>
+              <code className="fingerprint">{s.cellKey.fingerprint}</code> {s.cellKey.matchesTrustRoot ? '(also in the app’s trust root)' : '(differs from the app’s trust root)'}
+            </>
+          ) : (
+            'none usable'
+          )}
+        </dd>
+        {s.cellVerification && (
+          <>
+            <dt>Cell-side cosign</dt>
+            <dd>{s.cellVerification.ran ? `${s.cellVerification.cosignVersion ?? ''} ${s.cellVerification.verified ? 'verified' : 'NOT verified'}` : s.cellVerification.output}</dd>
+          </>
+        )}
+        <dt>Service</dt>
+        <dd>
+          {s.service.name} <span className="muted">({s.service.id})</span> {s.service.version}
+        </dd>
+        {s.upgrade && (
+          <>
+            <dt>Upgrade</dt>
+            <dd data-testid="preflight-upgrade">
+              {s.upgrade.from.version ?? '?'} <code className="digest">{s.upgrade.from.digest ?? '?'}</code> → {s.upgrade.to.version} <code className="digest">{s.upgrade.to.digest}</code>
+            </dd>
+          </>
+        )}
+        <dt>Image</dt>
+        <dd>
+          <code>{s.image}</code>
+        </dd>
+        <dt>Runs (digest)</dt>
+        <dd className="preflight__digest">
+          <code className="digest" data-testid="preflight-digest">
+            {s.digest}
+          </code>
+          <CopyButton value={s.digest} label="Copy image digest" />
+        </dd>
+        <dt>Platform</dt>
+        <dd data-testid="preflight-arch">
+          cell {s.architecture.cell ?? 'unknown'}, image {s.architecture.image?.join(', ') ?? 'unknown'}
+          {s.architecture.compatible === false && <strong> — mismatch</strong>}
+        </dd>
+        <dt>Free disk</dt>
+        <dd>{s.freeBytes === null ? 'unknown' : bytes(s.freeBytes)}</dd>
+      </dl>
+      <section className="preflight__listing" aria-labelledby="preflight-listing-title">
+        <h4 id="preflight-listing-title">
+          Ports, volumes, environment <span className="preflight__unsigned">{s.listing.label}</span>
+        </h4>
+        <dl className="facts">
+          <dt>Ports</dt>
+          <dd>
+            {s.listing.ports.length === 0
+              ? 'none'
+              : s.listing.ports.map((p) => {
+                  const clash = s.portConflicts.some((c) => c.host === p.host && c.protocol === p.protocol);
+                  return (
+                    <span key={`${p.host}/${p.protocol}`} className={clash ? 'preflight__clash' : undefined}>
+                      host {p.host} → container {p.container}/{p.protocol}
+                      {clash && ' (already in use on the cell)'}{' '}
+                    </span>
+                  );
+                })}
+          </dd>
+          <dt>Volumes</dt>
+          <dd>{s.listing.volumes.length === 0 ? 'none' : s.listing.volumes.map((v) => <div key={v.name}>{v.name} at <code>{v.path}</code></div>)}</dd>
+          <dt>Environment</dt>
+          <dd>
+            {env.length === 0
+              ? 'none'
+              : env.map(([k, v]) => (
+                  <div key={k}>
+                    <code>{k}</code>=<code>{JSON.stringify(v)}</code>
+                  </div>
+                ))}
+          </dd>
+        </dl>
+      </section>
+      {s.warnings.length > 0 && (
+        <ul className="preflight__warnings" data-testid="preflight-warnings">
+          {s.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
