@@ -124,4 +124,107 @@ describe('install on a real cell', () => {
     expect(r2.receipt.decision).toBe('allow');
     for (const id of ['loose', 'free']) expect((await uninstallService({ serviceId: id, profile: tb.profile, ssh: tb.ssh, appTrustRoot: appRoot, activityLog: join(tb.dataDir, 'activity.jsonl') })).outcome).toBe('uninstalled');
   }, 120_000);
+
+  it('hostile strings never execute, never interpolate, never alter the compose structure', async () => {
+    await tb.setMode('enforce');
+    const canary = join(tb.cell.dir, 'canary');
+    const H = `'"; touch ${canary}; echo "$(touch ${canary})" \`touch ${canary}\` \${HOME} $HOME\nx: y\n- z\n---\n{a: b} # c`;
+    const { receipt } = await installService(request({
+      id: 'hostile', name: H.slice(0, 80), version: H.slice(0, 64), image: signedA,
+      environment: { EVIL: H, HOME_REF: '${HOME}' }, volumes: [{ name: 'data', path: '/data/$(touch x)${HOME}`id`' }],
+    }), yes);
+    expect(receipt.error).toBeNull();
+    expect(receipt.outcome).toBe('installed');
+    await expect(readFile(canary)).rejects.toThrow();
+    const ids = (await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-hostile'])).trim();
+    const env = (await tb.docker(['inspect', '--format', '{{json .Config.Env}}', ids])).trim();
+    const vars = JSON.parse(env) as string[];
+    expect(vars).toContain(`EVIL=${H}`);
+    expect(vars).toContain('HOME_REF=${HOME}');
+    const mounts = JSON.parse((await tb.docker(['inspect', '--format', '{{json .Mounts}}', ids])).trim()) as { Destination: string; Type: string }[];
+    expect(mounts).toEqual([expect.objectContaining({ Type: 'volume', Destination: '/data/$(touch x)${HOME}`id`' })]);
+    expect((await uninstallService({ serviceId: 'hostile', profile: tb.profile, ssh: tb.ssh, appTrustRoot: appRoot, activityLog: join(tb.dataDir, 'activity.jsonl') })).outcome).toBe('uninstalled');
+    await expect(readFile(canary)).rejects.toThrow();
+  }, 120_000);
+
+  it('upgrade swaps versions; a failed upgrade leaves the old version running', async () => {
+    await tb.setMode('enforce');
+    expect((await installService(request({ id: 'web', name: 'Web', version: '1', image: signedA }), yes)).receipt.outcome).toBe('installed');
+    const up = await installService(request({ id: 'web', name: 'Web', version: '2', image: signedB }), yes);
+    expect(up.receipt.outcome).toBe('installed');
+    expect(up.receipt.action).toBe('upgrade');
+    expect(up.plan?.summary?.upgrade?.from.digest).toBe(signedA.split('@')[1]);
+    expect(await runningImage('web')).toBe(`${signedB}|true`);
+    // Verification is off on this cell and the digest does not exist: allowed, and the pull fails.
+    await tb.setMode('off');
+    const broken = signedA.replace(/@sha256:.*/, `@sha256:${'0'.repeat(64)}`);
+    const bad = await installService(request({ id: 'web', name: 'Web', version: '3', image: broken }), yes);
+    expect(bad.receipt.outcome).toBe('failed');
+    expect(await runningImage('web')).toBe(`${signedB}|true`);
+    expect(JSON.parse(await readFile(join(tb.cell.root, 'services/web/manifest.json'), 'utf8'))).toMatchObject({ version: '2' });
+    expect((await cellReceipts()).at(-1)).toMatchObject({ outcome: 'failed' });
+    expect(bad.receipt.error?.code).toBe('PULL_FAILED');
+    await tb.setMode('enforce');
+  }, 180_000);
+
+  it('two installs started at once never interleave', async () => {
+    await tb.setMode('enforce');
+    const [a, b] = await Promise.all([
+      installService(request({ id: 'web', name: 'Web', version: '1', image: signedA }), yes),
+      installService(request({ id: 'web', name: 'Web', version: '2', image: signedB }), yes),
+    ]);
+    expect([a.receipt.outcome, b.receipt.outcome]).toEqual(['installed', 'installed']);
+    const running = await runningImage('web');
+    const manifest = JSON.parse(await readFile(join(tb.cell.root, 'services/web/manifest.json'), 'utf8')) as { image: string };
+    expect(running).toBe(`${manifest.image}|true`);
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(join(tb.cell.root, 'services'))).filter((n) => n.startsWith('.'))).toEqual([]);
+  }, 180_000);
+
+  it('sshd killed mid-install: clear error, previous state kept or install completed, next install succeeds', async () => {
+    await tb.setMode('enforce');
+    const prev = await runningImage('web');
+    const target = prev.startsWith(signedA) ? signedB : signedA;
+    const killed = installService(request({ id: 'web', name: 'Web', version: 'k', image: target }, {
+      onProgress: (p) => {
+        if (p.phase === 'pull' && !p.line) void tb.cell.killSessions();
+      },
+    }), yes);
+    const t0 = Date.now();
+    const { receipt } = await killed;
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    if (receipt.outcome !== 'installed') {
+      expect(receipt.outcome).toBe('failed');
+      expect(receipt.error?.message).toMatch(/interrupted|closed|connection|lost/i);
+    }
+    const next = await installService(request({ id: 'web', name: 'Web', version: 'n', image: target }), yes);
+    expect(next.receipt.outcome).toBe('installed');
+    expect(await runningImage('web')).toBe(`${target}|true`);
+  }, 180_000);
+
+  it('sshd frozen mid-install: error within the keepalive timeout, next install succeeds after thaw', async () => {
+    await tb.setMode('enforce');
+    const prev = await runningImage('web');
+    const target = prev.startsWith(signedA) ? signedB : signedA;
+    let froze = false;
+    const t0 = Date.now();
+    try {
+      const { receipt } = await installService(request({ id: 'web', name: 'Web', version: 'f', image: target }, {
+        onProgress: (p) => {
+          if (p.phase === 'lock' && !froze) {
+            froze = true;
+            void tb.cell.freeze();
+          }
+        },
+      }), yes);
+      expect(receipt.outcome).toBe('failed');
+      expect(Date.now() - t0).toBeLessThan(30_000);
+    } finally {
+      await tb.cell.thaw();
+    }
+    const next = await installService(request({ id: 'web', name: 'Web', version: 'n2', image: target }), yes);
+    expect(next.receipt.outcome).toBe('installed');
+    expect(await runningImage('web')).toBe(`${target}|true`);
+  }, 180_000);
 });
+
