@@ -35,7 +35,8 @@ function median(xs: number[]): number {
 function runCli(args: string[], env: Record<string, string>): Promise<{ ms: number; code: number; stdout: string }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'dist/cli/pic-store.cjs'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
+    const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [];
+    execFile(process.execPath, [...prof, join(ROOT, 'dist/cli/pic-store.cjs'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
       resolve({ ms: performance.now() - t0, code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout });
     });
   });
@@ -98,10 +99,17 @@ async function main(): Promise<void> {
     const inproc: number[] = [];
     const benchStore = await loadStoreIndex(indexPath);
     const benchRoot = await loadTrustRootFromFiles([key.pubPath], 'command-line');
+    const floorCpu: number[] = [];
+    const inprocCpu: number[] = [];
+    const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
     for (let r = 0; r < RUNS; r++) {
+      let cpu0 = process.cpuUsage();
       floor.push(await bareClient(reg.host, images));
+      floorCpu.push(cpuMs(process.cpuUsage(cpu0)));
       const ti = performance.now();
+      cpu0 = process.cpuUsage();
       const inRes = await verifyStore(benchStore, { trustRoot: benchRoot });
+      inprocCpu.push(cpuMs(process.cpuUsage(cpu0)));
       inproc.push(performance.now() - ti);
       if (!inRes.every((x) => x.verified)) throw new Error('in-process cold run: not all verified');
       const dataDir = await mkdtemp(join(tmp, 'data-'));
@@ -140,8 +148,8 @@ async function main(): Promise<void> {
     process.stdout.write([
       `load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (figures are noisy when other work runs)`,
       `images: ${N}; runs: ${RUNS} (medians)`,
-      `floor  bare keep-alive client, 16 in flight:  ${f.toFixed(0)} ms`,
-      `ours   cold, in-process verifyStore:          ${median(inproc).toFixed(0)} ms   ratio to floor ${(median(inproc) / f).toFixed(2)}×`,
+      `floor  bare keep-alive client, 16 in flight:  ${f.toFixed(0)} ms   (client CPU ${median(floorCpu).toFixed(0)} ms; ${3 * N} requests)`,
+      `ours   cold, in-process verifyStore:          ${median(inproc).toFixed(0)} ms   ratio to floor ${(median(inproc) / f).toFixed(2)}×   (client CPU ${median(inprocCpu).toFixed(0)} ms)`,
       `ours   cold, whole CLI process:               ${c.toFixed(0)} ms   ratio to floor ${(c / f).toFixed(2)}×  (target ≤ 1.5×)`,
       `cosign verify once per image${sample.length < N ? ` (${sample.length} measured, scaled)` : ''}:  ${cosignTotal.toFixed(0)} ms   (${cosignPer.toFixed(0)} ms/image)   ratio to floor ${(cosignTotal / f).toFixed(1)}×; ours is ${(cosignTotal / c).toFixed(1)}× faster`,
       '',

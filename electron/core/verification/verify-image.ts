@@ -30,6 +30,12 @@ export interface VerifyImageInput {
   signal?: AbortSignal;
   limits?: VerificationLimits;
   collectors?: readonly SignatureCollector[];
+  /**
+   * true (default): every format is looked up and every signature reported. false: formats are
+   * tried in order and the lookup stops at the first format that yields a valid, bound
+   * signature — the same verdict with fewer requests, for whole-store badges.
+   */
+  exhaustive?: boolean;
   now?: () => Date;
 }
 
@@ -125,10 +131,14 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
   // outcome only counts after the manifest's.
   const source = input.sources(ref);
   const pinned = ref.digest;
-  const sigs = Promise.all(collectors.map((collect) => collect({
+  const collectInput = {
     source, repository: ref.repository, digest: pinned, keys: input.trustRoot.keys,
     maxSignatures: limits.maxSignatures, maxBlobBytes: limits.maxBlobBytes, signal: input.signal,
-  }))).then((lists) => ({ ok: true as const, lists }), (error: unknown) => ({ ok: false as const, error }));
+  };
+  const lookup = input.exhaustive === false
+    ? collectUntilValid(collectors, collectInput)
+    : Promise.all(collectors.map((collect) => collect(collectInput)));
+  const sigs = lookup.then((lists) => ({ ok: true as const, lists }), (error: unknown) => ({ ok: false as const, error }));
   try {
     const m = await source.getManifest(ref.repository, ref.digest, input.signal);
     b.set('registry', 'pass', `${source.description} answered`);
@@ -160,6 +170,16 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
   }
   judgeSignatures(b, signatures, ref, ref.digest);
   return done('not reached: an earlier check failed');
+}
+
+async function collectUntilValid(collectors: readonly SignatureCollector[], input: Parameters<SignatureCollector>[0]): Promise<SignatureSummary[][]> {
+  const lists: SignatureSummary[][] = [];
+  for (const collect of collectors) {
+    const found = await collect(input);
+    lists.push(found);
+    if (found.some((s) => s.keyFingerprint && !s.problem)) break;
+  }
+  return lists;
 }
 
 function failFromSource(b: ReportBuilder, e: unknown, at: CheckId, where: string): void {

@@ -34,6 +34,8 @@ export interface VerifyStoreOptions {
   insecureHosts?: readonly string[];
   credentials?: CredentialProvider;
   limits?: VerificationLimits;
+  /** Look up every signature format even after one verifies (default false: badges need the verdict only). */
+  exhaustive?: boolean;
   /** Override where images are read from (tests); default: the index's OCI layout or registries. */
   sources?: SourceProvider;
 }
@@ -104,7 +106,7 @@ async function verifyService(svc: StoreService, provider: SourceProvider, trustI
     : null;
   const hit = key && opts.cache ? opts.cache.get(key) : null;
   if (hit) return { ...hit, serviceId: svc.manifest.id, image };
-  const report = await verifyImage({ image, serviceId: svc.manifest.id, trustRoot: opts.trustRoot, sources: provider, signal: opts.signal, limits: opts.limits });
+  const report = await verifyImage({ image, serviceId: svc.manifest.id, trustRoot: opts.trustRoot, sources: provider, signal: opts.signal, limits: opts.limits, exhaustive: opts.exhaustive ?? false });
   if (key && opts.cache) opts.cache.set(key, report);
   return report;
 }
