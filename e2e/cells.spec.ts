@@ -88,7 +88,11 @@ test('add the test cell in the UI, confirm its host key, and see its mode banner
       expect(existsSync(join(shell.home, 'known_hosts'))).toBe(false);
       await card.getByRole('button', { name: 'Test connection' }).click();
       await expect(dialog).toBeVisible();
-      await dialog.getByRole('button', { name: 'Confirm and connect' }).click();
+      // Keyboard: focus starts on the safe choice (Cancel); Shift+Tab reaches Confirm, Enter confirms.
+      await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+      await page.keyboard.press('Shift+Tab');
+      await expect(dialog.getByRole('button', { name: 'Confirm and connect' })).toBeFocused();
+      await page.keyboard.press('Enter');
       await expect(dialog).toHaveCount(0);
 
       const banner = card.getByTestId('cell-mode-banner');

@@ -60,7 +60,6 @@ export function CellCard({ profile }: { profile: CellProfile }) {
               <button
                 type="button"
                 className="button button--danger"
-                autoFocus
                 onClick={async () => {
                   const r = await remove(profile.id);
                   if (!r.ok) setRemoveError(r.error);
@@ -69,7 +68,7 @@ export function CellCard({ profile }: { profile: CellProfile }) {
               >
                 Remove
               </button>{' '}
-              <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
+              <button type="button" className="button" autoFocus onClick={() => setConfirmRemove(false)}>
                 Keep
               </button>
             </span>
@@ -92,7 +91,7 @@ export function CellCard({ profile }: { profile: CellProfile }) {
       ) : (
         check?.error && <ErrorView error={check.error} title={`Could not read ${profile.name}`} onRetry={() => void runCheck(profile.id)} />
       )}
-      {result?.kind === 'status' && <CellStatusPanel status={result.status} />}
+      {result?.kind === 'status' && <CellStatusPanel status={result.status} cellId={profile.id} onChanged={() => void runCheck(profile.id)} />}
       {result?.kind === 'host-key-changed' && (
         <div className="callout callout--danger" role="alert" data-testid="host-key-changed">
           <p className="callout__title">Refused: the host key of this cell has changed</p>

@@ -1,5 +1,6 @@
 import type { CellStatus } from '../../../../electron/ipc/channels';
 import { CopyButton } from '../../components/copy-button';
+import { InstalledActions } from '../install/installed-actions';
 
 /** Banner tone, from core's verdict: fail-closed and off stand out; a weaker mode is a warning. */
 function tone(s: CellStatus): 'danger' | 'warn' | 'ok' {
@@ -9,7 +10,7 @@ function tone(s: CellStatus): 'danger' | 'warn' | 'ok' {
 }
 
 /** What one status round trip told us about a cell: the mode banner first, then the facts. */
-export function CellStatusPanel({ status }: { status: CellStatus }) {
+export function CellStatusPanel({ status, cellId, onChanged }: { status: CellStatus; cellId?: string; onChanged?: () => void }) {
   const modeSource = { config: 'set in cell_config.json', default: 'default', 'fail-closed': 'failing closed' }[status.mode.source];
   // Core writes the banner as the mode line followed by its notes; the notes are listed separately.
   const suffix = status.notes.length > 0 ? ` · ${status.notes.join(' · ')}` : '';
@@ -84,6 +85,7 @@ export function CellStatusPanel({ status }: { status: CellStatus }) {
               <th scope="col">Service</th>
               <th scope="col">Version</th>
               <th scope="col">Digest</th>
+              {cellId && <th scope="col">Actions</th>}
             </tr>
           </thead>
           <tbody>
@@ -103,6 +105,11 @@ export function CellStatusPanel({ status }: { status: CellStatus }) {
                     '—'
                   )}
                 </td>
+                {cellId && (
+                  <td>
+                    <InstalledActions cellId={cellId} serviceId={s.id} serviceName={s.name ?? s.id} onChanged={onChanged} />
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

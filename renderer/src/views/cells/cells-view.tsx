@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ErrorView } from '../../components/error-view';
 import { useCellsSlice } from '../../state/cells-slice';
+import { InstallDialog } from '../install/install-dialog';
 import { CellCard } from './cell-card';
 import { CellForm, EMPTY_CELL_FORM } from './cell-form';
 import './cells.css';
@@ -49,6 +50,7 @@ export function CellsView() {
           <CellCard key={p.id} profile={p} />
         ))}
       </ul>
+      <InstallDialog />
     </section>
   );
 }

@@ -18,11 +18,14 @@ export function HostKeyDialog({ cellName, prompt, onConfirm, onCancel }: {
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<IpcError | null>(null);
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
+    // Focus the safe choice: Enter on an unread dialog must never record a key.
+    cancelRef.current?.focus();
     return () => d?.close();
   }, []);
 
@@ -85,7 +88,7 @@ export function HostKeyDialog({ cellName, prompt, onConfirm, onCancel }: {
         <button type="button" className="button button--primary" disabled={busy} onClick={() => void confirm()}>
           {busy ? 'Recording…' : 'Confirm and connect'}
         </button>
-        <button type="button" className="button" autoFocus onClick={onCancel}>
+        <button type="button" className="button" ref={cancelRef} onClick={onCancel}>
           Cancel
         </button>
       </div>
