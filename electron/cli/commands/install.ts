@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { adHocProfile } from '../../core/cell/profiles';
+import { closeCellConnection } from '../../core/cell/ssh';
+import { dataPaths } from '../../core/data-dir';
+import { CoreError, errorMessage } from '../../core/errors';
+import { installService } from '../../core/install/install-flow';
+import { formatPreflight } from '../../core/install/preflight';
+import type { Receipt } from '../../core/receipts/receipt';
+import { RegistrySource } from '../../core/registry/registry-source';
+import { RegistrySourcePool } from '../../core/registry/registry-pool';
+import type { ServiceManifest } from '../../core/store/manifest-schema';
+import { loadStoreIndex } from '../../core/store/load-index';
+import { readStoresConfig } from '../../core/store/stores-config';
+import { validateManifest } from '../../core/store/validate';
+import { loadTrustRoot } from '../../core/trust/trust-root';
+import { parseCommandArgs, UsageError } from '../args';
+import type { CliContext } from '../context';
+import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
+
+/**
+ * `pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH]
+ * [--yes] [--json]` (DESIGN 2.4): the whole install flow of core; the pre-flight is shown and
+ * confirmed on the terminal unless --yes. Exit 0 installed, 1 blocked / not confirmed, 2 usage,
+ * 3 the install could not be done.
+ */
+export async function installCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    cell: { type: 'string' },
+    store: { type: 'string' },
+    'ssh-config': { type: 'string' },
+    root: { type: 'string' },
+    yes: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one MANIFEST_OR_ID');
+  if (!values.cell) throw new UsageError('--cell DEST is required');
+  if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
+  const profile = adHocProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
+  const { manifest, store } = await resolveService(positionals[0]!, values.store, io, ctx);
+  const appTrustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
+  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry }));
+  const ssh = { dataDir: ctx.dataDir, env: io.env };
+  try {
+    const { receipt } = await installService(
+      {
+        manifest, store, profile, ssh, appTrustRoot, sources: pool.provider, activityLog: dataPaths(ctx.dataDir).activity,
+        onProgress: (p) => {
+          if (!values.json && p.line) io.err(`  ${p.line}\n`);
+          else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
+        },
+      },
+      async (summary) => {
+        if (values.yes) {
+          if (!values.json) io.err(formatPreflight(summary));
+          return true;
+        }
+        io.err(formatPreflight(summary));
+        return /^y(es)?$/i.test((await io.ask('Proceed? [y/N] ')).trim());
+      },
+    );
+    printReceipt(io, receipt, !!values.json);
+    return exitFor(receipt);
+  } finally {
+    pool.close();
+    await closeCellConnection(profile, ssh).catch(() => undefined);
+  }
+}
+
+export function exitFor(r: Receipt): ExitCode {
+  if (r.outcome === 'installed' || r.outcome === 'uninstalled') return EXIT.ok;
+  if (r.outcome === 'rejected' || r.outcome === 'cancelled') return EXIT.no;
+  return EXIT.failure;
+}
+
+export function printReceipt(io: CliIo, r: Receipt, json: boolean): void {
+  if (json) {
+    printJson(io, r);
+    return;
+  }
+  const v = r.verification;
+  io.out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})\n`);
+  if (r.digest) io.out(`  digest:   ${r.digest}\n`);
+  if (r.mode) io.out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}\n`);
+  if (v) io.out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}\n`);
+  if (r.cellVerification?.ran) io.out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}\n`);
+  if (r.error) io.out(`  error:    ${r.error.code}: ${r.error.message}\n`);
+  io.out(`  receipt:  ${r.id}\n`);
+}
+
+async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<{ manifest: ServiceManifest; store: { name: string; url: string } | null }> {
+  const path = resolve(io.cwd, arg);
+  if (existsSync(path)) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(path, 'utf8'));
+    } catch (e) {
+      throw new CoreError('MANIFEST_UNREADABLE', `cannot read ${path}: ${errorMessage(e)}`);
+    }
+    if (raw && typeof raw === 'object' && 'services' in raw) throw new UsageError(`${arg} is a store index; give a service id with --store ${arg}`);
+    const v = validateManifest(raw);
+    if (!v.manifest) throw new CoreError('MANIFEST_INVALID', `${arg} is not a valid manifest: ${v.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
+    return { manifest: v.manifest, store: null };
+  }
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(arg)) throw new UsageError(`"${arg}" is neither a manifest file nor a service id`);
+  const locations = storeOpt ? [{ name: storeOpt, url: storeOpt }] : await readStoresConfig(ctx.dataDir);
+  if (locations.length === 0) locations.push({ name: 'Demo store', url: join(ctx.appConfigDir, 'demo-store', 'index.json') });
+  const found: { manifest: ServiceManifest; store: { name: string; url: string } }[] = [];
+  for (const s of locations) {
+    const loaded = await loadStoreIndex(s.url, { cwd: io.cwd, appConfigDir: ctx.appConfigDir });
+    const svc = loaded.services.find((x) => x.id === arg);
+    if (!svc) continue;
+    if (!svc.manifest) throw new CoreError('MANIFEST_INVALID', `${arg} in ${loaded.name} is invalid (MANIFEST_INVALID) and cannot be installed: ${svc.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url } });
+  }
+  if (found.length === 0) throw new UsageError(`no service "${arg}" in ${locations.map((l) => l.url).join(', ')}`);
+  if (found.length > 1) throw new UsageError(`"${arg}" is in several stores (${found.map((f) => f.store.name).join(', ')}); choose one with --store`);
+  return found[0]!;
+}
