@@ -6,6 +6,7 @@ import { CopyButton } from '../../components/copy-button';
 import { Markdown } from '../../components/markdown';
 import { ServiceIcon } from '../../components/service-icon';
 import { WhyPanel } from '../../components/why-panel';
+import { InstallButton } from '../install/install-button';
 import { useStoreSlice } from '../../state/store-slice';
 import { useVerificationSlice } from '../../state/verification-slice';
 
@@ -49,6 +50,7 @@ export function ServicePage({ store, service }: { store: LoadedStoreView; servic
           </p>
         </div>
         <Badge code={verdict?.report.reason ?? 'pending'} size="large" />
+        {m && <InstallButton storeId={store.ref.id} serviceId={service.id} serviceName={m.name} />}
       </header>
       <div className="service-page__cols">
         <div className="service-page__main">
