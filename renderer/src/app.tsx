@@ -6,8 +6,8 @@ import { useNavSlice, type ViewId } from './state/nav-slice';
 import { useTrustSlice } from './state/trust-slice';
 import { AboutTrustView } from './views/about-trust-view';
 import { ActivityView } from './views/activity/activity-view';
+import { PreviewView } from './views/preview/preview-view';
 import { CellsView } from './views/cells/cells-view';
-import { ComingView } from './views/coming-view';
 import { StoreView } from './views/store/store-view';
 
 function CurrentView({ view }: { view: ViewId }) {
@@ -19,7 +19,7 @@ function CurrentView({ view }: { view: ViewId }) {
     case 'activity':
       return <ActivityView />;
     case 'preview':
-      return <ComingView title="Preview" what="preview a store listing from a local manifest." />;
+      return <PreviewView />;
     case 'about':
       return <AboutTrustView />;
   }

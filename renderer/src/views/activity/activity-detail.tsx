@@ -216,12 +216,12 @@ export function ActivityDetail() {
       {x.checks.length > 0 && (
         <section className="detail-section" aria-labelledby="checks-title">
           <h3 id="checks-title">Every check</h3>
-          <table className="checks">
+          <table className="receipt-checks">
             <tbody>
               {x.checks.map((c) => (
-                <tr key={c.id} className={`check check--${c.status}`}>
+                <tr key={c.id} className={`receipt-check receipt-check--${c.status}`}>
                   <td>
-                    <span className={`check__status check__status--${c.status}`}>{c.status}</span>
+                    <span className={`receipt-check__status receipt-check__status--${c.status}`}>{c.status}</span>
                   </td>
                   <td>
                     <code>{c.id}</code>

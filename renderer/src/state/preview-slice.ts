@@ -1,0 +1,88 @@
+import { create } from 'zustand';
+import type { ListingPreview, PreviewVerdict } from '../../../electron/ipc/channels';
+import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract';
+import { api } from '../api/api';
+import type { LoadStatus, SliceStatus } from './load-status';
+
+interface VerifyState {
+  status: LoadStatus;
+  result: PreviewVerdict | null;
+  error: IpcError | null;
+  /** The image the result is for: a re-read listing with another image re-verifies. */
+  image: string | null;
+}
+
+interface PreviewSlice extends SliceStatus {
+  path: string | null;
+  listing: ListingPreview | null;
+  selected: number;
+  devKeyPath: string;
+  ociLayoutDir: string;
+  verify: VerifyState;
+  open(path: string): Promise<void>;
+  select(index: number): void;
+  setDevKeyPath(p: string): void;
+  setOciLayoutDir(p: string): void;
+  runVerify(): Promise<void>;
+  /** Follows `preview:changed` (the file was saved); returns the unsubscribe. */
+  subscribe(): Unsubscribe;
+}
+
+const idleVerify: VerifyState = { status: 'idle', result: null, error: null, image: null };
+
+/** The `preview` domain (service developers). The file is read and judged in main only. */
+export const usePreviewSlice = create<PreviewSlice>()((set, get) => {
+  const selectedImage = () => {
+    const { listing, selected } = get();
+    return listing?.services.find((s) => s.index === selected)?.manifest?.image ?? null;
+  };
+  const afterListing = (listing: ListingPreview) => {
+    const keep = listing.services.some((s) => s.index === get().selected);
+    set({ listing, status: 'ready', error: null, selected: keep ? get().selected : (listing.services[0]?.index ?? 0) });
+    const image = selectedImage();
+    if (!image) set({ verify: idleVerify });
+    else if (image !== get().verify.image || get().verify.status !== 'ready') void get().runVerify();
+  };
+  return {
+    status: 'idle',
+    error: null,
+    path: null,
+    listing: null,
+    selected: 0,
+    devKeyPath: '',
+    ociLayoutDir: '',
+    verify: idleVerify,
+    async open(path) {
+      set({ status: 'loading', error: null, path, verify: idleVerify });
+      const r = await api().preview.open({ path });
+      if (r.ok) afterListing(r.data);
+      else set({ status: 'error', error: r.error, listing: null });
+    },
+    select(index) {
+      set({ selected: index, verify: idleVerify });
+      if (selectedImage()) void get().runVerify();
+    },
+    setDevKeyPath: (devKeyPath) => set({ devKeyPath }),
+    setOciLayoutDir: (ociLayoutDir) => set({ ociLayoutDir }),
+    async runVerify() {
+      const { path, selected, devKeyPath, ociLayoutDir } = get();
+      const image = selectedImage();
+      if (!path || !image) return;
+      set({ verify: { status: 'loading', result: null, error: null, image } });
+      const r = await api().preview.verify({
+        path,
+        serviceIndex: selected,
+        ...(devKeyPath.trim() ? { devKeyPath: devKeyPath.trim() } : {}),
+        ...(ociLayoutDir.trim() ? { ociLayoutDir: ociLayoutDir.trim() } : {}),
+      });
+      // A newer request (another file, another service) may have replaced this one.
+      if (get().verify.image !== image || get().path !== path) return;
+      set({ verify: r.ok ? { status: 'ready', result: r.data, error: null, image } : { status: 'error', result: null, error: r.error, image } });
+    },
+    subscribe() {
+      return api().preview.on('changed', (listing) => {
+        if (listing.path === get().path) afterListing(listing);
+      });
+    },
+  };
+});

@@ -1,0 +1,190 @@
+import { useEffect, useState, type DragEvent } from 'react';
+import type { PreviewVerdict } from '../../../../electron/ipc/channels';
+import { Badge } from '../../components/badge';
+import { ErrorView } from '../../components/error-view';
+import { WhyPanel } from '../../components/why-panel';
+import { usePreviewSlice } from '../../state/preview-slice';
+import { asStoreService, PreviewCard, PreviewPage } from './preview-listing';
+import '../store/store.css';
+import './preview.css';
+
+/** A dropped file arrives as a file: URL or a plain absolute path (the shell cannot see File paths). */
+function pathFromDrop(e: DragEvent): string | null {
+  const raw = (e.dataTransfer.getData('text/uri-list') || e.dataTransfer.getData('text/plain')).split('\n')[0]?.trim() ?? '';
+  if (raw.startsWith('file://')) {
+    try {
+      return decodeURIComponent(new URL(raw).pathname);
+    } catch {
+      return null;
+    }
+  }
+  return raw.startsWith('/') ? raw : null;
+}
+
+function OpenForm() {
+  const open = usePreviewSlice((s) => s.open);
+  const current = usePreviewSlice((s) => s.path);
+  const [path, setPath] = useState(current ?? '');
+  const [over, setOver] = useState(false);
+  return (
+    <form
+      className={over ? 'path-form drop-zone drop-zone--over' : 'path-form drop-zone'}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (path.trim()) void open(path.trim());
+      }}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        const p = pathFromDrop(e);
+        if (p) {
+          setPath(p);
+          void open(p);
+        }
+      }}
+    >
+      <label htmlFor="preview-path">Manifest or index to preview (absolute path, or drop the file here)</label>
+      <div className="path-form__row">
+        <input id="preview-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/my-service/manifest.json" />
+        <button type="submit" className="button button--inline">
+          Open
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ModeTable({ verdict }: { verdict: PreviewVerdict }) {
+  return (
+    <table className="mode-table" data-testid="mode-table">
+      <caption>What a cell would do in each mode</caption>
+      <tbody>
+        {verdict.modes.map((row) => (
+          <tr key={row.mode} data-mode={row.mode} data-decision={row.decision} className={`mode-row mode-row--${row.decision}`}>
+            <th scope="row">
+              {row.mode}
+              {row.mode === 'enforce' && <span className="muted"> (default)</span>}
+            </th>
+            <td className="mode-row__decision">{row.decision === 'block' ? 'blocked' : row.decision === 'warn' ? 'installs, warning' : 'installs'}</td>
+            <td>{row.sentence}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function VerifyPanel() {
+  const { verify, devKeyPath, ociLayoutDir, setDevKeyPath, setOciLayoutDir, runVerify, listing } = usePreviewSlice();
+  const v = verify.result;
+  return (
+    <section className="preview-verify" aria-labelledby="preview-verify-title">
+      <h3 id="preview-verify-title">Verification</h3>
+      <p className="muted">
+        Against this app’s trust root — what store badges and default cells will say{listing?.ociLayoutDir ? `, images read from the index’s OCI layout ${listing.ociLayoutDir}` : ''}. Your own key is tried separately and never added to the trust root.
+      </p>
+      <form
+        className="path-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void runVerify();
+        }}
+      >
+        <div className="path-form__row">
+          <input aria-label="Your public key (absolute path, optional)" value={devKeyPath} onChange={(e) => setDevKeyPath(e.target.value)} placeholder="Your public key: /home/you/cosign.pub (optional)" />
+          <input aria-label="OCI layout directory (absolute path, optional)" value={ociLayoutDir} onChange={(e) => setOciLayoutDir(e.target.value)} placeholder="OCI layout dir instead of the registry (optional)" />
+          <button type="submit" className="button button--inline" disabled={verify.status === 'loading'}>
+            {verify.status === 'loading' ? 'Verifying…' : 'Verify'}
+          </button>
+        </div>
+      </form>
+      {verify.error && <ErrorView error={verify.error} title="Could not verify" />}
+      {v && (
+        <>
+          <ModeTable verdict={v} />
+          {v.devKey && (
+            <div className="callout callout--info" data-testid="dev-key-result">
+              <p className="callout__title">With your key only ({v.devKey.path})</p>
+              {v.devKey.problem ? (
+                <p>That key cannot be used: {v.devKey.problem}</p>
+              ) : (
+                <p>
+                  <Badge code={v.devKey.report!.reason} /> {v.devKey.explanation!.sentence} <span className="muted">Fingerprint {v.devKey.fingerprint}. Cells trust the store’s key, not yours.</span>
+                </p>
+              )}
+            </div>
+          )}
+          <WhyPanel verdict={{ serviceId: v.report.serviceId ?? '', report: v.report, explanation: v.explanation }} busy={verify.status === 'loading'} onReverify={() => void runVerify()} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Service developers: how the listing will look and what cells will do, before publishing. */
+export function PreviewView() {
+  const { status, error, listing, selected, select, verify, subscribe } = usePreviewSlice();
+  useEffect(() => subscribe(), [subscribe]);
+  const service = listing?.services.find((s) => s.index === selected) ?? null;
+  const view = service ? asStoreService(service) : null;
+  const problems = [...(listing?.errors ?? []), ...(service?.errors ?? [])];
+  return (
+    <section className="view view--wide preview" aria-labelledby="preview-title">
+      <h2 id="preview-title">Preview a listing</h2>
+      <OpenForm />
+      {error && <ErrorView error={error} title="Could not open that file" />}
+      {status === 'loading' && !listing && <p className="muted">Reading…</p>}
+      {listing && (
+        <>
+          <p className="muted" data-testid="preview-meta" data-kind={listing.kind}>
+            {listing.kind === 'index' ? `Index “${listing.indexName}” with ${listing.services.length} service(s)` : listing.kind === 'manifest' ? 'Manifest' : 'File'} · {listing.path} · read {listing.readAt.slice(11, 19)} UTC · re-read
+            automatically when you save it
+          </p>
+          {listing.kind === 'index' && listing.services.length > 1 && (
+            <label className="preview-select">
+              Service
+              <select value={selected} onChange={(e) => select(Number(e.target.value))}>
+                {listing.services.map((s) => (
+                  <option key={s.index} value={s.index}>
+                    {s.id ?? `#${s.index}`}
+                    {s.errors.length ? ` — ${s.errors.length} error(s)` : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {problems.length > 0 && (
+            <div className="callout callout--danger" data-testid="schema-errors">
+              <p className="callout__title">{problems.length === 1 ? 'This listing has an error' : `This listing has ${problems.length} errors`} — a store lists it as invalid and no cell can install it</p>
+              <ul className="schema-errors">
+                {problems.map((p, i) => (
+                  <li key={i} data-testid="schema-error" data-path={p.path}>
+                    <code>{p.path || '(whole file)'}</code> {p.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {view?.manifest && (
+            <div className="preview-grid">
+              <div>
+                <h3>Card</h3>
+                <PreviewCard service={view} verdict={verify.result} />
+                <VerifyPanel />
+              </div>
+              <div>
+                <h3>Page</h3>
+                <PreviewPage service={view} verdict={verify.result} />
+              </div>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
