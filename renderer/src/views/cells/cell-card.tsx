@@ -60,7 +60,6 @@ export function CellCard({ profile }: { profile: CellProfile }) {
               <button
                 type="button"
                 className="button button--danger"
-                autoFocus
                 onClick={async () => {
                   const r = await remove(profile.id);
                   if (!r.ok) setRemoveError(r.error);
@@ -69,7 +68,7 @@ export function CellCard({ profile }: { profile: CellProfile }) {
               >
                 Remove
               </button>{' '}
-              <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
+              <button type="button" className="button" autoFocus onClick={() => setConfirmRemove(false)}>
                 Keep
               </button>
             </span>
