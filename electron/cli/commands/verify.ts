@@ -51,7 +51,7 @@ async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs:
       throw new CoreError('INDEX_UNREADABLE', `${arg} is not valid JSON: ${errorMessage(e)}`);
     }
     if (raw && typeof raw === 'object' && 'services' in raw) {
-      return { label: arg, store: await loadStoreIndex(path, { appConfigDir: ctx.appConfigDir, timeoutMs }) };
+      return { label: arg, store: await loadStoreIndex(path, { appConfigDir: ctx.appConfigDir, timeoutMs, parsed: raw }) };
     }
     const { manifest, errors } = validateManifest(raw);
     const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;

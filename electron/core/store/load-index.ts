@@ -33,6 +33,8 @@ export interface LoadIndexOptions {
   maxBytes?: number;
   appConfigDir?: string;
   signal?: AbortSignal;
+  /** The file's content, already read and parsed by the caller (files only; saves a second read). */
+  parsed?: unknown;
 }
 
 export const MAX_INDEX_BYTES = 16 * 1024 * 1024;
@@ -61,13 +63,15 @@ export async function loadStoreIndex(location: string, opts: LoadIndexOptions = 
   } else {
     kind = 'file';
     filePath = location.startsWith('file:') ? fileURLToPath(location) : resolve(opts.cwd ?? process.cwd(), location);
-    text = await readIndexFile(filePath, maxBytes);
+    text = opts.parsed !== undefined ? '' : await readIndexFile(filePath, maxBytes);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new CoreError('INDEX_INVALID', `${location} is not valid JSON: ${errorMessage(e)}`);
+  let raw: unknown = opts.parsed;
+  if (raw === undefined || kind !== 'file') {
+    try {
+      raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    } catch (e) {
+      throw new CoreError('INDEX_INVALID', `${location} is not valid JSON: ${errorMessage(e)}`);
+    }
   }
   const v = validateIndex(raw);
   if (!v.ok) {

@@ -1,6 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../data-dir';
 import type { VerificationReport } from './types';
 
 /**
@@ -77,7 +76,17 @@ export async function openFileCache(cacheDir: string, now: () => number = Date.n
       if (!dirty) return;
       for (const [key, e] of entries) if (!fresh(e)) entries.delete(key);
       if (entries.size > MAX_ENTRIES) entries = new Map([...entries].sort((a, b) => b[1].at - a[1].at).slice(0, MAX_ENTRIES));
-      await writeFileAtomic(path, JSON.stringify({ version: 1, entries: Object.fromEntries(entries) }));
+      // Atomic (temp + rename) but not fsync'd: it is only a cache, and a lost or torn file is
+      // read as empty. Skipping fsync keeps a whole-store run from waiting on the disk.
+      await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+      const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+      try {
+        await writeFile(tmp, JSON.stringify({ version: 1, entries: Object.fromEntries(entries) }), { mode: 0o600 });
+        await rename(tmp, path);
+      } catch (e) {
+        await rm(tmp, { force: true });
+        throw e;
+      }
       dirty = false;
     },
   };
