@@ -13,9 +13,15 @@ test('the app loads through the shell with no console errors or CSP violations',
     for (const label of ['Store', 'Cells', 'Activity', 'Preview', 'About / Trust']) {
       await expect(page.getByRole('button', { name: label, exact: true })).toBeVisible();
     }
-    await page.getByRole('button', { name: 'Store', exact: true }).click();
-    await expect(page.getByTestId('coming-soon')).toContainText('Coming:');
+    // The app opens on the Store view. This shell's app config is empty (no demo store shipped in
+    // it, no stores configured), so the view says so and what to do (store-demo.spec covers the demo).
+    await expect(page.getByRole('button', { name: 'Store', exact: true })).toHaveAttribute('aria-current', 'page');
+    const storeView = page.getByRole('region', { name: 'Store' });
+    await expect(storeView).toBeVisible();
+    await expect(storeView).toContainText('demo store is missing');
+    await expect(storeView.getByRole('button', { name: 'Manage stores' })).toBeVisible();
     await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
+    await expect(page.getByRole('button', { name: 'About / Trust', exact: true })).toHaveAttribute('aria-current', 'page');
     await expect(page.getByTestId('app-version')).toHaveText(/^\d+\.\d+\.\d+/);
     await expect(page.getByTestId('data-dir')).toHaveText(shell.home);
     // The single-use token is gone from the address bar (and history) once read.
@@ -32,6 +38,7 @@ test('the renderer has no require, process or ipcRenderer, and one frozen picSto
   const { shell, stop } = await startShell();
   try {
     await page.goto(shell.url);
+    await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
     await expect(page.getByTestId('trust-state')).toBeVisible();
     const globals = await page.evaluate(() => ({
       require: typeof (window as unknown as Record<string, unknown>).require,
@@ -105,9 +112,11 @@ test('the printed URL works once: a second tab with the same token is refused', 
   const { shell, stop } = await startShell();
   try {
     await page.goto(shell.url);
+    await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
     await expect(page.getByTestId('trust-state')).toBeVisible();
     // Reloading the tab keeps working: it reconnects with its session, not the spent token.
     await page.reload();
+    await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
     await expect(page.getByTestId('trust-state')).toBeVisible();
     const second = await context.newPage();
     await second.goto(shell.url);
@@ -123,6 +132,7 @@ test('the theme follows prefers-color-scheme (light and dark)', async ({ page, p
   try {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.goto(shell.url);
+    await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
     await expect(page.getByTestId('trust-state')).toBeVisible();
     const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -140,6 +150,7 @@ test('a key placed while the app runs appears without a reload (trust:changed pu
   const { shell, stop } = await startShell();
   try {
     await page.goto(shell.url);
+    await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
     await expect(page.getByTestId('trust-state')).toHaveAttribute('data-state', 'no-key');
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
     mkdirSync(join(shell.home, 'trust'));

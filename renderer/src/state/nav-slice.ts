@@ -15,8 +15,8 @@ interface NavSlice {
   go(view: ViewId): void;
 }
 
-/** Which view the shell shows. About / Trust opens first (the frame's e2e relies on it); the Store is one click away. */
+/** Which view the shell shows: the store browser first — what an admin sees first (the demo store when none is configured). */
 export const useNavSlice = create<NavSlice>()((set) => ({
-  view: 'about',
+  view: 'store',
   go: (view) => set({ view }),
 }));
