@@ -119,7 +119,6 @@ function VerifyPanel() {
               )}
             </div>
           )}
-          <WhyPanel verdict={{ serviceId: v.report.serviceId ?? '', report: v.report, explanation: v.explanation }} busy={verify.status === 'loading'} onReverify={() => void runVerify()} />
         </>
       )}
     </section>
@@ -128,7 +127,7 @@ function VerifyPanel() {
 
 /** Service developers: how the listing will look and what cells will do, before publishing. */
 export function PreviewView() {
-  const { status, error, listing, selected, select, verify, subscribe } = usePreviewSlice();
+  const { status, error, listing, selected, select, verify, subscribe, runVerify } = usePreviewSlice();
   useEffect(() => subscribe(), [subscribe]);
   const service = listing?.services.find((s) => s.index === selected) ?? null;
   const view = service ? asStoreService(service) : null;
@@ -148,7 +147,7 @@ export function PreviewView() {
           {listing.kind === 'index' && listing.services.length > 1 && (
             <label className="preview-select">
               Service
-              <select value={selected} onChange={(e) => select(Number(e.target.value))}>
+              <select aria-label="Service in this index" value={selected} onChange={(e) => select(Number(e.target.value))}>
                 {listing.services.map((s) => (
                   <option key={s.index} value={s.index}>
                     {s.id ?? `#${s.index}`}
@@ -170,12 +169,19 @@ export function PreviewView() {
               </ul>
             </div>
           )}
+          {view?.manifest && <VerifyPanel />}
           {view?.manifest && (
             <div className="preview-grid">
               <div>
                 <h3>Card</h3>
                 <PreviewCard service={view} verdict={verify.result} />
-                <VerifyPanel />
+                {verify.result && (
+                  <WhyPanel
+                    verdict={{ serviceId: verify.result.report.serviceId ?? '', report: verify.result.report, explanation: verify.result.explanation }}
+                    busy={verify.status === 'loading'}
+                    onReverify={() => void runVerify()}
+                  />
+                )}
               </div>
               <div>
                 <h3>Page</h3>

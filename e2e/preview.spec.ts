@@ -1,0 +1,143 @@
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../scripts/testbed/cosign';
+import { pushImage, type PushedImage } from '../scripts/testbed/images';
+import { startRegistry, type TestRegistry } from '../scripts/testbed/registry';
+import { expect, startShell, test } from './shell-fixture';
+
+/**
+ * Issue 8, service developers: a local manifest with an error shows the error's JSON path;
+ * saving a fixed file re-renders the preview live with the store's card, the page and the
+ * per-mode table; the developer's own key is tried separately and never becomes trusted.
+ */
+let reg: TestRegistry;
+let cosign: CosignHome;
+let storeKey: { key: string; pub: string };
+let devKey: { key: string; pub: string };
+let img: PushedImage;
+let work: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  [reg, cosign] = await Promise.all([startRegistry(), cosignHome()]);
+  [storeKey, devKey] = await Promise.all([cosignKeyPair(cosign, 'store'), cosignKeyPair(cosign, 'dev')]);
+  work = mkdtempSync(join(tmpdir(), 'pic-preview-e2e-'));
+  img = await pushImage(reg.host, 'dev/notes');
+  // Signed by the developer's key only: the store's trust root does not accept it.
+  await cosignSign(cosign, devKey.key, img.ref);
+});
+
+test.afterAll(async () => {
+  await reg?.stop();
+  await cosign?.cleanup();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function manifest(extra: Record<string, unknown> = {}) {
+  return {
+    id: 'notes',
+    name: 'Team Notes',
+    version: '2.0.0',
+    image: img.ref,
+    tagline: 'Shared notes for the whole house',
+    category: 'productivity',
+    description: '# Team Notes\n\nWrite things down **together**.',
+    developer: { name: 'Ada Dev', url: 'https://dev.example/notes' },
+    ports: [{ container: 8080, host: 8088, protocol: 'tcp' }],
+    volumes: [{ name: 'notes-data', path: '/var/lib/notes' }],
+    environment: { NOTES_MODE: 'team' },
+    ...extra,
+  };
+}
+
+test('preview: error path, live fix, card + page + per-mode table, developer key tried separately', async ({ page, problems }) => {
+  test.setTimeout(90_000);
+  const file = join(work, 'manifest.json');
+  writeFileSync(file, JSON.stringify(manifest({ ports: [{ container: 8080, host: 0, protocol: 'tcp' }] }), null, 2));
+  const { shell, stop } = await startShell({
+    seed: ({ home }) => {
+      mkdirSync(join(home, 'trust'));
+      writeFileSync(join(home, 'trust', 'store.pub'), readFileSync(storeKey.pub));
+    },
+  });
+  try {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    await page.getByLabel(/Manifest or index to preview/).fill(file);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByTestId('preview-meta')).toHaveAttribute('data-kind', 'manifest');
+    const err = page.getByTestId('schema-error');
+    await expect(err).toHaveCount(1);
+    await expect(err).toHaveAttribute('data-path', '/ports/0/host');
+    await expect(err).toContainText('must be 1–65535');
+    await expect(page.getByTestId('preview-card')).toHaveCount(0);
+    mkdirSync('docs/screenshots', { recursive: true });
+    await page.screenshot({ path: 'docs/screenshots/preview-error.png' });
+
+    // The developer saves a fixed file the way editors do (write + rename): the preview follows.
+    writeFileSync(`${file}.tmp`, JSON.stringify(manifest(), null, 2));
+    renameSync(`${file}.tmp`, file);
+    await expect(page.getByTestId('schema-error')).toHaveCount(0);
+    const card = page.getByTestId('preview-card').locator('[data-service-id="notes"]');
+    await expect(card).toContainText('Team Notes');
+    await expect(card).toHaveAttribute('data-verification', 'SIGNATURE_INVALID');
+    const pg = page.getByTestId('preview-page');
+    await expect(pg.getByRole('heading', { name: 'Team Notes', level: 2 })).toBeVisible();
+    await expect(pg).toContainText('Write things down');
+    await expect(pg).toContainText('8088 → 8080/tcp');
+    await expect(pg).toContainText('from the store listing, not signed');
+    const table = page.getByTestId('mode-table');
+    await expect(table.locator('[data-mode="enforce"]')).toHaveAttribute('data-decision', 'block');
+    await expect(table.locator('[data-mode="enforce"]')).toContainText('blocked because Signatures are attached to');
+    await expect(table.locator('[data-mode="warn"]')).toContainText('installs with a warning');
+    await expect(table.locator('[data-mode="off"]')).toHaveAttribute('data-decision', 'allow');
+    await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'SIGNATURE_INVALID');
+
+    // The developer's own key: verified with it, still not trusted by the app.
+    await page.getByLabel('Your public key (absolute path, optional)').fill(devKey.pub);
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await expect(page.getByTestId('dev-key-result')).toContainText('carries a valid cosign signature');
+    await expect(page.getByTestId('dev-key-result').locator('[data-badge]')).toHaveAttribute('data-badge', 'VERIFIED');
+    await expect(card).toHaveAttribute('data-verification', 'SIGNATURE_INVALID');
+    await page.screenshot({ path: 'docs/screenshots/preview.png' });
+    await page.getByTestId('preview-page').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'docs/screenshots/preview-card-page.png' });
+
+    // Signed by the store key now: a save re-verifies, every mode installs.
+    await cosignSign(cosign, storeKey.key, img.ref);
+    writeFileSync(file, JSON.stringify(manifest({ version: '2.0.1' }), null, 2));
+    await expect(page.getByTestId('preview-page')).toContainText('Version 2.0.1');
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await expect(card).toHaveAttribute('data-verification', 'VERIFIED');
+    await expect(table.locator('[data-mode="enforce"]')).toHaveAttribute('data-decision', 'allow');
+
+    // Broken JSON mid-edit: the position is shown, nothing crashes.
+    writeFileSync(file, '{\n  "id": "notes",\n  "name": \n');
+    await expect(page.getByTestId('schema-error')).toContainText('line 4, column 1');
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
+
+test('preview of an index: each service with its own errors', async ({ page, problems }) => {
+  const file = join(work, 'index.json');
+  writeFileSync(file, JSON.stringify({ schemaVersion: 1, name: 'Dev store', services: [manifest(), { ...manifest(), id: 'Bad_Id', name: '' }] }));
+  const { shell, stop } = await startShell();
+  try {
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    await page.getByLabel(/Manifest or index to preview/).fill(file);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByTestId('preview-meta')).toContainText('Index “Dev store” with 2 service(s)');
+    await expect(page.getByTestId('preview-card')).toBeVisible();
+    await page.getByLabel('Service in this index').selectOption('1');
+    await expect(page.getByTestId('schema-error')).toHaveCount(2);
+    await expect(page.getByTestId('schema-error').first()).toHaveAttribute('data-path', '/services/1/id');
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
