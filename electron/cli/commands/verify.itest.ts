@@ -161,6 +161,7 @@ describe('pic-store verify (built CLI)', () => {
     expect((await run(['verify'])).code).toBe(2);
     expect((await run(['verify', signed.ref, '--timeout', 'soon'])).code).toBe(2);
     expect((await run(['verify', signed.ref, '--frobnicate'])).code).toBe(2);
+    expect((await run(['verify', './no-such-index.json'])).code).toBe(2);
   });
 
   it('a registry that never answers is bounded by --timeout → REGISTRY_UNREACHABLE, exit 1', async () => {

@@ -58,6 +58,7 @@ async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs:
     return { label: arg, store: { services: [{ index: 0, id, manifest, raw, errors }], ociLayoutDir: null, isDemo: false } };
   }
   if (isIndexUrl(arg)) return { label: arg, store: await loadStoreIndex(arg, { appConfigDir: ctx.appConfigDir, timeoutMs, cwd: io.cwd }) };
+  if (/^(\.{0,2}\/)/.test(arg) || /\.json$/i.test(arg)) throw new UsageError(`${arg}: no such file (a TARGET that looks like a path must name an existing file)`);
   return { label: arg, store: { services: [imageService(arg)], ociLayoutDir: null, isDemo: false } };
 }
 

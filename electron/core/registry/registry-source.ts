@@ -53,6 +53,7 @@ export class RegistrySource implements ImageSource {
   private readonly limits: SourceLimits;
   private readonly sem: Semaphore;
   private readonly tokens = new Map<string, Promise<string | null>>();
+  private readonly tokenFetches = new Map<string, Promise<string>>();
   private basic: string | null = null;
   /** Learned once per registry: a 404 from the referrers endpoint means the API does not exist (OCI 1.1 answers 200 with an empty index). */
   private referrersUnsupported = false;
@@ -176,7 +177,12 @@ export class RegistrySource implements ImageSource {
     if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
       throw new SourceError('auth', `${this.opts.registry} refused the request (HTTP 401) without a usable challenge`);
     }
+    // Requests that were refused together share one token fetch.
+    const inFlight = this.tokenFetches.get(repository);
+    if (inFlight) return inFlight;
     const p = this.fetchToken(challenge.params, repository, creds, signal);
+    this.tokenFetches.set(repository, p);
+    void p.finally(() => this.tokenFetches.delete(repository)).catch(() => undefined);
     this.tokens.set(repository, p);
     p.catch(() => this.tokens.delete(repository));
     return p;
