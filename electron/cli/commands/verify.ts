@@ -86,11 +86,17 @@ export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext):
   const credentials = dockerConfigCredentials({ env: io.env });
   const results: VerificationReport[] = [];
   // A deadline for the whole command as well as per request: nothing can make it hang.
-  const overall = AbortSignal.timeout(Math.max(timeoutMs * 4, 60_000));
-  for (const t of targets) {
-    const trustRoot = await trustRootForStore({ isDemo: t.store.isDemo, appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir, override: trustKeys });
-    const reports = await verifyStore(t.store, { trustRoot, cache, timeoutMs, credentials, signal: overall });
-    for (const r of reports) results.push(r.serviceId === '' ? withoutServiceId(r) : r);
+  const overallMs = Math.max(timeoutMs * 4, 60_000);
+  const overall = AbortSignal.timeout(overallMs);
+  try {
+    for (const t of targets) {
+      const trustRoot = await trustRootForStore({ isDemo: t.store.isDemo, appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir, override: trustKeys });
+      const reports = await verifyStore(t.store, { trustRoot, cache, timeoutMs, credentials, signal: overall });
+      for (const r of reports) results.push(r.serviceId === '' ? withoutServiceId(r) : r);
+    }
+  } catch (e) {
+    if (overall.aborted) throw new CoreError('TIMEOUT', `verification did not finish within ${overallMs / 1000} s`);
+    throw e;
   }
 
   if (values.json) printJson(io, { results });
