@@ -75,7 +75,8 @@ export class RegistrySource implements ImageSource {
   }
 
   async getManifest(repository: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest | null> {
-    if (!/^[\w][\w.:-]{0,200}$/.test(reference) || !/^[a-z0-9._/-]+$/.test(repository)) throw new SourceError('invalid', `"${repository}:${reference}" is not a repository and tag or digest`);
+    checkRepository(repository);
+    if (!/^[\w][\w.:-]{0,200}$/.test(reference)) throw new SourceError('invalid', `"${repository}:${reference}" is not a repository and tag or digest`);
     const res = await this.get(repository, `/v2/${repository}/manifests/${reference}`, { Accept: MANIFEST_ACCEPT }, this.limits.maxManifestBytes, signal);
     if (res.status === 404) return null;
     this.expectOk(res, `manifest ${repository}:${reference}`);
@@ -87,6 +88,7 @@ export class RegistrySource implements ImageSource {
   }
 
   async getBlob(repository: string, digest: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer | null> {
+    checkRepository(repository);
     if (!isSha256Digest(digest)) throw new SourceError('invalid', `"${digest}" is not a sha256 digest`);
     const res = await this.get(repository, `/v2/${repository}/blobs/${digest}`, {}, maxBytes, signal);
     if (res.status === 404) return null;
@@ -98,6 +100,7 @@ export class RegistrySource implements ImageSource {
 
   async getReferrers(repository: string, digest: string, signal?: AbortSignal): Promise<FetchedManifest | null> {
     if (this.referrersUnsupported) return null;
+    checkRepository(repository);
     if (!isSha256Digest(digest)) throw new SourceError('invalid', `"${digest}" is not a sha256 digest`);
     const res = await this.get(repository, `/v2/${repository}/referrers/${digest}`, { Accept: 'application/vnd.oci.image.index.v1+json' }, this.limits.maxManifestBytes, signal);
     if (res.status === 404 || res.status === 405 || res.status === 400) {
@@ -214,6 +217,13 @@ export class RegistrySource implements ImageSource {
     const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : null;
     if (!token) throw new SourceError('auth', `the token service of ${this.opts.registry} gave no token`);
     return `Bearer ${token}`;
+  }
+}
+
+/** Repository paths go into URLs: only the reference grammar's characters, never `..`. */
+function checkRepository(repository: string): void {
+  if (!/^[a-z0-9]+(?:[._/-]+[a-z0-9]+)*$/.test(repository) || repository.split('/').includes('..') || repository.length > 255) {
+    throw new SourceError('invalid', `"${repository.slice(0, 100)}" is not a repository path`);
   }
 }
 
