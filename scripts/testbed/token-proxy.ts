@@ -15,12 +15,34 @@ export interface TokenProxy {
   issued(): number;
 }
 
-export async function startTokenProxy(upstream: string, opts: { user?: { name: string; password: string } } = {}): Promise<TokenProxy> {
+export async function startTokenProxy(upstream: string, opts: { user?: { name: string; password: string }; refreshToken?: string } = {}): Promise<TokenProxy> {
   const tokens = new Map<string, string>(); // token → repository
   let issued = 0;
   let selfHost = '';
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${selfHost}`);
+    if (url.pathname === '/token' && req.method === 'POST') {
+      // OAuth2 refresh-token exchange (Docker identity tokens).
+      let form = '';
+      req.on('data', (c: Buffer) => {
+        if (form.length < 8192) form += c.toString();
+      });
+      req.on('end', () => {
+        const f = new URLSearchParams(form);
+        const m = /^repository:([^:]+):pull$/.exec(f.get('scope') ?? '');
+        if (f.get('grant_type') !== 'refresh_token' || !opts.refreshToken || f.get('refresh_token') !== opts.refreshToken || !m || f.get('service') !== 'pic-test') {
+          res.writeHead(401, { 'Content-Type': 'application/json' });
+          res.end('{"error":"invalid_grant"}');
+          return;
+        }
+        const t = randomBytes(16).toString('hex');
+        tokens.set(t, m[1]!);
+        issued++;
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ access_token: t, expires_in: 300 }));
+      });
+      return;
+    }
     if (url.pathname === '/token') {
       if (opts.user) {
         const want = `Basic ${Buffer.from(`${opts.user.name}:${opts.user.password}`).toString('base64')}`;

@@ -11,8 +11,10 @@ import { SourceError } from '../source/image-source';
  */
 export interface HttpRequest {
   url: URL;
-  method?: 'GET' | 'HEAD';
+  method?: 'GET' | 'HEAD' | 'POST';
   headers?: Record<string, string>;
+  /** Request body (the OAuth token exchange only). */
+  body?: Buffer;
   maxBytes: number;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -105,6 +107,6 @@ export function httpRequest(req: HttpRequest, agents: HttpAgents): Promise<HttpR
     };
     req.signal?.addEventListener('abort', onAbort, { once: true });
     r.on('error', (e: NodeJS.ErrnoException) => finish(new SourceError('unreachable', `${where}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' ').trim())));
-    r.end();
+    r.end(req.body);
   });
 }

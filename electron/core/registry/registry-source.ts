@@ -204,8 +204,18 @@ export class RegistrySource implements ImageSource {
     if (params.service) realm.searchParams.set('service', params.service);
     realm.searchParams.set('scope', params.scope ?? `repository:${repository}:pull`);
     const headers: Record<string, string> = { 'User-Agent': 'pic-store-manager' };
-    if (creds?.username && creds.password !== undefined) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-    const res = await httpRequest({ url: realm, headers, maxBytes: MAX_TOKEN_BYTES, timeoutMs: this.timeoutMs, signal }, this.agents);
+    let res;
+    if (creds?.identityToken) {
+      // Docker's OAuth2 refresh-token exchange (what `docker login` leaves as identitytoken).
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, client_id: 'pic-store-manager', scope: realm.searchParams.get('scope') ?? '' });
+      if (params.service) form.set('service', params.service);
+      const body = Buffer.from(form.toString());
+      const url = new URL(realm.origin + realm.pathname);
+      res = await httpRequest({ url, method: 'POST', body, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length) }, maxBytes: MAX_TOKEN_BYTES, timeoutMs: this.timeoutMs, signal }, this.agents);
+    } else {
+      if (creds?.username && creds.password !== undefined) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+      res = await httpRequest({ url: realm, headers, maxBytes: MAX_TOKEN_BYTES, timeoutMs: this.timeoutMs, signal }, this.agents);
+    }
     if (res.status === 401 || res.status === 403) throw new SourceError('auth', `the token service of ${this.opts.registry} refused our credentials (HTTP ${res.status})`);
     if (res.status !== 200) throw new SourceError(res.status >= 500 ? 'unreachable' : 'auth', `the token service of ${this.opts.registry} answered HTTP ${res.status}`);
     let body: { token?: unknown; access_token?: unknown };

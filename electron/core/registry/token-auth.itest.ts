@@ -26,7 +26,7 @@ beforeAll(async () => {
   [reg, home] = await Promise.all([startRegistry(), cosignHome()]);
   keys = await cosignKeyPair(home, 'k');
   anon = await startTokenProxy(reg.host);
-  priv = await startTokenProxy(reg.host, { user: { name: 'alice', password: 'pw-123' } });
+  priv = await startTokenProxy(reg.host, { user: { name: 'alice', password: 'pw-123' }, refreshToken: 'refresh-abc' });
 });
 
 afterAll(async () => {
@@ -85,6 +85,16 @@ describe('registry token auth', () => {
     } finally {
       await rm(join(home.dir, '.docker', 'config.json'), { force: true });
     }
+  });
+
+  it('an identity token (docker login OAuth) is exchanged for an access token', async () => {
+    const img = await pushImage(reg.host, 'tok/oauth');
+    await cosignSign(home, keys.key, img.ref);
+    const ref = `${priv.host}/tok/oauth@${img.digest}`;
+    await writeFile(join(tmp, 'oauth.json'), JSON.stringify({ auths: { [priv.host]: { identitytoken: 'refresh-abc' } } }));
+    expect((await ours(ref, join(tmp, 'oauth.json'))).reason).toBe('VERIFIED');
+    await writeFile(join(tmp, 'oauth-bad.json'), JSON.stringify({ auths: { [priv.host]: { identitytoken: 'stale' } } }));
+    expect((await ours(ref, join(tmp, 'oauth-bad.json'))).reason).toBe('REGISTRY_AUTH_FAILED');
   });
 
   it('credHelpers: the helper program is asked with the server on stdin', async () => {
