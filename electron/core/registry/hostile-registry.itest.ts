@@ -162,6 +162,12 @@ describe('a hostile registry', () => {
     expect((await ours(img.ref)).reason).toBe('LIMIT_EXCEEDED');
   });
 
+  it('a .sig tag that is not a manifest → SIGNATURE_INVALID, as cosign (refused) says', async () => {
+    const img = image('bad/garbagesig', { sig: (_q, r) => json(r, Buffer.from('this is not json')) });
+    expect((await ours(img.ref)).reason).toBe('SIGNATURE_INVALID');
+    expect(await cosignVerifies(home, key.pubPath, img.ref)).toBe(false);
+  });
+
   it('answers 500 → REGISTRY_UNREACHABLE; 401 without challenge → REGISTRY_AUTH_FAILED', async () => {
     const a = image('bad/e500', { manifest: (_q, r) => { r.writeHead(500); r.end('boom'); } });
     expect((await ours(a.ref)).reason).toBe('REGISTRY_UNREACHABLE');

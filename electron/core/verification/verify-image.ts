@@ -165,6 +165,12 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
     }
   } catch (e) {
     if (isCancel(e)) throw e;
+    if (e instanceof SourceError && e.kind === 'invalid') {
+      // Something sits where a signature should be, but it is not a readable signature.
+      b.set('signature-found', 'pass', 'a signature artifact is attached');
+      b.fail('signature-valid', 'SIGNATURE_INVALID', `the attached signature cannot be read: ${e.message}`);
+      return done('not reached: the signature could not be read');
+    }
     failFromSource(b, e, 'signature-found', source.description);
     return done('not reached: the signatures could not be read');
   }
