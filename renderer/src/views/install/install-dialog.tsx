@@ -48,6 +48,15 @@ export function InstallDialog() {
     if (!open && el.open) el.close();
   }, [open]);
   useEffect(() => {
+    if (!open) return;
+    // While the modal is up, Escape belongs to it (its native cancel event), never to the page underneath.
+    const swallow = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') e.stopPropagation();
+    };
+    window.addEventListener('keydown', swallow, true);
+    return () => window.removeEventListener('keydown', swallow, true);
+  }, [open]);
+  useEffect(() => {
     if (d?.cellId === null && profiles.length === 1 && profiles[0]) chooseCell(profiles[0].id);
   }, [d?.cellId, profiles, chooseCell]);
   useEffect(() => {
@@ -72,10 +81,6 @@ export function InstallDialog() {
       onCancel={(e) => {
         e.preventDefault();
         onEscape();
-      }}
-      onKeyDown={(e) => {
-        // Keep Escape from also closing the service page underneath.
-        if (e.key === 'Escape') e.stopPropagation();
       }}
     >
       {d && (

@@ -39,8 +39,8 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
   const uninstall = () =>
     run('uninstall', () => api().installs.uninstall({ cellId, serviceId, purgeVolumes: purge }), (o) => {
       setAsking(false);
+      // The cell is refreshed when the person is done reading the receipt: a refresh removes this row.
       setReceipt(o);
-      onChanged?.();
     });
 
   return (
@@ -76,7 +76,14 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
         </div>
       )}
       {output !== null && <pre className="install-actions__output" data-testid="service-output">{output}</pre>}
-      {receipt && <InstallOutcomeView outcome={receipt} />}
+      {receipt && (
+        <>
+          <InstallOutcomeView outcome={receipt} />
+          <button type="button" className="button button--small" data-testid="service-receipt-done" onClick={() => { setReceipt(null); onChanged?.(); }}>
+            Done — refresh the cell
+          </button>
+        </>
+      )}
       {error && <ErrorView error={error} title="The action did not complete" />}
     </div>
   );

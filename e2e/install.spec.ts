@@ -1,0 +1,121 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startInstallTestbed, type InstallTestbed } from '../scripts/bench/install-testbed';
+import { addCellProfile } from '../electron/core/cell/profiles';
+import { expect, startShell, test } from './shell-fixture';
+
+/**
+ * The install flow end to end: the built browser shell, Debian's Chromium, and a real cell
+ * (sshd + dockerd + docker-compose) with a testbed registry holding a cosign-signed and an
+ * unsigned image. Install from the service page, see the receipt; the unsigned one is blocked
+ * with its reason and no Confirm button; uninstall from the Cells view.
+ */
+const SHOTS = join(__dirname, '..', 'docs', 'screenshots');
+
+test.describe.configure({ timeout: 300_000 });
+
+test('install a verified service from its page, see the unsigned one blocked, uninstall it from Cells', async ({ page, problems, context }) => {
+  const tb: InstallTestbed = await startInstallTestbed();
+  const port = 20000 + (process.pid % 500);
+  try {
+    await tb.setMode('enforce');
+    const signed = await tb.image('demo/web', 'e2e signed');
+    await tb.sign(signed);
+    const unsigned = await tb.image('demo/unsigned', 'e2e unsigned');
+    const { shell, stop } = await startShell({
+      seed: ({ home }) => {
+        mkdirSync(join(home, 'trust'));
+        writeFileSync(join(home, 'trust', 'store.pub'), readFileSync(tb.storeKey.pub));
+        const index = {
+          schemaVersion: 1,
+          name: 'E2E store',
+          services: [
+            {
+              id: 'web', name: 'Web server', version: '1.0', tagline: 'A tiny httpd', image: signed,
+              ports: [{ host: port, container: 80, protocol: 'tcp' }], volumes: [{ name: 'data', path: '/data' }], environment: { GREETING: 'hello $HOME' },
+            },
+            { id: 'shady', name: 'Shady tool', version: '0.1', tagline: 'Not signed', image: unsigned },
+          ],
+        };
+        writeFileSync(join(home, 'index.json'), JSON.stringify(index));
+        writeFileSync(join(home, 'stores.json'), JSON.stringify({ stores: [{ name: 'E2E store', url: pathToFileURL(join(home, 'index.json')).href }] }));
+      },
+    });
+    try {
+      const { id: _id, ...input } = tb.profile;
+      void _id;
+      await addCellProfile(shell.home, { ...input, name: 'test cell' });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: shell.origin });
+      await page.setViewportSize({ width: 1100, height: 900 });
+      await page.goto(shell.url);
+
+      // Install the verified service from its page.
+      await page.getByRole('button', { name: /^Web server,/ }).click();
+      await page.getByTestId('install-open').click();
+      const dialog = page.getByTestId('install-dialog');
+      await expect(dialog).toBeVisible();
+      await expect(page.getByTestId('install-cell')).toBeFocused();
+      await expect(page.getByTestId('install-cell')).toHaveValue(/.+/);
+      await page.getByTestId('install-check').click();
+      await expect(page.getByTestId('preflight')).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByTestId('preflight-decision')).toHaveText('allow');
+      await expect(page.getByTestId('preflight-cell')).toContainText('test cell');
+      await expect(page.getByTestId('preflight-mode')).toContainText('enforce');
+      await expect(page.getByTestId('preflight-digest')).toHaveText(signed.split('@')[1]!);
+      await expect(dialog).toContainText('from the store listing, not signed');
+      await expect(dialog).toContainText('"hello $HOME"');
+      mkdirSync(SHOTS, { recursive: true });
+      await dialog.screenshot({ path: join(SHOTS, 'install-preflight.png') });
+      await page.getByTestId('install-confirm').click();
+      await expect(page.getByTestId('install-outcome')).toBeVisible({ timeout: 120_000 });
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('installed');
+      await expect(page.getByTestId('install-log')).not.toBeEmpty();
+      const receiptId = (await page.getByTestId('receipt-id').textContent())!;
+      await page.getByText('Receipt JSON').click();
+      expect(JSON.parse((await page.getByTestId('receipt-json').textContent())!)).toMatchObject({ id: receiptId, outcome: 'installed', decision: 'allow' });
+      await page.getByRole('button', { name: 'Copy receipt JSON' }).click();
+      expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toMatchObject({ id: receiptId });
+      await dialog.screenshot({ path: join(SHOTS, 'install-outcome.png') });
+      const cid = (await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-web'])).trim();
+      expect((await tb.docker(['inspect', '--format', '{{.Config.Image}}', cid])).trim()).toBe(signed);
+      await page.getByTestId('install-close').click();
+      await expect(dialog).toBeHidden();
+
+      // The unsigned one: blocked with its reason, no Confirm button, the cell untouched.
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: /^Shady tool,/ }).click();
+      await page.getByTestId('install-open').click();
+      await page.getByTestId('install-check').click();
+      await expect(page.getByTestId('install-outcome')).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('rejected');
+      await expect(page.getByTestId('install-outcome-decision')).toHaveText('block');
+      await expect(page.getByTestId('install-outcome-reason')).toHaveAttribute('data-reason', 'SIGNATURE_NOT_FOUND');
+      await expect(page.getByTestId('install-confirm')).toHaveCount(0);
+      await dialog.screenshot({ path: join(SHOTS, 'install-blocked.png') });
+      // Escape closes a finished dialog and leaves the service page open.
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+      await expect(page.getByTestId('install-open')).toBeVisible();
+
+      // Uninstall from the Cells view.
+      await page.getByRole('button', { name: 'Cells', exact: true }).click();
+      await page.getByRole('button', { name: /Test connection|Refresh status/ }).click();
+      await expect(page.getByTestId('installed-actions-web')).toBeVisible({ timeout: 30_000 });
+      await page.getByTestId('service-logs').click();
+      await expect(page.getByTestId('service-output')).toBeVisible({ timeout: 30_000 });
+      await page.getByTestId('service-uninstall').click();
+      await page.getByTestId('service-uninstall-confirm').click();
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('uninstalled', { timeout: 60_000 });
+      expect((await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-web'])).trim()).toBe('');
+      await page.screenshot({ path: join(SHOTS, 'install-uninstalled.png'), fullPage: true });
+      await page.getByTestId('service-receipt-done').click();
+      await expect(page.getByTestId('cell-no-services')).toBeVisible({ timeout: 30_000 });
+      expect(problems.cspViolations).toEqual([]);
+    } finally {
+      await stop();
+    }
+  } finally {
+    await tb.stop();
+  }
+});
