@@ -44,6 +44,13 @@ function exec(file: string, args: string[], opts: { input?: Buffer; timeoutMs?: 
   });
 }
 
+/**
+ * The test images' command: httpd under a shell that exits on SIGTERM. As PID 1 without a handler,
+ * httpd would ignore the TERM of `docker stop`/`compose down` and every stop would wait out the
+ * 10 s grace period before the KILL.
+ */
+const STAY_UP = "trap 'exit 0' TERM INT; /bin/busybox httpd -f -p 80 & wait";
+
 export async function startInstallTestbed(opts: { cellCosign?: boolean } = {}): Promise<InstallTestbed> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pic-install-data-'));
   const reg = await startRegistry();
@@ -87,7 +94,7 @@ export async function startInstallTestbed(opts: { cellCosign?: boolean } = {}): 
         const tarBytes = await new Promise<Buffer>((resolve, reject) => {
           execFile('tar', ['-C', rootfsBase, '-c', '.'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 }, (err, out) => (err ? reject(err) : resolve(out)));
         });
-        await exec('docker', ['-H', c.dockerHost!, 'import', '--change', 'CMD ["/bin/busybox","httpd","-f","-p","80"]', '-', tag], { input: tarBytes });
+        await exec('docker', ['-H', c.dockerHost!, 'import', '--change', `CMD ${JSON.stringify(['/bin/busybox', 'sh', '-c', STAY_UP])}`, '-', tag], { input: tarBytes });
         const out = await docker(['push', tag], 120_000);
         const m = /digest: (sha256:[0-9a-f]{64})/.exec(out);
         if (!m) throw new Error(`push gave no digest: ${out}`);

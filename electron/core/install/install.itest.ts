@@ -180,12 +180,26 @@ describe('install on a real cell', () => {
     const { readdir } = await import('node:fs/promises');
     expect((await readdir(join(tb.cell.root, 'services'))).filter((n) => n.startsWith('.'))).toEqual([]);
   }, 180_000);
+});
+
+/** Installs `image` as `id` unless it already runs exactly that image (each fault test sets up its own state). */
+async function ensureRunning(id: string, image: string): Promise<void> {
+  const ids = (await tb.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=pic-${id}`])).trim();
+  if (ids && (await runningImage(id)) === `${image}|true`) return;
+  const { receipt } = await installService(request({ id, name: 'Fault', version: 'base', image }), yes);
+  expect(receipt.outcome, JSON.stringify(receipt.error)).toBe('installed');
+}
+
+describe('faults mid-install', () => {
+  beforeAll(async () => {
+    await tb.setMode('enforce');
+    await ensureRunning('fault', signedA);
+  }, 120_000);
 
   it('sshd killed mid-install: clear error, previous state kept or install completed, next install succeeds', async () => {
     await tb.setMode('enforce');
-    const prev = await runningImage('web');
-    const target = prev.startsWith(signedA) ? signedB : signedA;
-    const killed = installService(request({ id: 'web', name: 'Web', version: 'k', image: target }, {
+    await ensureRunning('fault', signedA);
+    const killed = installService(request({ id: 'fault', name: 'Fault', version: 'k', image: signedB }, {
       onProgress: (p) => {
         if (p.phase === 'pull' && !p.line) void tb.cell.killSessions();
       },
@@ -193,23 +207,25 @@ describe('install on a real cell', () => {
     const t0 = Date.now();
     const { receipt } = await killed;
     expect(Date.now() - t0).toBeLessThan(30_000);
-    if (receipt.outcome !== 'installed') {
+    const running = await runningImage('fault');
+    if (receipt.outcome === 'installed') expect(running).toBe(`${signedB}|true`);
+    else {
       expect(receipt.outcome).toBe('failed');
       expect(receipt.error?.message).toMatch(/interrupted|closed|connection|lost/i);
+      expect(running).toBe(`${signedA}|true`);
     }
-    const next = await installService(request({ id: 'web', name: 'Web', version: 'n', image: target }), yes);
+    const next = await installService(request({ id: 'fault', name: 'Fault', version: 'n', image: signedB }), yes);
     expect(next.receipt.outcome).toBe('installed');
-    expect(await runningImage('web')).toBe(`${target}|true`);
+    expect(await runningImage('fault')).toBe(`${signedB}|true`);
   }, 180_000);
 
   it('sshd frozen mid-install: error within the keepalive timeout, next install succeeds after thaw', async () => {
     await tb.setMode('enforce');
-    const prev = await runningImage('web');
-    const target = prev.startsWith(signedA) ? signedB : signedA;
+    await ensureRunning('fault', signedA);
     let froze = false;
     const t0 = Date.now();
     try {
-      const { receipt } = await installService(request({ id: 'web', name: 'Web', version: 'f', image: target }, {
+      const { receipt } = await installService(request({ id: 'fault', name: 'Fault', version: 'f', image: signedB }, {
         onProgress: (p) => {
           if (p.phase === 'lock' && !froze) {
             froze = true;
@@ -222,9 +238,8 @@ describe('install on a real cell', () => {
     } finally {
       await tb.cell.thaw();
     }
-    const next = await installService(request({ id: 'web', name: 'Web', version: 'n2', image: target }), yes);
+    const next = await installService(request({ id: 'fault', name: 'Fault', version: 'n2', image: signedB }), yes);
     expect(next.receipt.outcome).toBe('installed');
-    expect(await runningImage('web')).toBe(`${target}|true`);
+    expect(await runningImage('fault')).toBe(`${signedB}|true`);
   }, 180_000);
 });
-
