@@ -67,6 +67,12 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await expect(dialog).toContainText('"hello $HOME"');
       mkdirSync(SHOTS, { recursive: true });
       await dialog.screenshot({ path: join(SHOTS, 'install-preflight.png') });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await dialog.screenshot({ path: join(SHOTS, 'install-preflight-dark.png') });
+      await page.emulateMedia({ colorScheme: 'light' });
+      // Tab stays inside the modal: the page underneath is inert.
+      for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="install-dialog"]'))).toBe(true);
       await page.getByTestId('install-confirm').click();
       await expect(page.getByTestId('install-outcome')).toBeVisible({ timeout: 120_000 });
       await expect(page.getByTestId('install-outcome-word')).toHaveText('installed');

@@ -23,8 +23,8 @@ export function PreflightView({ summary: s, verdict, mode }: { summary: Prefligh
   return (
     <div className="preflight" data-testid="preflight">
       <p className={`callout callout--${tone}`} data-testid="preflight-verdict">
-        <strong>{s.verdict.verified ? "Verified under the cell's key" : 'NOT verified'}</strong> — {verdict.title}. Decision: <strong data-testid="preflight-decision">{s.decision}</strong>.{' '}
-        {verdict.sentence}
+        <strong>{s.verdict.verified ? "Verified under the cell's key" : `NOT verified: ${verdict.title}`}</strong>. Decision: <strong data-testid="preflight-decision">{s.decision}</strong> —{' '}
+        {verdict.sentence}.
       </p>
       {s.appVerdict && (
         <p className="callout callout--warn" data-testid="preflight-app-badge">
