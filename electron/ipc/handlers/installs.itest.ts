@@ -142,4 +142,17 @@ describe('installs IPC on a real cell', () => {
     const noSession = await router.dispatch('installs:confirm', { sessionId: stage.sessionId }, sender);
     expect(!noSession.ok && noSession.error.code).toBe('SESSION_NOT_FOUND');
   }, 120_000);
+
+  it('Cancel while core is still planning aborts it: a cancelled receipt, nothing installed', async () => {
+    const sessionId = crypto.randomUUID();
+    const started = call<InstallStage>('installs:start', { sessionId, storeId: storeId(), serviceId: 'web', cellId });
+    await expect.poll(() => events.some((e) => e.channel === 'installs:progress' && (e.payload as InstallProgressEvent).sessionId === sessionId), { timeout: 20_000 }).toBe(true);
+    expect(await call('installs:cancel', { sessionId })).toEqual({ cancelled: true });
+    const stage = await started;
+    expect(stage.stage).toBe('finished');
+    if (stage.stage !== 'finished') return;
+    expect(stage.outcome.receipt.outcome).toBe('cancelled');
+    expect((await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-web'])).trim()).toBe('');
+    expect(await call('installs:cancel', { sessionId })).toEqual({ cancelled: false });
+  }, 60_000);
 });
