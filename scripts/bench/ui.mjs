@@ -195,7 +195,7 @@ async function main() {
 
     // Busy: "Re-verify all" (fresh, no cache) streams 5,000 verdicts in while the admin types.
     await page.getByRole('button', { name: 'Re-verify all' }).click();
-    const busyAtStart = await page.getByTestId('verify-progress').isVisible().catch(() => false);
+    const busyAtStart = await page.getByTestId('verify-progress').waitFor({ timeout: 5000 }).then(() => true, () => false);
     const busy = await runQueries();
     const busyAtEnd = await page.getByTestId('verify-progress').isVisible().catch(() => false);
     await page.getByTestId('verify-status').waitFor({ timeout: 300_000 });

@@ -33,13 +33,16 @@ export function badgeOf(verdicts: Record<string, ServiceVerdict>, id: string): B
   return verdicts[id]?.report.reason ?? 'pending';
 }
 
+/** One collator for every sort: same order as localeCompare, without its per-call set-up cost. */
+const collator = new Intl.Collator();
+
 export function applyFilters(rows: readonly Row[], verdicts: Record<string, ServiceVerdict>, f: FilterState): Row[] {
   const q = f.query.trim().toLowerCase();
   const out = rows.filter((r) => (!q || r.haystack.includes(q)) && (!f.category || r.category === f.category) && (!f.badge || badgeOf(verdicts, r.service.id) === f.badge));
-  const byName = (a: Row, b: Row) => a.name.localeCompare(b.name);
+  const byName = (a: Row, b: Row) => collator.compare(a.name, b.name);
   if (f.sort === 'name') return out.sort(byName);
-  if (f.sort === 'category') return out.sort((a, b) => a.category.localeCompare(b.category) || byName(a, b));
-  if (f.sort === 'developer') return out.sort((a, b) => a.developer.localeCompare(b.developer) || byName(a, b));
+  if (f.sort === 'category') return out.sort((a, b) => collator.compare(a.category, b.category) || byName(a, b));
+  if (f.sort === 'developer') return out.sort((a, b) => collator.compare(a.developer, b.developer) || byName(a, b));
   const rank = (r: Row) => (badgeOf(verdicts, r.service.id) === 'VERIFIED' ? 0 : badgeOf(verdicts, r.service.id) === 'pending' ? 2 : 1);
   return out.sort((a, b) => rank(a) - rank(b) || byName(a, b));
 }
