@@ -5,20 +5,21 @@ import type { SshContext } from '../cell/ssh-context';
 import { getCellStatus, type CellStatus } from '../cell/status';
 import { CoreError, errorMessage } from '../errors';
 import { appendReceipt } from '../receipts/activity-log';
+import { explainReceipt } from '../receipts/explain';
 import { createReceipt, receiptVerification, type Decision, type Receipt, type ReceiptCellVerification, type ReceiptFields } from '../receipts/receipt';
 import { parseImageReference } from '../reference/image-reference';
 import type { ServiceManifest } from '../store/manifest-schema';
 import { trustRootId, type TrustRoot } from '../trust/trust-root';
 import type { VerificationReport } from '../verification/types';
 import { verifyImage, type SourceProvider } from '../verification/verify-image';
-import { runCellCosign } from './cell-cosign';
+import { cellCosignDisagreementHint, runCellCosign } from './cell-cosign';
 import { cellTrustRoot } from './cell-trust-root';
 import { composeYaml, pinnedImage } from './compose-file';
 import { decideInstall } from './decision';
 import { imagePlatforms } from './image-platforms';
 import { buildPreflight, type PreflightSummary } from './preflight';
 import { parseProbe, type CellProbe } from './probe';
-import { appendReceiptScript, applyScript, parseMarker, probeScript, REMOTE_SCRIPT_COMMAND } from './remote-scripts';
+import { appendReceiptScript, applyScript, parseMarker, probeScript, reconcileScript, REMOTE_SCRIPT_COMMAND } from './remote-scripts';
 
 /**
  * The install / upgrade flow (DESIGN 2.2, 2.5), shared by the UI and the CLI: plain async
@@ -160,7 +161,13 @@ export async function installService(req: InstallRequest, confirm: (summary: Pre
   }
   if (plan.decision === 'block') {
     const r = plan.report;
-    const why = !r.verified ? `${r.reason}: ${r.checks.find((c) => c.status === 'fail')?.detail ?? 'not verified'}` : `the cell-side cosign check did not verify ${plan.pinned}`;
+    let why = !r.verified ? `${r.reason}: ${r.checks.find((c) => c.status === 'fail')?.detail ?? 'not verified'}` : `the cell-side cosign check did not verify ${plan.pinned}`;
+    // When the two verdicts disagree, say why in the words the Activity page uses (e.g. cosign < 2.6 and bundle-only signatures).
+    const draft = createReceipt({ ...plan.base, outcome: 'rejected', error: null });
+    const disagreement = explainReceipt(draft).disagreementSentence;
+    const hint = cellCosignDisagreementHint(r, plan.cellVerification);
+    if (hint) why = `${why}: ${hint}`;
+    else if (disagreement) why = `${why}. ${disagreement}`;
     return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: { code: 'BLOCKED', message: `blocked by the cell's ${plan.status.mode.value} mode: ${why}` } }), plan };
   }
   if (!plan.summary || !plan.pinned) {
@@ -185,11 +192,12 @@ export async function applyPlan(req: InstallRequest, plan: InstallPlan): Promise
     return record(req, { ...plan.base, outcome: 'failed', error: { code: 'RUNTIME_MISSING', message: 'the cell has neither docker compose nor docker-compose; the cell was not changed' } });
   }
   const success = createReceipt({ ...plan.base, outcome: 'installed', error: null });
+  const nonce = randomBytes(6).toString('hex');
   const script = applyScript({
     root: profile.root,
     serviceId: manifest.id,
     runtime: plan.status.runtime,
-    nonce: randomBytes(6).toString('hex'),
+    nonce,
     files: [
       { name: 'docker-compose.yml', content: composeYaml(manifest, plan.base.digest!) },
       { name: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n` },
@@ -224,20 +232,78 @@ export async function applyPlan(req: InstallRequest, plan: InstallPlan): Promise
       await appendReceipt(req.activityLog, success);
       return success;
     }
-    const f = seen.fail ?? { step: seen.step, code: `EXIT_${r.exitCode}` };
+    if (!seen.fail) {
+      // The script ended without saying how (killed on the cell): look before reporting.
+      return await interrupted(req, plan, success, nonce, seen.step, new CoreError(`EXIT_${r.exitCode}`, `the install script stopped on the cell without finishing (exit ${r.exitCode}): ${r.stderr.trim().slice(-300)}`));
+    }
+    const f = seen.fail;
     const detail = seen.tail.join('\n').trim().slice(-1500) || r.stderr.trim().slice(-1500);
     const kept = f.step === 'up' ? (plan.action === 'upgrade' ? 'the previous version was restored and restarted' : 'the half-installed service was removed') : 'the cell was left as it was';
     const failed = createReceipt({ ...plan.base, outcome: 'failed', error: { code: f.code, message: `${f.step} failed on the cell; ${kept}${detail ? `:\n${detail}` : ''}` } }, { newId: () => success.id });
-    if (f.step !== 'lock') {
-      // The attempt touched the cell (staging at least): its log records it, under the lock.
-      await runRemote(profile, REMOTE_SCRIPT_COMMAND, req.ssh, { stdin: appendReceiptScript(profile.root, JSON.stringify(failed)), timeoutMs: 60_000 }).catch(() => undefined);
-    }
+    if (f.step !== 'lock') await logOnCell(req, failed);
     await appendReceipt(req.activityLog, failed);
     return failed;
   } catch (e) {
-    const code = e instanceof CoreError ? e.code : 'INSTALL_FAILED';
-    const cancelled = code === 'CANCELLED';
-    const where = seen.step === 'lock' || seen.step === 'stage' || seen.step === 'pull' ? 'before the swap, so the cell keeps its previous state (a staging directory is cleaned up by the next operation)' : `during "${seen.step}"; the cell completes or rolls back that step on its own, and the next operation restores the previous version if it was cut short`;
-    return record(req, { ...plan.base, outcome: cancelled ? 'cancelled' : 'failed', error: { code, message: `${errorMessage(e)} — interrupted ${where}` } }, success.id);
+    return interrupted(req, plan, success, nonce, seen.step, e);
   }
+}
+
+/** How long the app waits, after a cut-off apply, for the cell's lock to learn how it ended. */
+const RECONCILE_LOCK_WAIT_SECONDS = 20;
+
+/** A failed attempt that touched the cell (staging at least) is recorded in its log too, under the lock. */
+async function logOnCell(req: InstallRequest, receipt: Receipt): Promise<void> {
+  await runRemote(req.profile, REMOTE_SCRIPT_COMMAND, req.ssh, { stdin: appendReceiptScript(req.profile.root, JSON.stringify(receipt)), timeoutMs: 60_000 }).catch(() => undefined);
+}
+
+/**
+ * The apply was cut off (cancel, lost or frozen connection, killed script): the cell may have
+ * stopped before the swap, been cut mid-swap, or completed. Rather than guess from the last
+ * marker seen, reconnect, wait for the cell lock (the apply script holds it until it ends) and
+ * read how it ended; a swap cut short is rolled back right then. The receipt says what happened:
+ * `installed` when the cell completed, otherwise cancelled/failed with the cell's state, or — when
+ * the cell cannot be reached — that it may have completed and how to check.
+ */
+async function interrupted(req: InstallRequest, plan: InstallPlan, success: Receipt, nonce: string, step: string, e: unknown): Promise<Receipt> {
+  const code = e instanceof CoreError ? e.code : 'INSTALL_FAILED';
+  const outcome = code === 'CANCELLED' ? 'cancelled' : 'failed';
+  const what = `${errorMessage(e)} — interrupted during "${step}"`;
+  let state: string | null = null;
+  const notes: string[] = [];
+  let unreachable = '';
+  if (step !== 'lock' || code !== 'CANCELLED') {
+    try {
+      const r = await runRemote(req.profile, REMOTE_SCRIPT_COMMAND, req.ssh, {
+        stdin: reconcileScript({ root: req.profile.root, serviceId: req.manifest.id, runtime: plan.status.runtime!, nonce, receiptId: success.id, receiptLine: JSON.stringify(success), lockWaitSeconds: RECONCILE_LOCK_WAIT_SECONDS }),
+        timeoutMs: (RECONCILE_LOCK_WAIT_SECONDS + 25) * 1000,
+        maxOutputBytes: 1024 * 1024,
+      });
+      for (const line of r.stdout.split('\n')) {
+        const m = parseMarker(line);
+        if (m?.kind === 'state') state = m.text!;
+        else if (m?.kind === 'note') notes.push(m.text!);
+        else if (m?.kind === 'fail') unreachable = m.code === 'LOCK_TIMEOUT' ? `the cell was still busy with this ${plan.action} after ${RECONCILE_LOCK_WAIT_SECONDS} s` : `the check failed on the cell (${m.code})`;
+      }
+      if (!state && !unreachable) unreachable = `the check did not complete on the cell (exit ${r.exitCode})`;
+    } catch (re) {
+      unreachable = `the cell could not be reached afterwards (${errorMessage(re)})`;
+    }
+  } else {
+    // Cancelled while still waiting for the lock: the script stops at its first output after the cancel, before any change.
+    state = 'not-completed';
+  }
+  if (state === 'completed') {
+    req.onProgress?.({ phase: 'done' });
+    await appendReceipt(req.activityLog, success);
+    return success;
+  }
+  const restored = notes.length ? ` (${notes.join('; ')})` : '';
+  const where =
+    state === 'interrupted' ? `the swap was cut short on the cell, and the previous state was restored when the app reconnected${restored}`
+    : state === 'not-completed' ? `the cell did not complete the ${plan.action} and keeps its previous state (checked after reconnecting${restored})`
+    : `${unreachable}, so the app cannot say how it ended: ${['lock', 'stage', 'pull'].includes(step) ? 'the cell does not swap once it has lost the app before the swap, but ' : ''}the cell may have completed the ${plan.action}. Check with "pic-store status --cell ${req.profile.destination}": if services/${req.manifest.id}/receipt.json names receipt ${success.id}, it completed; otherwise the next operation on the cell restores the previous version`;
+  const receipt = createReceipt({ ...plan.base, outcome, error: { code, message: `${what}; ${where}` } }, { newId: () => success.id });
+  if (state) await logOnCell(req, receipt);
+  await appendReceipt(req.activityLog, receipt);
+  return receipt;
 }

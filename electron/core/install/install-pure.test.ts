@@ -7,7 +7,8 @@ import { composeDocument, composeYaml, escapeCompose, pinnedImage } from './comp
 import { decideInstall } from './decision';
 import { buildPreflight, formatPreflight, LISTING_LABEL } from './preflight';
 import { ociArchOf, parseDfFree, parseProbe, parseProcNet } from './probe';
-import { appendReceiptScript, applyScript, parseMarker, probeScript, serviceOpScript, uninstallScript } from './remote-scripts';
+import { appendReceiptScript, applyScript, parseMarker, probeScript, reconcileScript, serviceOpScript, uninstallScript } from './remote-scripts';
+import { cellCosignDisagreementHint } from './cell-cosign';
 
 const D = `sha256:${'a'.repeat(64)}`;
 const D2 = `sha256:${'b'.repeat(64)}`;
@@ -153,6 +154,7 @@ describe('remote scripts', () => {
     appendReceiptScript('/opt/pic', receiptLine),
     serviceOpScript('/opt/pic', 'web', 'docker compose', 'logs', 50),
     probeScript('/opt/pic', 'web'),
+    reconcileScript({ root: '/opt/pic', serviceId: 'web', runtime: 'docker-compose', nonce: 'abc123', receiptId: '0b5e7c1e-1111-4222-8333-944445555666', receiptLine, lockWaitSeconds: 20 }),
   ];
   it('are valid sh, quote the root, and carry no manifest text outside base64', () => {
     for (const s of scripts) {
@@ -172,6 +174,21 @@ describe('remote scripts', () => {
     expect(parseMarker('@@PIC-STEP pull')).toEqual({ kind: 'step', step: 'pull' });
     expect(parseMarker('@@PIC-FAIL up UP_FAILED')).toEqual({ kind: 'fail', step: 'up', code: 'UP_FAILED' });
     expect(parseMarker('@@PIC-OK')).toEqual({ kind: 'ok' });
+    expect(parseMarker('@@PIC-STATE completed')).toEqual({ kind: 'state', text: 'completed' });
     expect(parseMarker('Pulling web ... done')).toBeNull();
+  });
+});
+
+describe('cell-side cosign disagreement', () => {
+  const bundle = { format: 'bundle' as const, keyFingerprint: 'SHA256:k', identity: null, problem: null };
+  const cell = { ran: true, verified: false, cosignVersion: 'devel', output: 'Error: no signatures found' };
+  it('explains bundle-only images that cosign found no signature for, whatever version it reports', () => {
+    expect(cellCosignDisagreementHint({ verified: true, signatures: [bundle] }, cell)).toMatch(/cosign before 2\.6 cannot read bundle signatures/);
+  });
+  it('says nothing when the evidence does not show it', () => {
+    expect(cellCosignDisagreementHint({ verified: true, signatures: [{ ...bundle, format: 'classic' }] }, cell)).toBeNull();
+    expect(cellCosignDisagreementHint({ verified: true, signatures: [bundle] }, { ...cell, output: 'Error: invalid signature when validating ASN.1 encoded signature' })).toBeNull();
+    expect(cellCosignDisagreementHint({ verified: false, signatures: [bundle] }, cell)).toBeNull();
+    expect(cellCosignDisagreementHint({ verified: true, signatures: [bundle] }, { ...cell, verified: true })).toBeNull();
   });
 });

@@ -41,7 +41,11 @@ function runtimeFn(runtime: ContainerRuntime): string {
  * what an interrupted operation left: a `.previous-<id>-*` without `services/<id>` is a swap cut
  * short and is put back; other staging/previous dirs are removed.
  */
-function prologue(root: string, id: string, runtime: ContainerRuntime): string {
+function prologue(root: string, id: string, runtime: ContainerRuntime, lockWaitSeconds = LOCK_WAIT_SECONDS): string {
+  return `${lockPrologue(root, id, runtime, lockWaitSeconds)}${cleanupStale()}`;
+}
+
+function lockPrologue(root: string, id: string, runtime: ContainerRuntime, lockWaitSeconds: number): string {
   return `R=${quoteRemoteArg(assertRemoteRoot(root))}
 ID=${quoteRemoteArg(assertServiceId(id))}
 P=${quoteRemoteArg(`pic-${id}`)}
@@ -55,8 +59,12 @@ command -v flock >/dev/null 2>&1 || fail lock NO_FLOCK
 mkdir -p "$R/store" "$S" || fail lock ROOT_UNWRITABLE
 exec 9>>"$R/store/lock" || fail lock LOCK_UNWRITABLE
 say "@@PIC-STEP lock"
-flock -w ${LOCK_WAIT_SECONDS} 9 || fail lock LOCK_TIMEOUT
-for d in "$S"/.previous-*; do
+flock -w ${Math.max(1, Math.floor(lockWaitSeconds))} 9 || fail lock LOCK_TIMEOUT
+`;
+}
+
+function cleanupStale(): string {
+  return `for d in "$S"/.previous-*; do
   [ -d "$d" ] || continue
   b=\${d##*/.previous-}; sid=\${b%-*}
   if [ -e "$S/$sid/docker-compose.yml" ]; then (cd "$S/$sid" && dc -p "pic-$sid" -f docker-compose.yml down) >/dev/null 2>&1; fi
@@ -120,6 +128,46 @@ fi
 rm -rf "$OLD"
 ${heredoc('"$T.line"', `${i.receiptLine}\n`)}cat "$T.line" >> "$R/store/receipts.jsonl"; rm -f "$T.line"
 say "@@PIC-OK"
+}
+main </dev/null
+`;
+}
+
+export interface ReconcileScriptInput {
+  root: string;
+  serviceId: string;
+  runtime: ContainerRuntime;
+  /** The interrupted apply's staging suffix. */
+  nonce: string;
+  /** The interrupted apply's receipt id (the one its receipt.json would carry). */
+  receiptId: string;
+  /** Its receipt line, appended to store/receipts.jsonl if the apply completed but was cut short before logging it. */
+  receiptLine: string;
+  lockWaitSeconds: number;
+}
+
+/**
+ * After an apply was cut off (cancel, lost connection): wait for the cell lock — held by the apply
+ * script until it ends — then say how it ended before cleaning up: `completed` when the new
+ * directory is in place with our receipt and no previous directory remains (the apply removes it
+ * only after `up -d` succeeded), `interrupted` when a swap was cut short (the clean-up that follows
+ * restores the previous version), `not-completed` otherwise (never swapped, or rolled back).
+ */
+export function reconcileScript(i: ReconcileScriptInput): string {
+  if (!/^[a-z0-9]{6,32}$/.test(i.nonce)) throw new CoreError('INVALID_NONCE', 'the staging suffix must be 6–32 lowercase letters/digits');
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(i.receiptId)) throw new CoreError('INVALID_RECEIPT_ID', 'unexpected receipt id');
+  return `main() {
+${lockPrologue(i.root, i.serviceId, i.runtime, i.lockWaitSeconds)}RID=${quoteRemoteArg(`"id": "${i.receiptId}"`)}
+say "@@PIC-STEP check"
+if [ -d "$S/.previous-$ID-${i.nonce}" ]; then say "@@PIC-STATE interrupted"
+elif [ -f "$S/$ID/receipt.json" ] && grep -qF -- "$RID" "$S/$ID/receipt.json"; then
+  say "@@PIC-STATE completed"
+  if ! grep -qF -- ${quoteRemoteArg(i.receiptId)} "$R/store/receipts.jsonl" 2>/dev/null; then
+${heredoc('"$S/.receipt-line"', `${i.receiptLine}
+`)}cat "$S/.receipt-line" >> "$R/store/receipts.jsonl"; rm -f "$S/.receipt-line"
+  fi
+else say "@@PIC-STATE not-completed"; fi
+${cleanupStale()}say "@@PIC-OK"
 }
 main </dev/null
 `;
@@ -205,7 +253,7 @@ main </dev/null
 }
 
 export interface StepMarker {
-  kind: 'step' | 'ok' | 'fail' | 'note';
+  kind: 'step' | 'ok' | 'fail' | 'note' | 'state';
   step?: string;
   code?: string;
   text?: string;
@@ -218,6 +266,8 @@ export function parseMarker(line: string): StepMarker | null {
   if (m) return { kind: 'step', step: m[1]! };
   m = /^@@PIC-FAIL (\S+) (\S+)$/.exec(line);
   if (m) return { kind: 'fail', step: m[1]!, code: m[2]! };
+  m = /^@@PIC-STATE (\S+)$/.exec(line);
+  if (m) return { kind: 'state', text: m[1]! };
   m = /^@@PIC-NOTE (.*)$/.exec(line);
   if (m) return { kind: 'note', text: m[1]! };
   return null;
