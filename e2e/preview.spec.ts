@@ -94,6 +94,9 @@ test('preview: error path, live fix, card + page + per-mode table, developer key
     await expect(table.locator('[data-mode="warn"]')).toContainText('installs with a warning');
     await expect(table.locator('[data-mode="off"]')).toHaveAttribute('data-decision', 'allow');
     await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'SIGNATURE_INVALID');
+    // The page is the store's own ServicePage (same Why panel, digest row), not a look-alike.
+    await expect(pg.locator('[data-service-page="notes"]').getByTestId('why-panel')).toBeVisible();
+    await expect(pg.getByTestId('service-digest')).toHaveText(/^sha256:[0-9a-f]{64}$/);
 
     // The developer's own key: verified with it, still not trusted by the app.
     await page.getByLabel('Your public key (absolute path, optional)').fill(devKey.pub);
@@ -102,7 +105,7 @@ test('preview: error path, live fix, card + page + per-mode table, developer key
     await expect(page.getByTestId('dev-key-result').locator('[data-badge]')).toHaveAttribute('data-badge', 'VERIFIED');
     await expect(card).toHaveAttribute('data-verification', 'SIGNATURE_INVALID');
     await page.screenshot({ path: 'docs/screenshots/preview.png' });
-    await page.getByTestId('preview-page').scrollIntoViewIfNeeded();
+    await pg.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: 'docs/screenshots/preview-card-page.png' });
 
     // Signed by the store key now: a save re-verifies, every mode installs.

@@ -2,7 +2,6 @@ import { useEffect, useState, type DragEvent } from 'react';
 import type { PreviewVerdict } from '../../../../electron/ipc/channels';
 import { Badge } from '../../components/badge';
 import { ErrorView } from '../../components/error-view';
-import { WhyPanel } from '../../components/why-panel';
 import { usePreviewSlice } from '../../state/preview-slice';
 import { asStoreService, PreviewCard, PreviewPage } from './preview-listing';
 import '../store/store.css';
@@ -172,21 +171,14 @@ export function PreviewView() {
           {view?.manifest && <VerifyPanel />}
           {view?.manifest && (
             <div className="preview-grid">
-              <div>
+              <section aria-label="Card">
                 <h3>Card</h3>
                 <PreviewCard service={view} verdict={verify.result} />
-                {verify.result && (
-                  <WhyPanel
-                    verdict={{ serviceId: verify.result.report.serviceId ?? '', report: verify.result.report, explanation: verify.result.explanation }}
-                    busy={verify.status === 'loading'}
-                    onReverify={() => void runVerify()}
-                  />
-                )}
-              </div>
-              <div>
+              </section>
+              <section aria-label="Page">
                 <h3>Page</h3>
-                <PreviewPage service={view} verdict={verify.result} />
-              </div>
+                <PreviewPage service={view} verdict={verify.result} busy={verify.status === 'loading'} onReverify={() => void runVerify()} />
+              </section>
             </div>
           )}
         </>

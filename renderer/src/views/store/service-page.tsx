@@ -1,36 +1,50 @@
-import { useEffect } from 'react';
-import type { LoadedStoreView, StoreServiceView } from '../../../../electron/ipc/channels';
+import { useEffect, type ReactNode } from 'react';
+import type { ServiceVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
 import { api } from '../../api/api';
 import { Badge } from '../../components/badge';
 import { CopyButton } from '../../components/copy-button';
 import { Markdown } from '../../components/markdown';
 import { ServiceIcon } from '../../components/service-icon';
 import { WhyPanel } from '../../components/why-panel';
-import { InstallButton } from '../install/install-button';
-import { useStoreSlice } from '../../state/store-slice';
-import { useVerificationSlice } from '../../state/verification-slice';
 
-/** One service: description, what it will run (from the listing, not signed), and Why this badge. */
-export function ServicePage({ store, service }: { store: LoadedStoreView; service: StoreServiceView }) {
-  const verdict = useVerificationSlice((s) => s.verdicts[service.id]);
-  const busy = useVerificationSlice((s) => s.reverifying[service.id] ?? false);
-  const verifyService = useVerificationSlice((s) => s.verifyService);
-  const openService = useStoreSlice((s) => s.openService);
-  const m = service.manifest;
+export interface ServicePageProps {
+  service: StoreServiceView;
+  /** Main's verdict for this listing's image; undefined while it is still being checked. */
+  verdict: ServiceVerdict | undefined;
+  /** True while a re-verify of this one service runs. */
+  busy: boolean;
+  onReverify: () => void;
+  /** The way back (button and Escape); absent where the page is not a place one navigates to. */
+  back?: { label: string; onBack: () => void };
+  /** Buttons beside the badge, e.g. the store's Install button; a preview has none. */
+  actions?: ReactNode;
+}
+
+/**
+ * One service: description, what it will run (from the listing, not signed), and Why this badge.
+ * Pure presentation — everything arrives as props — so the store and the listing preview render
+ * the very same page (DESIGN 2.5: a developer sees exactly what users will).
+ */
+export function ServicePage({ service, verdict, busy, onReverify, back, actions }: ServicePageProps) {
+  const onBack = back?.onBack;
   useEffect(() => {
+    if (!onBack) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') openService(null);
+      if (e.key === 'Escape') onBack();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [openService]);
+  }, [onBack]);
+  const m = service.manifest;
   const digest = verdict?.report.digest ?? null;
   const env = Object.entries(m?.environment ?? {});
   return (
     <article className="service-page" aria-labelledby="service-title" data-service-page={service.id}>
-      <button type="button" className="button button--small" onClick={() => openService(null)}>
-        ← Back to {store.name} (Esc)
-      </button>
+      {back && (
+        <button type="button" className="button button--small" onClick={back.onBack}>
+          ← {back.label} (Esc)
+        </button>
+      )}
       <header className="service-page__head">
         <ServiceIcon service={service} size="large" />
         <div>
@@ -50,7 +64,7 @@ export function ServicePage({ store, service }: { store: LoadedStoreView; servic
           </p>
         </div>
         <Badge code={verdict?.report.reason ?? 'pending'} size="large" />
-        {m && <InstallButton storeId={store.ref.id} serviceId={service.id} serviceName={m.name} />}
+        {actions}
       </header>
       <div className="service-page__cols">
         <div className="service-page__main">
@@ -106,7 +120,7 @@ export function ServicePage({ store, service }: { store: LoadedStoreView; servic
             </dl>
           </section>
         </div>
-        <WhyPanel verdict={verdict} busy={busy} onReverify={() => void verifyService(store.ref.id, service.id)} />
+        <WhyPanel verdict={verdict} busy={busy} onReverify={onReverify} />
       </div>
     </article>
   );

@@ -3,7 +3,7 @@ import { ErrorView } from '../../components/error-view';
 import { useStoreSlice } from '../../state/store-slice';
 import { useVerificationSlice } from '../../state/verification-slice';
 import { BrowseView } from './browse-view';
-import { ServicePage } from './service-page';
+import { StoreServicePage } from './store-service-page';
 import { StoreManager } from './store-manager';
 import './store.css';
 
@@ -32,7 +32,7 @@ export function StoreView() {
   }, [current, verifyStore]);
 
   const service = openServiceId && current ? current.services.find((s) => s.id === openServiceId) : undefined;
-  if (service && current) return <ServicePage store={current} service={service} />;
+  if (service && current) return <StoreServicePage store={current} service={service} />;
 
   return (
     <section className="view store-view" aria-labelledby="store-title">
