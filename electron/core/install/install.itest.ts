@@ -1,5 +1,7 @@
-import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstallTestbed, type InstallTestbed } from '../../../scripts/bench/install-testbed';
 import { closeCellConnection } from '../cell/ssh';
@@ -241,5 +243,58 @@ describe('faults mid-install', () => {
     const next = await installService(request({ id: 'fault', name: 'Fault', version: 'n2', image: signedB }), yes);
     expect(next.receipt.outcome).toBe('installed');
     expect(await runningImage('fault')).toBe(`${signedB}|true`);
+  }, 180_000);
+});
+
+describe('the built CLI against the real cell', () => {
+  const repo = resolve(__dirname, '../../..');
+  const cli = join(repo, 'dist/cli/pic-store.cjs');
+  let home: string;
+
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(process.execPath, [cli, ...args], { cwd: repo, env: { ...process.env, PIC_STORE_HOME: home }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      });
+    });
+  const cellArgs = () => ['--cell', tb.cell.alias, '--ssh-config', tb.cell.sshConfig, '--root', tb.cell.root];
+  const manifestFile = async (m: ServiceManifest) => {
+    const f = join(home, `${m.id}.json`);
+    await writeFile(f, JSON.stringify(m));
+    return f;
+  };
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'pic-cli-home-'));
+    await new Promise<void>((ok, fail) => execFile(process.execPath, ['scripts/build.mjs', 'cli'], { cwd: repo, timeout: 120_000 }, (e, _o, se) => (e ? fail(new Error(se)) : ok())));
+  }, 180_000);
+  afterAll(async () => {
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it('install --yes --json installs (exit 0), an unsigned image is rejected (exit 1), uninstall removes it (exit 0)', async () => {
+    await tb.setMode('enforce');
+    const ok = await run(['install', await manifestFile({ id: 'clisvc', name: 'CLI', version: '1', image: signedA }), ...cellArgs(), '--yes', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const receipt = JSON.parse(ok.stdout) as { outcome: string; decision: string; digest: string; verification: { verified: boolean } };
+    expect(receipt).toMatchObject({ outcome: 'installed', decision: 'allow', digest: signedA.split('@')[1], verification: { verified: true } });
+    expect(await runningImage('clisvc')).toBe(`${signedA}|true`);
+
+    const before = await tb.snapshot();
+    const bad = await run(['install', await manifestFile({ id: 'cliunsigned', name: 'CLI unsigned', version: '1', image: unsigned }), ...cellArgs(), '--yes', '--json']);
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ outcome: 'rejected', decision: 'block', verification: { verified: false, reason: 'SIGNATURE_NOT_FOUND' } });
+    expect(await tb.snapshot()).toBe(before);
+
+    const noTty = await run(['install', await manifestFile({ id: 'clisvc', name: 'CLI', version: '2', image: signedB }), ...cellArgs()]);
+    expect(noTty.code).toBe(2);
+    expect(noTty.stderr).toMatch(/--yes/);
+
+    const un = await run(['uninstall', 'clisvc', ...cellArgs(), '--json']);
+    expect(un.code, un.stderr).toBe(0);
+    expect(JSON.parse(un.stdout)).toMatchObject({ outcome: 'uninstalled', action: 'uninstall', service: { id: 'clisvc' } });
+    expect((await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-clisvc'])).trim()).toBe('');
+    const log = await readActivity(join(home, 'activity.jsonl'));
+    expect(log.receipts.map((r) => r.outcome).sort()).toEqual(['installed', 'rejected', 'uninstalled']);
   }, 180_000);
 });
