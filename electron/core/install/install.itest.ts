@@ -246,6 +246,74 @@ describe('faults mid-install', () => {
   }, 180_000);
 });
 
+describe('cancel', () => {
+  beforeAll(async () => {
+    await tb.setMode('enforce');
+    await ensureRunning('cancel', signedA);
+  }, 120_000);
+
+  /** A signed image the cell's dockerd does not hold yet, so the pull really goes to the registry. */
+  async function freshImage(label: string): Promise<string> {
+    const ref = await tb.image('demo/cancel', label);
+    await tb.sign(ref);
+    const id = (await tb.docker(['image', 'inspect', '--format', '{{.Id}}', ref])).trim();
+    await tb.docker(['rmi', '-f', id]);
+    return ref;
+  }
+
+  it('during the pull: a cancelled receipt, the cell keeps its previous state, the next install succeeds', async () => {
+    await tb.setMode('enforce');
+    await ensureRunning('cancel', signedA);
+    const target = await freshImage('cancel during pull');
+    const ac = new AbortController();
+    const { receipt } = await installService(request({ id: 'cancel', name: 'Cancel', version: 'c1', image: target }, {
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.phase === 'pull' && !p.line) ac.abort();
+      },
+    }), yes);
+    expect(receipt.outcome).toBe('cancelled');
+    expect(receipt.error?.code).toBe('CANCELLED');
+    expect(receipt.error?.message).toMatch(/did not complete the (install|upgrade) and keeps its previous state/);
+    expect(await runningImage('cancel')).toBe(`${signedA}|true`);
+    expect(JSON.parse(await readFile(join(tb.cell.root, 'services/cancel/manifest.json'), 'utf8'))).toMatchObject({ image: signedA });
+    expect((await readActivity(join(tb.dataDir, 'activity.jsonl'))).receipts[0]).toMatchObject({ id: receipt.id, outcome: 'cancelled' });
+    const next = await installService(request({ id: 'cancel', name: 'Cancel', version: 'c2', image: target }), yes);
+    expect(next.receipt.outcome).toBe('installed');
+    expect(await runningImage('cancel')).toBe(`${target}|true`);
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(join(tb.cell.root, 'services'))).filter((n) => n.startsWith('.'))).toEqual([]);
+  }, 180_000);
+
+  it('after the swap: the receipt says what the cell actually did (completed, or rolled back to the previous state)', async () => {
+    await tb.setMode('enforce');
+    await ensureRunning('cancel', signedA);
+    const target = await freshImage('cancel after swap');
+    const ac = new AbortController();
+    const { receipt } = await installService(request({ id: 'cancel', name: 'Cancel', version: 'c3', image: target }, {
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.phase === 'up' && !p.line) ac.abort();
+      },
+    }), yes);
+    const running = await runningImage('cancel');
+    const onCell = JSON.parse(await readFile(join(tb.cell.root, 'services/cancel/receipt.json'), 'utf8')) as { id: string };
+    if (receipt.outcome === 'installed') {
+      expect(running).toBe(`${target}|true`);
+      expect(onCell.id).toBe(receipt.id);
+      expect((await cellReceipts()).filter((r) => (r as unknown as { id: string }).id === receipt.id)).toHaveLength(1);
+    } else {
+      expect(receipt.outcome).toBe('cancelled');
+      expect(receipt.error?.message).toMatch(/previous state/);
+      expect(running).toBe(`${signedA}|true`);
+      expect(onCell.id).not.toBe(receipt.id);
+    }
+    const next = await installService(request({ id: 'cancel', name: 'Cancel', version: 'c4', image: signedB }), yes);
+    expect(next.receipt.outcome).toBe('installed');
+    expect(await runningImage('cancel')).toBe(`${signedB}|true`);
+  }, 180_000);
+});
+
 describe('the built CLI against the real cell', () => {
   const repo = resolve(__dirname, '../../..');
   const cli = join(repo, 'dist/cli/pic-store.cjs');
