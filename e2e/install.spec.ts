@@ -108,6 +108,10 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await page.getByRole('button', { name: 'Cells', exact: true }).click();
       await page.getByRole('button', { name: /Test connection|Refresh status/ }).click();
       await expect(page.getByTestId('installed-actions-web')).toBeVisible({ timeout: 30_000 });
+      // Its CURRENT badge: main verified the receipt's image@digest again against today's trust root.
+      const installedBadge = page.locator('[data-installed-service="web"]').getByTestId('installed-badge');
+      await expect(installedBadge).toHaveAttribute('data-verification', 'VERIFIED', { timeout: 30_000 });
+      await page.getByTestId('cell-services').screenshot({ path: join(SHOTS, 'cells-installed-badge.png') });
       await page.getByTestId('service-logs').click();
       await expect(page.getByTestId('service-output')).toBeVisible({ timeout: 30_000 });
       await page.getByTestId('service-uninstall').click();

@@ -200,7 +200,7 @@ describe('cell status', () => {
     expect(st.cellKey).toEqual({ fingerprint: fp, type: 'ecdsa-p256', matchesTrustRoot: true });
     expect(st.runtime).toBe('docker-compose');
     expect(st.cosign).toBeNull();
-    expect(st.installed).toEqual([{ id: 'web', name: 'Web', version: '2.0', digest }]);
+    expect(st.installed).toEqual([{ id: 'web', name: 'Web', version: '2.0', digest, image: null, reference: null }]);
     expect(st.skipped).toEqual(['Bad_Dir']);
     expect(st.rootIsDefault).toBe(false);
 

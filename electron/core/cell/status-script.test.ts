@@ -42,7 +42,7 @@ describe('status script + report', () => {
     const fp = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
     const digest = `sha256:${'a'.repeat(64)}`;
     await mkdir(join(root, 'services/web'), { recursive: true });
-    await writeFile(join(root, 'services/web/receipt.json'), JSON.stringify({ service: { id: 'web', name: 'Web', version: '1.2' }, digest }));
+    await writeFile(join(root, 'services/web/receipt.json'), JSON.stringify({ service: { id: 'web', name: 'Web', version: '1.2' }, image: 'reg.example:5000/team/web:1.2', digest }));
     await mkdir(join(root, 'services/bad\nname'), { recursive: true });
     await mkdir(join(root, 'services/noreceipt'), { recursive: true });
     const recs = parseStatusReport(run(root));
@@ -51,8 +51,9 @@ describe('status script + report', () => {
     expect(st.mode.detail).toMatch(/byte-order mark/);
     expect(st.cellKey).toEqual({ fingerprint: fp, type: 'ecdsa-p256', matchesTrustRoot: true });
     expect(st.installed).toEqual([
-      { id: 'noreceipt', name: null, version: null, digest: null, problem: 'receipt.json is absent' },
-      { id: 'web', name: 'Web', version: '1.2', digest },
+      { id: 'noreceipt', name: null, version: null, digest: null, image: null, reference: null, problem: 'receipt.json is absent' },
+      // The current badge verifies what runs: the repository pinned by the receipt's digest, not the tag.
+      { id: 'web', name: 'Web', version: '1.2', digest, image: 'reg.example:5000/team/web:1.2', reference: `reg.example:5000/team/web@${digest}` },
     ]);
     expect(st.skipped).toEqual(['bad\nname']);
   });

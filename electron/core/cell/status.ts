@@ -1,4 +1,5 @@
 import { CoreError, errorMessage } from '../errors';
+import { parseImageReference } from '../reference/image-reference';
 import { parsePublicKeyPem } from '../trust/public-key';
 import type { TrustRoot } from '../trust/trust-root';
 import { MAX_CONFIG_BYTES, modeBanner, resolveMode, type ConfigRead, type ResolvedMode } from './mode';
@@ -20,6 +21,10 @@ export interface InstalledService {
   name: string | null;
   version: string | null;
   digest: string | null;
+  /** The image reference the receipt records (as listed when it was installed). */
+  image?: string | null;
+  /** What runs on the cell, pinned: the image's repository @ the receipt's digest — what a current badge verifies. */
+  reference?: string | null;
   /** Why the receipt could not be read, when it could not. */
   problem?: string;
 }
@@ -161,7 +166,7 @@ function readCellKey(rec: StatusRecord, trustRoot: TrustRoot): { cellKey: CellKe
 }
 
 function readReceipt(rec: StatusRecord): InstalledService {
-  const base = { id: rec.name, name: null, version: null, digest: null };
+  const base = { id: rec.name, name: null, version: null, digest: null, image: null, reference: null };
   if (rec.status !== 'ok') return { ...base, problem: `receipt.json is ${rec.status}` };
   if (rec.body.length >= STATUS_LIMITS.receiptBytes) return { ...base, problem: 'receipt.json is too large' };
   let doc: unknown;
@@ -173,14 +178,28 @@ function readReceipt(rec: StatusRecord): InstalledService {
   const o = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
   const service = (typeof o.service === 'object' && o.service !== null ? o.service : {}) as Record<string, unknown>;
   const str = (v: unknown, max: number) => (typeof v === 'string' && v.length <= max ? v : null);
-  const digest = str(o.digest, 80);
+  const rawDigest = str(o.digest, 80);
+  const digest = rawDigest && /^sha256:[0-9a-f]{64}$/.test(rawDigest) ? rawDigest : null;
+  const image = str(o.image, 4096);
   return {
     ...base,
     name: str(service.name, 80),
     version: str(service.version, 64),
-    digest: digest && /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : null,
+    digest,
+    image,
+    reference: installedReference(image, digest),
     ...(service.id !== undefined && service.id !== rec.name ? { problem: `receipt names service "${String(service.id).slice(0, 64)}"` } : {}),
   };
+}
+
+/**
+ * The installed image pinned by the digest the receipt recorded (what the cell runs), whatever
+ * tag the listing named; null when the receipt lacks either or the image is not a reference.
+ */
+export function installedReference(image: string | null, digest: string | null): string | null {
+  if (!image || !digest) return null;
+  const parsed = parseImageReference(image);
+  return parsed.ok ? `${parsed.ref.name}@${digest}` : null;
 }
 
 /** `cosign version` prints a table; the GitVersion line is the version people know. */

@@ -45,6 +45,8 @@ export const verification = defineDomain<
     verifyStore: Invoke<{ storeId: string; fresh?: boolean }, VerificationRun>;
     cancel: Invoke<{ runId: string }, { cancelled: boolean }>;
     verifyService: Invoke<{ storeId: string; serviceId: string }, ServiceVerdict>;
+    /** One image reference, fresh, against the app's trust root — e.g. what a cell runs (its current badge). */
+    verifyImage: Invoke<{ image: string; serviceId?: string }, ServiceVerdict>;
   },
   { progress: VerificationProgress; finished: VerificationFinished }
->()('verification', ['verifyStore', 'cancel', 'verifyService'], ['progress', 'finished']);
+>()('verification', ['verifyStore', 'cancel', 'verifyService', 'verifyImage'], ['progress', 'finished']);

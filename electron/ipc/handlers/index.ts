@@ -8,6 +8,7 @@ import { registerPreviewHandlers } from './preview';
 import { registerStoreHandlers } from './store';
 import { registerTrustHandlers } from './trust';
 import { registerVerificationHandlers } from './verification';
+import { registerVerifyImageHandler } from './verification-image';
 
 /**
  * Registers every domain's handlers once; both transports dispatch into the returned router.
@@ -19,6 +20,7 @@ export function createIpcRouter(services: AppServices): IpcRouter {
   registerTrustHandlers(router, services);
   registerStoreHandlers(router, services);
   registerVerificationHandlers(router, services);
+  registerVerifyImageHandler(router, services);
   registerCellsHandlers(router, services);
   registerActivityHandlers(router, services);
   registerPreviewHandlers(router, services);

@@ -1,6 +1,7 @@
 import type { CellStatus } from '../../../../electron/ipc/channels';
 import { CopyButton } from '../../components/copy-button';
 import { InstalledActions } from '../install/installed-actions';
+import { InstalledBadge } from './installed-badge';
 
 /** Banner tone, from core's verdict: fail-closed and off stand out; a weaker mode is a warning. */
 function tone(s: CellStatus): 'danger' | 'warn' | 'ok' {
@@ -85,12 +86,13 @@ export function CellStatusPanel({ status, cellId, onChanged }: { status: CellSta
               <th scope="col">Service</th>
               <th scope="col">Version</th>
               <th scope="col">Digest</th>
+              <th scope="col">Badge now</th>
               {cellId && <th scope="col">Actions</th>}
             </tr>
           </thead>
           <tbody>
             {status.installed.map((s) => (
-              <tr key={s.id}>
+              <tr key={s.id} data-installed-service={s.id}>
                 <td>
                   <code>{s.id}</code> {s.name && <span className="muted">{s.name}</span>}
                   {s.problem && <div className="cell-form__error">{s.problem}</div>}
@@ -104,6 +106,9 @@ export function CellStatusPanel({ status, cellId, onChanged }: { status: CellSta
                   ) : (
                     '—'
                   )}
+                </td>
+                <td>
+                  <InstalledBadge service={s} checkedAt={status.checkedAt} />
                 </td>
                 {cellId && (
                   <td>
