@@ -6,12 +6,13 @@ import type { TrustRoot } from '../../core/trust/trust-root';
 import { openFileCache, type VerificationCache } from '../../core/verification/verification-cache';
 import { manifestInvalidReport, verifyStore } from '../../core/verification/verify-store';
 import type { VerificationReport } from '../../core/verification/types';
-import type { ServiceVerdict, VerificationFinished, VerificationProgress } from '../channels/verification';
+import type { ServiceVerdict, VerdictSummary, VerificationFinished, VerificationProgress } from '../channels/verification';
 
 /**
  * Runs core's `verifyStore` for the UI: one run per store at a time, the file-backed badge cache,
- * progress pushed in batches (5,000 verdicts become a few dozen events, not 5,000), and
- * cancellation. Verdicts come from core only; this module decides nothing about trust.
+ * progress pushed in batches (5,000 verdicts become a few dozen events, not 5,000) of compact
+ * summaries, and cancellation. Full verdicts stay here, the latest per service, until a service
+ * page asks for one. Verdicts come from core only; this module decides nothing about trust.
  */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 100;
@@ -23,6 +24,8 @@ export interface RunSinks {
 
 export class VerificationRunner {
   private readonly runs = new Map<string, AbortController>();
+  /** The latest full verdict per store and service: what `verdict()` answers. */
+  private readonly latest = new Map<string, Map<string, ServiceVerdict>>();
   private cache: Promise<VerificationCache> | null = null;
 
   constructor(private readonly cacheDir: string) {}
@@ -51,19 +54,31 @@ export class VerificationRunner {
   }
 
   /** Verifies one service now, bypassing the cache (the Why panel's re-verify) but refreshing it. */
-  async one(store: LoadedStore, service: StoreService, trustRoot: TrustRoot): Promise<ServiceVerdict> {
+  async one(storeId: string, store: LoadedStore, service: StoreService, trustRoot: TrustRoot): Promise<ServiceVerdict> {
     const [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir }, { trustRoot, cache: writeOnly(await this.openCache()) });
-    return toVerdict(service, report ?? manifestInvalidReport(service, trustRoot), false);
+    return this.keep(storeId, toVerdict(service, report ?? manifestInvalidReport(service, trustRoot), false));
+  }
+
+  /** The latest full verdict reached for a service of a store, or null before any. */
+  verdict(storeId: string, serviceId: string): ServiceVerdict | null {
+    return this.latest.get(storeId)?.get(serviceId) ?? null;
+  }
+
+  private keep(storeId: string, v: ServiceVerdict): ServiceVerdict {
+    let byService = this.latest.get(storeId);
+    if (!byService) this.latest.set(storeId, (byService = new Map()));
+    byService.set(v.serviceId, v);
+    return v;
   }
 
   private async run(runId: string, storeId: string, store: LoadedStore, root: TrustRoot, fresh: boolean, signal: AbortSignal, sinks: RunSinks): Promise<void> {
     const total = store.services.length;
     let done = 0;
-    let pending: ServiceVerdict[] = [];
+    let pending: VerdictSummary[] = [];
     let error: VerificationFinished['error'] = null;
     const flush = () => {
       if (pending.length === 0) return;
-      sinks.progress({ runId, storeId, done, total, verdicts: pending });
+      sinks.progress({ runId, storeId, done, total, summaries: pending });
       pending = [];
     };
     const timer = setInterval(flush, PROGRESS_EVERY_MS);
@@ -79,7 +94,7 @@ export class VerificationRunner {
         onProgress: (p) => {
           done = p.done;
           const svc = byId.get(p.result.serviceId ?? '');
-          pending.push(toVerdict(svc, p.result, fresh));
+          pending.push(summarize(this.keep(storeId, toVerdict(svc, p.result, fresh))));
         },
       });
     } catch (e) {
@@ -95,6 +110,10 @@ export class VerificationRunner {
 /** A cache that records fresh answers but never answers from memory (re-verify). */
 function writeOnly(cache: VerificationCache): VerificationCache {
   return { get: () => null, set: (k, r) => cache.set(k, r), flush: () => cache.flush() };
+}
+
+export function summarize({ serviceId, report }: ServiceVerdict): VerdictSummary {
+  return { serviceId, reason: report.reason, verified: report.verified, verifiedAt: report.verifiedAt ?? null, cached: report.cached === true };
 }
 
 function toVerdict(svc: StoreService | undefined, r: VerificationReport, fresh: boolean): ServiceVerdict {

@@ -35,7 +35,13 @@ export function registerVerificationHandlers(router: IpcRouter, services: AppSer
       const { ref, store } = await runtime.current(storeId);
       const service = store.services.find((s) => (s.id ?? `#${s.index}`) === serviceId);
       if (!service) throw new CoreError('SERVICE_NOT_FOUND', `${ref.name} lists no service ${serviceId}`);
-      return runner.one(store, service, await runtime.trustRootFor(ref));
+      return runner.one(storeId, store, service, await runtime.trustRootFor(ref));
     },
+  });
+
+  // Full verdicts are fetched one at a time when a service page opens; progress carries summaries.
+  router.handle('verification:verdict', {
+    args: z.object({ storeId: z.string().min(1).max(4096), serviceId: z.string().min(1).max(80) }).strict(),
+    run: ({ storeId, serviceId }) => runner.verdict(storeId, serviceId),
   });
 }

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ServiceVerdict } from '../../../electron/ipc/channels';
+import type { ServiceVerdict, VerdictSummary } from '../../../electron/ipc/channels';
 import type { Unsubscribe } from '../../../electron/ipc/contract';
 import { api } from '../api/api';
 import type { SliceStatus } from './load-status';
@@ -15,13 +15,18 @@ export interface RunState {
 
 interface VerificationSlice extends SliceStatus {
   storeId: string | null;
-  verdicts: Record<string, ServiceVerdict>;
+  /** The badge of every service reached so far (progress carries summaries, not reports). */
+  verdicts: Record<string, VerdictSummary>;
+  /** Full verdicts (report + explanation), fetched one by one when a service page opens. */
+  reports: Record<string, ServiceVerdict>;
   run: RunState | null;
   /** Services being re-verified one by one from the Why panel. */
   reverifying: Record<string, boolean>;
   verifyStore(storeId: string, fresh?: boolean): Promise<void>;
   cancel(): Promise<void>;
   verifyService(storeId: string, serviceId: string): Promise<void>;
+  /** Fetches main's full verdict for one service (its page opened, or its summary changed). */
+  loadReport(storeId: string, serviceId: string): Promise<void>;
   /** Follows progress pushed from main; returns the unsubscribe. */
   subscribe(): Unsubscribe;
 }
@@ -32,11 +37,13 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
   error: null,
   storeId: null,
   verdicts: {},
+  reports: {},
   run: null,
   reverifying: {},
   async verifyStore(storeId, fresh = false) {
     const sameStore = get().storeId === storeId;
-    set({ status: 'loading', error: null, storeId, verdicts: sameStore && !fresh ? get().verdicts : {}, run: null });
+    const keep = sameStore && !fresh;
+    set({ status: 'loading', error: null, storeId, verdicts: keep ? get().verdicts : {}, reports: keep ? get().reports : {}, run: null });
     const r = await api().verification.verifyStore({ storeId, fresh });
     if (!r.ok) return set({ status: 'error', error: r.error });
     if (get().storeId !== storeId) return;
@@ -51,16 +58,22 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
     const r = await api().verification.verifyService({ storeId, serviceId });
     set((s) => ({
       reverifying: { ...s.reverifying, [serviceId]: false },
-      ...(r.ok && s.storeId === storeId ? { verdicts: { ...s.verdicts, [serviceId]: r.data } } : {}),
+      ...(r.ok && s.storeId === storeId ? { verdicts: { ...s.verdicts, [serviceId]: summaryOf(r.data) }, reports: { ...s.reports, [serviceId]: r.data } } : {}),
       ...(r.ok ? {} : { error: r.error }),
     }));
+  },
+  async loadReport(storeId, serviceId) {
+    const r = await api().verification.verdict({ storeId, serviceId });
+    if (!r.ok || !r.data || get().storeId !== storeId) return;
+    const v = r.data;
+    set((s) => ({ reports: { ...s.reports, [serviceId]: v } }));
   },
   subscribe() {
     const offProgress = api().verification.on('progress', (p) => {
       if (p.storeId !== get().storeId) return;
       set((s) => {
         const verdicts = { ...s.verdicts };
-        for (const v of p.verdicts) verdicts[v.serviceId] = v;
+        for (const v of p.summaries) verdicts[v.serviceId] = v;
         return { verdicts, run: { runId: p.runId, storeId: p.storeId, done: p.done, total: p.total, running: true, cancelled: false } };
       });
     });
@@ -74,3 +87,13 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
     };
   },
 }));
+
+/** The summary of a full verdict, as main's progress events carry it. */
+export function summaryOf({ serviceId, report }: ServiceVerdict): VerdictSummary {
+  return { serviceId, reason: report.reason, verified: report.verified, verifiedAt: report.verifiedAt ?? null, cached: report.cached === true };
+}
+
+/** Whether a fetched full verdict is the one a summary describes (not an older or newer one). */
+export function reportMatches(summary: VerdictSummary, full: ServiceVerdict | undefined): full is ServiceVerdict {
+  return !!full && full.report.reason === summary.reason && (full.report.verifiedAt ?? null) === summary.verifiedAt && (full.report.cached === true) === summary.cached;
+}

@@ -1,13 +1,13 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { LoadedStoreView, ServiceVerdict } from '../../../../electron/ipc/channels';
+import type { LoadedStoreView, VerdictSummary } from '../../../../electron/ipc/channels';
 import { BADGES, BADGE_ORDER, type BadgeKey } from '../../components/badge-meta';
 import { SummaryChart } from '../../components/summary-chart';
 import { useStoreSlice } from '../../state/store-slice';
 import { useVerificationSlice } from '../../state/verification-slice';
-import { applyFilters, buildRows, countBadges, type SortKey } from './filters';
+import { buildRows, countBadges, filterRows, sortRows, type SortKey } from './filters';
 import { ServiceGrid } from './service-grid';
 
-const NO_VERDICTS: Record<string, ServiceVerdict> = {};
+const NO_VERDICTS: Record<string, VerdictSummary> = {};
 
 /** The browse view: summary, progress, search + filters + sort, and the virtualised cards. */
 export function BrowseView({ store }: { store: LoadedStoreView }) {
@@ -28,8 +28,11 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
   const categories = useMemo(() => [...new Set(rows.map((r) => r.category).filter(Boolean))].sort(), [rows]);
   // Verdicts stream in while the store is verified; only a badge filter or sort needs them, so
   // otherwise the 5,000 rows are not re-filtered and re-sorted on every progress batch.
-  const filterVerdicts = badge || sort === 'badge' ? deferredVerdicts : NO_VERDICTS;
-  const filtered = useMemo(() => applyFilters(rows, filterVerdicts, { query, category, badge, sort }), [rows, filterVerdicts, query, category, badge, sort]);
+  // Sorting is memoised apart from filtering, so a keystroke filters an already sorted list.
+  const sortVerdicts = sort === 'badge' ? deferredVerdicts : NO_VERDICTS;
+  const sorted = useMemo(() => sortRows(rows, sortVerdicts, sort), [rows, sortVerdicts, sort]);
+  const filterVerdicts = badge ? deferredVerdicts : NO_VERDICTS;
+  const filtered = useMemo(() => filterRows(sorted, filterVerdicts, { query, category, badge }), [sorted, filterVerdicts, query, category, badge]);
   const counts = useMemo(() => countBadges(store.services, verdicts), [store.services, verdicts]);
 
   // Search keystroke → repaint, measured with performance marks (DESIGN 4; read by bench:ui).
@@ -45,7 +48,7 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
         // No start mark (cleared): nothing to measure.
       }
     });
-  }, [filtered]);
+  }, [filtered, query]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

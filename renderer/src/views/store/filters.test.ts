@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
-import { applyFilters, buildRows, countBadges } from './filters';
+import type { StoreServiceView, VerdictSummary } from '../../../../electron/ipc/channels';
+import { applyFilters, buildRows, countBadges, filterRows, sortRows } from './filters';
 
 function svc(id: string, name: string, extra: Record<string, unknown> = {}): StoreServiceView {
   return { index: 0, id, manifest: { id, name, version: '1', image: `r/${id}@sha256:${'a'.repeat(64)}`, ...extra } as StoreServiceView['manifest'], errors: [], iconData: null, iconUrl: null };
 }
-function verdict(id: string, reason: string): ServiceVerdict {
-  return { serviceId: id, report: { reason } as ServiceVerdict['report'], explanation: {} as ServiceVerdict['explanation'] };
+function verdict(id: string, reason: VerdictSummary['reason']): VerdictSummary {
+  return { serviceId: id, reason, verified: reason === 'VERIFIED', verifiedAt: null, cached: false };
 }
 
 const services = [
@@ -31,6 +31,13 @@ describe('browse filters', () => {
   it('sorts by name, or verified first', () => {
     expect(applyFilters(rows, verdicts, base).map((r) => r.service.id)).toEqual(['photos', 'wiki', 'chat']);
     expect(applyFilters(rows, verdicts, { ...base, sort: 'badge' }).map((r) => r.service.id)).toEqual(['wiki', 'chat', 'photos']);
+  });
+  it('filters a sorted list without re-sorting it, and hands it back as is when nothing filters', () => {
+    const byDeveloper = sortRows(rows, verdicts, 'developer');
+    expect(byDeveloper.map((r) => r.service.id)).toEqual(['photos', 'chat', 'wiki']);
+    expect(filterRows(byDeveloper, verdicts, { query: 'E', category: '', badge: '' }).map((r) => r.service.id)).toEqual(['photos', 'chat', 'wiki']);
+    expect(filterRows(byDeveloper, verdicts, { query: '', category: '', badge: 'VERIFIED' }).map((r) => r.service.id)).toEqual(['wiki']);
+    expect(filterRows(byDeveloper, verdicts, { query: '  ', category: '', badge: '' })).toBe(byDeveloper);
   });
   it('counts each outcome', () => {
     expect(countBadges(services, verdicts)).toEqual({ VERIFIED: 1, SIGNATURE_INVALID: 1, pending: 1 });

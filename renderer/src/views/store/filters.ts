@@ -1,4 +1,4 @@
-import type { ServiceVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
+import type { StoreServiceView, VerdictSummary } from '../../../../electron/ipc/channels';
 import type { BadgeKey } from '../../components/badge-meta';
 
 /** Search, filter and sort of the browse view: pure, so it is unit-tested and cheap per keystroke. */
@@ -29,25 +29,36 @@ export function buildRows(services: readonly StoreServiceView[]): Row[] {
   });
 }
 
-export function badgeOf(verdicts: Record<string, ServiceVerdict>, id: string): BadgeKey {
-  return verdicts[id]?.report.reason ?? 'pending';
+export function badgeOf(verdicts: Record<string, VerdictSummary>, id: string): BadgeKey {
+  return verdicts[id]?.reason ?? 'pending';
 }
 
 /** One collator for every sort: same order as localeCompare, without its per-call set-up cost. */
 const collator = new Intl.Collator();
 
-export function applyFilters(rows: readonly Row[], verdicts: Record<string, ServiceVerdict>, f: FilterState): Row[] {
-  const q = f.query.trim().toLowerCase();
-  const out = rows.filter((r) => (!q || r.haystack.includes(q)) && (!f.category || r.category === f.category) && (!f.badge || badgeOf(verdicts, r.service.id) === f.badge));
+/** Sorts once per index load and sort key, so a keystroke only filters (5,000 rows, no sort). */
+export function sortRows(rows: readonly Row[], verdicts: Record<string, VerdictSummary>, sort: SortKey): Row[] {
+  const out = [...rows];
   const byName = (a: Row, b: Row) => collator.compare(a.name, b.name);
-  if (f.sort === 'name') return out.sort(byName);
-  if (f.sort === 'category') return out.sort((a, b) => collator.compare(a.category, b.category) || byName(a, b));
-  if (f.sort === 'developer') return out.sort((a, b) => collator.compare(a.developer, b.developer) || byName(a, b));
+  if (sort === 'name') return out.sort(byName);
+  if (sort === 'category') return out.sort((a, b) => collator.compare(a.category, b.category) || byName(a, b));
+  if (sort === 'developer') return out.sort((a, b) => collator.compare(a.developer, b.developer) || byName(a, b));
   const rank = (r: Row) => (badgeOf(verdicts, r.service.id) === 'VERIFIED' ? 0 : badgeOf(verdicts, r.service.id) === 'pending' ? 2 : 1);
   return out.sort((a, b) => rank(a) - rank(b) || byName(a, b));
 }
 
-export function countBadges(services: readonly StoreServiceView[], verdicts: Record<string, ServiceVerdict>): Partial<Record<BadgeKey, number>> {
+/** Keeps the order of `sorted`: search, category and badge only. */
+export function filterRows(sorted: readonly Row[], verdicts: Record<string, VerdictSummary>, f: Omit<FilterState, 'sort'>): Row[] {
+  const q = f.query.trim().toLowerCase();
+  if (!q && !f.category && !f.badge) return sorted as Row[];
+  return sorted.filter((r) => (!q || r.haystack.includes(q)) && (!f.category || r.category === f.category) && (!f.badge || badgeOf(verdicts, r.service.id) === f.badge));
+}
+
+export function applyFilters(rows: readonly Row[], verdicts: Record<string, VerdictSummary>, f: FilterState): Row[] {
+  return filterRows(sortRows(rows, verdicts, f.sort), verdicts, f);
+}
+
+export function countBadges(services: readonly StoreServiceView[], verdicts: Record<string, VerdictSummary>): Partial<Record<BadgeKey, number>> {
   const counts: Partial<Record<BadgeKey, number>> = {};
   for (const s of services) {
     const k = badgeOf(verdicts, s.id);

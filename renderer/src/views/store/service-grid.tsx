@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { ServiceVerdict } from '../../../../electron/ipc/channels';
+import type { VerdictSummary } from '../../../../electron/ipc/channels';
 import { ServiceCard } from '../../components/service-card';
 import { badgeOf, type Row } from './filters';
 
@@ -11,7 +11,7 @@ const ROW_HEIGHT = { grid: 156, list: 64 } as const;
  * The virtualised grid/list: only visible rows are in the DOM, so 5,000 services cost what 30
  * do. Arrow keys move focus between cards (scrolling as needed), Enter opens (cards are buttons).
  */
-export function ServiceGrid({ rows, verdicts, layout, onOpen }: { rows: Row[]; verdicts: Record<string, ServiceVerdict>; layout: 'grid' | 'list'; onOpen: (id: string) => void }) {
+export function ServiceGrid({ rows, verdicts, layout, onOpen }: { rows: Row[]; verdicts: Record<string, VerdictSummary>; layout: 'grid' | 'list'; onOpen: (id: string) => void }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(900);
   useLayoutEffect(() => {
