@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CellProfile } from '../cell/profiles';
 import { runRemote } from '../cell/ssh';
 import type { SshContext } from '../cell/ssh-context';
-import { getCellStatus, type CellStatus } from '../cell/status';
+import type { CellStatus } from '../cell/status';
 import { CoreError, errorMessage } from '../errors';
 import { appendReceipt } from '../receipts/activity-log';
 import { explainReceipt } from '../receipts/explain';
@@ -18,8 +18,9 @@ import { composeYaml, pinnedImage } from './compose-file';
 import { decideInstall } from './decision';
 import { imagePlatforms } from './image-platforms';
 import { buildPreflight, type PreflightSummary } from './preflight';
-import { parseProbe, type CellProbe } from './probe';
-import { appendReceiptScript, applyScript, parseMarker, probeScript, reconcileScript, REMOTE_SCRIPT_COMMAND } from './remote-scripts';
+import type { CellProbe } from './probe';
+import { readCellForInstall } from './cell-read';
+import { appendReceiptScript, applyScript, parseMarker, reconcileScript, REMOTE_SCRIPT_COMMAND } from './remote-scripts';
 
 /**
  * The install / upgrade flow (DESIGN 2.2, 2.5), shared by the UI and the CLI: plain async
@@ -78,9 +79,7 @@ export async function planInstall(req: InstallRequest): Promise<InstallPlan> {
   const { profile, manifest, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
   progress({ phase: 'status' });
-  const status = await getCellStatus(profile, req.ssh, { trustRoot: req.appTrustRoot, signal });
-  const probeOut = await runRemote(profile, REMOTE_SCRIPT_COMMAND, req.ssh, { stdin: probeScript(profile.root, manifest.id), signal, maxOutputBytes: 32 * 1024 * 1024 });
-  const probe = parseProbe(probeOut.stdout);
+  const { status, probe } = await readCellForInstall(profile, req.ssh, manifest.id, { trustRoot: req.appTrustRoot, signal });
   progress({ phase: 'verify' });
   const cellRoot = cellTrustRoot(probe.keyPem, `${profile.destination}:${profile.root}/config/cosign/cosign.pub`);
   const sameKeys = trustRootId(cellRoot) === trustRootId(req.appTrustRoot);
@@ -204,6 +203,7 @@ export async function applyPlan(req: InstallRequest, plan: InstallPlan): Promise
       { name: 'receipt.json', content: `${JSON.stringify(success, null, 2)}\n` },
     ],
     receiptLine: JSON.stringify(success),
+    image: plan.pinned ?? undefined,
   });
   const seen = { step: 'lock', ok: false, fail: null as null | { step: string; code: string }, tail: [] as string[] };
   let partial = '';

@@ -85,6 +85,8 @@ export interface ApplyScriptInput {
   files: FilePayload[];
   /** The receipt line appended to store/receipts.jsonl when the install completes. */
   receiptLine: string;
+  /** The image as pinned in the compose file (`repo@sha256:…`): the pull is skipped when the cell already holds exactly it. */
+  image?: string;
 }
 
 /**
@@ -106,7 +108,9 @@ say "@@PIC-STEP stage"
 mkdir "$T" || fail stage STAGING_FAILED
 ${writes.join('')}[ -s "$T/docker-compose.yml" ] || { rm -rf "$T"; fail stage STAGING_FAILED; }
 say "@@PIC-STEP pull"
-if ! (cd "$T" && dc -p "$P" -f docker-compose.yml pull 2>&1); then rm -rf "$T"; fail pull PULL_FAILED; fi
+${i.image ? `IMG=${quoteRemoteArg(i.image)}
+if command -v docker >/dev/null 2>&1 && docker image inspect --format '{{.Id}}' "$IMG" >/dev/null 2>&1; then say "@@PIC-NOTE $IMG is already on the cell (by digest); no pull needed"
+elif ! (cd "$T" && dc -p "$P" -f docker-compose.yml pull 2>&1); then rm -rf "$T"; fail pull PULL_FAILED; fi` : `if ! (cd "$T" && dc -p "$P" -f docker-compose.yml pull 2>&1); then rm -rf "$T"; fail pull PULL_FAILED; fi`}
 say "@@PIC-STEP swap"
 if [ "$ALIVE" != 1 ]; then rm -rf "$T"; exit 3; fi
 HAD=0
