@@ -3,11 +3,13 @@ import type { ActivityPage, ActivityQuery } from '../../core/receipts/activity-q
 import type { ReceiptExplanation } from '../../core/receipts/explain';
 import type { Receipt } from '../../core/receipts/receipt';
 import type { RecheckResult } from '../../core/receipts/recheck';
+import type { CellReceiptsPage } from '../../core/cell/cell-receipts';
 
 export type { ActivityPage, SkippedLine } from '../../core/receipts/activity-query';
 export type { ReceiptExplanation, VerdictSide } from '../../core/receipts/explain';
 export type { Receipt, ReceiptOutcome, ReceiptAction } from '../../core/receipts/receipt';
 export type { RecheckResult, RecheckChange } from '../../core/receipts/recheck';
+export type { CellReceiptsPage } from '../../core/cell/cell-receipts';
 
 /** Paging and filters (outcome, action, cell, service, reason), as the CLI's `activity` takes them. */
 export type ActivityListRequest = ActivityQuery;
@@ -32,6 +34,8 @@ export const activity = defineDomain<
     export: Invoke<{ receipt: Receipt; path: string }, { path: string; bytes: number }>;
     import: Invoke<{ path: string }, ExplainedReceipt>;
     recheck: Invoke<{ receipt: Receipt; cellId?: string }, RecheckResult>;
+    /** On demand: the receipts a configured cell stores (`store/receipts.jsonl`), paged and filtered like the log. */
+    cellReceipts: Invoke<ActivityListRequest & { cellId: string }, CellReceiptsPage>;
   },
   { changed: { at: string } }
->()('activity', ['list', 'explain', 'export', 'import', 'recheck'], ['changed']);
+>()('activity', ['list', 'explain', 'export', 'import', 'recheck', 'cellReceipts'], ['changed']);

@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { readCellReceipts } from '../../core/cell/cell-receipts';
 import { getCellProfile } from '../../core/cell/profiles';
 import type { SshContext } from '../../core/cell/ssh-context';
 import { getCellStatus } from '../../core/cell/status';
@@ -37,6 +38,17 @@ function explained(receipt: Receipt): ExplainedReceipt {
   return { receipt, explanation, ticket: ticketText(explanation, receipt) };
 }
 
+/** Paging and filters, for the local log and a cell's receipts alike. */
+const listArgs = z.object({
+  offset: z.number().int().min(0).max(10_000_000).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+  outcome: z.enum(['installed', 'uninstalled', 'rejected', 'failed', 'cancelled']).optional(),
+  action: z.enum(['install', 'upgrade', 'uninstall']).optional(),
+  cell: filter,
+  service: filter,
+  reason: filter,
+});
+
 /** Handlers of the `activity` domain (helpdesk). */
 export function registerActivityHandlers(router: IpcRouter, services: AppServices): void {
   const logPath = dataPaths(services.dataDir).activity;
@@ -45,18 +57,18 @@ export function registerActivityHandlers(router: IpcRouter, services: AppService
   watchListing(logPath, () => router.emit('activity:changed', { at: new Date().toISOString() }), 200);
 
   router.handle('activity:list', {
-    args: z
-      .object({
-        offset: z.number().int().min(0).max(10_000_000).optional(),
-        limit: z.number().int().min(1).max(1000).optional(),
-        outcome: z.enum(['installed', 'uninstalled', 'rejected', 'failed', 'cancelled']).optional(),
-        action: z.enum(['install', 'upgrade', 'uninstall']).optional(),
-        cell: filter,
-        service: filter,
-        reason: filter,
-      })
-      .strict(),
+    args: listArgs.strict(),
     run: (q) => readActivity(logPath, q),
+  });
+
+  // A configured cell only (by profile id): the helpdesk reads where the person chose, nothing typed.
+  router.handle('activity:cell-receipts', {
+    args: listArgs.extend({ cellId: z.string().min(1).max(64) }).strict(),
+    run: async ({ cellId, ...q }) => {
+      const profile = await getCellProfile(services.dataDir, cellId);
+      if (!profile) throw new CoreError('CELL_NOT_FOUND', `no cell profile "${cellId}"`);
+      return readCellReceipts(profile, ssh, q);
+    },
   });
 
   router.handle('activity:explain', {

@@ -16,8 +16,13 @@ interface OpState<T> {
 
 const idleOp = { status: 'idle' as const, result: null, error: null };
 
+/** Where the list comes from: this machine's log, or (on demand) the receipts a configured cell stores. */
+export type ActivitySource = { kind: 'log' } | { kind: 'cell'; cellId: string };
+
 interface ActivitySlice extends SliceStatus {
   page: ActivityPage | null;
+  source: ActivitySource;
+  setSource(source: ActivitySource): Promise<void>;
   filters: ActivityFilters;
   offset: number;
   /** Receipts imported this session (from other people's machines); never written to the local log. */
@@ -46,6 +51,7 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
   status: 'idle',
   error: null,
   page: null,
+  source: { kind: 'log' },
   filters: {},
   offset: 0,
   imported: [],
@@ -57,10 +63,18 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
   recheck: idleOp,
   async load() {
     set({ status: 'loading', error: null });
-    const { filters, offset } = get();
-    const r = await api().activity.list({ ...filters, offset, limit: ACTIVITY_PAGE_SIZE });
+    const { filters, offset, source } = get();
+    const r =
+      source.kind === 'cell'
+        ? await api().activity.cellReceipts({ ...filters, offset, limit: ACTIVITY_PAGE_SIZE, cellId: source.cellId })
+        : await api().activity.list({ ...filters, offset, limit: ACTIVITY_PAGE_SIZE });
+    if (get().source !== source) return;
     if (r.ok) set({ status: 'ready', page: r.data, error: null });
-    else set({ status: 'error', error: r.error });
+    else set({ status: 'error', error: r.error, page: null });
+  },
+  async setSource(source) {
+    set({ source, offset: 0, page: null });
+    await get().load();
   },
   async setFilters(filters) {
     set({ filters, offset: 0 });
@@ -111,6 +125,8 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
     set({ recheck: r.ok ? { status: 'ready', result: r.data, error: null } : { status: 'error', result: null, error: r.error } });
   },
   subscribe() {
-    return api().activity.on('changed', () => void get().load());
+    return api().activity.on('changed', () => {
+      if (get().source.kind === 'log') void get().load();
+    });
   },
 }));

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { ExplainedReceipt, Receipt } from '../../../../electron/ipc/channels';
 import { ErrorView } from '../../components/error-view';
 import { ACTIVITY_PAGE_SIZE, useActivitySlice, type ActivityFilters } from '../../state/activity-slice';
+import { useCellsSlice } from '../../state/cells-slice';
 
 const OUTCOMES = ['installed', 'uninstalled', 'rejected', 'failed', 'cancelled'] as const;
 
@@ -117,18 +118,50 @@ function Imported({ items, onOpen }: { items: ExplainedReceipt[]; onOpen: (r: Re
   );
 }
 
+/** "Receipts on a cell": switch the list to what a configured cell stores, read over SSH on demand. */
+function SourcePicker() {
+  const source = useActivitySlice((s) => s.source);
+  const setSource = useActivitySlice((s) => s.setSource);
+  const profiles = useCellsSlice((s) => s.profiles);
+  const loadCells = useCellsSlice((s) => s.load);
+  useEffect(() => {
+    void loadCells();
+  }, [loadCells]);
+  const value = source.kind === 'cell' ? source.cellId : '';
+  return (
+    <label className="activity-source">
+      Receipts on a cell
+      <select aria-label="Receipts on a cell" data-testid="activity-source" value={value} onChange={(e) => void setSource(e.target.value ? { kind: 'cell', cellId: e.target.value } : { kind: 'log' })}>
+        <option value="">This machine’s activity log</option>
+        {profiles.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name} ({p.destination}) — read store/receipts.jsonl
+          </option>
+        ))}
+      </select>
+      {source.kind === 'cell' && (
+        <button type="button" className="button button--small" onClick={() => void useActivitySlice.getState().load()}>
+          Read again
+        </button>
+      )}
+    </label>
+  );
+}
+
 /** The local activity log, newest first, one page (100 receipts) at a time: 10,000 stay instant. */
 export function ActivityList() {
-  const { status, error, page, offset, imported, load, goTo, open } = useActivitySlice();
+  const { status, error, page, offset, imported, load, goTo, open, source } = useActivitySlice();
+  const cellName = useCellsSlice((s) => (source.kind === 'cell' ? (s.profiles.find((p) => p.id === source.cellId)?.name ?? source.cellId) : null));
   const total = page?.total ?? 0;
   const shown = page?.receipts.length ?? 0;
   return (
     <>
       <ImportForm />
       <Imported items={imported} onOpen={(r) => void open(r, 'imported')} />
-      <h3>Local activity</h3>
+      <SourcePicker />
+      <h3 data-testid="activity-source-title">{cellName ? `Receipts stored on ${cellName}` : 'Local activity'}</h3>
       <Filters />
-      {error && <ErrorView error={error} title="The activity log could not be read" onRetry={() => void load()} />}
+      {error && <ErrorView error={error} title={cellName ? `The receipts on ${cellName} could not be read` : 'The activity log could not be read'} onRetry={() => void load()} />}
       {page && page.skippedCount > 0 && (
         <p className="callout callout--warn" data-testid="skipped-lines">
           {page.skippedCount} line(s) of the log could not be read and were skipped (first: line {page.skipped[0]?.line}, {page.skipped[0]?.reason}). Nothing was removed.
