@@ -30,7 +30,7 @@ let work: string;
 let trustPub: string;
 let extraPub: string;
 const expected: Record<string, string> = {};
-let services: Record<string, unknown>[] = [];
+const services: Record<string, unknown>[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
