@@ -12,6 +12,7 @@ import { RegistrySource } from '../electron/core/registry/registry-source';
 import { loadTrustRootFromFiles } from '../electron/core/trust/trust-root';
 import { verifyImage } from '../electron/core/verification/verify-image';
 import { expect, startShell, test } from './shell-fixture';
+import { screenshotPath } from './screenshot-path';
 
 /**
  * Issue 8, helpdesk: a rejected install's receipt — made by core's createReceipt from a REAL
@@ -80,8 +81,7 @@ test('a rejected install is explained; export → import round-trips; re-check a
     await expect(row).toContainText('Notes');
     await expect(row).toContainText('SIGNATURE_NOT_FOUND');
     await expect(row).toContainText('enforce (config)');
-    mkdirSync('docs/screenshots', { recursive: true });
-    await page.screenshot({ path: 'docs/screenshots/activity-list.png' });
+    await page.screenshot({ path: screenshotPath('activity-list.png') });
 
     await row.getByRole('button', { name: /Explain/ }).click();
     const x = explainReceipt(receipt);
@@ -98,7 +98,7 @@ test('a rejected install is explained; export → import round-trips; re-check a
     await expect(page.getByTestId('cell-verdict')).toContainText('not verified by cosign v2.5.0');
     await expect(page.getByTestId('disagreement')).toHaveCount(0);
     await expect(page.getByTestId('explain-next').locator('[data-role="helpdesk"]')).toHaveText(x.next.helpdesk);
-    await page.screenshot({ path: 'docs/screenshots/activity-detail.png', fullPage: true });
+    await page.screenshot({ path: screenshotPath('activity-detail.png'), fullPage: true });
 
     // Copy for a ticket: the same text the CLI prints, plus the raw receipt.
     await page.getByRole('button', { name: 'Copy for a ticket' }).click();
@@ -140,7 +140,7 @@ test('a rejected install is explained; export → import round-trips; re-check a
     await expect(changes.locator('[data-change="reason"]')).toContainText('VERIFIED');
     await expect(page.getByTestId('recheck-result')).not.toContainText('pic@cell.invalid');
     await page.getByTestId('recheck-result').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: 'docs/screenshots/activity-recheck.png' });
+    await page.screenshot({ path: screenshotPath('activity-recheck.png') });
     // The receipt itself is evidence: never rewritten by a re-check.
     expect(readFileSync(join(shell.home, 'activity.jsonl'), 'utf8')).toBe(`${JSON.stringify(receipt)}\n`);
     expect(problems.consoleErrors).toEqual([]);

@@ -2,6 +2,7 @@ import { generateKeyPairSync, createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, startShell, test } from './shell-fixture';
+import { screenshotPath } from './screenshot-path';
 
 test('the app loads through the shell with no console errors or CSP violations', async ({ page, problems }) => {
   const { shell, stop } = await startShell();
@@ -69,7 +70,7 @@ test('the trust panel says plainly that no store key is installed when config/co
     await expect(page.getByTestId('no-keys')).toBeVisible();
     await expect(page.getByRole('status')).toContainText('No store key installed');
     mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: 'test-results/trust-panel-no-key.png', fullPage: true });
+    await page.screenshot({ path: screenshotPath('trust-panel-no-key.png'), fullPage: true });
     expect(problems.consoleErrors).toEqual([]);
   } finally {
     await stop();
@@ -101,7 +102,7 @@ test('a key placed in trust/ shows origin local and its fingerprint; an unusable
     await key.getByRole('button', { name: /Copy fingerprint/ }).click();
     await expect(key.getByRole('button', { name: /Copy fingerprint/ })).toHaveText('Copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fingerprint);
-    await page.screenshot({ path: 'test-results/trust-panel-local-key.png', fullPage: true });
+    await page.screenshot({ path: screenshotPath('trust-panel-local-key.png'), fullPage: true });
     expect(problems.consoleErrors).toEqual([]);
   } finally {
     await stop();
@@ -139,7 +140,7 @@ test('the theme follows prefers-color-scheme (light and dark)', async ({ page, p
     const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(light).toBe('rgb(246, 247, 249)');
     expect(dark).toBe('rgb(18, 22, 29)');
-    await page.screenshot({ path: 'test-results/trust-panel-dark.png', fullPage: true });
+    await page.screenshot({ path: screenshotPath('trust-panel-dark.png'), fullPage: true });
     expect(problems.consoleErrors).toEqual([]);
   } finally {
     await stop();

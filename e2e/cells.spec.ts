@@ -3,13 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCell, type TestCell } from '../scripts/testbed/cell';
 import { expect, startShell, test } from './shell-fixture';
+import { screenshotPath } from './screenshot-path';
 
 /**
  * The Cells view end to end: a real sshd test cell (no dockerd needed), the built browser shell,
  * Debian's Chromium. The cell is added through the form, its host key confirmed in the dialog,
  * and its mode banner read from the cell over ssh.
  */
-const SHOTS = join(__dirname, '..', 'docs', 'screenshots');
 
 function cellKeyPair(): { pem: string; fingerprint: string } {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -53,8 +53,7 @@ test('add the test cell in the UI, confirm its host key, and see its mode banner
       await expect(page.getByTestId('field-error-port')).toContainText('1 to 65535');
       await expect(page.getByLabel('SSH destination')).toHaveAttribute('aria-invalid', 'true');
       expect(existsSync(join(shell.home, 'cells.json'))).toBe(false);
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, 'cells-form-errors.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('cells-form-errors.png'), fullPage: true });
 
       // Keyboard only from here: fill, Tab, Enter.
       await page.getByLabel('Name').fill('test cell');
@@ -80,7 +79,7 @@ test('add the test cell in the UI, confirm its host key, and see its mode banner
       expect(existsSync(join(shell.home, 'known_hosts'))).toBe(false);
       await dialog.getByRole('button', { name: 'Copy host key fingerprint' }).click();
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(hostKey.fingerprint);
-      await page.screenshot({ path: join(SHOTS, 'cells-host-key-dialog.png') });
+      await page.screenshot({ path: screenshotPath('cells-host-key-dialog.png') });
 
       // Cancel (Escape) records nothing; asking again brings the dialog back.
       await page.keyboard.press('Escape');
@@ -108,9 +107,9 @@ test('add the test cell in the UI, confirm its host key, and see its mode banner
       await expect(card.getByTestId('cell-services')).toContainText(digest);
       const knownHosts = readFileSync(join(shell.home, 'known_hosts'), 'utf8');
       expect(knownHosts).toContain(`[127.0.0.1]:${cell.port} ${hostKey.line}`);
-      await page.screenshot({ path: join(SHOTS, 'cells-status-light.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('cells-status-light.png'), fullPage: true });
       await page.emulateMedia({ colorScheme: 'dark' });
-      await page.screenshot({ path: join(SHOTS, 'cells-status-dark.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('cells-status-dark.png'), fullPage: true });
       await page.emulateMedia({ colorScheme: 'light' });
 
       // Remove asks first, then the profile is gone and the empty state is back.
@@ -151,8 +150,7 @@ test('a corrupt cell_config.json shows the fail-closed banner; a changed host ke
       await expect(banner).toHaveAttribute('data-source', 'fail-closed');
       await expect(banner).toContainText(/^enforce — config unreadable: .*line 4.*\(failing closed\)/);
       await expect(card.getByTestId('cell-key-problem')).toContainText('absent');
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, 'cells-fail-closed.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('cells-fail-closed.png'), fullPage: true });
 
       // The cell comes back with a different host key: refused with the plain explanation.
       await cell.restartWithNewHostKey();
@@ -163,7 +161,7 @@ test('a corrupt cell_config.json shows the fail-closed banner; a changed host ke
       await expect(refusal).toContainText((await cell.hostKey()).fingerprint);
       await expect(card.getByTestId('cell-mode-banner')).toHaveCount(0);
       expect(readFileSync(join(shell.home, 'known_hosts'), 'utf8')).toBe(`[127.0.0.1]:${cell.port} ${hostKey.line}\n`);
-      await page.screenshot({ path: join(SHOTS, 'cells-host-key-changed.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('cells-host-key-changed.png'), fullPage: true });
       expect(problems.consoleErrors).toEqual([]);
     } finally {
       await stop();
@@ -217,7 +215,7 @@ test('error states: unreadable cells.json, a frozen cell cancelled, a refused lo
       const err = card.getByRole('alert');
       await expect(err).toContainText('AUTH_FAILED', { timeout: 20_000 });
       await expect(err).toContainText('refused the login');
-      await page.screenshot({ path: join(SHOTS, 'cells-auth-failed.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('cells-auth-failed.png'), fullPage: true });
       expect(problems.consoleErrors).toEqual([]);
     } finally {
       await stop();

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { startInstallTestbed, type InstallTestbed } from '../scripts/bench/install-testbed';
 import { addCellProfile } from '../electron/core/cell/profiles';
 import { expect, startShell, test } from './shell-fixture';
+import { screenshotPath } from './screenshot-path';
 
 /**
  * The install flow end to end: the built browser shell, Debian's Chromium, and a real cell
@@ -11,7 +12,6 @@ import { expect, startShell, test } from './shell-fixture';
  * unsigned image. Install from the service page, see the receipt; the unsigned one is blocked
  * with its reason and no Confirm button; uninstall from the Cells view.
  */
-const SHOTS = join(__dirname, '..', 'docs', 'screenshots');
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -65,10 +65,9 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await expect(page.getByTestId('preflight-digest')).toHaveText(signed.split('@')[1]!);
       await expect(dialog).toContainText('from the store listing, not signed');
       await expect(dialog).toContainText('"hello $HOME"');
-      mkdirSync(SHOTS, { recursive: true });
-      await dialog.screenshot({ path: join(SHOTS, 'install-preflight.png') });
+      await dialog.screenshot({ path: screenshotPath('install-preflight.png') });
       await page.emulateMedia({ colorScheme: 'dark' });
-      await dialog.screenshot({ path: join(SHOTS, 'install-preflight-dark.png') });
+      await dialog.screenshot({ path: screenshotPath('install-preflight-dark.png') });
       await page.emulateMedia({ colorScheme: 'light' });
       // Tab stays inside the modal: the page underneath is inert.
       for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
@@ -82,7 +81,7 @@ test('install a verified service from its page, see the unsigned one blocked, un
       expect(JSON.parse((await page.getByTestId('receipt-json').textContent())!)).toMatchObject({ id: receiptId, outcome: 'installed', decision: 'allow' });
       await page.getByRole('button', { name: 'Copy receipt JSON' }).click();
       expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText()))).toMatchObject({ id: receiptId });
-      await dialog.screenshot({ path: join(SHOTS, 'install-outcome.png') });
+      await dialog.screenshot({ path: screenshotPath('install-outcome.png') });
       const cid = (await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-web'])).trim();
       expect((await tb.docker(['inspect', '--format', '{{.Config.Image}}', cid])).trim()).toBe(signed);
       await page.getByTestId('install-close').click();
@@ -98,7 +97,7 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await expect(page.getByTestId('install-outcome-decision')).toHaveText('block');
       await expect(page.getByTestId('install-outcome-reason')).toHaveAttribute('data-reason', 'SIGNATURE_NOT_FOUND');
       await expect(page.getByTestId('install-confirm')).toHaveCount(0);
-      await dialog.screenshot({ path: join(SHOTS, 'install-blocked.png') });
+      await dialog.screenshot({ path: screenshotPath('install-blocked.png') });
       // Escape closes a finished dialog and leaves the service page open.
       await page.keyboard.press('Escape');
       await expect(dialog).toBeHidden();
@@ -111,14 +110,14 @@ test('install a verified service from its page, see the unsigned one blocked, un
       // Its CURRENT badge: main verified the receipt's image@digest again against today's trust root.
       const installedBadge = page.locator('[data-installed-service="web"]').getByTestId('installed-badge');
       await expect(installedBadge).toHaveAttribute('data-verification', 'VERIFIED', { timeout: 30_000 });
-      await page.getByTestId('cell-services').screenshot({ path: join(SHOTS, 'cells-installed-badge.png') });
+      await page.getByTestId('cell-services').screenshot({ path: screenshotPath('cells-installed-badge.png') });
       await page.getByTestId('service-logs').click();
       await expect(page.getByTestId('service-output')).toBeVisible({ timeout: 30_000 });
       await page.getByTestId('service-uninstall').click();
       await page.getByTestId('service-uninstall-confirm').click();
       await expect(page.getByTestId('install-outcome-word')).toHaveText('uninstalled', { timeout: 60_000 });
       expect((await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-web'])).trim()).toBe('');
-      await page.screenshot({ path: join(SHOTS, 'install-uninstalled.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('install-uninstalled.png'), fullPage: true });
       await page.getByTestId('service-receipt-done').click();
       await expect(page.getByTestId('cell-no-services')).toBeVisible({ timeout: 30_000 });
       expect(problems.cspViolations).toEqual([]);

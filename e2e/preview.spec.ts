@@ -5,6 +5,7 @@ import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../scrip
 import { pushImage, type PushedImage } from '../scripts/testbed/images';
 import { startRegistry, type TestRegistry } from '../scripts/testbed/registry';
 import { expect, startShell, test } from './shell-fixture';
+import { screenshotPath } from './screenshot-path';
 
 /**
  * Issue 8, service developers: a local manifest with an error shows the error's JSON path;
@@ -73,8 +74,7 @@ test('preview: error path, live fix, card + page + per-mode table, developer key
     await expect(err).toHaveAttribute('data-path', '/ports/0/host');
     await expect(err).toContainText('must be 1–65535');
     await expect(page.getByTestId('preview-card')).toHaveCount(0);
-    mkdirSync('docs/screenshots', { recursive: true });
-    await page.screenshot({ path: 'docs/screenshots/preview-error.png' });
+    await page.screenshot({ path: screenshotPath('preview-error.png') });
 
     // The developer saves a fixed file the way editors do (write + rename): the preview follows.
     writeFileSync(`${file}.tmp`, JSON.stringify(manifest(), null, 2));
@@ -104,9 +104,9 @@ test('preview: error path, live fix, card + page + per-mode table, developer key
     await expect(page.getByTestId('dev-key-result')).toContainText('carries a valid cosign signature');
     await expect(page.getByTestId('dev-key-result').locator('[data-badge]')).toHaveAttribute('data-badge', 'VERIFIED');
     await expect(card).toHaveAttribute('data-verification', 'SIGNATURE_INVALID');
-    await page.screenshot({ path: 'docs/screenshots/preview.png' });
+    await page.screenshot({ path: screenshotPath('preview.png') });
     await pg.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: 'docs/screenshots/preview-card-page.png' });
+    await page.screenshot({ path: screenshotPath('preview-card-page.png') });
 
     // Signed by the store key now: a save re-verifies, every mode installs.
     await cosignSign(cosign, storeKey.key, img.ref);

@@ -1,11 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { expect, startShell, test } from './shell-fixture';
-
-const OUT = resolve(__dirname, '..', 'docs', 'screenshots');
+import { screenshotPath } from './screenshot-path';
 
 test('screenshots of the browse view (light, dark), a verified and a failing service page', async ({ page }) => {
-  mkdirSync(OUT, { recursive: true });
   const { shell, stop } = await startShell({ emptyAppConfig: false });
   try {
     await page.setViewportSize({ width: 1200, height: 800 });
@@ -14,17 +10,17 @@ test('screenshots of the browse view (light, dark), a verified and a failing ser
     await expect(page.locator('[data-service-id="pinboard"]')).toHaveAttribute('data-verification', 'VERIFIED');
     await expect(page.getByTestId('verify-status')).toBeVisible();
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.screenshot({ path: join(OUT, 'store-browse-light.png') });
+    await page.screenshot({ path: screenshotPath('store-browse-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(OUT, 'store-browse-dark.png') });
+    await page.screenshot({ path: screenshotPath('store-browse-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.locator('[data-service-id="pinboard"]').click();
     await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'VERIFIED');
-    await page.screenshot({ path: join(OUT, 'service-verified.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('service-verified.png'), fullPage: true });
     await page.keyboard.press('Escape');
     await page.locator('[data-service-id="meter"]').click();
     await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'SIGNATURE_DIGEST_MISMATCH');
-    await page.screenshot({ path: join(OUT, 'service-failing.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('service-failing.png'), fullPage: true });
   } finally {
     await stop();
   }
