@@ -112,7 +112,7 @@ export class StoreRuntime {
       services,
       stale,
       notes: store.notes,
-      trustLabel: ref.isDemo ? 'Demo store: verified under its own demo key only, not the store key' : 'Verified under the app’s trusted keys',
+      trustLabel: ref.isDemo ? 'Its services are verified under its own demo key only, never the store key' : 'Verified under the app’s trusted keys',
     };
   }
 }
