@@ -162,7 +162,11 @@ describe('pic-store explain', () => {
     const r = await explainFile(receipt, 'disagree.json');
     expect(r.stdout).toContain('desktop: verified');
     expect(r.stdout).toContain('cell:    not verified by cosign v2.5.0 on the cell');
-    expect(r.stdout).toMatch(/DISAGREEMENT: .*cannot read them \(bundle support for images came in cosign 2\.6\)/);
+    expect(r.stdout).toMatch(/DISAGREEMENT: .*cosign before 2\.6 cannot read bundle signatures/);
+    // Debian's cosign reports its version as "devel": the explanation is judged from the evidence.
+    const devel = sampleReceipt({ ...receipt, cellVerification: { ran: true, verified: false, cosignVersion: 'devel', output: 'Error: no signatures found' } });
+    const d = await explainFile(devel, 'disagree-devel.json');
+    expect(d.stdout).toMatch(/DISAGREEMENT: .*cosign devel on the cell found no signature it can read: cosign before 2\.6 cannot read bundle signatures/);
   });
 
   it('--json gives the explanation and the receipt; a non-receipt exits 3 with its JSON path; usage exits 2', async () => {

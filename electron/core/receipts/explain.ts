@@ -1,3 +1,4 @@
+import { cellCosignDisagreementHint } from './cell-cosign-hint';
 import { explainMode, explainReport, type Explanation, type Role } from '../catalogue/reason-catalogue';
 import { parseImageReference } from '../reference/image-reference';
 import type { Check, VerificationReport } from '../verification/types';
@@ -117,21 +118,14 @@ function cellSide(r: Receipt): VerdictSide {
   return { verified: cv.verified, summary: `${cv.verified ? 'verified' : 'not verified'} by ${who} on the cell` };
 }
 
-/** cosign before 2.6 cannot read bundle-format signatures (DESIGN 2.2). */
-function oldCosignReadsNoBundles(version: string | null): boolean {
-  const m = version ? /v?(\d+)\.(\d+)/.exec(version) : null;
-  if (!m) return false;
-  const major = Number(m[1]);
-  const minor = Number(m[2]);
-  return major < 2 || (major === 2 && minor < 6);
-}
-
 function disagreementText(r: Receipt, desktop: VerdictSide, cell: VerdictSide): string | null {
   if (desktop.verified === null || cell.verified === null || desktop.verified === cell.verified) return null;
   if (desktop.verified && !cell.verified) {
-    const bundleOnly = (r.verification?.signatures ?? []).length > 0 && r.verification!.signatures.every((s) => s.format === 'bundle');
-    const why = bundleOnly && oldCosignReadsNoBundles(r.cellVerification?.cosignVersion ?? null)
-      ? ` The image carries only bundle-format signatures and cosign ${r.cellVerification?.cosignVersion} on the cell cannot read them (bundle support for images came in cosign 2.6); upgrade cosign on the cell.`
+    // Judged from the evidence (bundle-only signatures, cosign found none it can read), not from
+    // the version string: Debian's cosign build reports "devel".
+    const hint = r.verification ? cellCosignDisagreementHint(r.verification, r.cellVerification) : null;
+    const why = hint
+      ? ` ${hint.charAt(0).toUpperCase()}${hint.slice(1)}.`
       : ' The cell may trust a different key (config/cosign/cosign.pub) than this app; compare the fingerprints.';
     return `The desktop verified the image but the cell's own cosign did not.${why} In enforce mode both must pass.`;
   }
