@@ -31,13 +31,14 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
     io.out(`${APP_VERSION}\n`);
     return EXIT.ok;
   }
-  const command = commands[name];
-  if (!command) {
+  const loadCommand = commands[name];
+  if (!loadCommand) {
     io.err(`pic-store: unknown command "${name}"\n\n${USAGE}`);
     return EXIT.usage;
   }
   const json = rest.includes('--json');
   try {
+    const command = await loadCommand();
     return await command(rest, io, ctx);
   } catch (e) {
     if (e instanceof UsageError) {

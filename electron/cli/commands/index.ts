@@ -1,22 +1,19 @@
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
-import { activityCommand } from './activity';
-import { cellCommand } from './cell';
-import { explainCommand } from './explain';
-import { installCommand } from './install';
-import { lintCommand } from './lint';
-import { uninstallCommand } from './uninstall';
-import { verifyCommand } from './verify';
 
 export type Command = (argv: string[], io: CliIo, ctx: CliContext) => Promise<ExitCode>;
 
-/** The command table: one module per command under this directory. */
-export const commands: Record<string, Command> = {
-  activity: activityCommand,
-  cell: cellCommand,
-  explain: explainCommand,
-  install: installCommand,
-  lint: lintCommand,
-  uninstall: uninstallCommand,
-  verify: verifyCommand,
+/**
+ * The command table: one module per command under this directory. Each is loaded on first use,
+ * so a `verify` run does not pay for evaluating the install, cell and receipt modules (the CLI
+ * is started once per command by scripts and CI).
+ */
+export const commands: Record<string, () => Promise<Command>> = {
+  activity: async () => (await import('./activity')).activityCommand,
+  cell: async () => (await import('./cell')).cellCommand,
+  explain: async () => (await import('./explain')).explainCommand,
+  install: async () => (await import('./install')).installCommand,
+  lint: async () => (await import('./lint')).lintCommand,
+  uninstall: async () => (await import('./uninstall')).uninstallCommand,
+  verify: async () => (await import('./verify')).verifyCommand,
 };
