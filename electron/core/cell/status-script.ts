@@ -48,7 +48,7 @@ elif command -v docker-compose >/dev/null 2>&1; then
 else
   val runtime none
 fi
-if command -v cosign >/dev/null 2>&1; then val cosign "$(cosign version 2>&1 | head -c 4096)"; else val cosign none; fi
+if command -v cosign >/dev/null 2>&1; then val cosign present; val cosignversion "$(cosign version 2>&1 | head -c 4096)"; else val cosign none; fi
 n=0
 if [ -d "$R/services" ]; then
   for d in "$R"/services/*/; do

@@ -87,8 +87,9 @@ export function buildStatus(profile: CellProfile, records: StatusRecord[], trust
   const { cellKey, cellKeyProblem } = readCellKey(key, trustRoot);
   const rt = value('runtime');
   const runtime: ContainerRuntime | null = rt === 'docker compose' || rt === 'docker-compose' ? rt : null;
-  const cosignOut = value('cosign');
-  const cosign = cosignOut && cosignOut !== 'none' ? parseCosignVersion(cosignOut) : null;
+  // Presence is reported apart from the version text: a cosign whose `version` prints nothing
+  // (or fails) is still on the PATH, and its check must still run (DESIGN 2.2).
+  const cosign = value('cosign') === 'present' ? parseCosignVersion(value('cosignversion') ?? '') : null;
   const installed: InstalledService[] = [];
   const skipped: string[] = [];
   for (const rec of records.filter((x) => x.kind === 'receipt')) {

@@ -1,0 +1,100 @@
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCell, type TestCell } from '../../../scripts/testbed/cell';
+import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../../../scripts/testbed/cosign';
+import { pushImage } from '../../../scripts/testbed/images';
+import { startRegistry, type TestRegistry } from '../../../scripts/testbed/registry';
+import { adHocProfile, type CellProfile } from '../cell/profiles';
+import { closeCellConnection } from '../cell/ssh';
+import type { SshContext } from '../cell/ssh-context';
+import { getCellStatus } from '../cell/status';
+import { RegistrySource } from '../registry/registry-source';
+import { RegistrySourcePool } from '../registry/registry-pool';
+import type { ServiceManifest } from '../store/manifest-schema';
+import { loadTrustRootFromFiles, type TrustRoot } from '../trust/trust-root';
+import { installService, type InstallRequest } from './install-flow';
+
+/**
+ * Decisions that depend on what the cell reports, on a real cell (sshd) and a real registry with
+ * real cosign signatures, without dockerd: every case here is decided before anything would run.
+ * The cell's `cosign` is a fake on its PATH that prints nothing for `version` and fails every
+ * `verify` — a cosign whose version cannot be read is still present, so its check must run.
+ */
+let reg: TestRegistry;
+let cell: TestCell;
+let cosign: CosignHome;
+let storeKey: { key: string; pub: string };
+let appRoot: TrustRoot;
+let profile: CellProfile;
+let ssh: SshContext;
+let dataDir: string;
+let fakeDir: string;
+const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: 5000 }));
+
+const FAKE_COSIGN = `#!/bin/sh
+case "$1" in
+  version) exit 0 ;;
+  *) echo "fake cosign: no matching signatures" >&2; exit 1 ;;
+esac
+`;
+
+beforeAll(async () => {
+  fakeDir = await mkdtemp(join(tmpdir(), 'pic-fake-cosign-'));
+  const fake = join(fakeDir, 'cosign');
+  await writeFile(fake, FAKE_COSIGN);
+  await chmod(fake, 0o755);
+  dataDir = await mkdtemp(join(tmpdir(), 'pic-checks-data-'));
+  reg = await startRegistry();
+  cell = await startTestCell({ cosignPath: fake });
+  cosign = await cosignHome();
+  storeKey = await cosignKeyPair(cosign, 'store');
+  appRoot = await loadTrustRootFromFiles([storeKey.pub], 'local');
+  await writeFile(cell.knownHosts, `[127.0.0.1]:${cell.port} ${(await cell.hostKey()).line}\n`);
+  profile = adHocProfile({ destination: cell.alias, sshConfig: cell.sshConfig, root: cell.root, name: 'test cell' });
+  ssh = { dataDir, timeouts: { connectTimeoutSec: 5, serverAliveIntervalSec: 1, serverAliveCountMax: 3 } };
+  await cell.writeFile('config/cosign/cosign.pub', await readFile(storeKey.pub));
+}, 120_000);
+
+afterAll(async () => {
+  pool.close();
+  if (profile) await closeCellConnection(profile, ssh).catch(() => undefined);
+  await cell?.stop();
+  await cosign?.cleanup();
+  await reg?.stop();
+  for (const d of [dataDir, fakeDir]) if (d) await rm(d, { recursive: true, force: true });
+}, 60_000);
+
+function request(manifest: ServiceManifest, extra: Partial<InstallRequest> = {}): InstallRequest {
+  return { manifest, store: null, profile, ssh, appTrustRoot: appRoot, sources: pool.provider, activityLog: join(dataDir, 'activity.jsonl'), ...extra };
+}
+
+const neverConfirm = async (): Promise<boolean> => {
+  throw new Error('this install must never reach confirmation');
+};
+
+async function signedImage(repo: string): Promise<string> {
+  const img = await pushImage(reg.host, repo);
+  await cosignSign(cosign, storeKey.key, img.ref);
+  return img.ref;
+}
+
+describe('cell-side cosign whose version output is empty', () => {
+  it('is reported present (version unknown), not absent', async () => {
+    const st = await getCellStatus(profile, ssh, { trustRoot: appRoot });
+    expect(st.cosign).toBe('unknown');
+  });
+
+  it('enforce: its check runs, fails, and blocks an image the app verifies — the cell is untouched', async () => {
+    await cell.writeFile('config/api/cell_config.json', JSON.stringify({ image_verification: { mode: 'enforce' } }));
+    const image = await signedImage('demo/fake-cosign');
+    const { receipt } = await installService(request({ id: 'fakecosign', name: 'Fake cosign', version: '1', image }), neverConfirm);
+    expect(receipt.verification?.verified).toBe(true);
+    expect(receipt.cellVerification).toMatchObject({ ran: true, verified: false, cosignVersion: 'unknown' });
+    expect(receipt.cellVerification?.output).toMatch(/fake cosign: no matching signatures/);
+    expect(receipt.decision).toBe('block');
+    expect(receipt.outcome).toBe('rejected');
+    expect(receipt.mode).toMatchObject({ value: 'enforce', source: 'config' });
+  }, 60_000);
+});
