@@ -114,17 +114,37 @@ describe('classic cosign signatures on a real registry', () => {
     expect(r.reason).toBe('PAYLOAD_INVALID');
   });
 
-  it('payload keys fold case like cosign: the last matching key decides the digest', async () => {
+  it('payload keys fold case like cosign: one case-variant key binds the digest', async () => {
+    const k = await makeTestKey(tmp, 'p256');
+    const img = await pushImage(reg.host, 'demo/fold-one');
+    const payload = Buffer.from(`{"Critical":{"Image":{"DOCKER-MANIFEST-DIGEST":"${img.digest}"},"type":"cosign container image signature"}}`);
+    await pushClassicSignatures(reg.host, 'demo/fold-one', img.digest, [{ payload, signature: signPayload(k, payload) }]);
+    const r = await agree(img.ref, [k.pubPath]);
+    expect(r.reason).toBe('VERIFIED');
+  });
+
+  it('ambiguous payload keys (duplicates, case variants, Unicode folding) → PAYLOAD_INVALID, never VERIFIED where cosign says no', async () => {
     const k = await makeTestKey(tmp, 'p256');
     const other = `sha256:${'b'.repeat(64)}`;
-    for (const [repo, first, last, want] of [['demo/fold-ok', other, 'IMG', 'VERIFIED'], ['demo/fold-bad', 'IMG', other, 'SIGNATURE_DIGEST_MISMATCH']] as const) {
+    // [repo, digest keys and values (REAL = the image digest), does cosign 2.5 accept it?]
+    const cases: [string, [string, string][], boolean][] = [
+      // JSON.parse: first key's position, last value → reads REAL; Go: last key in order → OTHER.
+      ['demo/dup-tri', [['Docker-Manifest-Digest', other], ['docker-manifest-digest', 'REAL'], ['Docker-Manifest-Digest', other]], false],
+      // Go folds ſ (U+017F) to s: the second key overrides for cosign, not for JS.
+      ['demo/dup-longs', [['docker-manifest-digest', 'REAL'], ['docker-manifeſt-digeſt', other]], false],
+      ['demo/dup-last-other', [['docker-manifest-digest', 'REAL'], ['DOCKER-MANIFEST-DIGEST', other]], false],
+      // cosign takes the last key and accepts; we refuse the ambiguity all the same (stricter, never weaker).
+      ['demo/dup-last-real', [['docker-manifest-digest', other], ['DOCKER-MANIFEST-DIGEST', 'REAL']], true],
+    ];
+    for (const [repo, keys, cosignAccepts] of cases) {
       const img = await pushImage(reg.host, repo);
-      const d1 = first === 'IMG' ? img.digest : first;
-      const d2 = last === 'IMG' ? img.digest : last;
-      const payload = Buffer.from(`{"Critical":{"Image":{"docker-manifest-digest":"${d1}","DOCKER-MANIFEST-DIGEST":"${d2}"},"type":"cosign container image signature"}}`);
+      const members = keys.map(([key, v]) => `${JSON.stringify(key)}:"${v === 'REAL' ? img.digest : v}"`).join(',');
+      const payload = Buffer.from(`{"critical":{"identity":{"docker-reference":"${reg.host}/${repo}"},"image":{${members}},"type":"cosign container image signature"},"optional":null}`);
       await pushClassicSignatures(reg.host, repo, img.digest, [{ payload, signature: signPayload(k, payload) }]);
-      const r = await agree(img.ref, [k.pubPath]);
-      expect(r.reason).toBe(want);
+      const r = await verify(img.ref, [k.pubPath]);
+      expect(r.reason, repo).toBe('PAYLOAD_INVALID');
+      expect(r.verified).toBe(false);
+      expect(await cosignVerifies(home, k.pubPath, img.ref), `cosign on ${repo}`).toBe(cosignAccepts);
     }
   });
 

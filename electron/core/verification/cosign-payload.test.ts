@@ -13,11 +13,27 @@ describe('parseCosignPayload', () => {
     const r = parseCosignPayload(enc({ Critical: { IMAGE: { 'Docker-Manifest-Digest': D } } }));
     expect(r).toMatchObject({ ok: true, payload: { digest: D, identity: null } });
   });
-  it('like Go, the last key that folds to the field wins', () => {
-    const r = parseCosignPayload(enc('{"critical":{"image":{"DOCKER-MANIFEST-DIGEST":"sha256:x","docker-manifest-digest":"' + D + '"}}}'));
-    expect(r).toMatchObject({ ok: true, payload: { digest: D } });
-    const r2 = parseCosignPayload(enc('{"critical":{"image":{"docker-manifest-digest":"' + D + '","Docker-Manifest-Digest":"sha256:x"}}}'));
-    expect(r2).toMatchObject({ ok: true, payload: { digest: 'sha256:x' } });
+  it('refuses a payload two JSON readers would read differently (duplicate or case-variant keys)', () => {
+    // JSON.parse keeps the first key's position with the last value, Go the last key in order:
+    // with OTHER, REAL, OTHER JS would read REAL and cosign OTHER. Fail closed instead.
+    const other = `sha256:${'b'.repeat(64)}`;
+    const tri = parseCosignPayload(enc(`{"critical":{"image":{"Docker-Manifest-Digest":"${other}","docker-manifest-digest":"${D}","Docker-Manifest-Digest":"${other}"}}}`));
+    expect(tri).toEqual({ ok: false, reason: 'critical.image names "docker-manifest-digest" more than once' });
+    const caseVariants = parseCosignPayload(enc(`{"critical":{"image":{"DOCKER-MANIFEST-DIGEST":"${other}","docker-manifest-digest":"${D}"}}}`));
+    expect(caseVariants).toMatchObject({ ok: false });
+    const exactDup = parseCosignPayload(enc(`{"critical":{"image":{"docker-manifest-digest":"${D}"},"image":{"docker-manifest-digest":"${D}"}}}`));
+    expect(exactDup).toEqual({ ok: false, reason: 'critical names "image" more than once' });
+    expect(parseCosignPayload(enc(`{"critical":{"image":{"docker-manifest-digest":"${D}"}},"CRITICAL":{}}`))).toMatchObject({ ok: false });
+    expect(parseCosignPayload(enc(`{"critical":{"identity":{"docker-reference":"a","Docker-Reference":"b"},"image":{"docker-manifest-digest":"${D}"}}}`))).toMatchObject({ ok: false });
+  });
+  it('refuses keys that reach a field only through Unicode folding (Go folds ſ to s, K to k)', () => {
+    const other = `sha256:${'b'.repeat(64)}`;
+    const r = parseCosignPayload(enc(`{"critical":{"image":{"docker-manifest-digest":"${D}","docker-manife\u017ft-dige\u017ft":"${other}"}}}`));
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/Unicode case folding/) });
+    expect(parseCosignPayload(enc(`{"critical":{"image":{"docker-manifeſt-digeſt":"${D}"}}}`))).toMatchObject({ ok: false });
+    expect(parseCosignPayload(enc(`{"critical":{"image":{"docker-manifest-digest":"${D}"},"type":"t","\u212aind":1}}`))).toMatchObject({ ok: true });
+    // Non-ASCII keys that fold to no field, and unrelated duplicates, are left alone (cosign ignores them).
+    expect(parseCosignPayload(enc(`{"critical":{"image":{"docker-manifest-digest":"${D}","é":1,"é":2}},"optional":{"a":1,"a":2}}`))).toMatchObject({ ok: true, payload: { digest: D } });
   });
   it('refuses what is not a cosign payload, saying why', () => {
     expect(parseCosignPayload(enc('nope'))).toEqual({ ok: false, reason: 'the signed payload is not JSON' });
