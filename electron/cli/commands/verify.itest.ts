@@ -157,6 +157,18 @@ describe('pic-store verify (built CLI)', () => {
     expect(gone.doc.error?.code).toBe('INDEX_UNREADABLE');
   });
 
+  it('registry hosts a URL cannot name → REFERENCE_INVALID for that image only, exit 1; the rest of an index still verifies', async () => {
+    const odd = ['example.123', '256.1.1.1:5000', '1.2.3.4.5', '[1:2]', '[fe80::1%eth0]:5000'].map((h) => `${h}/x/y@${signed.digest}`);
+    const one = await runJson(['verify', odd[0]!, '--trust-key', keyA.pub, '--no-cache']);
+    expect(one.code).toBe(1);
+    expect(one.doc.results[0]?.reason).toBe('REFERENCE_INVALID');
+    const services = [...odd.map((image, i) => ({ id: `odd${i}`, name: 'Odd', version: '1', image })), { id: 'good', name: 'Good', version: '1', image: signed.ref }];
+    await writeFile(join(tmp, 'odd-index.json'), JSON.stringify({ schemaVersion: 1, name: 'Odd hosts', services }));
+    const idx = await runJson(['verify', 'odd-index.json', '--trust-key', keyA.pub, '--no-cache']);
+    expect(idx.code).toBe(1);
+    expect(idx.doc.results.map((r) => [r.serviceId, r.reason])).toEqual([...odd.map((_, i) => [`odd${i}`, 'REFERENCE_INVALID']), ['good', 'VERIFIED']]);
+  });
+
   it('usage errors → exit 2', async () => {
     expect((await run(['verify'])).code).toBe(2);
     expect((await run(['verify', signed.ref, '--timeout', 'soon'])).code).toBe(2);

@@ -52,6 +52,15 @@ describe('parseImageReference', () => {
     expect(bad('-x')).toMatch(/grammar/);
     expect(bad(`${'a'.repeat(300)}`)).toMatch(/longer/);
   });
+  it('refuses registry hosts a URL cannot name as written (they would break the registry client)', () => {
+    for (const h of ['example.123', '256.1.1.1:5000', '1.2.3.4.5', '[1:2]', '[fe80::1%eth0]:5000', '127.1', '0x7f.0.0.1', '1.2.3.04']) {
+      expect(bad(`${h}/x/y@${D}`), h).toMatch(/registry (host|port)/);
+    }
+    expect(bad(`[0:0:0:0:0:0:0:1]:5000/x@${D}`)).toMatch(/would be read as "\[::1\]"/);
+    expect(ok(`Registry.Example.com:443/x@${D}`).registry).toBe('Registry.Example.com:443');
+    expect(ok(`10.0.0.1:5000/x@${D}`).registry).toBe('10.0.0.1:5000');
+    expect(ok(`xn--bcher-kva.example/x@${D}`).registry).toBe('xn--bcher-kva.example');
+  });
   it('isSha256Digest', () => {
     expect(isSha256Digest(D)).toBe(true);
     expect(isSha256Digest(D.toUpperCase())).toBe(false);

@@ -103,6 +103,32 @@ export function parseImageReference(input: string): ReferenceParseResult {
 }
 
 function checkHost(host: string): string | null {
+  return checkHostGrammar(host) ?? checkHostAsUrl(host);
+}
+
+/**
+ * The registry is reached at `https://<host>`: a host the WHATWG URL parser refuses
+ * (`example.123`, `256.1.1.1`, `1.2.3.4.5`, `[1:2]`, IPv6 zones) or rewrites into another
+ * host (`127.1` → `127.0.0.1`, `0x7f.0.0.1`) is not a registry we can name unambiguously.
+ */
+function checkHostAsUrl(host: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(`https://${host}`);
+  } catch {
+    return `registry host "${host}" is not a valid host name or address`;
+  }
+  const portAt = host.startsWith('[') ? host.indexOf(':', host.indexOf(']')) : host.indexOf(':');
+  const name = (portAt >= 0 ? host.slice(0, portAt) : host).toLowerCase();
+  const port = portAt >= 0 ? Number(host.slice(portAt + 1)) : null;
+  if (url.hostname !== name || url.username || url.password || url.pathname !== '/') {
+    return `registry host "${host}" would be read as "${url.hostname}"; write the registry host as it is reached`;
+  }
+  if (port !== null && Number(url.port || 443) !== port) return `registry port in "${host}" is not a valid port`;
+  return null;
+}
+
+function checkHostGrammar(host: string): string | null {
   let h = host;
   const ipv6 = h.startsWith('[');
   if (ipv6) {

@@ -61,7 +61,11 @@ export class RegistrySource implements ImageSource {
   constructor(private readonly opts: RegistrySourceOptions) {
     const apiHost = registryApiHost(opts.registry);
     const plain = isLoopbackHost(registryHostname(apiHost)) || (opts.insecureHosts ?? []).some((h) => h === apiHost || h === registryHostname(apiHost));
-    this.base = new URL(`${plain ? 'http' : 'https'}://${apiHost}`);
+    try {
+      this.base = new URL(`${plain ? 'http' : 'https'}://${apiHost}`);
+    } catch {
+      throw new SourceError('invalid', `registry host "${opts.registry}" cannot be reached as a URL`);
+    }
     this.description = `registry ${opts.registry}`;
     this.ownAgents = !opts.agents;
     this.agents = opts.agents ?? createAgents(opts.maxConcurrency ?? 16);

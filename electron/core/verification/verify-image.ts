@@ -129,7 +129,14 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
   // 4–5. registry and manifest; the signature lookups start at the same time (they are needed
   // whenever the manifest checks out, and waiting would double the latency per image), but their
   // outcome only counts after the manifest's.
-  const source = input.sources(ref);
+  let source: ImageSource;
+  try {
+    source = input.sources(ref);
+  } catch (e) {
+    if (isCancel(e)) throw e;
+    failFromSource(b, e, 'registry', `registry ${ref.registry}`);
+    return done('not reached: the registry could not be addressed');
+  }
   const pinned = ref.digest;
   const collectInput = {
     source, repository: ref.repository, digest: pinned, keys: input.trustRoot.keys,

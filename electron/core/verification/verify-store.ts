@@ -1,5 +1,5 @@
 import { openOciLayout } from '../oci-layout/oci-layout-source';
-import { parseImageReference } from '../reference/image-reference';
+import { parseImageReference, type ImageReference } from '../reference/image-reference';
 import type { CredentialProvider } from '../registry/docker-credentials';
 import { RegistrySourcePool } from '../registry/registry-pool';
 import { RegistrySource } from '../registry/registry-source';
@@ -9,7 +9,7 @@ import type { LoadedStore } from '../store/load-index';
 import type { StoreService } from '../store/validate';
 import { summarizeKey, trustRootId, type TrustRoot } from '../trust/trust-root';
 import { CHECK_IDS, type VerificationReport } from './types';
-import type { VerificationCache } from './verification-cache';
+import type { CacheKeyParts, VerificationCache } from './verification-cache';
 import { verifyImage, type SourceProvider, type VerificationLimits } from './verify-image';
 
 /**
@@ -102,11 +102,22 @@ async function verifyService(svc: StoreService, provider: SourceProvider, trustI
   const image = svc.manifest.image;
   const parsed = parseImageReference(image);
   const key = parsed.ok && parsed.ref.digest && opts.trustRoot.keys.length
-    ? { source: provider(parsed.ref).description, repository: parsed.ref.name, digest: parsed.ref.digest, trustRootId: trustId }
+    ? cacheKeyFor(provider, parsed.ref, parsed.ref.digest, trustId)
     : null;
   const hit = key && opts.cache ? opts.cache.get(key) : null;
   if (hit) return { ...hit, serviceId: svc.manifest.id, image };
   const report = await verifyImage({ image, serviceId: svc.manifest.id, trustRoot: opts.trustRoot, sources: provider, signal: opts.signal, limits: opts.limits, exhaustive: opts.exhaustive ?? false });
   if (key && opts.cache) opts.cache.set(key, report);
   return report;
+}
+
+/** The cache key, or null when no source can be made for the reference (verifyImage then reports why). */
+function cacheKeyFor(provider: SourceProvider, ref: ImageReference, digest: string, trustRootId: string): CacheKeyParts | null {
+  let source: ImageSource;
+  try {
+    source = provider(ref);
+  } catch {
+    return null;
+  }
+  return { source: source.description, repository: ref.name, digest, trustRootId };
 }
