@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { describeJsonSyntaxError } from './cell/json-syntax';
 import { CoreError, errorMessage } from './errors';
 
 /**
@@ -94,8 +95,9 @@ export async function readJsonFile(path: string): Promise<unknown | undefined> {
   }
   try {
     return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new CoreError('DATA_FILE_CORRUPT', `${path} is not valid JSON (${errorMessage(e)}); it was left as it is`);
+  } catch {
+    // Where, never what: the engine's message quotes the file, and this error reaches the renderer.
+    throw new CoreError('DATA_FILE_CORRUPT', `${path} is not valid JSON (${describeJsonSyntaxError(text)}); it was left as it is`);
   }
 }
 

@@ -139,3 +139,13 @@ function lineColumn(text: string, at: number): { line: number; column: number } 
   }
   return { line, column: at - start + 1 };
 }
+
+/**
+ * Why a text is not JSON, by position only: "unexpected token at line 1, column 1". Never the
+ * engine's own message — V8's quotes the start of the text, and a file a person picked by mistake
+ * (a token, a key) must not travel to the renderer or a log.
+ */
+export function describeJsonSyntaxError(text: string): string {
+  const at = findJsonSyntaxError(text);
+  return at ? `${at.message} at line ${at.line}, column ${at.column}` : 'not parsable as JSON';
+}

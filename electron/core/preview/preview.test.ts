@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,20 @@ describe('readListing', () => {
     expect(p.services.map((s) => s.errors.map((e) => e.path))).toEqual([[], ['/services/1/name']]);
     await writeFile(join(dir, 'env.json'), JSON.stringify({ schemaVersion: 2, services: [] }));
     expect((await readListing(join(dir, 'env.json'))).kind).toBe('index-invalid');
+  });
+  it('a FIFO is reported without being opened (the preview never blocks), and no error quotes the file', async () => {
+    const fifo = join(dir, 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    const t0 = performance.now();
+    const p = await readListing(fifo);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(p.kind).toBe('unreadable');
+    expect(p.errors[0]?.message).toMatch(/named pipe, not a regular file/);
+    await writeFile(join(dir, 'token.json'), 'ghp_SECRETTOKEN\n');
+    const s = await readListing(join(dir, 'token.json'));
+    expect(s.kind).toBe('invalid-json');
+    expect(s.errors[0]?.message).toMatch(/line 1, column 1/);
+    expect(JSON.stringify(s)).not.toMatch(/SECRET|ghp/);
   });
   it('an unreadable path is reported, not thrown', async () => {
     const p = await readListing(join(dir, 'absent.json'));

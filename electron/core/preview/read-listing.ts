@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { findJsonSyntaxError } from '../cell/json-syntax';
+import { describeJsonSyntaxError } from '../cell/json-syntax';
 import { errorMessage } from '../errors';
+import { readUserFile } from '../user-file';
 import type { SchemaError, ServiceManifest } from '../store/manifest-schema';
 import { validateIndex, validateManifest } from '../store/validate';
 
@@ -32,34 +32,22 @@ export interface ListingPreview {
   readAt: string;
 }
 
-async function readBounded(path: string): Promise<string> {
-  const fh = await open(path, 'r');
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw new Error('not a regular file');
-    if (st.size > MAX_LISTING_BYTES) throw new Error(`${st.size} bytes, more than the limit of ${MAX_LISTING_BYTES}`);
-    return await fh.readFile('utf8');
-  } finally {
-    await fh.close();
-  }
-}
-
 export async function readListing(path: string, now: () => Date = () => new Date()): Promise<ListingPreview> {
   const base: ListingPreview = { path, kind: 'unreadable', errors: [], services: [], indexName: null, ociLayoutDir: null, readAt: now().toISOString() };
   let text: string;
   try {
-    text = await readBounded(path);
+    // A regular file only, bounded: a FIFO named here is refused without being opened (it would block).
+    text = await readUserFile(path, MAX_LISTING_BYTES);
   } catch (e) {
-    return { ...base, errors: [{ path: '', message: `cannot read ${path}: ${errorMessage(e)}` }] };
+    return { ...base, errors: [{ path: '', message: errorMessage(e) }] };
   }
   text = text.replace(/^\uFEFF/, '');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (e) {
-    const where = findJsonSyntaxError(text);
-    const message = where ? `not valid JSON: ${where.message} at line ${where.line}, column ${where.column}` : `not valid JSON: ${errorMessage(e)}`;
-    return { ...base, kind: 'invalid-json', errors: [{ path: '', message }] };
+  } catch {
+    // Where, never what: the engine's message would quote the file to the renderer.
+    return { ...base, kind: 'invalid-json', errors: [{ path: '', message: `not valid JSON: ${describeJsonSyntaxError(text)}` }] };
   }
   // DESIGN 2.4: a document with `services` is an index, anything else a manifest.
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'services' in raw) {

@@ -1,8 +1,10 @@
-import { open } from 'node:fs/promises';
-import { writeFileAtomic } from '../data-dir';
-import { CoreError, errorMessage } from '../errors';
+import { open, rm } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { describeJsonSyntaxError } from '../cell/json-syntax';
+import { CoreError, errorMessage, isCoreError } from '../errors';
+import { readUserFile } from '../user-file';
 import type { Receipt } from './receipt';
-import { validateReceipt, type ReceiptProblem } from './receipt-schema';
+import { knownReceiptFields, validateReceipt, type ReceiptProblem } from './receipt-schema';
 
 /**
  * Export and import of single receipts (helpdesk, DESIGN 2.5). An exported file is the receipt
@@ -16,42 +18,62 @@ export function serializeReceipt(receipt: Receipt): string {
   return `${JSON.stringify(receipt, null, 2)}\n`;
 }
 
-/** Writes a receipt to a file atomically (a half-written export is never left behind). */
-export async function exportReceipt(path: string, receipt: Receipt): Promise<void> {
-  await writeFileAtomic(path, serializeReceipt(receipt), 0o644);
+/**
+ * Writes a receipt to a NEW file (DESIGN 3: files are chosen in main, and an export must never be
+ * a way to replace someone's file): the name must end in `.json`, the parent directory must
+ * already exist (nothing is created on the way), and the file is opened with O_CREAT|O_EXCL, so
+ * an existing file — or a symbolic link, even a dangling one — is refused, never overwritten.
+ * Only the schema's known fields are written. A write that fails removes the half-written file.
+ */
+export async function exportReceipt(path: string, receipt: Receipt): Promise<{ bytes: number }> {
+  if (!/\.json$/i.test(basename(path)) || basename(path).length <= '.json'.length) {
+    throw new CoreError('EXPORT_NAME', `${path}: an exported receipt is a .json file; choose a name ending in .json`);
+  }
+  const text = serializeReceipt(knownReceiptFields(receipt));
+  let fh;
+  try {
+    fh = await open(path, 'wx', 0o644);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new CoreError('EXPORT_EXISTS', `${path} already exists; an export never replaces a file — choose a new name`);
+    if (code === 'ENOENT') throw new CoreError('EXPORT_FAILED', `cannot write ${path}: its folder does not exist`);
+    throw new CoreError('EXPORT_FAILED', `cannot write ${path}: ${errorMessage(e)}`);
+  }
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+    await fh.close();
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await rm(path, { force: true });
+    throw new CoreError('EXPORT_FAILED', `cannot write ${path}: ${errorMessage(e)}`);
+  }
+  return { bytes: Buffer.byteLength(text) };
 }
 
 /** Parses and validates receipt text; throws RECEIPT_INVALID with the problems as details. */
 export function parseReceiptText(text: string, source = 'the receipt'): Receipt {
+  const body = text.replace(/^\uFEFF/, '');
   let value: unknown;
   try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new CoreError('RECEIPT_INVALID', `${source} is not valid JSON: ${errorMessage(e)}`);
+    value = JSON.parse(body);
+  } catch {
+    // Where, never what: the engine's message would quote the start of the file (DESIGN 3 — the renderer sees this).
+    throw new CoreError('RECEIPT_INVALID', `${source} is not valid JSON: ${describeJsonSyntaxError(body)}`);
   }
   const v = validateReceipt(value);
   if (!v.ok) throw invalid(source, v.problems);
   return v.receipt;
 }
 
-/** Reads an imported receipt file (bounded in size), validated. */
+/** Reads an imported receipt file: a regular file only (a FIFO is never opened), bounded in size, validated. */
 export async function importReceiptFile(path: string): Promise<Receipt> {
   let text: string;
   try {
-    const fh = await open(path, 'r');
-    try {
-      const st = await fh.stat();
-      if (!st.isFile()) throw new CoreError('RECEIPT_UNREADABLE', `${path} is not a regular file`);
-      if (st.size > MAX_RECEIPT_FILE_BYTES) {
-        throw new CoreError('RECEIPT_INVALID', `${path} is larger than ${MAX_RECEIPT_FILE_BYTES} bytes; a receipt is much smaller`);
-      }
-      text = await fh.readFile('utf8');
-    } finally {
-      await fh.close();
-    }
+    text = await readUserFile(path, MAX_RECEIPT_FILE_BYTES);
   } catch (e) {
-    if (e instanceof CoreError) throw e;
-    throw new CoreError('RECEIPT_UNREADABLE', `cannot read ${path}: ${errorMessage(e)}`);
+    if (isCoreError(e) && e.code === 'FILE_TOO_LARGE') throw new CoreError('RECEIPT_INVALID', `${e.message}; a receipt is much smaller`);
+    throw new CoreError('RECEIPT_UNREADABLE', errorMessage(e));
   }
   return parseReceiptText(text, path);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CoreError } from '../errors';
 import { CHECK_IDS, REASON_CODES } from '../verification/types';
 import {
   DECISIONS,
@@ -14,67 +15,71 @@ import {
 /**
  * The schema an imported receipt must pass before anything shows it (DESIGN 2.5). Receipts come
  * from other people's machines, so every string and list is bounded; unknown extra fields are
- * kept (a newer app may add some) so that export → import round-trips unchanged.
+ * kept (a newer app may add some) so that export → import round-trips unchanged. An EXPORT, though,
+ * writes only the fields this schema knows (knownReceiptFields): a file the app writes on
+ * request carries nothing a caller smuggled into the value.
  */
 const text = (max: number) => z.string().max(max);
 const KEY_ORIGINS = ['bundled', 'local', 'command-line', 'demo', 'cell'] as const;
 
-const checkSchema = z.looseObject({
-  id: z.enum(CHECK_IDS),
-  status: z.enum(['pass', 'fail', 'warn', 'skip']),
-  detail: text(4000),
-});
+/** The rules once; `obj` decides whether unknown keys are kept (loose) or dropped (z.object strips). */
+function buildReceiptSchema(obj: typeof z.object) {
+  const checkSchema = obj({
+    id: z.enum(CHECK_IDS),
+    status: z.enum(['pass', 'fail', 'warn', 'skip']),
+    detail: text(4000),
+  });
 
-const signatureSchema = z.looseObject({
-  format: z.enum(['classic', 'bundle']),
-  keyFingerprint: text(128).nullable(),
-  identity: text(2000).nullable(),
-  boundDigest: text(200).nullable().optional(),
-  problem: z.enum(['invalid-signature', 'digest-mismatch', 'payload-invalid']).nullable().optional(),
-  source: text(2000).optional(),
-});
+  const signatureSchema = obj({
+    format: z.enum(['classic', 'bundle']),
+    keyFingerprint: text(128).nullable(),
+    identity: text(2000).nullable(),
+    boundDigest: text(200).nullable().optional(),
+    problem: z.enum(['invalid-signature', 'digest-mismatch', 'payload-invalid']).nullable().optional(),
+    source: text(2000).optional(),
+  });
 
-const trustedKeySchema = z.looseObject({
-  fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
-  origin: z.enum(KEY_ORIGINS),
-  type: text(64).optional(),
-  source: text(4096).optional(),
-});
+  const trustedKeySchema = obj({
+    fingerprint: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
+    origin: z.enum(KEY_ORIGINS),
+    type: text(64).optional(),
+    source: text(4096).optional(),
+  });
 
-export const receiptSchema = z.looseObject({
-  kind: z.literal(RECEIPT_KIND, { error: `must be "${RECEIPT_KIND}" (this is not a PIC Store receipt)` }),
-  version: z.literal(RECEIPT_VERSION, { error: `must be ${RECEIPT_VERSION} (a receipt from an unsupported app version)` }),
-  id: z.string().min(1).max(200),
-  at: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date and time' }),
-  action: z.enum(RECEIPT_ACTIONS),
-  app: z.looseObject({ version: text(64) }),
-  store: z.looseObject({ name: text(200), url: text(4096) }).nullable(),
-  service: z.looseObject({ id: text(64), name: text(200), version: text(64) }),
-  cell: z.looseObject({ name: text(200), destination: text(1024), root: text(4096) }),
-  image: text(4096),
-  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256: and 64 lowercase hex characters').nullable(),
-  verification: z
-    .looseObject({
+  return obj({
+    kind: z.literal(RECEIPT_KIND, { error: `must be "${RECEIPT_KIND}" (this is not a PIC Store receipt)` }),
+    version: z.literal(RECEIPT_VERSION, { error: `must be ${RECEIPT_VERSION} (a receipt from an unsupported app version)` }),
+    id: z.string().min(1).max(200),
+    at: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date and time' }),
+    action: z.enum(RECEIPT_ACTIONS),
+    app: obj({ version: text(64) }),
+    store: obj({ name: text(200), url: text(4096) }).nullable(),
+    service: obj({ id: text(64), name: text(200), version: text(64) }),
+    cell: obj({ name: text(200), destination: text(1024), root: text(4096) }),
+    image: text(4096),
+    digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256: and 64 lowercase hex characters').nullable(),
+    verification: obj({
       verified: z.boolean(),
       reason: z.enum(REASON_CODES),
       checks: z.array(checkSchema).max(64),
       signatures: z.array(signatureSchema).max(256),
       trustedKeys: z.array(trustedKeySchema).max(256),
-    })
-    .nullable(),
-  cellVerification: z
-    .looseObject({
+    }).nullable(),
+    cellVerification: obj({
       ran: z.boolean(),
       verified: z.boolean().nullable(),
       cosignVersion: text(200).nullable(),
       output: text(256 * 1024),
-    })
-    .nullable(),
-  mode: z.looseObject({ value: z.enum(MODE_VALUES), source: z.enum(MODE_SOURCES), detail: text(4000) }).nullable(),
-  decision: z.enum(DECISIONS).nullable(),
-  outcome: z.enum(RECEIPT_OUTCOMES),
-  error: z.looseObject({ code: text(200), message: text(16_000) }).nullable(),
-});
+    }).nullable(),
+    mode: obj({ value: z.enum(MODE_VALUES), source: z.enum(MODE_SOURCES), detail: text(4000) }).nullable(),
+    decision: z.enum(DECISIONS).nullable(),
+    outcome: z.enum(RECEIPT_OUTCOMES),
+    error: obj({ code: text(200), message: text(16_000) }).nullable(),
+  });
+}
+
+export const receiptSchema = buildReceiptSchema(z.looseObject as typeof z.object);
+const knownFieldsSchema = buildReceiptSchema(z.object);
 
 export interface ReceiptProblem {
   /** JSON pointer into the receipt ('' for the whole document). */
@@ -96,4 +101,11 @@ export function validateReceipt(value: unknown): ReceiptValidation {
 
 function toPointer(path: readonly PropertyKey[]): string {
   return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/** The receipt with every field the schema does not know dropped, at every depth (what an export writes). */
+export function knownReceiptFields(receipt: Receipt): Receipt {
+  const r = knownFieldsSchema.safeParse(receipt);
+  if (!r.success) throw new CoreError('RECEIPT_INVALID', `not a valid PIC Store receipt (${r.error.issues.slice(0, 5).map((i) => `${toPointer(i.path) || '/'}: ${i.message}`).join('; ')})`);
+  return r.data as unknown as Receipt;
 }

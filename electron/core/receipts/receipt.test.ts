@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +128,65 @@ describe('export / import', () => {
     }
     await expect(importReceiptFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot read/);
     await expect(importReceiptFile(dir)).rejects.toThrow(/not a regular file/);
+  });
+
+  it('export creates a NEW .json file only: never overwrites, follows no symlink, makes no directory', async () => {
+    const r = sampleReceipt();
+    const existing = join(dir, 'existing.json');
+    await writeFile(existing, 'precious\n');
+    await expect(exportReceipt(existing, r)).rejects.toMatchObject({ code: 'EXPORT_EXISTS' });
+    expect(await readFile(existing, 'utf8')).toBe('precious\n');
+
+    const target = join(dir, 'symlink-target.json');
+    const link = join(dir, 'link.json');
+    await symlink(target, link);
+    await expect(exportReceipt(link, r)).rejects.toMatchObject({ code: 'EXPORT_EXISTS' });
+    expect(existsSync(target)).toBe(false);
+
+    const nested = join(dir, 'no-such-dir', 'r.json');
+    await expect(exportReceipt(nested, r)).rejects.toMatchObject({ code: 'EXPORT_FAILED' });
+    expect(existsSync(join(dir, 'no-such-dir'))).toBe(false);
+
+    for (const name of ['.bashrc', 'r.txt', 'r.json.sh', 'r']) {
+      await expect(exportReceipt(join(dir, name), r)).rejects.toMatchObject({ code: 'EXPORT_NAME' });
+      expect(existsSync(join(dir, name))).toBe(false);
+    }
+  });
+
+  it('export writes only the fields of the receipt schema, whatever else the value carries', async () => {
+    const r = sampleReceipt();
+    const loaded = { ...r, payload: '#!/bin/sh\nrm -rf ~', service: { ...r.service, extra: 'x' }, verification: r.verification && { ...r.verification, checks: r.verification.checks.map((c) => ({ ...c, junk: 1 })) } } as Mutable;
+    const v = validateReceipt(loaded);
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    const file = join(dir, 'known-only.json');
+    await exportReceipt(file, v.receipt);
+    const text = await readFile(file, 'utf8');
+    expect(text).not.toMatch(/payload|extra|junk|rm -rf/);
+    expect(JSON.parse(text)).toEqual(r);
+    expect(text).toBe(serializeReceipt(r));
+  });
+
+  it('import never quotes the file: a JSON error names line and column only', async () => {
+    const secret = join(dir, 'token.json');
+    await writeFile(secret, 'ghp_SECRETTOKEN\n');
+    const err = await importReceiptFile(secret).catch((e: unknown) => e);
+    expect(isCoreError(err) && err.code).toBe('RECEIPT_INVALID');
+    expect(String((err as Error).message)).toMatch(/is not valid JSON: unexpected token at line 1, column 1/);
+    expect(String((err as Error).message)).not.toMatch(/SECRET|ghp/);
+    expect(() => parseReceiptText('{"a": ghp_SECRET}', 'x.json')).toThrow(/x\.json is not valid JSON: unexpected token at line 1, column 7$/);
+  });
+
+  it('import refuses a FIFO (or any non-regular file) without opening it, so it cannot block', async () => {
+    const fifo = join(dir, 'pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    const t0 = performance.now();
+    await expect(importReceiptFile(fifo)).rejects.toMatchObject({ code: 'RECEIPT_UNREADABLE', message: expect.stringMatching(/named pipe, not a regular file/) });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    await expect(importReceiptFile('/dev/zero')).rejects.toMatchObject({ code: 'RECEIPT_UNREADABLE' });
+    const big = join(dir, 'big.json');
+    await writeFile(big, Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
+    await expect(importReceiptFile(big)).rejects.toMatchObject({ code: 'RECEIPT_INVALID', message: expect.stringMatching(/more than the limit/) });
   });
 
   it('accepts a BOM at the start of an imported file', () => {

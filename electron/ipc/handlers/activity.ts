@@ -11,7 +11,7 @@ import { readActivity } from '../../core/receipts/activity-log';
 import { explainReceipt } from '../../core/receipts/explain';
 import { ticketText } from '../../core/receipts/explain-text';
 import type { Receipt } from '../../core/receipts/receipt';
-import { exportReceipt, importReceiptFile, serializeReceipt } from '../../core/receipts/receipt-file';
+import { exportReceipt, importReceiptFile } from '../../core/receipts/receipt-file';
 import { validateReceipt } from '../../core/receipts/receipt-schema';
 import { recheckReceipt } from '../../core/receipts/recheck';
 import { RegistrySourcePool } from '../../core/registry/registry-pool';
@@ -78,10 +78,8 @@ export function registerActivityHandlers(router: IpcRouter, services: AppService
 
   router.handle('activity:export', {
     args: z.object({ receipt: receiptArg, path: absolutePath }).strict(),
-    run: async ({ receipt, path }) => {
-      await exportReceipt(path, receipt);
-      return { path, bytes: Buffer.byteLength(serializeReceipt(receipt)) };
-    },
+    // A typed path (no dialog in the shell): exportReceipt creates a new .json file only, never overwrites.
+    run: async ({ receipt, path }) => ({ path, ...(await exportReceipt(path, receipt)) }),
   });
 
   router.handle('activity:import', {

@@ -126,6 +126,7 @@ function ExportPanel({ x }: { x: ExplainedReceipt }) {
           <span className="muted">copy for a ticket</span>
         </div>
       </form>
+      <p className="muted">A new file ending in .json, in a folder that exists; an existing file is never replaced.</p>
       {exported.result && (
         <p className="callout callout--ok" data-testid="export-done">
           Saved {exported.result.bytes} bytes to {exported.result.path}
