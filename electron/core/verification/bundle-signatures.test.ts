@@ -159,6 +159,16 @@ describe('collectBundleSignatures', () => {
     expect(sigs[1]?.boundDigest).toBe(OTHER);
   });
 
+  it('one malformed referrer is a signature that does not count, not the end of the lookup', async () => {
+    const k = makeKey('p256');
+    const src = new MemorySource();
+    const junk = src.put(Buffer.from('not json at all'));
+    src.index([{ digest: junk, artifactType: 'x' }, { digest: src.attach(bundle(k.priv, statement())), artifactType: 'x' }]);
+    const sigs = await collect(src, [k.trusted]);
+    expect(sigs.map((s) => [s.problem, s.keyFingerprint !== null])).toEqual([['invalid-signature', false], [null, true]]);
+    expect(sigs[0]?.source).toMatch(/not JSON/);
+  });
+
   it('finds nothing when there is no fallback tag', async () => {
     expect(await collect(new MemorySource(), [makeKey('p256').trusted])).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { SourceError } from '../source/image-source';
 import { verifyDsseWithKeys, parseDsseBundle } from './bundle-dsse';
 import { bundleLayerOf, listBundleReferrers } from './bundle-referrers';
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, SIGN_PREDICATE_TYPE, subjectBinding } from './bundle-statement';
-import type { SignatureCollector, SignatureCollectorInput } from './signature-collector';
+import { IncompleteCollection, isCancel, unreadableSignature, type CollectSignatures, type SignatureCollectorInput } from './signature-collector';
 import type { SignatureSummary } from './types';
 
 /**
@@ -11,15 +11,31 @@ import type { SignatureSummary } from './types';
  * predicate type `https://sigstore.dev/cosign/sign/v1` and the image digest as subject.
  * Other attestations are not signatures and are left out entirely (they do not count as found).
  */
-export const collectBundleSignatures: SignatureCollector = async (input) => {
+export const collectBundleSignatures: CollectSignatures = async (input) => {
   const { source, repository, digest, maxSignatures, signal } = input;
-  const candidates = await listBundleReferrers(source, repository, digest, maxSignatures, signal);
+  let candidates: Awaited<ReturnType<typeof listBundleReferrers>>;
+  try {
+    candidates = await listBundleReferrers(source, repository, digest, maxSignatures, signal);
+  } catch (e) {
+    // An unreadable referrers index (e.g. junk under the fallback tag) is one signature that
+    // does not count, not a verdict on the whole image.
+    if (e instanceof SourceError && e.kind === 'invalid') return [unreadableSignature('bundle', e.message)];
+    throw e;
+  }
   const out: SignatureSummary[] = [];
+  let failure: unknown = null;
   for (const c of candidates) {
     signal?.throwIfAborted();
-    const s = await judgeReferrer(input, c.digest, c.listedIn);
-    if (s) out.push(s);
+    try {
+      const s = await judgeReferrer(input, c.digest, c.listedIn);
+      if (s) out.push(s);
+    } catch (e) {
+      if (isCancel(e)) throw e;
+      if (e instanceof SourceError && e.kind === 'invalid') out.push(unreadableSignature('bundle', `${c.listedIn}, referrer ${c.digest}: ${e.message}`));
+      else failure ??= e;
+    }
   }
+  if (failure !== null && !out.some((s) => s.keyFingerprint && !s.problem)) throw out.length ? new IncompleteCollection(out, failure) : failure;
   return out;
 };
 

@@ -173,6 +173,27 @@ describe('classic cosign signatures on a real registry', () => {
     expect(r2.reason).toBe('SIGNATURE_DIGEST_MISMATCH');
   });
 
+  it('junk under the sha256-<hex> fallback tag never overrides the classic verdict (badge and install agree)', async () => {
+    const img = await pushImage(reg.host, 'demo/junk-fallback');
+    await cosignSign(home, keyA.key, img.ref);
+    const junk = await pushImage(reg.host, 'demo/junk-fallback', { content: 'not a referrers index' });
+    // An image manifest (no "manifests" array) where the referrers index should be.
+    await pushManifest(reg.url, 'demo/junk-fallback', img.digest.replace(':', '-'), junk.manifest, OCI_MANIFEST);
+    const trustRoot = await loadTrustRootFromFiles([keyA.pub], 'command-line');
+    const install = await agree(img.ref, [keyA.pub]);
+    const badge = await verifyImage({ image: img.ref, trustRoot, sources: pool.provider, exhaustive: false });
+    expect([install.reason, badge.reason]).toEqual(['VERIFIED', 'VERIFIED']);
+    expect(install.signatures).toEqual(expect.arrayContaining([expect.objectContaining({ format: 'bundle', problem: 'invalid-signature' })]));
+
+    // A transplanted classic signature next to the junk: the precise reason survives.
+    const other = await pushImage(reg.host, 'demo/junk-fallback', { content: 'other' });
+    const sig = await pool.provider({ registry: reg.host } as never).getManifest('demo/junk-fallback', `${img.digest.replace(':', '-')}.sig`);
+    await pushManifest(reg.url, 'demo/junk-fallback', `${other.digest.replace(':', '-')}.sig`, sig!.bytes, OCI_MANIFEST);
+    await pushManifest(reg.url, 'demo/junk-fallback', other.digest.replace(':', '-'), junk.manifest, OCI_MANIFEST);
+    const r = await agree(other.ref, [keyA.pub]);
+    expect(r.reason).toBe('SIGNATURE_DIGEST_MISMATCH');
+  });
+
   it('two trusted keys (rotation) → VERIFIED under the second', async () => {
     const img = await pushImage(reg.host, 'demo/rotation');
     await cosignSign(home, keyB.key, img.ref);

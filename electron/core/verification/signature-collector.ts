@@ -1,13 +1,17 @@
 import type { ImageSource } from '../source/image-source';
 import type { TrustedKey } from '../trust/trust-root';
-import type { SignatureSummary } from './types';
+import type { SignatureFormat, SignatureSummary } from './types';
 
 /**
  * One signature format's finder + checker (classic `.sig` tag, sigstore bundle referrers).
  * Each returns every signature it found attached to `digest`, each judged against `keys`:
  * `keyFingerprint` set and `problem` null means that signature verifies and binds the digest.
- * Source failures (unreachable, auth, digest mismatch, limits) are thrown as SourceError and
- * decide the reason in the orchestrator; more than `maxSignatures` is a SourceError('limit').
+ * Something unreadable where a signature should be is reported as a signature that did not
+ * count (`problem: 'invalid-signature'`), never thrown: one junk artifact must not hide the
+ * verdict on the others. Source failures (unreachable, auth, digest mismatch, limits) are thrown
+ * as SourceError — wrapped in IncompleteCollection when some signatures were judged before —
+ * and decide the reason in the orchestrator only when no signature was judged; more than
+ * `maxSignatures` is a SourceError('limit').
  */
 export interface SignatureCollectorInput {
   source: ImageSource;
@@ -21,4 +25,30 @@ export interface SignatureCollectorInput {
   signal?: AbortSignal;
 }
 
-export type SignatureCollector = (input: SignatureCollectorInput) => Promise<SignatureSummary[]>;
+export type CollectSignatures = (input: SignatureCollectorInput) => Promise<SignatureSummary[]>;
+
+/** One format's collector, named by the format it finds (for what an unreadable lookup reports). */
+export interface SignatureCollector {
+  format: SignatureFormat;
+  collect: CollectSignatures;
+}
+
+/** A lookup that judged some signatures and then could not read the rest. */
+export class IncompleteCollection extends Error {
+  constructor(
+    readonly found: SignatureSummary[],
+    readonly error: unknown,
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+    this.name = 'IncompleteCollection';
+  }
+}
+
+/** A signature that was attached but could not be read: it counts as found, never as valid. */
+export function unreadableSignature(format: SignatureFormat, source: string): SignatureSummary {
+  return { format, keyFingerprint: null, identity: null, boundDigest: null, problem: 'invalid-signature', source };
+}
+
+export function isCancel(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}

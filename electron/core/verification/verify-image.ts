@@ -2,7 +2,7 @@ import { parseImageReference, type ImageReference } from '../reference/image-ref
 import { SourceError, type ImageSource } from '../source/image-source';
 import { summarizeKey, type TrustRoot } from '../trust/trust-root';
 import { SIGNATURE_COLLECTORS } from './collectors';
-import type { SignatureCollector } from './signature-collector';
+import { IncompleteCollection, isCancel, unreadableSignature, type SignatureCollector, type SignatureCollectorInput } from './signature-collector';
 import type { Check, CheckId, CheckStatus, ReasonCode, SignatureSummary, VerificationReport } from './types';
 import { CHECK_IDS } from './types';
 
@@ -60,10 +60,6 @@ class ReportBuilder {
   finish(skipWhy: string): Check[] {
     return CHECK_IDS.map((id) => this.checks.get(id) ?? { id, status: 'skip' as const, detail: id === 'transparency-log' ? 'not checked: transparency-log (Rekor) data is not verified offline' : skipWhy });
   }
-}
-
-function isCancel(e: unknown): boolean {
-  return e instanceof Error && e.name === 'AbortError';
 }
 
 function repoOf(identity: string): string | null {
@@ -142,10 +138,7 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
     source, repository: ref.repository, digest: pinned, keys: input.trustRoot.keys,
     maxSignatures: limits.maxSignatures, maxBlobBytes: limits.maxBlobBytes, signal: input.signal,
   };
-  const lookup = input.exhaustive === false
-    ? collectUntilValid(collectors, collectInput)
-    : Promise.all(collectors.map((collect) => collect(collectInput)));
-  const sigs = lookup.then((lists) => ({ ok: true as const, lists }), (error: unknown) => ({ ok: false as const, error }));
+  const sigs = collectSignatures(collectors, collectInput, input.exhaustive !== false);
   try {
     const m = await source.getManifest(ref.repository, ref.digest, input.signal);
     b.set('registry', 'pass', `${source.description} answered`);
@@ -162,37 +155,64 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
     return done('not reached: the image manifest could not be checked');
   }
 
-  // 6–9. signatures
+  // 6–9. signatures. Any good signature verifies; else the judged signatures decide by
+  // precedence; a lookup that could not be completed decides only when nothing was judged.
   const collected = await sigs;
-  try {
-    if (!collected.ok) throw collected.error;
-    signatures = collected.lists.flat();
-    if (signatures.length > limits.maxSignatures) {
-      throw new SourceError('limit', `more than ${limits.maxSignatures} signatures are attached to ${ref.digest}`);
-    }
-  } catch (e) {
-    if (isCancel(e)) throw e;
-    if (e instanceof SourceError && e.kind === 'invalid') {
-      // Something sits where a signature should be, but it is not a readable signature.
-      b.set('signature-found', 'pass', 'a signature artifact is attached');
-      b.fail('signature-valid', 'SIGNATURE_INVALID', `the attached signature cannot be read: ${e.message}`);
-      return done('not reached: the signature could not be read');
-    }
-    failFromSource(b, e, 'signature-found', source.description);
+  if (collected.cancelled) throw collected.cancelled;
+  signatures = collected.signatures;
+  if (signatures.length > limits.maxSignatures) {
+    failFromSource(b, new SourceError('limit', `more than ${limits.maxSignatures} signatures are attached to ${ref.digest}`), 'signature-found', source.description);
     return done('not reached: the signatures could not be read');
   }
-  judgeSignatures(b, signatures, ref, ref.digest);
+  if (signatures.length === 0 && collected.errors.length > 0) {
+    failFromSource(b, collected.errors[0], 'signature-found', source.description);
+    return done('not reached: the signatures could not be read');
+  }
+  judgeSignatures(b, signatures, ref, ref.digest, collected.errors);
   return done('not reached: an earlier check failed');
 }
 
-async function collectUntilValid(collectors: readonly SignatureCollector[], input: Parameters<SignatureCollector>[0]): Promise<SignatureSummary[][]> {
-  const lists: SignatureSummary[][] = [];
-  for (const collect of collectors) {
-    const found = await collect(input);
-    lists.push(found);
-    if (found.some((s) => s.keyFingerprint && !s.problem)) break;
+interface Collected {
+  signatures: SignatureSummary[];
+  /** Source failures of lookups that could not be completed, in collector order. */
+  errors: unknown[];
+  cancelled: unknown;
+}
+
+/**
+ * Runs the collectors, each settled on its own so one format's failure never discards another
+ * format's verdict. Exhaustive: all at once. Otherwise in order, stopping at the first format
+ * that yields a valid, bound signature (the same verdict with fewer requests, for badges).
+ * Never rejects: cancellation is returned and rethrown by the caller after the manifest check.
+ */
+async function collectSignatures(collectors: readonly SignatureCollector[], input: SignatureCollectorInput, exhaustive: boolean): Promise<Collected> {
+  const out: Collected = { signatures: [], errors: [], cancelled: null };
+  const take = (c: SignatureCollector, r: PromiseSettledResult<SignatureSummary[]>) => {
+    if (r.status === 'fulfilled') out.signatures.push(...r.value);
+    else if (isCancel(r.reason)) out.cancelled ??= r.reason;
+    else if (r.reason instanceof IncompleteCollection) {
+      out.signatures.push(...r.reason.found);
+      out.errors.push(r.reason.error);
+    } else if (r.reason instanceof SourceError && r.reason.kind === 'invalid') {
+      out.signatures.push(unreadableSignature(c.format, r.reason.message));
+    } else out.errors.push(r.reason);
+  };
+  const good = () => out.signatures.some((s) => s.keyFingerprint && !s.problem);
+  if (exhaustive) {
+    const settled = await Promise.allSettled(collectors.map((c) => c.collect(input)));
+    collectors.forEach((c, i) => take(c, settled[i]!));
+    return out;
   }
-  return lists;
+  for (const c of collectors) {
+    const [r] = await Promise.allSettled([c.collect(input)]);
+    take(c, r!);
+    if (out.cancelled || good()) break;
+  }
+  return out;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function failFromSource(b: ReportBuilder, e: unknown, at: CheckId, where: string): void {
@@ -208,16 +228,18 @@ function failFromSource(b: ReportBuilder, e: unknown, at: CheckId, where: string
   b.fail('registry', 'REGISTRY_UNREACHABLE', `${where}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-function judgeSignatures(b: ReportBuilder, sigs: SignatureSummary[], ref: ImageReference, digest: string): void {
+function judgeSignatures(b: ReportBuilder, sigs: SignatureSummary[], ref: ImageReference, digest: string, lookupErrors: readonly unknown[]): void {
   if (sigs.length === 0) {
     b.fail('signature-found', 'SIGNATURE_NOT_FOUND', `no cosign signature is attached to ${digest} in ${ref.name} (looked for the classic .sig tag and bundle referrers)`);
     return;
   }
   const formats = [...new Set(sigs.map((s) => s.format))].join(' and ');
-  b.set('signature-found', 'pass', `${sigs.length} signature(s) found (${formats})`);
+  const incomplete = lookupErrors.length ? `; a lookup could not be completed (${lookupErrors.map(errorText).join('; ')})` : '';
+  b.set('signature-found', 'pass', `${sigs.length} signature(s) found (${formats})${incomplete}`);
   const keyed = sigs.filter((s) => s.keyFingerprint);
   if (keyed.length === 0) {
-    b.fail('signature-valid', 'SIGNATURE_INVALID', `none of the ${sigs.length} signature(s) verifies under a trusted key`);
+    const unreadable = sigs.filter((s) => s.source?.includes(': ')).slice(0, 3).map((s) => s.source);
+    b.fail('signature-valid', 'SIGNATURE_INVALID', `none of the ${sigs.length} signature(s) verifies under a trusted key${unreadable.length ? ` (${unreadable.join('; ')})` : ''}`);
     return;
   }
   b.set('signature-valid', 'pass', `${keyed.length} of ${sigs.length} signature(s) verify under trusted key ${keyed[0]!.keyFingerprint}`);
