@@ -98,3 +98,46 @@ describe('cell-side cosign whose version output is empty', () => {
     expect(receipt.mode).toMatchObject({ value: 'enforce', source: 'config' });
   }, 60_000);
 });
+
+describe('an attempt cut short after the cell was read (DESIGN 2.5)', () => {
+  /** Cancels as soon as verification starts: the cell has been read, nothing is verified yet. */
+  function cancelAtVerify(): Partial<InstallRequest> {
+    const ac = new AbortController();
+    return { signal: ac.signal, onProgress: (p) => p.phase === 'verify' && ac.abort() };
+  }
+
+  it('enforce, new service: the receipt records the mode, "block" (not yet verified) and action install', async () => {
+    await cell.writeFile('config/api/cell_config.json', JSON.stringify({ image_verification: { mode: 'enforce' } }));
+    const image = await signedImage('demo/cancel-new');
+    const { receipt } = await installService(request({ id: 'cancelnew', name: 'Cancel new', version: '1', image }, cancelAtVerify()), neverConfirm);
+    expect(receipt.error, receipt.error?.message).toMatchObject({ code: 'CANCELLED' });
+    expect(receipt.outcome).toBe('cancelled');
+    expect(receipt.action).toBe('install');
+    expect(receipt.mode).toMatchObject({ value: 'enforce', source: 'config' });
+    expect(receipt.decision).toBe('block');
+  }, 60_000);
+
+  it('warn, installed service: action upgrade, decision "warn" (the table for not verified)', async () => {
+    await cell.writeFile('config/api/cell_config.json', JSON.stringify({ image_verification: { mode: 'warn' } }));
+    await cell.writeFile('services/cancelold/receipt.json', JSON.stringify({ kind: 'pic-store-receipt', service: { id: 'cancelold', name: 'Old', version: '0.9' } }));
+    try {
+      const image = await signedImage('demo/cancel-old');
+      const { receipt } = await installService(request({ id: 'cancelold', name: 'Cancel old', version: '1', image }, cancelAtVerify()), neverConfirm);
+      expect(receipt.outcome).toBe('cancelled');
+      expect(receipt.action).toBe('upgrade');
+      expect(receipt.mode).toMatchObject({ value: 'warn', source: 'config' });
+      expect(receipt.decision).toBe('warn');
+    } finally {
+      await cell.remove('services/cancelold');
+    }
+  }, 60_000);
+
+  it('the cell cannot be reached: mode and decision stay null', async () => {
+    const unreachable = adHocProfile({ destination: cell.alias, sshConfig: cell.sshConfig, root: `${cell.root}-x`, name: 'gone' });
+    const ac = new AbortController();
+    ac.abort();
+    const { receipt } = await installService({ ...request({ id: 'nocell', name: 'No cell', version: '1', image: `${reg.host}/demo/x@sha256:${'c'.repeat(64)}` }), profile: unreachable, signal: ac.signal }, neverConfirm);
+    expect(receipt.mode).toBeNull();
+    expect(receipt.decision).toBeNull();
+  }, 60_000);
+});

@@ -74,12 +74,27 @@ export interface InstallResult {
 
 const cellOf = (p: CellProfile) => ({ name: p.name, destination: p.destination, root: p.root });
 
+/**
+ * What planning learned before it stopped, so an attempt cut short after the cell was read still
+ * records the cell's mode, the real action and the decision as far as it is known (DESIGN 2.5:
+ * only an unreachable cell leaves them null).
+ */
+export interface PlanProgress {
+  status?: CellStatus;
+  action?: InstallPlan['action'];
+  /** Set once both verdicts are in. */
+  decided?: Pick<InstallPlan['base'], 'digest' | 'verification' | 'cellVerification' | 'decision'>;
+}
+
 /** Reads the cell, verifies fresh under its key (and the cell's own cosign), decides, and builds the pre-flight. Changes nothing. */
-export async function planInstall(req: InstallRequest): Promise<InstallPlan> {
+export async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
   const { profile, manifest, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
   progress({ phase: 'status' });
   const { status, probe } = await readCellForInstall(profile, req.ssh, manifest.id, { trustRoot: req.appTrustRoot, signal });
+  const action = status.installed.some((s) => s.id === manifest.id) ? 'upgrade' : 'install';
+  seen.status = status;
+  seen.action = action;
   progress({ phase: 'verify' });
   const cellRoot = cellTrustRoot(probe.keyPem, `${profile.destination}:${profile.root}/config/cosign/cosign.pub`);
   const sameKeys = trustRootId(cellRoot) === trustRootId(req.appTrustRoot);
@@ -102,7 +117,7 @@ export async function planInstall(req: InstallRequest): Promise<InstallPlan> {
     cellVerification = { ran: false, verified: null, cosignVersion: status.cosign, output: 'not run: the image has no digest to verify' };
   }
   const d = decideInstall({ mode: status.mode.value, desktopVerified: report.verified, cellVerified: cellVerification?.ran ? cellVerification.verified : null });
-  const action = status.installed.some((s) => s.id === manifest.id) ? 'upgrade' : 'install';
+  seen.decided = { digest, verification: receiptVerification(report), cellVerification, decision: d.decision };
   const base: InstallPlan['base'] = {
     action,
     store: req.store,
@@ -135,13 +150,30 @@ async function record(req: InstallRequest, fields: ReceiptFields, id?: string): 
   return receipt;
 }
 
-function failureFields(req: InstallRequest, e: unknown): ReceiptFields {
-  const code = e instanceof CoreError ? e.code : 'INSTALL_FAILED';
+/** A cancel, however it surfaced: our CANCELLED, an AbortError from a request, or an error raised after the signal fired. */
+function failureCode(e: unknown, signal: AbortSignal | undefined): string {
+  if (e instanceof CoreError) return e.code;
+  if ((e as { name?: unknown } | null)?.name === 'AbortError' || signal?.aborted) return 'CANCELLED';
+  return 'INSTALL_FAILED';
+}
+
+/**
+ * The receipt of an attempt that stopped while planning. When the cell was read, it records the
+ * cell's mode and the real action (install or upgrade), and the decision as far as it is known:
+ * the table's own decision once both verdicts are in; before that, the table's value for "not
+ * verified" — block under enforce, warn under warn, allow under off — since nothing had verified
+ * when the attempt stopped. Only an unreachable cell leaves mode and decision null (DESIGN 2.5).
+ */
+function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): ReceiptFields {
+  const code = failureCode(e, req.signal);
+  const mode = seen.status?.mode ?? null;
+  const decision = seen.decided?.decision ?? (mode ? decideInstall({ mode: mode.value, desktopVerified: false, cellVerified: null }).decision : null);
   return {
-    action: 'install', store: req.store,
+    action: seen.action ?? 'install', store: req.store,
     service: { id: req.manifest.id, name: req.manifest.name, version: req.manifest.version },
-    cell: cellOf(req.profile), image: req.manifest.image, digest: null, verification: null, cellVerification: null,
-    mode: null, decision: null, outcome: code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code, message: errorMessage(e) },
+    cell: cellOf(req.profile), image: req.manifest.image,
+    digest: seen.decided?.digest ?? null, verification: seen.decided?.verification ?? null, cellVerification: seen.decided?.cellVerification ?? null,
+    mode, decision, outcome: code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code, message: errorMessage(e) },
   };
 }
 
@@ -152,11 +184,12 @@ function failureFields(req: InstallRequest, e: unknown): ReceiptFields {
  */
 export async function installService(req: InstallRequest, confirm: (summary: PreflightSummary) => Promise<boolean>): Promise<InstallResult> {
   let plan: InstallPlan;
+  const seen: PlanProgress = {};
   try {
-    plan = await planInstall(req);
+    plan = await planInstall(req, seen);
   } catch (e) {
-    // The cell could not be read (or verification was cancelled): nothing was changed.
-    return { receipt: await record(req, failureFields(req, e)), plan: null };
+    // The cell could not be read, or planning stopped (cancel, registry error): nothing was changed.
+    return { receipt: await record(req, failureFields(req, e, seen)), plan: null };
   }
   if (plan.decision === 'block') {
     const r = plan.report;
@@ -265,7 +298,7 @@ async function logOnCell(req: InstallRequest, receipt: Receipt): Promise<void> {
  * the cell cannot be reached — that it may have completed and how to check.
  */
 async function interrupted(req: InstallRequest, plan: InstallPlan, success: Receipt, nonce: string, step: string, e: unknown): Promise<Receipt> {
-  const code = e instanceof CoreError ? e.code : 'INSTALL_FAILED';
+  const code = failureCode(e, req.signal);
   const outcome = code === 'CANCELLED' ? 'cancelled' : 'failed';
   const what = `${errorMessage(e)} — interrupted during "${step}"`;
   let state: string | null = null;
