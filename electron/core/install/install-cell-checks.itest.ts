@@ -15,6 +15,7 @@ import { RegistrySourcePool } from '../registry/registry-pool';
 import type { ServiceManifest } from '../store/manifest-schema';
 import { loadTrustRootFromFiles, type TrustRoot } from '../trust/trust-root';
 import { installService, type InstallRequest } from './install-flow';
+import { uninstallService } from './uninstall';
 
 /**
  * Decisions that depend on what the cell reports, on a real cell (sshd) and a real registry with
@@ -139,5 +140,35 @@ describe('an attempt cut short after the cell was read (DESIGN 2.5)', () => {
     const { receipt } = await installService({ ...request({ id: 'nocell', name: 'No cell', version: '1', image: `${reg.host}/demo/x@sha256:${'c'.repeat(64)}` }), profile: unreachable, signal: ac.signal }, neverConfirm);
     expect(receipt.mode).toBeNull();
     expect(receipt.decision).toBeNull();
+  }, 60_000);
+});
+
+describe('uninstall receipts (DESIGN 2.5)', () => {
+  it('once the cell is reached: decision allow, and the image and digest the installed receipt records', async () => {
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const image = `${reg.host}/demo/old:1.0`;
+    await cell.writeFile('services/olduninst/receipt.json', JSON.stringify({ kind: 'pic-store-receipt', service: { id: 'olduninst', name: 'Old', version: '0.9' }, image, digest }));
+    try {
+      const receipt = await uninstallService({ serviceId: 'olduninst', profile, ssh, appTrustRoot: appRoot, activityLog: join(dataDir, 'activity.jsonl') });
+      expect(receipt.action).toBe('uninstall');
+      expect(receipt.mode).toMatchObject({ value: expect.any(String) });
+      expect(receipt.decision).toBe('allow');
+      expect(receipt.image).toBe(image);
+      expect(receipt.digest).toBe(digest);
+      expect(receipt.service).toEqual({ id: 'olduninst', name: 'Old', version: '0.9' });
+    } finally {
+      await cell.remove('services/olduninst');
+    }
+  }, 60_000);
+
+  it('not installed: still reached, so decision allow; the cell cannot be reached: null', async () => {
+    const missing = await uninstallService({ serviceId: 'neverthere', profile, ssh, appTrustRoot: appRoot, activityLog: join(dataDir, 'activity.jsonl') });
+    expect(missing.error?.code).toBe('NOT_INSTALLED');
+    expect(missing.decision).toBe('allow');
+    const ac = new AbortController();
+    ac.abort();
+    const cut = await uninstallService({ serviceId: 'neverthere', profile, ssh, appTrustRoot: appRoot, activityLog: join(dataDir, 'activity.jsonl'), signal: ac.signal });
+    expect(cut.mode).toBeNull();
+    expect(cut.decision).toBeNull();
   }, 60_000);
 });

@@ -42,7 +42,10 @@ export async function uninstallService(req: UninstallRequest): Promise<Receipt> 
   }
   const inst = status.installed.find((s) => s.id === id);
   const service = { id, name: inst?.name ?? id, version: inst?.version ?? '' };
-  const fields = { ...blank, service, image: '', digest: inst?.digest ?? null, mode: status.mode };
+  // The cell was reached: its mode is known and removing a service is never blocked by it, so the
+  // decision is 'allow' (DESIGN 2.5: null only for an unreachable cell). The image is the one the
+  // installed receipt records — what is being removed.
+  const fields = { ...blank, decision: 'allow' as const, service, image: inst?.image ?? '', digest: inst?.digest ?? null, mode: status.mode };
   if (!inst) return done(createReceipt({ ...fields, outcome: 'failed', error: { code: 'NOT_INSTALLED', message: `${id} is not installed on ${req.profile.destination}` } }));
   if (!status.runtime) return done(createReceipt({ ...fields, outcome: 'failed', error: { code: 'RUNTIME_MISSING', message: 'the cell has neither docker compose nor docker-compose' } }));
   const success = createReceipt({ ...fields, outcome: 'uninstalled', error: null });
