@@ -184,6 +184,21 @@ describe('pic-store verify (built CLI)', () => {
     expect(Date.now() - t0).toBeLessThan(8000);
   });
 
+  it('a 200-service index on a registry that accepts and never answers → every result, REGISTRY_UNREACHABLE, exit 1, quickly (circuit breaker)', async () => {
+    const services = Array.from({ length: 200 }, (_, i) => ({ id: `dead${i}`, name: 'Dead', version: '1', image: `${silentHost}/dead/s${i}@${signed.digest}` }));
+    await writeFile(join(tmp, 'dead-index.json'), JSON.stringify({ schemaVersion: 1, name: 'Dead registry', services }));
+    const t0 = Date.now();
+    const { code, doc } = await runJson(['verify', 'dead-index.json', '--trust-key', keyA.pub, '--timeout', '2', '--no-cache']);
+    const elapsed = Date.now() - t0;
+    expect(code).toBe(1);
+    expect(doc.error).toBeUndefined();
+    expect(doc.results.map((r) => r.serviceId)).toEqual(services.map((s) => s.id));
+    expect(new Set(doc.results.map((r) => r.reason))).toEqual(new Set(['REGISTRY_UNREACHABLE']));
+    const details = doc.results.map((r) => (r.checks as { id: string; detail: string }[]).find((c) => c.id === 'registry')?.detail ?? '');
+    expect(details.filter((d) => /given up at once/.test(d)).length).toBeGreaterThan(150);
+    expect(elapsed).toBeLessThan(15_000);
+  });
+
   it('the cache serves repeat verdicts, keyed by repository: same digest elsewhere is not verified', async () => {
     const first = await runJson(['verify', signed.ref, '--trust-key', keyA.pub]);
     expect(first.doc.results[0]?.cached).toBeUndefined();

@@ -3,7 +3,7 @@ import { SourceError, DEFAULT_SOURCE_LIMITS, type FetchedManifest, type ImageSou
 import { isSha256Digest, registryApiHost, registryHostname } from '../reference/image-reference';
 import { parseAuthChallenge } from './auth-challenge';
 import type { CredentialProvider, RegistryCredentials } from './docker-credentials';
-import { createAgents, destroyAgents, httpRequest, type HttpAgents, type HttpResponse } from './http-transport';
+import { createAgents, destroyAgents, httpRequest, type HttpAgents, type HttpRequest, type HttpResponse } from './http-transport';
 import { Semaphore } from './semaphore';
 
 /**
@@ -23,6 +23,12 @@ export interface RegistrySourceOptions {
   credentials?: CredentialProvider;
   maxConcurrency?: number;
   agents?: HttpAgents;
+  /**
+   * Circuit breaker: after this many consecutive requests that got no HTTP answer at all
+   * (timeout, refused, reset), every further request fails at once as unreachable — a dead
+   * registry costs one round of timeouts, not one per image. Default 5.
+   */
+  breakerThreshold?: number;
 }
 
 export const MANIFEST_ACCEPT = [
@@ -57,6 +63,8 @@ export class RegistrySource implements ImageSource {
   private basic: string | null = null;
   /** Learned once per registry: a 404 from the referrers endpoint means the API does not exist (OCI 1.1 answers 200 with an empty index). */
   private referrersUnsupported = false;
+  private consecutiveNoAnswer = 0;
+  private lastNoAnswer = '';
 
   constructor(private readonly opts: RegistrySourceOptions) {
     const apiHost = registryApiHost(opts.registry);
@@ -127,6 +135,7 @@ export class RegistrySource implements ImageSource {
   /** GET with auth (challenge → token/basic, one retry) and redirects. */
   private get(repository: string, path: string, headers: Record<string, string>, maxBytes: number, signal?: AbortSignal): Promise<HttpResponse> {
     return this.sem.run(async () => {
+      this.checkBreaker();
       const url = new URL(path, this.base);
       let auth = await this.cachedAuth(repository);
       let res = await this.follow(url, headers, auth, maxBytes, signal);
@@ -144,7 +153,7 @@ export class RegistrySource implements ImageSource {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const h: Record<string, string> = { ...headers, 'User-Agent': 'pic-store-manager' };
       if (sendAuth) h.Authorization = sendAuth;
-      const res = await httpRequest({ url, headers: h, maxBytes, timeoutMs: this.timeoutMs, signal }, this.agents);
+      const res = await this.request({ url, headers: h, maxBytes, timeoutMs: this.timeoutMs, signal });
       if (![301, 302, 303, 307, 308].includes(res.status)) return res;
       const loc = res.headers.location;
       if (!loc) return res;
@@ -154,6 +163,29 @@ export class RegistrySource implements ImageSource {
       url = next;
     }
     throw new SourceError('unreachable', `${this.opts.registry} redirected more than ${MAX_REDIRECTS} times`);
+  }
+
+  /** One HTTP exchange, counted by the circuit breaker: any HTTP answer closes it again. */
+  private async request(req: HttpRequest): Promise<HttpResponse> {
+    this.checkBreaker();
+    try {
+      const res = await httpRequest(req, this.agents);
+      this.consecutiveNoAnswer = 0;
+      return res;
+    } catch (e) {
+      if (e instanceof SourceError && e.kind === 'unreachable') {
+        this.consecutiveNoAnswer++;
+        this.lastNoAnswer = e.message;
+      }
+      throw e;
+    }
+  }
+
+  private checkBreaker(): void {
+    const threshold = this.opts.breakerThreshold ?? 5;
+    if (this.consecutiveNoAnswer >= threshold) {
+      throw new SourceError('unreachable', `${this.opts.registry} not asked: its last ${this.consecutiveNoAnswer} requests got no answer (last: ${this.lastNoAnswer}), so the rest of this registry is given up at once`);
+    }
   }
 
   private checkRedirect(from: URL, to: URL): void {
@@ -215,10 +247,10 @@ export class RegistrySource implements ImageSource {
       if (params.service) form.set('service', params.service);
       const body = Buffer.from(form.toString());
       const url = new URL(realm.origin + realm.pathname);
-      res = await httpRequest({ url, method: 'POST', body, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length) }, maxBytes: MAX_TOKEN_BYTES, timeoutMs: this.timeoutMs, signal }, this.agents);
+      res = await this.request({ url, method: 'POST', body, headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length) }, maxBytes: MAX_TOKEN_BYTES, timeoutMs: this.timeoutMs, signal });
     } else {
       if (creds?.username && creds.password !== undefined) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-      res = await httpRequest({ url: realm, headers, maxBytes: MAX_TOKEN_BYTES, timeoutMs: this.timeoutMs, signal }, this.agents);
+      res = await this.request({ url: realm, headers, maxBytes: MAX_TOKEN_BYTES, timeoutMs: this.timeoutMs, signal });
     }
     if (res.status === 401 || res.status === 403) throw new SourceError('auth', `the token service of ${this.opts.registry} refused our credentials (HTTP ${res.status})`);
     if (res.status !== 200) throw new SourceError(res.status >= 500 ? 'unreachable' : 'auth', `the token service of ${this.opts.registry} answered HTTP ${res.status}`);

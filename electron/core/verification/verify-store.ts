@@ -4,7 +4,7 @@ import type { CredentialProvider } from '../registry/docker-credentials';
 import { RegistrySourcePool } from '../registry/registry-pool';
 import { RegistrySource } from '../registry/registry-source';
 import { Semaphore } from '../registry/semaphore';
-import type { ImageSource } from '../source/image-source';
+import { SourceError, type ImageSource } from '../source/image-source';
 import type { LoadedStore } from '../store/load-index';
 import type { StoreService } from '../store/validate';
 import { summarizeKey, trustRootId, type TrustRoot } from '../trust/trust-root';
@@ -38,6 +38,23 @@ export interface VerifyStoreOptions {
   exhaustive?: boolean;
   /** Override where images are read from (tests); default: the index's OCI layout or registries. */
   sources?: SourceProvider;
+  /**
+   * When the whole run must end (epoch ms). Images not finished by then become
+   * REGISTRY_UNREACHABLE verdicts saying so — an unreachable registry is a verdict (DESIGN 2.4),
+   * so a run always returns every result. Cancellation stays `signal`.
+   */
+  deadline?: number;
+  /** Bound for one image (default 3 × timeoutMs: a few requests in a row, each bounded by timeoutMs). */
+  imageTimeoutMs?: number;
+  now?: () => number;
+}
+
+/** Thrown into an image's verification when its time is up; named like a cancellation so every layer stops at once. */
+class TimeUp extends Error {
+  constructor() {
+    super('time is up');
+    this.name = 'AbortError';
+  }
 }
 
 /** The report for a listing that fails the schema: nothing about the image was checked. */
@@ -106,7 +123,30 @@ async function verifyService(svc: StoreService, provider: SourceProvider, trustI
     : null;
   const hit = key && opts.cache ? opts.cache.get(key) : null;
   if (hit) return { ...hit, serviceId: svc.manifest.id, image };
-  const report = await verifyImage({ image, serviceId: svc.manifest.id, trustRoot: opts.trustRoot, sources: provider, signal: opts.signal, limits: opts.limits, exhaustive: opts.exhaustive ?? false });
+  const base = { image, serviceId: svc.manifest.id, trustRoot: opts.trustRoot, limits: opts.limits, exhaustive: opts.exhaustive ?? false };
+  const now = opts.now ?? Date.now;
+  const imageMs = opts.imageTimeoutMs ?? 3 * (opts.timeoutMs ?? 30_000);
+  const leftMs = opts.deadline !== undefined ? opts.deadline - now() : Infinity;
+  const boundMs = Math.min(imageMs, leftMs);
+  const unfinished = (why: string) =>
+    verifyImage({ ...base, sources: () => { throw new SourceError('unreachable', why); } });
+  if (boundMs <= 0) return unfinished(`not checked: the run's time limit was reached before this image's turn`);
+  const ac = new AbortController();
+  const onCancel = () => ac.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onCancel, { once: true });
+  if (opts.signal?.aborted) onCancel();
+  const timer = Number.isFinite(boundMs) ? setTimeout(() => ac.abort(new TimeUp()), boundMs) : null;
+  let report: VerificationReport;
+  try {
+    report = await verifyImage({ ...base, sources: provider, signal: ac.signal });
+  } catch (e) {
+    if (opts.signal?.aborted || !(ac.signal.reason instanceof TimeUp)) throw e;
+    const which = boundMs === leftMs ? "the run's time limit" : `the ${Math.round(imageMs / 100) / 10} s limit for one image`;
+    return unfinished(`verification did not finish within ${which}`);
+  } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onCancel);
+  }
   if (key && opts.cache) opts.cache.set(key, report);
   return report;
 }

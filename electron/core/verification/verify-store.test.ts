@@ -1,0 +1,54 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { ImageSource } from '../source/image-source';
+import type { StoreService } from '../store/validate';
+import { parsePublicKeyPem } from '../trust/public-key';
+import type { TrustRoot } from '../trust/trust-root';
+import { verifyStore } from './verify-store';
+
+// Time bounds of a store run over a source that never answers (pure logic; the real hostile
+// server and the registry circuit breaker are covered by the CLI itest).
+const pub = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const trustRoot: TrustRoot = { keys: [{ ...parsePublicKeyPem(pub), origin: 'command-line', source: 't.pub' }], problems: [] };
+
+/** Every request waits until its signal aborts, like a server that accepts and never answers. */
+const silent: ImageSource = {
+  description: 'silent',
+  getManifest: (_r, _ref, signal) => waitForAbort(signal),
+  getBlob: (_r, _d, _m, signal) => waitForAbort(signal),
+  getReferrers: (_r, _d, signal) => waitForAbort(signal),
+};
+function waitForAbort(signal?: AbortSignal): Promise<never> {
+  return new Promise((_res, rej) => signal?.addEventListener('abort', () => rej(signal.reason as Error), { once: true }));
+}
+
+const services = (n: number): StoreService[] =>
+  Array.from({ length: n }, (_, i) => {
+    const image = `r.example/app/s${i}@sha256:${i.toString(16).padStart(64, '0')}`;
+    return { index: i, id: `s${i}`, manifest: { id: `s${i}`, name: 'S', version: '1', image }, raw: { image }, errors: [] };
+  });
+
+describe('verifyStore time bounds', () => {
+  it('the run deadline turns unfinished images into REGISTRY_UNREACHABLE verdicts; every result is returned', async () => {
+    const t0 = Date.now();
+    const results = await verifyStore({ services: services(40), ociLayoutDir: null }, { trustRoot, sources: () => silent, deadline: Date.now() + 300, imageTimeoutMs: 60_000, concurrency: 8 });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(results).toHaveLength(40);
+    expect(new Set(results.map((r) => r.reason))).toEqual(new Set(['REGISTRY_UNREACHABLE']));
+    expect(results.map((r) => r.serviceId)).toEqual(services(40).map((s) => s.id));
+    expect(results[0]!.checks.find((c) => c.id === 'registry')?.detail).toMatch(/did not finish within the run's time limit/);
+    expect(results[39]!.checks.find((c) => c.id === 'registry')?.detail).toMatch(/time limit was reached before this image's turn/);
+  });
+
+  it('one image is bounded on its own', async () => {
+    const [r] = await verifyStore({ services: services(1), ociLayoutDir: null }, { trustRoot, sources: () => silent, imageTimeoutMs: 100 });
+    expect(r).toMatchObject({ reason: 'REGISTRY_UNREACHABLE', verified: false });
+    expect(r!.checks.find((c) => c.id === 'registry')?.detail).toMatch(/0.1 s limit for one image/);
+  });
+
+  it('cancellation is still a cancellation, not a verdict', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    await expect(verifyStore({ services: services(3), ociLayoutDir: null }, { trustRoot, sources: () => silent, signal: ac.signal, imageTimeoutMs: 60_000 })).rejects.toThrow();
+  });
+});
