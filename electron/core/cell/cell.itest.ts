@@ -1,6 +1,6 @@
 import { generateKeyPairSync, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,6 +179,41 @@ describe('cell status', () => {
     expect(st.mode).toMatchObject({ value: 'enforce', source: 'fail-closed' });
     expect(st.mode.detail).toMatch(/cannot be read \(Permission denied\)/);
     expect(st.banner).toMatch(/^enforce — config unreadable: .*Permission denied.*\(failing closed\)/);
+  });
+
+  // The login user is unprivileged (the testbed's cell user): a directory root owns with mode 0700
+  // hides what is inside it. DESIGN 2.2: a path that exists but cannot be read fails closed.
+  it.skipIf(process.getuid?.() !== 0)('a config behind a directory the cell user cannot search → enforce, fail-closed (not "absent")', async () => {
+    for (const dir of ['config/api', 'config']) {
+      await cell.writeFile('config/api/cell_config.json', cfg({ image_verification: { mode: 'off' } }), { asRoot: true });
+      const d = join(cell.root, dir);
+      await chown(d, 0, 0);
+      await chmod(d, 0o700);
+      try {
+        const st = await getCellStatus(p, ctx, { trustRoot: noTrust });
+        expect(st.mode, dir).toMatchObject({ value: 'enforce', source: 'fail-closed' });
+        expect(st.mode.detail).toMatch(/cannot be read \(Permission denied\)/);
+      } finally {
+        await chmod(d, 0o755);
+      }
+    }
+    // A key behind an unsearchable directory is unreadable, not absent.
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await cell.writeFile('config/cosign/cosign.pub', publicKey.export({ type: 'spki', format: 'pem' }).toString(), { asRoot: true });
+    const k = join(cell.root, 'config/cosign');
+    await chown(k, 0, 0);
+    await chmod(k, 0o700);
+    try {
+      const st = await getCellStatus(p, ctx, { trustRoot: noTrust });
+      expect(st.cellKey).toBeNull();
+      expect(st.cellKeyProblem).toMatch(/unreadable/);
+    } finally {
+      await chmod(k, 0o755);
+    }
+    // Truly absent under searchable directories is still absent → default.
+    await cell.remove('config/api/cell_config.json');
+    const st = await getCellStatus(p, ctx, { trustRoot: noTrust });
+    expect(st.mode).toMatchObject({ value: 'enforce', source: 'default' });
   });
 
   it('banner for a corrupt config names the line', async () => {

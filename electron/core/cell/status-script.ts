@@ -8,6 +8,11 @@ import { assertRemoteRoot, quoteRemoteArg } from './remote-quote';
  * is bounded (`head -c`, one byte over the limit so "too large" is detectable) and type-checked
  * first; every value is framed and base64 (or hex) encoded, so arbitrary bytes — a BOM, NULs,
  * newlines in a directory name — arrive intact and cannot forge a frame.
+ *
+ * "Absent" is said only when it is known: a path that `[ -e ]` cannot see because a directory
+ * above it exists but cannot be searched (EACCES) is reported `unreadable`, so the mode fails
+ * closed rather than falling back to the default (DESIGN 2.2). `hidden` walks up from the path:
+ * the nearest existing ancestor decides — searchable means the absence is real.
  */
 export const STATUS_LIMITS = {
   configBytes: MAX_CONFIG_BYTES + 1,
@@ -28,10 +33,22 @@ enc() { if [ "$ENC" = b64 ]; then base64; else od -An -v -tx1 | tr -d ' \\n'; ec
 rec() { printf '@@PIC %s %s %s\\n' "$1" "$2" "$3"; }
 fin() { printf '@@END\\n'; }
 val() { rec value "$1" ok; printf '%s' "$2" | enc; fin; }
+hidden() {
+  d=$1
+  while :; do
+    case $d in */*) d=\${d%/*} ;; *) return 1 ;; esac
+    [ -n "$d" ] || return 1
+    if [ -d "$d" ]; then [ -x "$d" ] && return 1; H=$d; return 0; fi
+    [ -e "$d" ] && return 1
+  done
+}
 readf() {
   p=$3
   if [ -L "$p" ] && [ ! -e "$p" ]; then rec "$1" "$2" dangling; fin; return; fi
-  if [ ! -e "$p" ]; then rec "$1" "$2" absent; fin; return; fi
+  if [ ! -e "$p" ]; then
+    if hidden "$p"; then rec "$1" "$2" unreadable; printf 'cannot search %s: Permission denied' "$H" | enc; fin; return; fi
+    rec "$1" "$2" absent; fin; return
+  fi
   if [ -d "$p" ]; then rec "$1" "$2" directory; fin; return; fi
   if [ ! -f "$p" ]; then rec "$1" "$2" special; fin; return; fi
   if ! err=$(head -c 1 -- "$p" 2>&1 >/dev/null); then rec "$1" "$2" unreadable; printf '%s' "$err" | enc; fin; return; fi
