@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { VerificationReport } from './types';
+import type { ReasonCode, VerificationReport } from './types';
+import { LOOKUP_INCOMPLETE_NOTE } from './verify-image';
 
 /**
  * The badge cache (DESIGN 2.3 / 2.6 `cache/`): keyed by where the image was read from, the full
@@ -38,9 +39,19 @@ export function cacheKey(k: CacheKeyParts): string {
   return JSON.stringify([k.source, k.repository, k.digest, k.trustRootId]);
 }
 
-/** Reports worth caching: the image itself was looked at (not listing or input errors). */
+/**
+ * Verdicts about the content itself, worth caching. Not listing or input errors, and not
+ * network, auth or limit failures (a blip must not stick to a badge for minutes), nor a
+ * signature verdict reached while some lookup could not be completed.
+ */
+const CONTENT_VERDICTS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'VERIFIED', 'IMAGE_NOT_FOUND', 'CONTENT_DIGEST_MISMATCH',
+  'SIGNATURE_NOT_FOUND', 'SIGNATURE_INVALID', 'SIGNATURE_DIGEST_MISMATCH', 'PAYLOAD_INVALID',
+]);
+
 export function isCacheable(r: VerificationReport): boolean {
-  return !!r.digest && !['MANIFEST_INVALID', 'REFERENCE_INVALID', 'DIGEST_MISSING', 'TRUST_ROOT_INVALID'].includes(r.reason);
+  if (!r.digest || !CONTENT_VERDICTS.has(r.reason)) return false;
+  return r.verified || !r.checks.some((c) => c.id === 'signature-found' && c.detail.includes(LOOKUP_INCOMPLETE_NOTE));
 }
 
 /** A file-backed cache under `<dataDir>/cache/`. An unreadable cache file is treated as empty (it is only a cache). */

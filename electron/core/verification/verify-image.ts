@@ -67,6 +67,15 @@ function repoOf(identity: string): string | null {
   return r.ok ? r.ref.name : null;
 }
 
+/** The passing trust-root check's detail: the keys and their origins (also rebuilt on a cache hit, from today's root). */
+export function trustRootPassDetail(root: TrustRoot): string {
+  const unusable = root.problems.length ? `; ${root.problems.length} key file(s) could not be used and were left out` : '';
+  return `${root.keys.length} trusted key(s): ${root.keys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.type}, ${k.origin})`).join(', ')}${unusable}`;
+}
+
+/** Marks a signature verdict reached while a lookup could not be completed (such a verdict is not cached). */
+export const LOOKUP_INCOMPLETE_NOTE = 'a lookup could not be completed';
+
 /** Verifies one image reference; never throws except on cancellation. */
 export async function verifyImage(input: VerifyImageInput): Promise<VerificationReport> {
   const b = new ReportBuilder();
@@ -119,8 +128,7 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
     b.fail('trust-root', 'TRUST_ROOT_INVALID', `no usable trusted public key${problems ? ` (${problems})` : ' is installed'}`);
     return done('not reached: there is no trusted key to verify against');
   }
-  const unusable = input.trustRoot.problems.length ? `; ${input.trustRoot.problems.length} key file(s) could not be used and were left out` : '';
-  b.set('trust-root', 'pass', `${input.trustRoot.keys.length} trusted key(s): ${input.trustRoot.keys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.type}, ${k.origin})`).join(', ')}${unusable}`);
+  b.set('trust-root', 'pass', trustRootPassDetail(input.trustRoot));
 
   // 4–5. registry and manifest; the signature lookups start at the same time (they are needed
   // whenever the manifest checks out, and waiting would double the latency per image), but their
@@ -234,7 +242,7 @@ function judgeSignatures(b: ReportBuilder, sigs: SignatureSummary[], ref: ImageR
     return;
   }
   const formats = [...new Set(sigs.map((s) => s.format))].join(' and ');
-  const incomplete = lookupErrors.length ? `; a lookup could not be completed (${lookupErrors.map(errorText).join('; ')})` : '';
+  const incomplete = lookupErrors.length ? `; ${LOOKUP_INCOMPLETE_NOTE} (${lookupErrors.map(errorText).join('; ')})` : '';
   b.set('signature-found', 'pass', `${sigs.length} signature(s) found (${formats})${incomplete}`);
   const keyed = sigs.filter((s) => s.keyFingerprint);
   if (keyed.length === 0) {

@@ -10,7 +10,7 @@ import type { StoreService } from '../store/validate';
 import { summarizeKey, trustRootId, type TrustRoot } from '../trust/trust-root';
 import { CHECK_IDS, type VerificationReport } from './types';
 import type { CacheKeyParts, VerificationCache } from './verification-cache';
-import { verifyImage, type SourceProvider, type VerificationLimits } from './verify-image';
+import { trustRootPassDetail, verifyImage, type SourceProvider, type VerificationLimits } from './verify-image';
 
 /**
  * Whole-store verification (issue 4): every service concurrently, progress as each result
@@ -122,7 +122,7 @@ async function verifyService(svc: StoreService, provider: SourceProvider, trustI
     ? cacheKeyFor(provider, parsed.ref, parsed.ref.digest, trustId)
     : null;
   const hit = key && opts.cache ? opts.cache.get(key) : null;
-  if (hit) return { ...hit, serviceId: svc.manifest.id, image };
+  if (hit) return fromCache(hit, svc.manifest.id, image, opts.trustRoot);
   const base = { image, serviceId: svc.manifest.id, trustRoot: opts.trustRoot, limits: opts.limits, exhaustive: opts.exhaustive ?? false };
   const now = opts.now ?? Date.now;
   const imageMs = opts.imageTimeoutMs ?? 3 * (opts.timeoutMs ?? 30_000);
@@ -160,4 +160,18 @@ function cacheKeyFor(provider: SourceProvider, ref: ImageReference, digest: stri
     return null;
   }
   return { source: source.description, repository: ref.name, digest, trustRootId };
+}
+
+/**
+ * A cached verdict shown under TODAY's trust root: the key only holds fingerprints, so the
+ * keys' origins and the trust-root check are rebuilt from the current root, never replayed.
+ */
+function fromCache(hit: VerificationReport, serviceId: string, image: string, trustRoot: TrustRoot): VerificationReport {
+  return {
+    ...hit,
+    serviceId,
+    image,
+    trustedKeys: trustRoot.keys.map(summarizeKey),
+    checks: hit.checks.map((c) => (c.id === 'trust-root' ? { ...c, detail: trustRootPassDetail(trustRoot) } : c)),
+  };
 }
