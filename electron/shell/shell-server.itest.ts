@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,8 @@ const open: WebSocket[] = [];
 
 beforeAll(() => {
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  // The real page, so the served CSP meta is the one the app ships.
+  writeFileSync(join(rendererDir, 'index.html'), readFileSync(join(__dirname, '..', '..', 'renderer', 'index.html')));
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(rendererDir, 'assets', 'app.css'), 'body{}');
   writeFileSync(join(tmp, 'secret.txt'), 'SECRET');
@@ -208,6 +209,10 @@ describe('browser shell: static files', () => {
     expect(index.headers).toMatch(/Content-Type: text\/html; charset=utf-8/i);
     expect(index.headers).toMatch(new RegExp(`Content-Security-Policy: default-src 'none'; script-src 'self';.*connect-src ws://127\\.0\\.0\\.1:${shell.port}`, 'i'));
     expect(index.headers).toMatch(/X-Content-Type-Options: nosniff/i);
+    // The page's own meta policy allows exactly this shell's WebSocket (the built file says 'none').
+    expect(index.body).toMatch(new RegExp(`http-equiv="Content-Security-Policy"\\s+content="[^"]*connect-src ws://127\\.0\\.0\\.1:${shell.port};`));
+    expect(index.body).not.toMatch(/connect-src 'none'/);
+    expect(Number(/Content-Length: (\d+)/i.exec(index.headers)?.[1])).toBe(Buffer.byteLength(index.body));
     expect((await rawGet('/assets/app.js')).headers).toMatch(/Content-Type: text\/javascript/i);
     expect((await rawGet('/assets/app.css')).headers).toMatch(/Content-Type: text\/css/i);
   });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IpcRouter } from '../ipc/router';
-import { shellCsp } from './csp';
+import { shellCsp, shellHtml } from './csp';
 import { ShellCredentials } from './session-tokens';
 import { securityHeaders, serveStatic } from './static-files';
 import { createWsTransport, type UpgradeRefusal } from './ws-transport';
@@ -31,12 +31,13 @@ export async function startShellServer(opts: ShellServerOptions): Promise<ShellS
   let host = '';
   const transport = createWsTransport({ router: opts.router, credentials, host: () => host, onRefused: opts.onRefused });
   const server: Server = createServer((req, res) => {
-    const csp = shellCsp(Number(host.split(':')[1]));
+    const ownPort = Number(host.split(':')[1]);
+    const csp = shellCsp(ownPort);
     if (req.headers.host !== host) {
       res.writeHead(421, { ...securityHeaders(csp), 'Content-Type': 'text/plain; charset=utf-8' }).end('wrong host\n');
       return;
     }
-    serveStatic(opts.rendererDir, req, res, csp).catch(() => {
+    serveStatic(opts.rendererDir, req, res, csp, (html) => shellHtml(html, ownPort)).catch(() => {
       if (!res.headersSent) res.writeHead(500, securityHeaders(csp));
       res.end();
     });

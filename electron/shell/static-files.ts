@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, posix, sep } from 'node:path';
 
@@ -66,8 +66,14 @@ export function securityHeaders(csp: string): Record<string, string> {
   };
 }
 
-/** Serves one GET/HEAD request from the built renderer; anything else is a plain refusal. */
-export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, csp: string): Promise<void> {
+/** The renderer's pages are small; anything larger is not one of ours to rewrite. */
+const MAX_HTML_BYTES = 1024 * 1024;
+
+/**
+ * Serves one GET/HEAD request from the built renderer; anything else is a plain refusal.
+ * `rewriteHtml`, when given, transforms .html pages before they are sent (the shell's CSP port).
+ */
+export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, csp: string, rewriteHtml?: (html: string) => string): Promise<void> {
   const headers = securityHeaders(csp);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { ...headers, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
@@ -80,6 +86,12 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     return;
   }
   const st = await stat(file);
+  if (rewriteHtml && extname(file).toLowerCase() === '.html' && st.size <= MAX_HTML_BYTES) {
+    const body = Buffer.from(rewriteHtml(await readFile(file, 'utf8')), 'utf8');
+    res.writeHead(200, { ...headers, 'Content-Type': contentTypeOf(file), 'Content-Length': String(body.length) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
   res.writeHead(200, { ...headers, 'Content-Type': contentTypeOf(file), 'Content-Length': String(st.size) });
   if (req.method === 'HEAD') {
     res.end();
