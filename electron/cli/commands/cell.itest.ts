@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,5 +87,18 @@ describe('pic-store cell status', () => {
     const opt = await picStore(['cell', 'status', '--json', '--', '-oProxyCommand=true']);
     expect(opt.code).toBe(2);
     expect(opt.stderr).toMatch(/starts with "-"/);
+  });
+
+  it('install and uninstall refuse an option-like --cell as a usage error (exit 2), before ssh runs', async () => {
+    const marker = join(home, 'proxy-ran');
+    for (const args of [
+      ['install', 'anything', `--cell=-oProxyCommand=touch ${marker}`, '--yes', '--json'],
+      ['uninstall', 'anything', `--cell=-oProxyCommand=touch ${marker}`, '--json'],
+    ]) {
+      const r = await picStore(args);
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr).toMatch(/starts with "-"/);
+      expect(existsSync(marker)).toBe(false);
+    }
   });
 });

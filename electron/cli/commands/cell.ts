@@ -33,18 +33,13 @@ export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): P
   const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSec !== undefined && (!Number.isFinite(timeoutSec) || timeoutSec <= 0)) throw new UsageError('--timeout must be a positive number of seconds');
 
-  let profile: CellProfile;
-  try {
-    profile = adHocProfile({
-      destination: positionals[0]!,
-      root: values.root ?? DEFAULT_PIC_ROOT,
-      ...(port !== undefined ? { port } : {}),
-      ...(values.identity ? { identityFile: values.identity } : {}),
-      ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}),
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const profile = cliCellProfile({
+    destination: positionals[0]!,
+    root: values.root ?? DEFAULT_PIC_ROOT,
+    ...(port !== undefined ? { port } : {}),
+    ...(values.identity ? { identityFile: values.identity } : {}),
+    ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}),
+  });
   const ssh: SshContext = { dataDir: ctx.dataDir };
   if (values['accept-host-key']) await confirmHostKey(profile, values['accept-host-key'], ssh);
   const trustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
@@ -86,4 +81,18 @@ function humanStatus(s: CellStatus): string {
     ...(s.skipped.length ? [`  skipped under services/: ${s.skipped.map((x) => JSON.stringify(x)).join(', ')}`] : []),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The one-off cell profile of a command (cell status, install, uninstall). A destination or root
+ * the profile rules refuse — a DEST starting with "-" among them — is a usage error, exit 2
+ * (DESIGN 2.4), the same for every command that takes one.
+ */
+export function cliCellProfile(input: Parameters<typeof adHocProfile>[0]): CellProfile {
+  try {
+    return adHocProfile(input);
+  } catch (e) {
+    if (e instanceof CoreError && e.code === 'INVALID_PROFILE') throw new UsageError(e.message);
+    throw e;
+  }
 }

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { adHocProfile } from '../../core/cell/profiles';
 import { assertServiceId } from '../../core/cell/remote-quote';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { dataPaths } from '../../core/data-dir';
@@ -8,6 +7,7 @@ import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
+import { cliCellProfile } from './cell';
 import { exitFor, printReceipt } from './install';
 
 /** `pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]` (DESIGN 2.4). */
@@ -27,7 +27,7 @@ export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContex
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const profile = adHocProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
+  const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const receipt = await uninstallService({
