@@ -17,6 +17,11 @@ Usage:
   pic-store activity [--json] [--limit N]
   pic-store explain RECEIPT_FILE
 
+A verify TARGET is an existing file (an index if it lists services, else a manifest), an
+http(s): or file: index URL, or else an image reference. A file that does not exist is a usage
+error when the TARGET is written as a path (starts with ./ ../ or /, or has a directory and
+ends in .json).
+
 Exit codes: 0 success, 1 not verified / blocked, 2 usage error, 3 could not do its job.
 `;
 

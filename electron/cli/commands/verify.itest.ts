@@ -169,6 +169,24 @@ describe('pic-store verify (built CLI)', () => {
     expect(idx.doc.results.map((r) => [r.serviceId, r.reason])).toEqual([...odd.map((_, i) => [`odd${i}`, 'REFERENCE_INVALID']), ['good', 'VERIFIED']]);
   });
 
+  it('file targets: a BOM is accepted as the store loader accepts it; a file: URL naming a host is unreadable (exit 3); a missing path is a usage error saying so', async () => {
+    const body = JSON.stringify({ schemaVersion: 1, name: 'BOM', services: [{ id: 'b', name: 'B', version: '1', image: signed.ref }] });
+    await writeFile(join(tmp, 'bom-index.json'), `\ufeff${body}`);
+    const bom = await runJson(['verify', 'bom-index.json', '--trust-key', keyA.pub, '--no-cache']);
+    expect(bom.code).toBe(0);
+    expect(bom.doc.results[0]).toMatchObject({ serviceId: 'b', reason: 'VERIFIED' });
+    const viaUrl = await runJson(['verify', `file://${join(tmp, 'bom-index.json')}`, '--trust-key', keyA.pub, '--no-cache']);
+    expect(viaUrl.doc.results[0]).toMatchObject({ serviceId: 'b', reason: 'VERIFIED' });
+    const host = await runJson(['verify', 'file://somehost/x/index.json']);
+    expect(host.code).toBe(3);
+    expect(host.doc.error?.code).toBe('INDEX_UNREADABLE');
+    for (const missing of ['./x.json', '../nowhere/x.json', join(tmp, 'absent.json'), 'sub/dir/index.json', './image-ish']) {
+      const r = await run(['verify', missing]);
+      expect(r.code, missing).toBe(2);
+      expect(r.stderr).toMatch(/the file does not exist/);
+    }
+  });
+
   it('usage errors → exit 2', async () => {
     expect((await run(['verify'])).code).toBe(2);
     expect((await run(['verify', signed.ref, '--timeout', 'soon'])).code).toBe(2);

@@ -1,10 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { explainReport } from '../../core/catalogue/reason-catalogue';
 import { dataPaths } from '../../core/data-dir';
-import { CoreError, errorMessage } from '../../core/errors';
 import { dockerConfigCredentials } from '../../core/registry/docker-credentials';
-import { isIndexUrl, loadStoreIndex, type LoadedStore } from '../../core/store/load-index';
+import { isIndexUrl, loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
 import { validateManifest, type StoreService } from '../../core/store/validate';
 import { trustRootForStore } from '../../core/verification/store-trust';
 import type { VerificationReport } from '../../core/verification/types';
@@ -17,7 +16,8 @@ import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 /**
  * `pic-store verify TARGET... [--trust-key FILE]... [--json] [--timeout S] [--no-cache] [-v]`
  * (DESIGN 2.4). Each TARGET is an existing file (an index if it has `services`, else a
- * manifest), an index URL, or an image reference. Exit 0 when every image verified, 1 when any
+ * manifest), an index URL, or an image reference; a missing file named like a path (./x, ../x,
+ * /x, dir/x.json) is a usage error. Exit 0 when every image verified, 1 when any
  * did not (an unreachable registry is a verdict), 3 when an index cannot be loaded.
  */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -39,17 +39,21 @@ function imageService(image: string): StoreService {
   return { index: 0, id: null, manifest: { id: '', name: image, version: '', image }, raw: { image }, errors: [] };
 }
 
+/**
+ * A missing file is more helpfully a usage error than an "invalid image reference" — but only
+ * when the argument cannot be an image reference anyway: it starts with ./ ../ or /, or it has a
+ * directory and ends in .json. Anything else that is not an existing file or a URL is an image
+ * reference (DESIGN 2.4).
+ */
+function looksLikePath(arg: string): boolean {
+  return /^\.{0,2}\//.test(arg) || (arg.includes('/') && /\.json$/i.test(arg));
+}
+
 async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs: number): Promise<Target> {
   const path = resolve(io.cwd, arg);
   if (await isFile(path)) {
-    const st = await stat(path);
-    if (st.size > MAX_FILE_BYTES) throw new CoreError('INDEX_UNREADABLE', `${arg} is larger than ${MAX_FILE_BYTES} bytes`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await readFile(path, 'utf8'));
-    } catch (e) {
-      throw new CoreError('INDEX_UNREADABLE', `${arg} is not valid JSON: ${errorMessage(e)}`);
-    }
+    // One way to load a file: the store loader's reader (size bound, BOM), then index or manifest.
+    const raw = await readStoreJsonFile(path, { maxBytes: MAX_FILE_BYTES });
     if (raw && typeof raw === 'object' && 'services' in raw) {
       return { label: arg, store: await loadStoreIndex(path, { appConfigDir: ctx.appConfigDir, timeoutMs, parsed: raw }) };
     }
@@ -58,7 +62,7 @@ async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs:
     return { label: arg, store: { services: [{ index: 0, id, manifest, raw, errors }], ociLayoutDir: null, isDemo: false } };
   }
   if (isIndexUrl(arg)) return { label: arg, store: await loadStoreIndex(arg, { appConfigDir: ctx.appConfigDir, timeoutMs, cwd: io.cwd }) };
-  if (/^(\.{0,2}\/)/.test(arg) || /\.json$/i.test(arg)) throw new UsageError(`${arg}: no such file (a TARGET that looks like a path must name an existing file)`);
+  if (looksLikePath(arg)) throw new UsageError(`${arg}: the file does not exist (a TARGET starting with ./ ../ or /, or a path ending in .json, must name an existing file)`);
   return { label: arg, store: { services: [imageService(arg)], ociLayoutDir: null, isDemo: false } };
 }
 

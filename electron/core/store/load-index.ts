@@ -62,17 +62,10 @@ export async function loadStoreIndex(location: string, opts: LoadIndexOptions = 
     text = await fetchIndex(url, maxBytes, opts);
   } else {
     kind = 'file';
-    filePath = location.startsWith('file:') ? fileURLToPath(location) : resolve(opts.cwd ?? process.cwd(), location);
+    filePath = indexFilePath(location, opts.cwd);
     text = opts.parsed !== undefined ? '' : await readIndexFile(filePath, maxBytes);
   }
-  let raw: unknown = opts.parsed;
-  if (raw === undefined || kind !== 'file') {
-    try {
-      raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    } catch (e) {
-      throw new CoreError('INDEX_INVALID', `${location} is not valid JSON: ${errorMessage(e)}`);
-    }
-  }
+  const raw: unknown = opts.parsed !== undefined && kind === 'file' ? opts.parsed : parseIndexText(text, location);
   const v = validateIndex(raw);
   if (!v.ok) {
     throw new CoreError('INDEX_INVALID', `${location} is not a store index: ${v.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`, { errors: v.errors });
@@ -91,6 +84,34 @@ export async function loadStoreIndex(location: string, opts: LoadIndexOptions = 
   }
   const isDemo = !!filePath && !!opts.appConfigDir && resolve(filePath) === resolve(opts.appConfigDir, 'demo-store', 'index.json');
   return { location, kind, name: v.index.name, services: v.index.services, ociLayoutDir, isDemo, notes };
+}
+
+/** A `file:` URL or a path, as an absolute path; a URL naming another host is unreadable, not a crash. */
+export function indexFilePath(location: string, cwd?: string): string {
+  if (!location.startsWith('file:')) return resolve(cwd ?? process.cwd(), location);
+  try {
+    return fileURLToPath(location);
+  } catch (e) {
+    throw new CoreError('INDEX_UNREADABLE', `${location} is not a local file URL: ${errorMessage(e)}`);
+  }
+}
+
+/** JSON text of an index or manifest file; a leading byte-order mark is allowed (editors write one). */
+function parseIndexText(text: string, location: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw new CoreError('INDEX_INVALID', `${location} is not valid JSON: ${errorMessage(e)}`);
+  }
+}
+
+/**
+ * Reads and parses a local JSON file the way loadStoreIndex does (size-bounded, BOM allowed),
+ * for callers that must look at it before knowing whether it is an index or a manifest; pass the
+ * result back as `parsed` so the file is loaded one way only.
+ */
+export async function readStoreJsonFile(path: string, opts: { maxBytes?: number } = {}): Promise<unknown> {
+  return parseIndexText(await readIndexFile(path, opts.maxBytes ?? MAX_INDEX_BYTES), path);
 }
 
 async function readIndexFile(path: string, maxBytes: number): Promise<string> {
