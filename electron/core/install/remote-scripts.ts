@@ -63,10 +63,21 @@ flock -w ${Math.max(1, Math.floor(lockWaitSeconds))} 9 || fail lock LOCK_TIMEOUT
 `;
 }
 
+/**
+ * Only names of the exact shape the app creates — `.previous-<service id>-<nonce>`, a real
+ * directory (not a symlink) — are acted on: anything else under services/ (`.previous-..`,
+ * `.previous-`, `.previous-foo` next to a live `foo`) is left alone, so no directory name can
+ * turn the clean-up into `rm -rf "$S/.."` or remove a live service.
+ */
 function cleanupStale(): string {
   return `for d in "$S"/.previous-*; do
-  [ -d "$d" ] || continue
-  b=\${d##*/.previous-}; sid=\${b%-*}
+  [ -d "$d" ] && [ ! -L "$d" ] || continue
+  b=\${d##*/.previous-}
+  case $b in *-*) ;; *) continue ;; esac
+  sid=\${b%-*}; n=\${b##*-}
+  case $sid in ''|-*|*[!a-z0-9-]*) continue ;; esac
+  case $n in ''|*[!a-z0-9]*) continue ;; esac
+  [ \${#sid} -le 63 ] && [ \${#n} -ge 6 ] && [ \${#n} -le 32 ] || continue
   if [ -e "$S/$sid/docker-compose.yml" ]; then (cd "$S/$sid" && dc -p "pic-$sid" -f docker-compose.yml down) >/dev/null 2>&1; fi
   rm -rf "$S/$sid"
   if [ -e "$d/.pic-none" ]; then rm -rf "$d"; say "@@PIC-NOTE removed $sid, left half-installed by an interrupted operation"
