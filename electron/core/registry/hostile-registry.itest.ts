@@ -168,6 +168,14 @@ describe('a hostile registry', () => {
     expect(await cosignVerifies(home, key.pubPath, img.ref)).toBe(false);
   });
 
+  it.each([400, 410, 418])('answers HTTP %i for the .sig tag → REGISTRY_UNREACHABLE with the status, not "a signature is attached"', async (status) => {
+    const img = image(`bad/sig${status}`, { sig: (_q, r) => { r.writeHead(status, { 'Content-Type': 'application/json' }); r.end('{"errors":[{"code":"UNSUPPORTED"}]}'); } });
+    const r = await ours(img.ref);
+    expect(r.reason).toBe('REGISTRY_UNREACHABLE');
+    expect(r.checks.find((c) => c.id === 'registry')?.detail).toContain(`HTTP ${status}`);
+    expect(r.signatures).toEqual([]);
+  });
+
   it('answers 500 → REGISTRY_UNREACHABLE; 401 without challenge → REGISTRY_AUTH_FAILED', async () => {
     const a = image('bad/e500', { manifest: (_q, r) => { r.writeHead(500); r.end('boom'); } });
     expect((await ours(a.ref)).reason).toBe('REGISTRY_UNREACHABLE');

@@ -128,8 +128,10 @@ export class RegistrySource implements ImageSource {
   private expectOk(res: HttpResponse, what: string): void {
     if (res.status === 200) return;
     if (res.status === 401 || res.status === 403) throw new SourceError('auth', `${this.opts.registry} refused access to ${what} (HTTP ${res.status})`);
-    if (res.status >= 500 || res.status === 429) throw new SourceError('unreachable', `${this.opts.registry} answered HTTP ${res.status} for ${what}`);
-    throw new SourceError('invalid', `${this.opts.registry} answered HTTP ${res.status} for ${what}: ${snippet(res.body)}`);
+    // Any other status (400, 410, 429, 5xx, an unfollowed 3xx…) says nothing about the image or
+    // its signatures — the registry did not serve the request, which is REGISTRY_UNREACHABLE
+    // with the status as evidence, never "something unreadable is attached".
+    throw new SourceError('unreachable', `${this.opts.registry} answered HTTP ${res.status} for ${what}${res.status >= 500 ? '' : `: ${snippet(res.body)}`}`);
   }
 
   /** GET with auth (challenge → token/basic, one retry) and redirects. */
