@@ -71,6 +71,10 @@ export function schemaErrors(error: z.ZodError, prefix = ''): SchemaError[] {
     if (i.code === 'unrecognized_keys') {
       message = `not allowed in a store listing: ${i.keys.join(', ')}`;
       if (i.keys.length === 1) path = `${path}/${i.keys[0]!.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    } else if (i.code === 'invalid_key') {
+      // zod says only "Invalid key in record"; the key's own rule (e.g. the environment name
+      // pattern) is in the nested issues. The path already ends at the key.
+      message = i.issues.map((n) => n.message).join('; ') || message;
     } else if (i.code === 'invalid_type' && i.input === undefined) {
       message = 'is required';
     }

@@ -25,6 +25,13 @@ describe('manifest schema', () => {
     const paths = errors.map((e) => e.path).sort();
     expect(paths).toEqual(['/developer/url', '/environment/1X', '/id', '/ports/0/container', '/ports/0/host', '/ports/0/protocol', '/volumes/0/path'].sort());
   });
+  it("names the environment rule (not zod's 'Invalid key in record') at the key's JSON pointer", () => {
+    const { errors } = validateManifest({ ...good, environment: { '1X': 'y', 'a/b~c': 'z', OK_1: 'fine' } });
+    expect(errors).toEqual([
+      { path: '/environment/1X', message: 'environment names must match ^[A-Za-z_][A-Za-z0-9_]*$' },
+      { path: '/environment/a~1b~0c', message: 'environment names must match ^[A-Za-z_][A-Za-z0-9_]*$' },
+    ]);
+  });
   it('refuses fields the listing cannot express, naming them', () => {
     const { errors } = validateManifest({ ...good, privileged: true });
     expect(errors).toEqual([{ path: '/privileged', message: 'not allowed in a store listing: privileged' }]);
