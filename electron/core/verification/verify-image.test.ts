@@ -94,7 +94,7 @@ describe('verifyImage', () => {
     expect((await run(src, d)).reason).toBe('SIGNATURE_INVALID');
   });
 
-  it('a collector that cannot reach the source decides only when no signature was judged', async () => {
+  it('a lookup that could not be completed decides only when no signature verified under a trusted key', async () => {
     const src = new MemorySource();
     const d = image(src, 'a');
     classicSig(src, d, d);
@@ -105,7 +105,14 @@ describe('verifyImage', () => {
     bare.putManifest(REPO, d2.replace(':', '-'), new SourceError('unreachable', 'connection reset'));
     const r = await run(bare, d2);
     expect(r.reason).toBe('REGISTRY_UNREACHABLE');
-    // A transplanted signature is judged; the unreachable lookup does not override that verdict.
+    // Junk is no evidence that no valid signature exists: an incomplete lookup decides then.
+    const j = new MemorySource();
+    const d4 = image(j, 'a');
+    j.putManifest(REPO, `${d4.replace(':', '-')}.sig`, new SourceError('limit', 'the signature manifest is too big'));
+    junkFallbackTag(j, d4);
+    expect((await run(j, d4)).reason).toBe('LIMIT_EXCEEDED');
+    // A signature that verifies under a trusted key but binds another digest is judged; the
+    // incomplete lookup does not override that verdict.
     const t = new MemorySource();
     const d3 = image(t, 'a');
     classicSig(t, d3, image(t, 'b'));

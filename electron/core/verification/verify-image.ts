@@ -163,8 +163,10 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
     return done('not reached: the image manifest could not be checked');
   }
 
-  // 6–9. signatures. Any good signature verifies; else the judged signatures decide by
-  // precedence; a lookup that could not be completed decides only when nothing was judged.
+  // 6–9. signatures. Any good signature verifies. Else a signature that verifies under a
+  // trusted key but fails the binding decides (DIGEST_MISMATCH > PAYLOAD_INVALID). Else a lookup
+  // that could not be completed decides (unreachable, limit…): "no signature verifies" is only
+  // claimed when every lookup was complete. Else SIGNATURE_INVALID / SIGNATURE_NOT_FOUND.
   const collected = await sigs;
   if (collected.cancelled) throw collected.cancelled;
   signatures = collected.signatures;
@@ -172,7 +174,7 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
     failFromSource(b, new SourceError('limit', `more than ${limits.maxSignatures} signatures are attached to ${ref.digest}`), 'signature-found', source.description);
     return done('not reached: the signatures could not be read');
   }
-  if (signatures.length === 0 && collected.errors.length > 0) {
+  if (collected.errors.length > 0 && !signatures.some((sig) => sig.keyFingerprint)) {
     failFromSource(b, collected.errors[0], 'signature-found', source.description);
     return done('not reached: the signatures could not be read');
   }
