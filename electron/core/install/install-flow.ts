@@ -17,6 +17,7 @@ import { cellTrustRoot } from './cell-trust-root';
 import { composeYaml, pinnedImage } from './compose-file';
 import { decideInstall } from './decision';
 import { imagePlatforms } from './image-platforms';
+import { lineSplitter } from './line-splitter';
 import { buildPreflight, type PreflightSummary } from './preflight';
 import type { CellProbe } from './probe';
 import { readCellForInstall } from './cell-read';
@@ -239,27 +240,22 @@ export async function applyPlan(req: InstallRequest, plan: InstallPlan): Promise
     image: plan.pinned ?? undefined,
   });
   const seen = { step: 'lock', ok: false, fail: null as null | { step: string; code: string }, tail: [] as string[] };
-  let partial = '';
-  const onOutput = (_s: 'stdout' | 'stderr', text: string) => {
-    const lines = (partial + text).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const m = parseMarker(line);
-      if (m?.kind === 'step') {
-        seen.step = m.step!;
-        req.onProgress?.({ phase: m.step as InstallPhase });
-      } else if (m?.kind === 'ok') seen.ok = true;
-      else if (m?.kind === 'fail') seen.fail = { step: m.step!, code: m.code! };
-      else {
-        seen.tail.push(line);
-        if (seen.tail.length > 40) seen.tail.shift();
-        req.onProgress?.({ phase: seen.step as InstallPhase, line: m?.kind === 'note' ? m.text! : line });
-      }
+  const lines = lineSplitter((_s, line) => {
+    const m = parseMarker(line);
+    if (m?.kind === 'step') {
+      seen.step = m.step!;
+      req.onProgress?.({ phase: m.step as InstallPhase });
+    } else if (m?.kind === 'ok') seen.ok = true;
+    else if (m?.kind === 'fail') seen.fail = { step: m.step!, code: m.code! };
+    else {
+      seen.tail.push(line);
+      if (seen.tail.length > 40) seen.tail.shift();
+      req.onProgress?.({ phase: seen.step as InstallPhase, line: m?.kind === 'note' ? m.text! : line });
     }
-  };
+  });
   try {
-    const r = await runRemote(profile, REMOTE_SCRIPT_COMMAND, req.ssh, { stdin: script, signal: req.signal, timeoutMs: req.applyTimeoutMs ?? 15 * 60_000, maxOutputBytes: 16 * 1024 * 1024, onOutput });
-    if (partial) onOutput('stdout', '\n');
+    const r = await runRemote(profile, REMOTE_SCRIPT_COMMAND, req.ssh, { stdin: script, signal: req.signal, timeoutMs: req.applyTimeoutMs ?? 15 * 60_000, maxOutputBytes: 16 * 1024 * 1024, onOutput: lines.push });
+    lines.flush();
     if (seen.ok && r.exitCode === 0) {
       req.onProgress?.({ phase: 'done' });
       await appendReceipt(req.activityLog, success);

@@ -7,6 +7,7 @@ import { CoreError, errorMessage } from '../errors';
 import { appendReceipt } from '../receipts/activity-log';
 import { createReceipt, type Receipt } from '../receipts/receipt';
 import type { TrustRoot } from '../trust/trust-root';
+import { lineSplitter } from './line-splitter';
 import { parseMarker, REMOTE_SCRIPT_COMMAND, serviceOpScript, uninstallScript, type ServiceOp } from './remote-scripts';
 
 /**
@@ -52,23 +53,25 @@ export async function uninstallService(req: UninstallRequest): Promise<Receipt> 
   let fail: string | null = null;
   let ok = false;
   const tail: string[] = [];
+  const lines = lineSplitter((_s, line) => {
+    if (!line) return;
+    const m = parseMarker(line);
+    if (m?.kind === 'ok') ok = true;
+    else if (m?.kind === 'fail') fail = m.code!;
+    else if (!m) {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      req.onProgress?.(line);
+    }
+  });
   try {
     const r = await runRemote(req.profile, REMOTE_SCRIPT_COMMAND, req.ssh, {
       stdin: uninstallScript({ root: req.profile.root, serviceId: id, runtime: status.runtime, purgeVolumes: !!req.purgeVolumes, receiptLine: JSON.stringify(success) }),
       signal: req.signal,
       timeoutMs: 10 * 60_000,
-      onOutput: (_s, text) => {
-        for (const line of text.split('\n').filter(Boolean)) {
-          const m = parseMarker(line);
-          if (m?.kind === 'ok') ok = true;
-          else if (m?.kind === 'fail') fail = m.code!;
-          else if (!m) {
-            tail.push(line);
-            req.onProgress?.(line);
-          }
-        }
-      },
+      onOutput: lines.push,
     });
+    lines.flush();
     if (ok && r.exitCode === 0) return done(success);
     return done(createReceipt({ ...fields, outcome: 'failed', error: { code: fail ?? `EXIT_${r.exitCode}`, message: `uninstall failed on the cell: ${tail.slice(-20).join('\n') || r.stderr.trim().slice(-1000)}` } }, { newId: () => success.id }));
   } catch (e) {
