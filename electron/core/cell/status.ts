@@ -154,12 +154,22 @@ function unreadableReason(body: Buffer): string {
   return `cell_config.json cannot be read (${m?.[1]?.trim() || msg || 'permission denied'})`;
 }
 
+/**
+ * The cell key's text from the status report, by the one rule both the status and an install's
+ * trust root use (an install builds its cell trust root from this same record: one read, one rule).
+ */
+export function cellKeyText(rec: StatusRecord): { pem: string; problem: null } | { pem: null; problem: string } {
+  if (rec.status === 'absent') return { pem: null, problem: 'config/cosign/cosign.pub is absent' };
+  if (rec.status !== 'ok') return { pem: null, problem: `config/cosign/cosign.pub is ${rec.status}` };
+  if (rec.body.length >= STATUS_LIMITS.keyBytes) return { pem: null, problem: 'config/cosign/cosign.pub is too large to be a public key' };
+  return { pem: rec.body.toString('utf8'), problem: null };
+}
+
 function readCellKey(rec: StatusRecord, trustRoot: TrustRoot): { cellKey: CellKeyInfo | null; cellKeyProblem: string | null } {
-  if (rec.status === 'absent') return { cellKey: null, cellKeyProblem: 'config/cosign/cosign.pub is absent' };
-  if (rec.status !== 'ok') return { cellKey: null, cellKeyProblem: `config/cosign/cosign.pub is ${rec.status}` };
-  if (rec.body.length >= STATUS_LIMITS.keyBytes) return { cellKey: null, cellKeyProblem: 'config/cosign/cosign.pub is too large to be a public key' };
+  const text = cellKeyText(rec);
+  if (text.pem === null) return { cellKey: null, cellKeyProblem: text.problem };
   try {
-    const k = parsePublicKeyPem(rec.body.toString('utf8'));
+    const k = parsePublicKeyPem(text.pem);
     return { cellKey: { fingerprint: k.fingerprint, type: k.type, matchesTrustRoot: trustRoot.keys.some((t) => t.fingerprint === k.fingerprint) }, cellKeyProblem: null };
   } catch (e) {
     return { cellKey: null, cellKeyProblem: `config/cosign/cosign.pub: ${errorMessage(e)}` };

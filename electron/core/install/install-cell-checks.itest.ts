@@ -172,3 +172,38 @@ describe('uninstall receipts (DESIGN 2.5)', () => {
     expect(cut.decision).toBeNull();
   }, 60_000);
 });
+
+describe('the cell key an install is judged by (DESIGN 2.2)', () => {
+  it('is the one the status read: a cosign.pub of 64 KiB or more is unusable for both', async () => {
+    await cell.writeFile('config/api/cell_config.json', JSON.stringify({ image_verification: { mode: 'warn' } }));
+    // A real key followed by padding: a reader that stops at 64 KiB + 1 would still find the key in it.
+    await cell.writeFile('config/cosign/cosign.pub', Buffer.concat([await readFile(storeKey.pub), Buffer.alloc(70_000, 0x0a)]));
+    try {
+      const st = await getCellStatus(profile, ssh, { trustRoot: appRoot });
+      expect(st.cellKey).toBeNull();
+      expect(st.cellKeyProblem).toMatch(/too large/);
+      const image = await signedImage('demo/big-key');
+      const { receipt } = await installService(request({ id: 'bigkey', name: 'Big key', version: '1', image }), async () => false);
+      expect(receipt.verification).toMatchObject({ verified: false, reason: 'TRUST_ROOT_INVALID' });
+      expect(receipt.verification?.trustedKeys).toEqual([]);
+    } finally {
+      await cell.writeFile('config/cosign/cosign.pub', await readFile(storeKey.pub));
+    }
+  }, 60_000);
+
+  it.skipIf(process.getuid?.() !== 0)('a key the cell user cannot read: the install says what the status says (unreadable), not "absent"', async () => {
+    await cell.writeFile('config/api/cell_config.json', JSON.stringify({ image_verification: { mode: 'warn' } }));
+    await cell.writeFile('config/cosign/cosign.pub', await readFile(storeKey.pub), { mode: 0o600, asRoot: true });
+    try {
+      const st = await getCellStatus(profile, ssh, { trustRoot: appRoot });
+      expect(st.cellKeyProblem).toMatch(/unreadable/);
+      const image = await signedImage('demo/unreadable-key');
+      const { receipt } = await installService(request({ id: 'unreadkey', name: 'Unreadable key', version: '1', image }), async () => false);
+      expect(receipt.verification).toMatchObject({ verified: false, reason: 'TRUST_ROOT_INVALID' });
+      const detail = receipt.verification?.checks.find((c) => c.id === 'trust-root')?.detail ?? '';
+      expect(detail).toContain(st.cellKeyProblem!);
+    } finally {
+      await cell.writeFile('config/cosign/cosign.pub', await readFile(storeKey.pub));
+    }
+  }, 60_000);
+});

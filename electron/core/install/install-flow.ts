@@ -92,12 +92,12 @@ export async function planInstall(req: InstallRequest, seen: PlanProgress = {}):
   const { profile, manifest, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
   progress({ phase: 'status' });
-  const { status, probe } = await readCellForInstall(profile, req.ssh, manifest.id, { trustRoot: req.appTrustRoot, signal });
+  const { status, probe, cellKey } = await readCellForInstall(profile, req.ssh, manifest.id, { trustRoot: req.appTrustRoot, signal });
   const action = status.installed.some((s) => s.id === manifest.id) ? 'upgrade' : 'install';
   seen.status = status;
   seen.action = action;
   progress({ phase: 'verify' });
-  const cellRoot = cellTrustRoot(probe.keyPem, `${profile.destination}:${profile.root}/config/cosign/cosign.pub`);
+  const cellRoot = cellTrustRoot(cellKey, `${profile.destination}:${profile.root}/config/cosign/cosign.pub`);
   const sameKeys = trustRootId(cellRoot) === trustRootId(req.appTrustRoot);
   const [report, appReport] = await Promise.all([
     verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: cellRoot, sources: req.sources, signal }),

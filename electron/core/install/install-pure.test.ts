@@ -104,14 +104,15 @@ describe('probe parsing', () => {
   });
   it('parses sections and refuses a cut-short report', () => {
     const b = (s: string) => Buffer.from(s).toString('base64');
-    const out = ['@@PIC key', b('PEM'), '@@PIC arch', b('x86_64\n'), '@@PIC disk', b('fs 10 5 5 50% /'), '@@PIC tcp', b(tcp), '@@PIC udp', '@@PIC manifest', b('{"ports":[]}'), '@@PIC end', ''].join('\n');
+    const out = ['@@PIC arch', b('x86_64\n'), '@@PIC disk', b('fs 10 5 5 50% /'), '@@PIC tcp', b(tcp), '@@PIC udp', '@@PIC manifest', b('{"ports":[]}'), '@@PIC end', ''].join('\n');
     const p = parseProbe(out);
-    expect(p.keyPem).toBe('PEM');
     expect(p.machine).toBe('x86_64');
     expect(p.freeBytes).toBe(5120);
     expect([...p.tcpListening]).toEqual([8080]);
     expect(p.installedManifest).toEqual({ ports: [] });
     expect(() => parseProbe(out.replace('@@PIC end', ''))).toThrow(/cut short/);
+    // The cell key is read once, by the status script, under its rules: the probe never reads it.
+    expect(probeScript('/opt/pic', 'web')).not.toContain('cosign.pub');
   });
 });
 
@@ -123,7 +124,7 @@ describe('pre-flight summary', () => {
     installed: [{ id: 'web', name: 'Web', version: '0.9', digest: D2 }], skipped: [], banner: '', notes: [], checkedAt: '', elapsedMs: 0,
   } as CellStatus;
   const probe = {
-    keyPem: null, machine: 'aarch64', freeBytes: 100, installedManifest: { ports: [{ host: 8080, container: 80, protocol: 'tcp' }] },
+    machine: 'aarch64', freeBytes: 100, installedManifest: { ports: [{ host: 8080, container: 80, protocol: 'tcp' }] },
     tcpListening: new Set([8080, 9090]), udpBound: new Set([53]),
   };
   const s = buildPreflight({

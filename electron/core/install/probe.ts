@@ -1,13 +1,11 @@
 import { CoreError } from '../errors';
 
 /**
- * Parses what probeScript printed: the cell key's PEM, CPU architecture, free disk, listening
- * ports and the manifest of the version installed now. Pure, so port and disk parsing is tested
+ * Parses what probeScript printed: CPU architecture, free disk, listening ports and the manifest
+ * of the version installed now (the cell key comes from the status report, read once). Pure, so port and disk parsing is tested
  * without a cell.
  */
 export interface CellProbe {
-  /** The cell key's bytes (PEM text), or null when absent. */
-  keyPem: string | null;
   /** `uname -m`, as the kernel says it. */
   machine: string | null;
   /** Free bytes on the PIC root's file system, null when df did not answer. */
@@ -50,7 +48,6 @@ export function parseProbe(out: string): CellProbe {
     }
   }
   return {
-    keyPem: text('key'),
     machine: text('arch')?.trim() || null,
     freeBytes: parseDfFree(text('disk') ?? ''),
     tcpListening: parseProcNet(text('tcp') ?? '', '0A'),

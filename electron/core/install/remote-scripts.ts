@@ -248,14 +248,13 @@ main </dev/null
 `;
 }
 
-/** The bounded facts a pre-flight needs beyond the status: key bytes, arch, disk, ports, old manifest. */
+/** The bounded facts a pre-flight needs beyond the status: arch, disk, ports, old manifest (the key is the status's). */
 export function probeScript(root: string, serviceId: string): string {
   return `main() {
 R=${quoteRemoteArg(assertRemoteRoot(root))}
 ID=${quoteRemoteArg(assertServiceId(serviceId))}
 sec() { printf '@@PIC %s\\n' "$1"; }
 b64f() { if [ -f "$1" ]; then head -c "$2" -- "$1" 2>/dev/null | base64; fi; }
-sec key; b64f "$R/config/cosign/cosign.pub" 65537
 sec arch; uname -m | head -c 64 | base64
 sec disk; df -Pk -- "$R" 2>/dev/null | tail -n 1 | head -c 512 | base64
 sec tcp; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | head -c 4194304 | base64
