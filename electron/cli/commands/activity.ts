@@ -5,6 +5,7 @@ import { RECEIPT_ACTIONS, RECEIPT_OUTCOMES, type Receipt, type ReceiptAction, ty
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
+import { terminalSafe } from '../../core/cell/terminal-text';
 
 const DEFAULT_LIMIT = 50;
 
@@ -41,7 +42,7 @@ export async function activityCommand(argv: string[], io: CliIo, ctx: CliContext
   } else if (page.receipts.length === 0) {
     io.out(page.total === 0 ? `No activity recorded (${log}).\n` : `No receipts on this page (${page.total} in all).\n`);
   } else {
-    for (const r of page.receipts) io.out(`${receiptLine(r)}\n`);
+    for (const r of page.receipts) io.out(`${terminalSafe(receiptLine(r))}\n`);
     if (page.total > page.offset + page.receipts.length) {
       io.out(`… ${page.total - page.offset - page.receipts.length} older; use --offset ${page.offset + page.receipts.length}\n`);
     }

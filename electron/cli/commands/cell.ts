@@ -3,6 +3,7 @@ import { confirmHostKey } from '../../core/cell/host-keys';
 import { adHocProfile, DEFAULT_PIC_ROOT, type CellProfile } from '../../core/cell/profiles';
 import type { SshContext } from '../../core/cell/ssh-context';
 import { getCellStatus, type CellStatus } from '../../core/cell/status';
+import { terminalSafe } from '../../core/cell/terminal-text';
 import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
@@ -64,11 +65,12 @@ export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): P
     });
     return EXIT.ok;
   }
-  io.out(humanStatus(status));
+  io.out(formatCellStatus(status));
   return EXIT.ok;
 }
 
-function humanStatus(s: CellStatus): string {
+/** The status as text for a terminal: every line terminal-safe, since most of it comes from the cell. */
+export function formatCellStatus(s: CellStatus): string {
   const lines = [
     `${s.destination} — PIC root ${s.root}${s.rootIsDefault ? '' : ' (non-default)'}`,
     `  ${s.banner}`,
@@ -80,7 +82,7 @@ function humanStatus(s: CellStatus): string {
     ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}${i.problem ? `  (${i.problem})` : ''}`),
     ...(s.skipped.length ? [`  skipped under services/: ${s.skipped.map((x) => JSON.stringify(x)).join(', ')}`] : []),
   ];
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { resolve } from 'node:path';
+import { terminalSafeLines } from '../../core/cell/terminal-text';
 
 /**
  * `pic-store explain RECEIPT_FILE [--json]` (DESIGN 2.4): the helpdesk explanation of a receipt,
@@ -17,6 +18,6 @@ export async function explainCommand(argv: string[], io: CliIo, _ctx: CliContext
   const receipt = await importReceiptFile(resolve(io.cwd, positionals[0]!));
   const explanation = explainReceipt(receipt);
   if (values.json) printJson(io, { explanation, receipt });
-  else io.out(explanationText(explanation, receipt));
+  else io.out(terminalSafeLines(explanationText(explanation, receipt)));
   return EXIT.ok;
 }

@@ -18,6 +18,7 @@ import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { cliCellProfile } from './cell';
+import { terminalSafe, terminalSafeLines } from '../../core/cell/terminal-text';
 
 /**
  * `pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH]
@@ -47,7 +48,7 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
       {
         manifest, store, profile, ssh, appTrustRoot, sources: pool.provider, activityLog: dataPaths(ctx.dataDir).activity,
         onProgress: (p) => {
-          if (!values.json && p.line) io.err(`  ${p.line}\n`);
+          if (!values.json && p.line) io.err(`  ${terminalSafe(p.line)}\n`);
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
         },
       },
@@ -80,13 +81,15 @@ export function printReceipt(io: CliIo, r: Receipt, json: boolean): void {
     return;
   }
   const v = r.verification;
-  io.out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})\n`);
-  if (r.digest) io.out(`  digest:   ${r.digest}\n`);
-  if (r.mode) io.out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}\n`);
-  if (v) io.out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}\n`);
-  if (r.cellVerification?.ran) io.out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}\n`);
-  if (r.error) io.out(`  error:    ${r.error.code}: ${r.error.message}\n`);
-  io.out(`  receipt:  ${r.id}\n`);
+  // Receipt fields carry the cell's own output (docker, cosign): escaped before they reach the terminal.
+  const out = (text: string) => io.out(terminalSafeLines(text));
+  out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})\n`);
+  if (r.digest) out(`  digest:   ${r.digest}\n`);
+  if (r.mode) out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}\n`);
+  if (v) out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}\n`);
+  if (r.cellVerification?.ran) out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}\n`);
+  if (r.error) out(`  error:    ${r.error.code}: ${r.error.message}\n`);
+  out(`  receipt:  ${r.id}\n`);
 }
 
 async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<{ manifest: ServiceManifest; store: { name: string; url: string } | null }> {

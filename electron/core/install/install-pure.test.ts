@@ -148,6 +148,22 @@ describe('pre-flight summary', () => {
     expect(text).toContain('A="$x"');
     expect(text).toContain('MISMATCH');
   });
+  it('prints cell-provided strings with control characters escaped (cosign version, mode detail, old version)', () => {
+    const ESC = '\x1b';
+    const hostile = buildPreflight({
+      profile: { id: 'c', name: 'Cell', destination: 'cell', root: '/opt/pic' },
+      status: { ...status, mode: { value: 'enforce', source: 'fail-closed', detail: `cell_config.json cannot be read (${ESC}[2J${ESC}]0;owned\x07)` }, installed: [{ id: 'web', name: 'Web', version: `0.9${ESC}[8m`, digest: D2 }] },
+      probe: { ...probe, machine: `x86_64\n  verdict:  VERIFIED` },
+      manifest: base, digest: D, runs: `127.0.0.1:5000/demo/web@${D}`, decision: 'allow',
+      verdict: { verified: true, reason: 'VERIFIED', why: 'w' }, appVerdict: null,
+      cellVerification: { ran: true, verified: true, cosignVersion: `v2.5${ESC}[31m`, output: '' }, platforms: null,
+    });
+    const text = formatPreflight(hostile);
+    // eslint-disable-next-line no-control-regex -- the test looks for exactly these
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/);
+    expect(text).toContain('v2.5\\x1b[31m');
+    expect(text.split('\n').filter((l) => l.startsWith('  verdict:'))).toHaveLength(1);
+  });
 });
 
 describe('remote scripts', () => {

@@ -5,6 +5,7 @@ import type { Decision, ReceiptCellVerification } from '../receipts/receipt';
 import type { ServiceManifest } from '../store/manifest-schema';
 import type { ReasonCode } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
+import { terminalSafe } from '../cell/terminal-text';
 
 /**
  * The pre-flight summary (DESIGN 2.2, issue 7): everything the admin confirms before the cell is
@@ -121,7 +122,7 @@ export function formatBytes(n: number): string {
 /** JSON.stringify for one-line display: quotes and escapes make hostile strings visible, not active. */
 const show = (s: string) => JSON.stringify(s);
 
-/** The summary as text for a terminal (the CLI's confirmation prompt). */
+/** The summary as text for a terminal (the CLI's confirmation prompt); each line terminal-safe, since much of it comes from the cell. */
 export function formatPreflight(s: PreflightSummary): string {
   const L: string[] = [];
   L.push(`${s.upgrade ? 'Upgrade' : 'Install'} ${show(s.service.name)} (${s.service.id}) ${show(s.service.version)}`);
@@ -143,5 +144,5 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`  platform: cell ${s.architecture.cell ?? 'unknown'}, image ${s.architecture.image?.join(', ') ?? 'unknown'}${s.architecture.compatible === false ? ' — MISMATCH' : ''}`);
   L.push(`  disk:     ${s.freeBytes === null ? 'unknown' : `${formatBytes(s.freeBytes)} free`}`);
   for (const w of s.warnings) L.push(`  ! ${w}`);
-  return `${L.join('\n')}\n`;
+  return `${L.map(terminalSafe).join('\n')}\n`;
 }

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { terminalSafe } from './terminal-text';
+
+describe('terminalSafe', () => {
+  it('shows control characters, DEL, C1 and bidi overrides as visible escapes', () => {
+    expect(terminalSafe('v2.5\x1b]0;owned\x07\x1b[2J')).toBe('v2.5\\x1b]0;owned\\x07\\x1b[2J');
+    expect(terminalSafe('a\nb\tc\r\x7f\x9b')).toBe('a\\x0ab\\x09c\\x0d\\x7f\\x9b');
+    expect(terminalSafe('evil\u202etxt.exe')).toBe('evil\\u202etxt.exe');
+  });
+  it('leaves ordinary text, including non-ASCII, as it is', () => {
+    expect(terminalSafe('enforce — config unreadable (Permission denied) → block · ü')).toBe('enforce — config unreadable (Permission denied) → block · ü');
+  });
+});
