@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { describeJsonSyntaxError } from './cell/json-syntax';
+import { describeJsonSyntaxError } from './json-syntax';
 import { CoreError, errorMessage } from './errors';
 
 /**

@@ -1,4 +1,4 @@
-import { findJsonSyntaxError } from './json-syntax';
+import { findJsonSyntaxError } from '../json-syntax';
 
 /**
  * The cell's image-verification mode, resolved exactly per DESIGN 2.2's table. Pure: the remote

@@ -1,5 +1,5 @@
 import { dirname, resolve, sep } from 'node:path';
-import { describeJsonSyntaxError } from '../cell/json-syntax';
+import { describeJsonSyntaxError } from '../json-syntax';
 import { errorMessage } from '../errors';
 import { readUserFile } from '../user-file';
 import type { SchemaError, ServiceManifest } from '../store/manifest-schema';

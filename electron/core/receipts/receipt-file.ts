@@ -1,6 +1,6 @@
 import { open, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { describeJsonSyntaxError } from '../cell/json-syntax';
+import { describeJsonSyntaxError } from '../json-syntax';
 import { CoreError, errorMessage, isCoreError } from '../errors';
 import { readUserFile } from '../user-file';
 import type { Receipt } from './receipt';

@@ -1,3 +1,4 @@
+import { describeJsonSyntaxError } from '../json-syntax';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,8 +101,11 @@ export function indexFilePath(location: string, cwd?: string): string {
 function parseIndexText(text: string, location: string): unknown {
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new CoreError('INDEX_INVALID', `${location} is not valid JSON: ${errorMessage(e)}`);
+  } catch {
+    // The position only: the JSON engine's own message quotes the start of the file, and an
+    // index path may name any file the user can read (it reaches the renderer).
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    throw new CoreError('INDEX_INVALID', `${location} is not valid JSON: ${describeJsonSyntaxError(body)}`);
   }
 }
 

@@ -72,6 +72,12 @@ describe('store index', () => {
       await expect(loadStoreIndex(join(dir, 'absent.json'))).rejects.toMatchObject({ code: 'INDEX_UNREADABLE' });
       await writeFile(join(dir, 'big.json'), 'x'.repeat(2000));
       await expect(loadStoreIndex(join(dir, 'big.json'), { maxBytes: 1000 })).rejects.toMatchObject({ code: 'INDEX_UNREADABLE' });
+      // A path may name any readable file: a parse error names the position, never the content.
+      await writeFile(join(dir, 'token.txt'), 'ghp_SECRETTOKEN\n');
+      const err = await loadStoreIndex(join(dir, 'token.txt')).catch((e: Error) => e);
+      expect(err).toMatchObject({ code: 'INDEX_INVALID' });
+      expect((err as Error).message).toMatch(/line 1, column 1/);
+      expect((err as Error).message).not.toContain('SECRET');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
