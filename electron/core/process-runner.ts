@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
 import { CoreError } from './errors';
 
@@ -56,8 +57,18 @@ export const runProcess: ProcessRunner = async (file, args, opts = {}) => {
     stdin: opts.input === undefined ? 'ignore' : 'pipe',
   });
   if (opts.onOutput) {
-    child.stdout?.on('data', (b: Buffer) => opts.onOutput!('stdout', b.toString('utf8')));
-    child.stderr?.on('data', (b: Buffer) => opts.onOutput!('stderr', b.toString('utf8')));
+    // One decoder per stream, so a multi-byte character split across two chunks stays whole.
+    for (const name of ['stdout', 'stderr'] as const) {
+      const decoder = new StringDecoder('utf8');
+      child[name]?.on('data', (b: Buffer) => {
+        const text = decoder.write(b);
+        if (text) opts.onOutput!(name, text);
+      });
+      child[name]?.on('end', () => {
+        const rest = decoder.end();
+        if (rest) opts.onOutput!(name, rest);
+      });
+    }
   }
   const r = await child;
   const stdout = String(r.stdout ?? '');
