@@ -1,5 +1,5 @@
 import { channelName, type IpcResult, type Unsubscribe } from './contract';
-import { domains, type PicStoreApi } from './channels';
+import { domains, type AppLocalApi, type PicStoreApi } from './channels';
 
 /**
  * What a transport must provide to the renderer side: send one invoke, and subscribe to one
@@ -14,9 +14,10 @@ export interface RendererTransport {
 /**
  * Builds `window.picStore` from the channel list: one frozen object per domain with one method
  * per invoke and an `on(event, listener)`. A transport failure becomes an error envelope, so the
- * renderer only ever handles `{ ok: false }`, never a rejected promise.
+ * renderer only ever handles `{ ok: false }`, never a rejected promise. `local.pathForFile` is
+ * the Electron preload's dropped-file path lookup; without it (browser shell) it answers null.
  */
-export function buildPicStoreApi(transport: RendererTransport): PicStoreApi {
+export function buildPicStoreApi(transport: RendererTransport, local: Partial<AppLocalApi> = {}): PicStoreApi {
   const api: Record<string, Record<string, unknown>> = {};
   for (const d of Object.values(domains)) {
     const methods: Record<string, unknown> = {};
@@ -36,6 +37,17 @@ export function buildPicStoreApi(transport: RendererTransport): PicStoreApi {
       if (typeof listener !== 'function') throw new TypeError('listener must be a function');
       return transport.on(channelName(d.name, event), listener);
     };
+    if (d.name === 'app') {
+      const lookup = local.pathForFile;
+      methods.pathForFile = (file: File): string | null => {
+        if (!lookup) return null;
+        try {
+          return lookup(file) || null;
+        } catch {
+          return null; // not a File, or not backed by one on disk
+        }
+      };
+    }
     api[d.name] = Object.freeze(methods);
   }
   return Object.freeze(api) as unknown as PicStoreApi;

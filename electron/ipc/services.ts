@@ -1,10 +1,18 @@
 import { APP_NAME, APP_VERSION } from '../core/app-info';
 import { resolveAppConfigDir } from '../core/app-paths';
 import { resolveDataDir } from '../core/data-dir';
+import type { ChoosePathRequest } from './channels';
 import { loadTrustStatus, type TrustStatus } from '../core/trust/trust-view';
 
 /** How the shell that hosts us opens an https link in the user's browser (already validated). */
 export type OpenExternalPort = (url: URL) => Promise<boolean>;
+
+/**
+ * A native file dialog, provided by the Electron shell only: resolves to the chosen path, or
+ * null when the user cancelled. It never opens the file; the path goes to the handler that
+ * reads it with its own checks.
+ */
+export type PathChooser = (req: ChoosePathRequest) => Promise<string | null>;
 
 /**
  * The composition root of the app's core services, built ONCE per process and handed to every
@@ -17,6 +25,8 @@ export interface AppServices {
   appConfigDir: string;
   trust: { status(): Promise<TrustStatus> };
   openExternal: OpenExternalPort;
+  /** Absent in the browser shell: `app:choose-path` then answers `{ supported: false }`. */
+  chooser?: PathChooser;
 }
 
 export interface ServiceOptions {
@@ -27,6 +37,7 @@ export interface ServiceOptions {
   /** A packaged app passes `process.resourcesPath/config`. */
   appConfigDir?: string;
   openExternal: OpenExternalPort;
+  chooser?: PathChooser;
 }
 
 export function createServices(opts: ServiceOptions): AppServices {
@@ -40,5 +51,6 @@ export function createServices(opts: ServiceOptions): AppServices {
     // Read from disk on every request: keys are placed as files, at any time.
     trust: { status: () => loadTrustStatus({ appConfigDir, dataDir }) },
     openExternal: opts.openExternal,
+    chooser: opts.chooser,
   };
 }

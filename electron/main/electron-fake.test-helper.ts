@@ -92,6 +92,20 @@ export const Menu = {
   }),
 };
 
+/** File dialogs: cancelled unless a test says otherwise. */
+export const dialog = {
+  showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePaths: [] as string[] })),
+  showSaveDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePath: '' })),
+};
+
+/** The preload's dropped-file lookup: a fake File carrying `fakePath` has one. */
+export const webUtils = {
+  getPathForFile: vi.fn((file: { fakePath?: string }) => {
+    if (typeof file !== 'object' || file === null) throw new TypeError('not a File');
+    return file.fakePath ?? '';
+  }),
+};
+
 export const contextBridge = { exposeInMainWorld: vi.fn() };
 export const ipcRenderer = new (class extends FakeEmitter {
   invoke = vi.fn(async (_channel: string, _arg: unknown) => ({ ok: true, data: null }));

@@ -121,7 +121,7 @@ describe('security guards', () => {
 describe('ipcMain transport', () => {
   function routerWithSpy() {
     const router = new IpcRouter();
-    const run = vi.fn(() => ({ name: 'n', version: 'v', dataDir: 'd', appConfigDir: 'c', transport: 'electron' as const, platform: 'linux' }));
+    const run = vi.fn(() => ({ name: 'n', version: 'v', dataDir: 'd', appConfigDir: 'c', transport: 'electron' as const, platform: 'linux', canChoosePaths: true }));
     router.handle('app:info', { args: z.undefined(), run });
     return { router, run };
   }

@@ -1,4 +1,5 @@
 import { app, BrowserWindow } from 'electron';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createIpcRouter } from '../ipc/handlers';
 import { createServices } from '../ipc/services';
@@ -6,6 +7,7 @@ import { watchTrust } from '../ipc/trust-watcher';
 import { appIndexUrl, isAppUrl } from './app-url';
 import { attachIpcMain } from './ipc-main-transport';
 import { installAppMenu } from './menu';
+import { createPathChooser } from './path-chooser';
 import { installSecurityGuards, openExternalSafely } from './security-guards';
 import { createMainWindow } from './window';
 
@@ -47,6 +49,7 @@ export function startElectronApp(layout: AppLayout): boolean {
       startDir: layout.mainDir,
       appConfigDir: layout.appConfigDir,
       openExternal: (url) => openExternalSafely(url.href),
+      chooser: createPathChooser({ window: () => win, home: homedir() }),
     });
     const router = createIpcRouter(services);
     attachIpcMain(router, ownPage);

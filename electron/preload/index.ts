@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { buildPicStoreApi } from '../ipc/api-builder';
 import type { IpcResult } from '../ipc/contract';
 
@@ -6,7 +6,9 @@ import type { IpcResult } from '../ipc/contract';
  * The preload (sandboxed, bundled to one CJS file): exposes `window.picStore`, ONE frozen object
  * of named methods built by the same code the browser shell's client uses. ipcRenderer itself
  * never reaches the page (Electron security checklist #20 "Do not expose Electron APIs to
- * untrusted web content"); listeners never see the IPC event object.
+ * untrusted web content"); listeners never see the IPC event object. The one non-IPC method,
+ * `picStore.app.pathForFile(file)`, wraps `webUtils.getPathForFile` so a dropped file's path can
+ * be handed to main (which reads it); it returns a path string, never file contents.
  */
 const api = buildPicStoreApi({
   invoke: (channel, arg) => ipcRenderer.invoke(channel, arg) as Promise<IpcResult<unknown>>,
@@ -17,6 +19,6 @@ const api = buildPicStoreApi({
       ipcRenderer.removeListener(channel, wrapped);
     };
   },
-});
+}, { pathForFile: (file) => webUtils.getPathForFile(file) });
 
 contextBridge.exposeInMainWorld('picStore', api);

@@ -31,3 +31,21 @@ describe('preload', () => {
     expect(seen).toEqual(['payload']);
   });
 });
+
+describe('preload: dropped-file path', () => {
+  const api = () => (fake.contextBridge.exposeInMainWorld.mock.calls[0] as unknown as [string, { app: { pathForFile: (f: unknown) => string | null } }])[1];
+
+  it('answers a dropped File path through webUtils.getPathForFile, and null when there is none', () => {
+    expect(api().app.pathForFile({ fakePath: '/home/ada/manifest.json' })).toBe('/home/ada/manifest.json');
+    expect(fake.webUtils.getPathForFile).toHaveBeenCalledTimes(1);
+    // A File made in the page (not on disk) has no path: '' becomes null; a non-File throws → null.
+    expect(api().app.pathForFile({})).toBeNull();
+    expect(api().app.pathForFile('not a file')).toBeNull();
+  });
+
+  it('is the only non-IPC method on picStore', () => {
+    const exposed = api() as unknown as Record<string, Record<string, unknown>>;
+    expect(Object.keys(exposed.app ?? {}).sort()).toEqual(['choosePath', 'info', 'on', 'openExternal', 'pathForFile']);
+    expect(exposed.trust?.pathForFile).toBeUndefined();
+  });
+});

@@ -31,6 +31,10 @@ export function App() {
   const disconnected = useAppSlice((s) => s.disconnected);
   const loadTrust = useTrustSlice((s) => s.load);
   const subscribeTrust = useTrustSlice((s) => s.subscribe);
+  // Asked once at startup: whether this shell has file dialogs (the "Choose…" buttons).
+  useEffect(() => {
+    if (useAppSlice.getState().status === 'idle') void useAppSlice.getState().load();
+  }, []);
   useEffect(() => {
     void loadTrust();
     return subscribeTrust();

@@ -27,8 +27,18 @@ export const domains = {
 export type Domains = typeof domains;
 export type DomainName = keyof Domains;
 
+/**
+ * The one method of `window.picStore` that is not an IPC call: the local path of a dropped
+ * `File`. Electron's preload answers it with `webUtils.getPathForFile` (a sandboxed page cannot
+ * see `File.path`); the browser shell answers null and the UI falls back to the drop's
+ * text/uri-list. Only the path is learned; main reads the file, never the renderer.
+ */
+export interface AppLocalApi {
+  readonly pathForFile: (file: File) => string | null;
+}
+
 /** `window.picStore`: one frozen object of named methods, identical in both shells. */
-export type PicStoreApi = { readonly [D in DomainName]: DomainApi<Domains[D]> };
+export type PicStoreApi = { readonly [D in DomainName]: DomainApi<Domains[D]> & (D extends 'app' ? AppLocalApi : unknown) };
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ExplainedReceipt, RecheckResult } from '../../../../electron/ipc/channels';
+import { ChoosePathButton } from '../../components/choose-path-button';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorView } from '../../components/error-view';
 import { useActivitySlice } from '../../state/activity-slice';
@@ -106,6 +107,7 @@ function RecheckView({ r }: { r: RecheckResult }) {
 function ExportPanel({ x }: { x: ExplainedReceipt }) {
   const { exported, exportTo } = useActivitySlice();
   const [path, setPath] = useState('');
+  const field = useRef<HTMLInputElement>(null);
   return (
     <section className="detail-section" aria-labelledby="export-title">
       <h3 id="export-title">Export</h3>
@@ -118,10 +120,20 @@ function ExportPanel({ x }: { x: ExplainedReceipt }) {
       >
         <label htmlFor="export-path">Save the receipt as a file (absolute path)</label>
         <div className="path-form__row">
-          <input id="export-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={`/home/you/receipt-${x.receipt.id.slice(0, 8)}.json`} />
+          <input ref={field} id="export-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={`/home/you/receipt-${x.receipt.id.slice(0, 8)}.json`} />
           <button type="submit" className="button button--inline">
             Export
           </button>
+          <ChoosePathButton
+            purpose="receipt-export"
+            suggestedName={`receipt-${x.receipt.id.slice(0, 8).replace(/[^A-Za-z0-9_-]/g, '')}.json`}
+            label="Choose where to save the receipt"
+            field={field}
+            onChosen={(p) => {
+              setPath(p);
+              void exportTo(p);
+            }}
+          />
           <CopyButton value={x.ticket} label="Copy for a ticket" />
           <span className="muted">copy for a ticket</span>
         </div>

@@ -1,6 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ExplainedReceipt, Receipt } from '../../../../electron/ipc/channels';
+import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';
+import { pathFromDrop } from '../../components/path-drop';
 import { ACTIVITY_PAGE_SIZE, useActivitySlice, type ActivityFilters } from '../../state/activity-slice';
 import { useCellsSlice } from '../../state/cells-slice';
 
@@ -80,6 +82,7 @@ function ImportForm() {
   const importFrom = useActivitySlice((s) => s.importFrom);
   const op = useActivitySlice((s) => s.importOp);
   const [path, setPath] = useState('');
+  const field = useRef<HTMLInputElement>(null);
   return (
     <form
       className="path-form"
@@ -87,13 +90,28 @@ function ImportForm() {
         e.preventDefault();
         if (path.trim()) void importFrom(path.trim());
       }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        const p = pathFromDrop(e.dataTransfer);
+        if (p) setPath(p);
+      }}
     >
       <label htmlFor="import-path">Import a receipt someone sent you (absolute path of the .json file)</label>
       <div className="path-form__row">
-        <input id="import-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/Downloads/receipt.json" />
+        <input ref={field} id="import-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/Downloads/receipt.json" />
         <button type="submit" className="button button--inline" disabled={op.status === 'loading'}>
           Import
         </button>
+        <ChoosePathButton
+          purpose="receipt-import"
+          label="Choose a receipt file to import"
+          field={field}
+          onChosen={(p) => {
+            setPath(p);
+            void importFrom(p);
+          }}
+        />
       </div>
       {op.error && <ErrorView error={op.error} title="That file is not a receipt this app can show" />}
     </form>

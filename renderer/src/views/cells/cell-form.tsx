@@ -1,7 +1,9 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { CellFormField, CellProfileForm, CellSaveResult } from '../../../../electron/ipc/channels';
 import type { IpcError, IpcResult } from '../../../../electron/ipc/contract';
+import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';
+import { pathFromDrop } from '../../components/path-drop';
 
 export const EMPTY_CELL_FORM: CellProfileForm = { name: '', destination: '', port: '', identityFile: '', root: '', sshConfig: '' };
 
@@ -13,6 +15,12 @@ const FIELDS: { field: CellFormField; label: string; hint: string; placeholder?:
   { field: 'root', label: 'PIC root', hint: 'Optional; empty means /opt/pic. Any other root is flagged on the cell.', placeholder: '/opt/pic' },
   { field: 'sshConfig', label: 'SSH config file', hint: 'Optional extra config for ssh -F.', placeholder: '~/.ssh/config' },
 ];
+
+/** The fields that name a file on this computer: a dialog can fill them, or a dropped file. */
+const FILE_FIELDS: Partial<Record<CellFormField, { purpose: 'identity-file' | 'ssh-config'; label: string }>> = {
+  identityFile: { purpose: 'identity-file', label: 'Choose the identity file' },
+  sshConfig: { purpose: 'ssh-config', label: 'Choose the SSH config file' },
+};
 
 /**
  * Add / edit a cell profile. Validation happens in main with core's rules; what comes back is
@@ -30,6 +38,10 @@ export function CellForm({ title, initial, submitLabel, onSubmit, onDone }: {
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
   const uid = useId();
+  const identityRef = useRef<HTMLInputElement>(null);
+  const sshConfigRef = useRef<HTMLInputElement>(null);
+  const refs: Partial<Record<CellFormField, RefObject<HTMLInputElement | null>>> = { identityFile: identityRef, sshConfig: sshConfigRef };
+  const setField = (field: CellFormField, value: string) => setForm((f) => ({ ...f, [field]: value }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -48,25 +60,45 @@ export function CellForm({ title, initial, submitLabel, onSubmit, onDone }: {
       {FIELDS.map(({ field, label, hint, placeholder }) => {
         const id = `${uid}-${field}`;
         const problem = fieldErrors[field];
+        const file = FILE_FIELDS[field];
+        const ref = refs[field];
+        const input = (
+          <input
+            ref={ref}
+            id={id}
+            name={field}
+            className={problem ? 'input input--invalid' : 'input'}
+            value={form[field]}
+            placeholder={placeholder}
+            autoComplete="off"
+            spellCheck={false}
+            inputMode={field === 'port' ? 'numeric' : undefined}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={`${id}-hint${problem ? ` ${id}-error` : ''}`}
+            onChange={(e) => setField(field, e.target.value)}
+            onDragOver={file ? (e) => e.preventDefault() : undefined}
+            onDrop={
+              file
+                ? (e) => {
+                    e.preventDefault();
+                    const p = pathFromDrop(e.dataTransfer);
+                    if (p) setField(field, p);
+                  }
+                : undefined
+            }
+          />
+        );
         return (
           <div className="cell-form__row" key={field}>
             <label htmlFor={id}>{label}</label>
-            <input
-              id={id}
-              name={field}
-              className={problem ? 'input input--invalid' : 'input'}
-              value={form[field]}
-              placeholder={placeholder}
-              autoComplete="off"
-              spellCheck={false}
-              inputMode={field === 'port' ? 'numeric' : undefined}
-              aria-invalid={problem ? true : undefined}
-              aria-describedby={`${id}-hint${problem ? ` ${id}-error` : ''}`}
-              onChange={(e) => {
-                const value = e.target.value;
-                setForm((f) => ({ ...f, [field]: value }));
-              }}
-            />
+            {file && ref ? (
+              <span className="cell-form__path">
+                {input}
+                <ChoosePathButton purpose={file.purpose} label={file.label} field={ref} onChosen={(p) => setField(field, p)} />
+              </span>
+            ) : (
+              input
+            )}
             <span id={`${id}-hint`} className="cell-form__hint">
               {hint}
             </span>

@@ -1,30 +1,20 @@
-import { useEffect, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PreviewVerdict } from '../../../../electron/ipc/channels';
 import { Badge } from '../../components/badge';
+import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';
+import { pathFromDrop } from '../../components/path-drop';
 import { usePreviewSlice } from '../../state/preview-slice';
 import { asStoreService, PreviewCard, PreviewPage } from './preview-listing';
 import '../store/store.css';
 import './preview.css';
-
-/** A dropped file arrives as a file: URL or a plain absolute path (the shell cannot see File paths). */
-function pathFromDrop(e: DragEvent): string | null {
-  const raw = (e.dataTransfer.getData('text/uri-list') || e.dataTransfer.getData('text/plain')).split('\n')[0]?.trim() ?? '';
-  if (raw.startsWith('file://')) {
-    try {
-      return decodeURIComponent(new URL(raw).pathname);
-    } catch {
-      return null;
-    }
-  }
-  return raw.startsWith('/') ? raw : null;
-}
 
 function OpenForm() {
   const open = usePreviewSlice((s) => s.open);
   const current = usePreviewSlice((s) => s.path);
   const [path, setPath] = useState(current ?? '');
   const [over, setOver] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
   return (
     <form
       className={over ? 'path-form drop-zone drop-zone--over' : 'path-form drop-zone'}
@@ -40,7 +30,7 @@ function OpenForm() {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        const p = pathFromDrop(e);
+        const p = pathFromDrop(e.dataTransfer);
         if (p) {
           setPath(p);
           void open(p);
@@ -49,10 +39,19 @@ function OpenForm() {
     >
       <label htmlFor="preview-path">Manifest or index to preview (absolute path, or drop the file here)</label>
       <div className="path-form__row">
-        <input id="preview-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/my-service/manifest.json" />
+        <input ref={field} id="preview-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/my-service/manifest.json" />
         <button type="submit" className="button button--inline">
           Open
         </button>
+        <ChoosePathButton
+          purpose="listing"
+          label="Choose a manifest or index file"
+          field={field}
+          onChosen={(p) => {
+            setPath(p);
+            void open(p);
+          }}
+        />
       </div>
     </form>
   );
@@ -81,6 +80,8 @@ function ModeTable({ verdict }: { verdict: PreviewVerdict }) {
 function VerifyPanel() {
   const { verify, devKeyPath, ociLayoutDir, setDevKeyPath, setOciLayoutDir, runVerify, listing } = usePreviewSlice();
   const v = verify.result;
+  const keyField = useRef<HTMLInputElement>(null);
+  const layoutField = useRef<HTMLInputElement>(null);
   return (
     <section className="preview-verify" aria-labelledby="preview-verify-title">
       <h3 id="preview-verify-title">Verification</h3>
@@ -95,8 +96,10 @@ function VerifyPanel() {
         }}
       >
         <div className="path-form__row">
-          <input aria-label="Your public key (absolute path, optional)" value={devKeyPath} onChange={(e) => setDevKeyPath(e.target.value)} placeholder="Your public key: /home/you/cosign.pub (optional)" />
-          <input aria-label="OCI layout directory (absolute path, optional)" value={ociLayoutDir} onChange={(e) => setOciLayoutDir(e.target.value)} placeholder="OCI layout dir instead of the registry (optional)" />
+          <input ref={keyField} aria-label="Your public key (absolute path, optional)" value={devKeyPath} onChange={(e) => setDevKeyPath(e.target.value)} placeholder="Your public key: /home/you/cosign.pub (optional)" />
+          <ChoosePathButton purpose="public-key" label="Choose your public key file" field={keyField} onChosen={setDevKeyPath} />
+          <input ref={layoutField} aria-label="OCI layout directory (absolute path, optional)" value={ociLayoutDir} onChange={(e) => setOciLayoutDir(e.target.value)} placeholder="OCI layout dir instead of the registry (optional)" />
+          <ChoosePathButton purpose="oci-layout" label="Choose an OCI layout directory" field={layoutField} onChosen={setOciLayoutDir} />
           <button type="submit" className="button button--inline" disabled={verify.status === 'loading'}>
             {verify.status === 'loading' ? 'Verifying…' : 'Verify'}
           </button>
