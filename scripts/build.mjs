@@ -2,7 +2,9 @@
 // main process, preload, browser shell and CLI bundled with esbuild for Node/Electron.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { rm, mkdir, chmod } from 'node:fs/promises';
+import { rm, mkdir, chmod, readFile, writeFile } from 'node:fs/promises';
+import Module from 'node:module';
+import { Script } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -24,12 +26,20 @@ const common = {
   absWorkingDir: root,
 };
 
+/** V8's compiled form of a CommonJS bundle, as electron/cli/launcher.ts loads it (same wrapper, same file name). */
+async function writeCodeCache(file) {
+  const script = new Script(Module.wrap(await readFile(file, 'utf8')), { filename: file });
+  await writeFile(`${file}.v8cache`, script.createCachedData());
+}
+
 const bundles = [
   { name: 'main', entry: 'electron/main/index.ts', out: 'main/main.cjs' },
   { name: 'preload', entry: 'electron/preload/index.ts', out: 'preload/preload.cjs' },
   { name: 'shell', entry: 'electron/shell/index.ts', out: 'shell/shell.cjs' },
-  // The CLI is started once per command (scripts, CI, benchmarks): minified, it parses ≈ 2× faster.
-  { name: 'cli', entry: 'electron/cli/pic-store.ts', out: 'cli/pic-store.cjs', banner: '#!/usr/bin/env node', minify: true },
+  // The CLI is started once per command (scripts, CI, benchmarks): minified, and loaded by a tiny
+  // launcher with a V8 code cache written below, it starts ≈ 2× faster.
+  { name: 'cli', entry: 'electron/cli/pic-store.ts', out: 'cli/pic-store-main.cjs', minify: true, codeCache: true },
+  { name: 'cli', entry: 'electron/cli/launcher.ts', out: 'cli/pic-store.cjs', banner: '#!/usr/bin/env node' },
 ];
 
 for (const b of bundles) {
@@ -43,6 +53,7 @@ for (const b of bundles) {
     keepNames: true,
   });
   if (b.banner) await chmod(join(dist, b.out), 0o755);
+  if (b.codeCache) await writeCodeCache(join(dist, b.out));
 }
 
 if (want('renderer')) {

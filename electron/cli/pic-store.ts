@@ -76,8 +76,8 @@ function processIo(): CliIo {
   };
 }
 
-// Entry point of the bundled CLI (dist/cli/pic-store.cjs).
-if (require.main === module) {
+/** Runs the process's command line; called by the `pic-store` launcher (electron/cli/launcher.ts). */
+export function main(): void {
   const io = processIo();
   runCli(process.argv.slice(2), io, cliContextFromEnv(process.env, __dirname)).then(
     (code) => {
