@@ -138,6 +138,7 @@ export async function planInstall(req: InstallRequest, seen: PlanProgress = {}):
     summary = buildPreflight({
       profile, status, probe, manifest, digest, runs: pinned, decision: d.decision,
       verdict: { verified: d.verified, reason: report.reason, why: d.why },
+      report,
       appVerdict: appReport && appReport.verified !== report.verified ? { verified: appReport.verified, reason: appReport.reason } : null,
       cellVerification, platforms,
     });

@@ -8,6 +8,8 @@ import type { CellStatus } from '../cell/status';
 import type { ServiceManifest } from '../store/manifest-schema';
 import { composeDocument, composeYaml, escapeCompose, pinnedImage } from './compose-file';
 import { decideInstall } from './decision';
+import { explainMode, explainReport } from '../catalogue/reason-catalogue';
+import type { VerificationReport } from '../verification/types';
 import { buildPreflight, formatPreflight, LISTING_LABEL } from './preflight';
 import { ociArchOf, parseDfFree, parseProbe, parseProcNet } from './probe';
 import { appendReceiptScript, applyScript, parseMarker, probeScript, reconcileScript, serviceOpScript, uninstallScript } from './remote-scripts';
@@ -127,9 +129,13 @@ describe('pre-flight summary', () => {
     machine: 'aarch64', freeBytes: 100, installedManifest: { ports: [{ host: 8080, container: 80, protocol: 'tcp' }] },
     tcpListening: new Set([8080, 9090]), udpBound: new Set([53]),
   };
+  const unsigned: VerificationReport = {
+    image: `127.0.0.1:5000/demo/web@${D}`, digest: D, repository: '127.0.0.1:5000/demo/web', verified: false, reason: 'SIGNATURE_NOT_FOUND',
+    checks: [{ id: 'signature-found', status: 'fail', detail: 'no signature' }], signatures: [], trustedKeys: [],
+  };
   const s = buildPreflight({
     profile: { id: 'c', name: 'Cell', destination: 'cell', root: '/opt/pic' },
-    status, probe,
+    status, probe, report: unsigned,
     manifest: { ...base, version: '1.0', ports: [{ host: 8080, container: 80, protocol: 'tcp' }, { host: 9090, container: 90, protocol: 'tcp' }, { host: 53, container: 53, protocol: 'udp' }], environment: { A: '$x' } },
     digest: D, runs: `127.0.0.1:5000/demo/web@${D}`, decision: 'warn',
     verdict: { verified: false, reason: 'SIGNATURE_NOT_FOUND', why: 'w' }, appVerdict: { verified: true, reason: 'VERIFIED' },
@@ -148,13 +154,24 @@ describe('pre-flight summary', () => {
     expect(text).toContain('A="$x"');
     expect(text).toContain('MISMATCH');
   });
+  it("carries the catalogue's verdict and mode words, next steps included, and prints them (issue 7)", () => {
+    expect(s.explanations.verdict).toEqual(explainReport(unsigned));
+    expect(s.explanations.mode).toEqual(explainMode(status.mode));
+    expect(s.explanations.verdict.sentence).toBe(`No cosign signature is attached to 127.0.0.1:5000/demo/web@${D}.`);
+    const text = formatPreflight(s);
+    expect(text).toContain(`Unsigned: ${s.explanations.verdict.sentence}`);
+    expect(text).toContain(`next: ${s.explanations.verdict.next.admin}`);
+    expect(text).toContain(s.explanations.mode.sentence);
+    expect(text).toContain(`next: ${s.explanations.mode.next.admin}`);
+    expect(s.explanations.mode.next.admin).toMatch(/Consider returning the cell to enforce/);
+  });
   it('prints cell-provided strings with control characters escaped (cosign version, mode detail, old version)', () => {
     const ESC = '\x1b';
     const hostile = buildPreflight({
       profile: { id: 'c', name: 'Cell', destination: 'cell', root: '/opt/pic' },
       status: { ...status, mode: { value: 'enforce', source: 'fail-closed', detail: `cell_config.json cannot be read (${ESC}[2J${ESC}]0;owned\x07)` }, installed: [{ id: 'web', name: 'Web', version: `0.9${ESC}[8m`, digest: D2 }] },
       probe: { ...probe, machine: `x86_64\n  verdict:  VERIFIED` },
-      manifest: base, digest: D, runs: `127.0.0.1:5000/demo/web@${D}`, decision: 'allow',
+      manifest: base, digest: D, runs: `127.0.0.1:5000/demo/web@${D}`, decision: 'allow', report: { ...unsigned, verified: true, reason: 'VERIFIED', checks: [], signatures: [] },
       verdict: { verified: true, reason: 'VERIFIED', why: 'w' }, appVerdict: null,
       cellVerification: { ran: true, verified: true, cosignVersion: `v2.5${ESC}[31m`, output: '' }, platforms: null,
     });

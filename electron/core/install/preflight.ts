@@ -3,7 +3,8 @@ import type { CellProfile } from '../cell/profiles';
 import type { CellStatus } from '../cell/status';
 import type { Decision, ReceiptCellVerification } from '../receipts/receipt';
 import type { ServiceManifest } from '../store/manifest-schema';
-import type { ReasonCode } from '../verification/types';
+import { explainMode, explainReport, type Explanation } from '../catalogue/reason-catalogue';
+import type { ReasonCode, VerificationReport } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
 import { terminalSafe } from '../cell/terminal-text';
 
@@ -19,6 +20,12 @@ export interface PreflightSummary {
   mode: ResolvedMode;
   decision: Decision;
   verdict: { verified: boolean; reason: ReasonCode; why: string };
+  /**
+   * The catalogue's words (DESIGN 2.3) for the verdict under the cell's key (`explainReport`) and
+   * for the cell's mode (`explainMode`): the full sentence with its evidence and the next step per
+   * role, so the admin reads before confirming what Activity and `pic-store explain` say after.
+   */
+  explanations: { verdict: Explanation; mode: Explanation };
   cellKey: { fingerprint: string; matchesTrustRoot: boolean } | null;
   /** The app's own trust-root verdict (the badge), shown when it differs from the cell's. */
   appVerdict: { verified: boolean; reason: ReasonCode } | null;
@@ -50,6 +57,8 @@ export interface PreflightInput {
   runs: string;
   decision: Decision;
   verdict: PreflightSummary['verdict'];
+  /** The verification under the cell's key that `verdict` summarises: its evidence fills the explanation. */
+  report: VerificationReport;
   appVerdict: PreflightSummary['appVerdict'];
   cellVerification: ReceiptCellVerification | null;
   platforms: string[] | null;
@@ -82,6 +91,7 @@ export function buildPreflight(i: PreflightInput): PreflightSummary {
     mode: i.status.mode,
     decision: i.decision,
     verdict: i.verdict,
+    explanations: { verdict: explainReport(i.report), mode: explainMode(i.status.mode) },
     cellKey: i.status.cellKey ? { fingerprint: i.status.cellKey.fingerprint, matchesTrustRoot: i.status.cellKey.matchesTrustRoot } : null,
     appVerdict: i.appVerdict,
     cellVerification: i.cellVerification,
@@ -128,7 +138,11 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`${s.upgrade ? 'Upgrade' : 'Install'} ${show(s.service.name)} (${s.service.id}) ${show(s.service.version)}`);
   L.push(`  cell:     ${s.cell.name} (${s.cell.destination}), root ${s.cell.root}${s.cell.rootIsDefault ? '' : ' (non-default)'}`);
   L.push(`  mode:     ${s.mode.value} (${s.mode.source}: ${s.mode.detail})`);
+  L.push(`            ${s.explanations.mode.sentence}`);
+  L.push(`            next: ${s.explanations.mode.next.admin}`);
   L.push(`  verdict:  ${s.verdict.verified ? 'VERIFIED under the cell\'s key' : `NOT VERIFIED (${s.verdict.reason})`} → ${s.decision}: ${s.verdict.why}`);
+  L.push(`            ${s.explanations.verdict.title}: ${s.explanations.verdict.sentence}`);
+  L.push(`            next: ${s.explanations.verdict.next.admin}`);
   if (s.cellKey) L.push(`  cell key: ${s.cellKey.fingerprint}${s.cellKey.matchesTrustRoot ? ' (also in the app\'s trust root)' : ' (differs from the app\'s trust root)'}`);
   else L.push('  cell key: none usable');
   if (s.appVerdict) L.push(`  app badge: ${s.appVerdict.verified ? 'verified' : `not verified (${s.appVerdict.reason})`}`);

@@ -93,7 +93,7 @@ export function registerInstallsHandlers(router: IpcRouter, services: AppService
         (summary) =>
           new Promise<boolean>((resolve) => {
             session.answer = resolve;
-            settle({ stage: 'confirm', sessionId: sid, summary, verdict: { title: reasonTitle(summary.verdict.reason), sentence: summary.verdict.why }, mode: explainMode(summary.mode) });
+            settle({ stage: 'confirm', sessionId: sid, summary, verdict: { title: reasonTitle(summary.verdict.reason), sentence: summary.verdict.why }, mode: summary.explanations.mode });
           }),
       );
       session.done = flow

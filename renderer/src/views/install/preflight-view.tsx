@@ -15,17 +15,25 @@ function bytes(n: number): string {
 
 /**
  * The pre-flight summary exactly as core built it: the renderer lays it out and decides nothing.
- * Listing data is under its own heading, "from the store listing, not signed".
+ * The verdict and the mode come with the catalogue's full sentence and the admin's next step
+ * (the same words the CLI prints and Activity shows later). Listing data is under its own
+ * heading, "from the store listing, not signed".
  */
 export function PreflightView({ summary: s, verdict, mode }: { summary: PreflightSummary; verdict: VerdictWords; mode: Explanation }) {
   const env = Object.entries(s.listing.environment);
   const tone = s.decision === 'allow' && s.verdict.verified ? 'ok' : s.decision === 'block' ? 'danger' : 'warn';
   return (
     <div className="preflight" data-testid="preflight">
-      <p className={`callout callout--${tone}`} data-testid="preflight-verdict">
-        <strong>{s.verdict.verified ? "Verified under the cell's key" : `NOT verified: ${verdict.title}`}</strong>. Decision: <strong data-testid="preflight-decision">{s.decision}</strong> —{' '}
-        {verdict.sentence}.
-      </p>
+      <div className={`callout callout--${tone}`} data-testid="preflight-verdict">
+        <p>
+          <strong>{s.verdict.verified ? "Verified under the cell's key" : `NOT verified: ${verdict.title}`}</strong>. Decision: <strong data-testid="preflight-decision">{s.decision}</strong> —{' '}
+          {verdict.sentence}.
+        </p>
+        <p data-testid="preflight-explanation">{s.explanations.verdict.sentence}</p>
+        <p data-testid="preflight-next">
+          <strong>Next:</strong> {s.explanations.verdict.next.admin}
+        </p>
+      </div>
       {s.appVerdict && (
         <p className="callout callout--warn" data-testid="preflight-app-badge">
           The app’s own badge differs: {s.appVerdict.verified ? 'verified' : `not verified (${s.appVerdict.reason})`} under the app’s trusted keys.
@@ -40,6 +48,9 @@ export function PreflightView({ summary: s, verdict, mode }: { summary: Prefligh
         <dt>Mode</dt>
         <dd data-testid="preflight-mode">
           {s.mode.value} <span className="muted">({s.mode.source})</span> — {mode.sentence}
+          <div className="muted" data-testid="preflight-mode-next">
+            Next: {mode.next.admin}
+          </div>
         </dd>
         <dt>Cell key</dt>
         <dd>
