@@ -40,7 +40,7 @@ if [ ! -x "$cosign_bin" ]; then
   fi
   [ -n "$uri" ] || { echo "testbed: cannot find the system's Debian mirror in its apt sources" >&2; exit 1; }
   echo "deb $uri trixie main" > "$d/sources.list"
-  a=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null
+  a=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null -o APT::Sandbox::User=root
      -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache")
   apt-get "${a[@]}" update -qq
   (cd "$d/debs" && rm -f cosign_*.deb && apt-get "${a[@]}" download cosign >/dev/null)
