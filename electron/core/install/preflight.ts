@@ -44,6 +44,8 @@ export interface PreflightSummary {
   portConflicts: { host: number; protocol: 'tcp' | 'udp' }[];
   architecture: { cell: string | null; image: string[] | null; compatible: boolean | null };
   freeBytes: number | null;
+  /** The same for people ("78.1 GiB", "unknown"), so every face words it alike. */
+  freeText: string;
   upgrade: { from: { version: string | null; digest: string | null }; to: { version: string; digest: string } } | null;
   warnings: string[];
 }
@@ -103,6 +105,7 @@ export function buildPreflight(i: PreflightInput): PreflightSummary {
     portConflicts,
     architecture: { cell: cellArch, image: i.platforms, compatible },
     freeBytes: i.probe.freeBytes,
+    freeText: i.probe.freeBytes === null ? 'unknown' : formatBytes(i.probe.freeBytes),
     upgrade: installed ? { from: { version: installed.version, digest: installed.digest }, to: { version: i.manifest.version, digest: i.digest } } : null,
     warnings,
   };
@@ -156,7 +159,7 @@ export function formatPreflight(s: PreflightSummary): string {
   const env = Object.entries(s.listing.environment);
   L.push(`    environment: ${env.length ? env.map(([k, v]) => `${k}=${show(v)}`).join(', ') : 'none'}`);
   L.push(`  platform: cell ${s.architecture.cell ?? 'unknown'}, image ${s.architecture.image?.join(', ') ?? 'unknown'}${s.architecture.compatible === false ? ' — MISMATCH' : ''}`);
-  L.push(`  disk:     ${s.freeBytes === null ? 'unknown' : `${formatBytes(s.freeBytes)} free`}`);
+  L.push(`  disk:     ${s.freeBytes === null ? 'unknown' : `${s.freeText} free`}`);
   for (const w of s.warnings) L.push(`  ! ${w}`);
   return `${L.map(terminalSafe).join('\n')}\n`;
 }

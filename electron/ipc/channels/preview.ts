@@ -2,7 +2,12 @@ import { defineDomain, type Invoke } from '../contract';
 import type { ListingPreview } from '../../core/preview/read-listing';
 import type { PreviewVerdict } from '../../core/preview/preview-verify';
 
-export type { ListingPreview, PreviewService } from '../../core/preview/read-listing';
+import type { StoreServiceView } from './store';
+
+export type { PreviewService } from '../../core/preview/read-listing';
+
+/** A read listing as the renderer gets it: its services in the store's own card/page shape. */
+export type ListingPreviewView = Omit<ListingPreview, 'services'> & { services: StoreServiceView[] };
 export type { PreviewVerdict, DevKeyVerdict } from '../../core/preview/preview-verify';
 export type { ModeRow } from '../../core/preview/mode-table';
 
@@ -13,9 +18,9 @@ export type { ModeRow } from '../../core/preview/mode-table';
  */
 export const preview = defineDomain<
   {
-    open: Invoke<{ path: string }, ListingPreview>;
+    open: Invoke<{ path: string }, ListingPreviewView>;
     close: Invoke<void, { closed: boolean }>;
     verify: Invoke<{ path: string; serviceIndex: number; devKeyPath?: string; ociLayoutDir?: string }, PreviewVerdict>;
   },
-  { changed: ListingPreview }
+  { changed: ListingPreviewView }
 >()('preview', ['open', 'close', 'verify'], ['changed']);

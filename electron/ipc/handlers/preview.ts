@@ -2,13 +2,19 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { CoreError } from '../../core/errors';
 import { verifyForPreview } from '../../core/preview/preview-verify';
-import { readListing } from '../../core/preview/read-listing';
+import { readListing, type ListingPreview } from '../../core/preview/read-listing';
+import type { ListingPreviewView } from '../channels/preview';
+import { serviceView } from './service-view';
 import { watchListing, type ListingWatch } from '../../core/preview/watch-listing';
 import { loadTrustRoot } from '../../core/trust/trust-root';
 import type { IpcRouter } from '../router';
 import type { AppServices } from '../services';
 
 const absolutePath = z.string().min(1).max(4096).refine((p) => isAbsolute(p) && !p.includes('\0'), 'must be an absolute path');
+
+function listingView(listing: ListingPreview): ListingPreviewView {
+  return { ...listing, services: listing.services.map(serviceView) };
+}
 
 /**
  * Handlers of the `preview` domain. One listing is watched at a time (the preview view shows
@@ -22,9 +28,9 @@ export function registerPreviewHandlers(router: IpcRouter, services: AppServices
     run: async ({ path }) => {
       if (watching?.path !== path) {
         watching?.watch.close();
-        watching = { path, watch: watchListing(path, () => void readListing(path).then((p) => router.emit('preview:changed', p))) };
+        watching = { path, watch: watchListing(path, () => void readListing(path).then((p) => router.emit('preview:changed', listingView(p)))) };
       }
-      return readListing(path);
+      return listingView(await readListing(path));
     },
   });
 

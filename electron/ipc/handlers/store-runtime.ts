@@ -8,6 +8,7 @@ import { readLastGoodIndex, saveLastGoodIndex } from '../../core/store/index-cac
 import { readStoresConfig } from '../../core/store/stores-config';
 import type { TrustRoot } from '../../core/trust/trust-root';
 import { trustRootForStore } from '../../core/verification/store-trust';
+import { serviceView } from './service-view';
 import type { LoadedStoreView, StoreList, StoreRef, StoreServiceView } from '../channels/store';
 
 /**
@@ -95,17 +96,7 @@ export class StoreRuntime {
   }
 
   private view(ref: StoreRef, store: LoadedStore, stale: LoadedStoreView['stale']): LoadedStoreView {
-    const services: StoreServiceView[] = store.services.map((s) => {
-      const icon = s.manifest?.icon ?? null;
-      return {
-        index: s.index,
-        id: s.id ?? `#${s.index}`,
-        manifest: s.manifest,
-        errors: s.errors,
-        iconData: icon?.startsWith('data:') ? icon : null,
-        iconUrl: icon?.startsWith('https:') ? icon : null,
-      };
-    });
+    const services: StoreServiceView[] = store.services.map(serviceView);
     return {
       ref,
       name: store.name,

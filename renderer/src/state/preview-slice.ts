@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ListingPreview, PreviewVerdict } from '../../../electron/ipc/channels';
+import type { ListingPreviewView, PreviewVerdict } from '../../../electron/ipc/channels';
 import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract';
 import { api } from '../api/api';
 import type { LoadStatus, SliceStatus } from './load-status';
@@ -14,7 +14,7 @@ interface VerifyState {
 
 interface PreviewSlice extends SliceStatus {
   path: string | null;
-  listing: ListingPreview | null;
+  listing: ListingPreviewView | null;
   selected: number;
   devKeyPath: string;
   ociLayoutDir: string;
@@ -36,7 +36,7 @@ export const usePreviewSlice = create<PreviewSlice>()((set, get) => {
     const { listing, selected } = get();
     return listing?.services.find((s) => s.index === selected)?.manifest?.image ?? null;
   };
-  const afterListing = (listing: ListingPreview) => {
+  const afterListing = (listing: ListingPreviewView) => {
     const keep = listing.services.some((s) => s.index === get().selected);
     set({ listing, status: 'ready', error: null, selected: keep ? get().selected : (listing.services[0]?.index ?? 0) });
     const image = selectedImage();

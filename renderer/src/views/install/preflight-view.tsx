@@ -1,18 +1,6 @@
 import type { Explanation, PreflightSummary, VerdictWords } from '../../../../electron/ipc/channels';
 import { CopyButton } from '../../components/copy-button';
 
-/** Plain bytes for people; core sends the number. */
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
-}
-
 /**
  * The pre-flight summary exactly as core built it: the renderer lays it out and decides nothing.
  * The verdict and the mode come with the catalogue's full sentence and the admin's next step
@@ -97,7 +85,7 @@ export function PreflightView({ summary: s, verdict, mode }: { summary: Prefligh
           {s.architecture.compatible === false && <strong> — mismatch</strong>}
         </dd>
         <dt>Free disk</dt>
-        <dd>{s.freeBytes === null ? 'unknown' : bytes(s.freeBytes)}</dd>
+        <dd>{s.freeText}</dd>
       </dl>
       <section className="preflight__listing" aria-labelledby="preflight-listing-title">
         <h4 id="preflight-listing-title">

@@ -1,19 +1,6 @@
-import type { PreviewService, PreviewVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
+import type { PreviewVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
 import { ServiceCard } from '../../components/service-card';
 import { ServicePage } from '../store/service-page';
-
-/** The preview's service in the shape the store's components take. */
-export function asStoreService(s: PreviewService): StoreServiceView {
-  const icon = s.manifest?.icon ?? null;
-  return {
-    index: s.index,
-    id: s.id ?? `#${s.index}`,
-    manifest: s.manifest,
-    errors: s.errors,
-    iconData: icon?.startsWith('data:') ? icon : null,
-    iconUrl: icon?.startsWith('https:') ? icon : null,
-  };
-}
 
 /** The card exactly as the store grid shows it, with this preview's badge. */
 export function PreviewCard({ service, verdict }: { service: StoreServiceView; verdict: PreviewVerdict | null }) {

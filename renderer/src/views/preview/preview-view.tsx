@@ -5,7 +5,7 @@ import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';
 import { pathFromDrop } from '../../components/path-drop';
 import { usePreviewSlice } from '../../state/preview-slice';
-import { asStoreService, PreviewCard, PreviewPage } from './preview-listing';
+import { PreviewCard, PreviewPage } from './preview-listing';
 import '../store/store.css';
 import './preview.css';
 
@@ -132,7 +132,6 @@ export function PreviewView() {
   const { status, error, listing, selected, select, verify, subscribe, runVerify } = usePreviewSlice();
   useEffect(() => subscribe(), [subscribe]);
   const service = listing?.services.find((s) => s.index === selected) ?? null;
-  const view = service ? asStoreService(service) : null;
   const problems = [...(listing?.errors ?? []), ...(service?.errors ?? [])];
   return (
     <section className="view view--wide preview" aria-labelledby="preview-title">
@@ -152,7 +151,7 @@ export function PreviewView() {
               <select aria-label="Service in this index" value={selected} onChange={(e) => select(Number(e.target.value))}>
                 {listing.services.map((s) => (
                   <option key={s.index} value={s.index}>
-                    {s.id ?? `#${s.index}`}
+                    {s.id}
                     {s.errors.length ? ` — ${s.errors.length} error(s)` : ''}
                   </option>
                 ))}
@@ -171,16 +170,16 @@ export function PreviewView() {
               </ul>
             </div>
           )}
-          {view?.manifest && <VerifyPanel />}
-          {view?.manifest && (
+          {service?.manifest && <VerifyPanel />}
+          {service?.manifest && (
             <div className="preview-grid">
               <section aria-label="Card">
                 <h3>Card</h3>
-                <PreviewCard service={view} verdict={verify.result} />
+                <PreviewCard service={service} verdict={verify.result} />
               </section>
               <section aria-label="Page">
                 <h3>Page</h3>
-                <PreviewPage service={view} verdict={verify.result} busy={verify.status === 'loading'} onReverify={() => void runVerify()} />
+                <PreviewPage service={service} verdict={verify.result} busy={verify.status === 'loading'} onReverify={() => void runVerify()} />
               </section>
             </div>
           )}
