@@ -12,7 +12,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (msg) => process.stderr.write(`npm start: ${msg}\n`);
 
 const outputs = ['dist/main/main.cjs', 'dist/preload/preload.cjs', 'dist/shell/shell.cjs', 'dist/renderer/index.html'].map((p) => join(root, p));
-const sources = ['electron', 'renderer', 'config', 'package.json', 'vite.config.ts', 'scripts/build.mjs'].map((p) => join(root, p));
+/**
+ * Every input of scripts/build.mjs: the code it bundles, its own script, the configs esbuild and
+ * Vite read (whatever the Vite config's extension is today), and the dependency manifests.
+ */
+function buildInputs() {
+  const viteConfigs = readdirSync(root).filter((name) => /^vite\.config\.[cm]?[jt]s$/.test(name));
+  return ['electron', 'renderer', 'config', 'scripts/build.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', ...viteConfigs].map((p) => join(root, p));
+}
 
 /** Newest modification time under a path (bounded walk; skips node_modules and tests' output). */
 function newestMtime(path, budget = { left: 20000 }) {
@@ -30,7 +37,7 @@ function newestMtime(path, budget = { left: 20000 }) {
 function needsBuild() {
   if (!outputs.every((o) => existsSync(o))) return 'dist/ is missing';
   const oldestOutput = Math.min(...outputs.map((o) => statSync(o).mtimeMs));
-  const newestSource = Math.max(...sources.map((s) => newestMtime(s)));
+  const newestSource = Math.max(...buildInputs().map((s) => newestMtime(s)));
   return newestSource > oldestOutput ? 'sources changed since the last build' : null;
 }
 
