@@ -9,7 +9,8 @@ import { commands } from './commands';
 const USAGE = `pic-store ${APP_VERSION} — verify and install PIC store services
 
 Usage:
-  pic-store verify TARGET... [--trust-key FILE]... [--json] [--timeout SECONDS] [--no-cache] [-v]
+  pic-store verify TARGET... [--trust-key FILE]... [--plain-http-registry HOST]... [--json]
+                   [--timeout SECONDS] [--no-cache] [-v]
   pic-store lint FILE [--json]
   pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]
   pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes] [--json]
@@ -21,6 +22,10 @@ A verify TARGET is an existing file (an index if it lists services, else a manif
 http(s): or file: index URL, or else an image reference. A file that does not exist is a usage
 error when the TARGET is written as a path (starts with ./ ../ or /, or has a directory and
 ends in .json).
+
+Registries are reached over https; plain http only for loopback (localhost, 127.0.0.0/8, ::1),
+for each --plain-http-registry HOST[:PORT], and for the hosts an admin lists in the data
+directory's stores.json as "plainHttpRegistries": ["host:port", ...].
 
 Exit codes: 0 success, 1 not verified / blocked, 2 usage error, 3 could not do its job.
 `;

@@ -2,9 +2,11 @@ import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { lookup } from 'node:dns/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLoopbackHost } from '../../core/registry/registry-source';
 import { startRegistry, type TestRegistry } from '../../../scripts/testbed/registry';
 import { copyImage, pushImage, type PushedImage } from '../../../scripts/testbed/images';
 import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../../../scripts/testbed/cosign';
@@ -185,6 +187,42 @@ describe('pic-store verify (built CLI)', () => {
       expect(r.code, missing).toBe(2);
       expect(r.stderr).toMatch(/the file does not exist/);
     }
+  });
+
+  it('plain http to a registry that is not loopback by name only when listed: --plain-http-registry or stores.json plainHttpRegistries (DESIGN 2.3)', async (t) => {
+    // The machine's own host name names the loopback registry without being a loopback name
+    // (localhost, 127.0.0.0/8, ::1): the client must treat it as any remote host. Traffic stays
+    // on loopback: the name is used only if every address it resolves to is loopback.
+    const alias = hostname().toLowerCase();
+    const addrs = await lookup(alias, { all: true }).catch(() => []);
+    const usable = /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(alias) && !isLoopbackHost(alias) && addrs.length > 0 && addrs.every((a) => isLoopbackHost(a.address));
+    if (!usable) t.skip();
+    const port = reg.host.split(':')[1]!;
+    const image = `${alias}:${port}/cli/signed@${signed.digest}`;
+    const https = await runJson(['verify', image, '--trust-key', keyA.pub, '--no-cache']);
+    expect(https.code).toBe(1);
+    expect(https.doc.results[0]?.reason).toBe('REGISTRY_UNREACHABLE');
+    const flagged = await runJson(['verify', image, '--trust-key', keyA.pub, '--no-cache', '--plain-http-registry', `${alias}:${port}`]);
+    expect(flagged.code).toBe(0);
+    expect(flagged.doc.results[0]).toMatchObject({ image, verified: true, reason: 'VERIFIED' });
+    const otherPort = await runJson(['verify', image, '--trust-key', keyA.pub, '--no-cache', '--plain-http-registry', `${alias}:1`]);
+    expect(otherPort.doc.results[0]?.reason).toBe('REGISTRY_UNREACHABLE');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'stores.json'), JSON.stringify({ stores: [], plainHttpRegistries: [`${alias}:${port}`] }));
+    try {
+      const listed = await runJson(['verify', image, '--trust-key', keyA.pub, '--no-cache']);
+      expect(listed.code).toBe(0);
+      expect(listed.doc.results[0]).toMatchObject({ verified: true, reason: 'VERIFIED' });
+      await writeFile(join(dataDir, 'stores.json'), JSON.stringify({ stores: [], plainHttpRegistries: [`http://${alias}:${port}`] }));
+      const corrupt = await runJson(['verify', image, '--trust-key', keyA.pub, '--no-cache']);
+      expect(corrupt.doc.results[0]?.reason).toBe('REGISTRY_UNREACHABLE');
+      expect(corrupt.stderr).toMatch(/warning: .*stores\.json is not a stores file.*no plain-http registries from it are used/);
+    } finally {
+      await rm(join(dataDir, 'stores.json'), { force: true });
+    }
+    const bad = await run(['verify', image, '--plain-http-registry', 'http://x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--plain-http-registry wants a registry host/);
   });
 
   it('usage errors → exit 2', async () => {

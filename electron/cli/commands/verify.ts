@@ -2,8 +2,11 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { explainReport } from '../../core/catalogue/reason-catalogue';
 import { dataPaths } from '../../core/data-dir';
+import { errorMessage } from '../../core/errors';
+import { checkRegistryHost } from '../../core/reference/image-reference';
 import { dockerConfigCredentials } from '../../core/registry/docker-credentials';
 import { isIndexUrl, loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
+import { readPlainHttpRegistries } from '../../core/store/stores-config';
 import { validateManifest, type StoreService } from '../../core/store/validate';
 import { trustRootForStore } from '../../core/verification/store-trust';
 import type { VerificationReport } from '../../core/verification/types';
@@ -14,8 +17,9 @@ import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
 /**
- * `pic-store verify TARGET... [--trust-key FILE]... [--json] [--timeout S] [--no-cache] [-v]`
- * (DESIGN 2.4). Each TARGET is an existing file (an index if it has `services`, else a
+ * `pic-store verify TARGET... [--trust-key FILE]... [--plain-http-registry HOST]... [--json]
+ * [--timeout S] [--no-cache] [-v]` (DESIGN 2.4). Plain http goes to loopback registries and to
+ * the hosts listed by --plain-http-registry or in stores.json's `plainHttpRegistries` (2.3). Each TARGET is an existing file (an index if it has `services`, else a
  * manifest), an index URL, or an image reference; a missing file named like a path (./x, ../x,
  * /x, dir/x.json) is a usage error. Exit 0 when every image verified, 1 when any
  * did not (an unreachable registry is a verdict), 3 when an index cannot be loaded.
@@ -69,6 +73,7 @@ async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs:
 export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, {
     'trust-key': { type: 'string', multiple: true },
+    'plain-http-registry': { type: 'string', multiple: true },
     json: { type: 'boolean' },
     timeout: { type: 'string' },
     'no-cache': { type: 'boolean' },
@@ -82,6 +87,7 @@ export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext):
     timeoutMs = Math.round(s * 1000);
   }
   const trustKeys = (values['trust-key'] ?? []).map((f) => resolve(io.cwd, f));
+  const plainHttp = await plainHttpRegistries(values['plain-http-registry'] ?? [], io, ctx);
 
   const targets: Target[] = [];
   for (const arg of positionals) targets.push(await resolveTarget(arg, ctx, io, timeoutMs));
@@ -96,13 +102,32 @@ export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext):
   const deadline = Date.now() + overallMs;
   for (const t of targets) {
     const trustRoot = await trustRootForStore({ isDemo: t.store.isDemo, appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir, override: trustKeys });
-    const reports = await verifyStore(t.store, { trustRoot, cache, timeoutMs, credentials, deadline });
+    const reports = await verifyStore(t.store, { trustRoot, cache, timeoutMs, credentials, deadline, insecureHosts: plainHttp });
     for (const r of reports) results.push(r.serviceId === '' ? withoutServiceId(r) : r);
   }
 
   if (values.json) printJson(io, { results });
   else printHuman(io, results, !!values.verbose);
   return results.every((r) => r.verified) ? EXIT.ok : EXIT.no;
+}
+
+/**
+ * The registries allowed over plain http: the command line's, plus stores.json's. A stores.json
+ * that cannot be read is said on stderr and allows none (fewer is never weaker); verifying a
+ * file must not depend on it.
+ */
+async function plainHttpRegistries(flags: string[], io: CliIo, ctx: CliContext): Promise<string[]> {
+  for (const h of flags) {
+    const why = checkRegistryHost(h);
+    if (why) throw new UsageError(`--plain-http-registry wants a registry host (name or name:port): ${why}`);
+  }
+  let listed: string[] = [];
+  try {
+    listed = await readPlainHttpRegistries(ctx.dataDir);
+  } catch (e) {
+    io.err(`pic-store verify: warning: ${errorMessage(e)}; no plain-http registries from it are used\n`);
+  }
+  return [...flags, ...listed];
 }
 
 function withoutServiceId(r: VerificationReport): VerificationReport {

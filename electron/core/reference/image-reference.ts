@@ -81,7 +81,7 @@ export function parseImageReference(input: string): ReferenceParseResult {
   let registry = DOCKER_HUB;
   const first = parts[0] ?? '';
   if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[') || first !== first.toLowerCase())) {
-    const hostErr = checkHost(first);
+    const hostErr = checkRegistryHost(first);
     if (hostErr) return fail(hostErr);
     registry = first;
     parts.shift();
@@ -102,7 +102,8 @@ export function parseImageReference(input: string): ReferenceParseResult {
   return { ok: true, ref: { original: input, registry, repository, name, tag, digest } };
 }
 
-function checkHost(host: string): string | null {
+/** Why `host` (`name` or `name:port`, as written in a reference) cannot name a registry, or null. */
+export function checkRegistryHost(host: string): string | null {
   return checkHostGrammar(host) ?? checkHostAsUrl(host);
 }
 

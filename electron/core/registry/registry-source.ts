@@ -46,6 +46,43 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
+/**
+ * Whether plain http may be spoken to `host` (a URL's or a reference's `name[:port]`), DESIGN
+ * 2.3: loopback always; any other host only if an admin listed it, as `name:port` (that port)
+ * or `name` (any port). Everything else is https-only.
+ */
+export function plainHttpAllowed(host: string, listed: readonly string[] = []): boolean {
+  const h = host.toLowerCase();
+  const name = registryHostname(h);
+  if (isLoopbackHost(name)) return true;
+  return listed.some((entry) => {
+    const e = entry.toLowerCase();
+    return e === h || e === name;
+  });
+}
+
+/** The URL the distribution API of `registry` is reached at: https unless plainHttpAllowed. */
+export function registryBaseUrl(registry: string, insecureHosts: readonly string[] = []): URL {
+  const apiHost = registryApiHost(registry);
+  const scheme = plainHttpAllowed(apiHost, insecureHosts) ? 'http' : 'https';
+  try {
+    return new URL(`${scheme}://${apiHost}`);
+  } catch {
+    throw new SourceError('invalid', `registry host "${registry}" cannot be reached as a URL`);
+  }
+}
+
+/**
+ * Why a redirect from `from` to `to` must not be followed, or null (DESIGN 2.3): only http(s),
+ * never https → http, and plain http only where plainHttpAllowed.
+ */
+export function redirectRefusal(from: URL, to: URL, insecureHosts: readonly string[] = []): string | null {
+  if (to.protocol !== 'https:' && to.protocol !== 'http:') return `redirected to a ${to.protocol} URL; refused`;
+  if (from.protocol === 'https:' && to.protocol === 'http:') return `redirected from https to plain http (${to.host}); refused`;
+  if (to.protocol === 'http:' && !plainHttpAllowed(to.host, insecureHosts)) return `redirected to plain http on ${to.host}, which is not loopback or an allowed host; refused`;
+  return null;
+}
+
 export function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
@@ -67,13 +104,7 @@ export class RegistrySource implements ImageSource {
   private lastNoAnswer = '';
 
   constructor(private readonly opts: RegistrySourceOptions) {
-    const apiHost = registryApiHost(opts.registry);
-    const plain = isLoopbackHost(registryHostname(apiHost)) || (opts.insecureHosts ?? []).some((h) => h === apiHost || h === registryHostname(apiHost));
-    try {
-      this.base = new URL(`${plain ? 'http' : 'https'}://${apiHost}`);
-    } catch {
-      throw new SourceError('invalid', `registry host "${opts.registry}" cannot be reached as a URL`);
-    }
+    this.base = registryBaseUrl(opts.registry, opts.insecureHosts);
     this.description = `registry ${opts.registry}`;
     this.ownAgents = !opts.agents;
     this.agents = opts.agents ?? createAgents(opts.maxConcurrency ?? 16);
@@ -191,13 +222,12 @@ export class RegistrySource implements ImageSource {
   }
 
   private checkRedirect(from: URL, to: URL): void {
-    if (to.protocol !== 'https:' && to.protocol !== 'http:') throw new SourceError('unreachable', `${this.opts.registry} redirected to a ${to.protocol} URL; refused`);
-    if (from.protocol === 'https:' && to.protocol === 'http:') throw new SourceError('unreachable', `${this.opts.registry} redirected from https to plain http (${to.host}); refused`);
-    if (to.protocol === 'http:' && !this.plainAllowed(to)) throw new SourceError('unreachable', `${this.opts.registry} redirected to plain http on ${to.host}, which is not loopback or an allowed host; refused`);
+    const why = redirectRefusal(from, to, this.opts.insecureHosts);
+    if (why) throw new SourceError('unreachable', `${this.opts.registry} ${why}`);
   }
 
   private plainAllowed(u: URL): boolean {
-    return isLoopbackHost(u.hostname) || (this.opts.insecureHosts ?? []).some((h) => h === u.host || h === u.hostname);
+    return plainHttpAllowed(u.host, this.opts.insecureHosts);
   }
 
   private async cachedAuth(repository: string): Promise<string | null> {

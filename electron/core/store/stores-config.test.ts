@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../errors';
-import { addStore, normalizeStoreLocation, readStoresConfig, removeStore } from './stores-config';
+import { addStore, normalizeStoreLocation, readPlainHttpRegistries, readStoresConfig, readStoresFile, removeStore } from './stores-config';
 
 let dir: string;
 beforeEach(async () => {
@@ -114,6 +114,25 @@ describe('normalizeStoreLocation', () => {
       }
       expect(err, input).toMatchObject({ code: 'STORE_LOCATION_INVALID' });
       expect((err as CoreError).message, input).toContain(hint);
+    }
+  });
+});
+
+describe('plainHttpRegistries (DESIGN 2.3: hosts an admin lists for plain http)', () => {
+  it('is read from stores.json, validated as registry hosts, and kept by add/remove', async () => {
+    expect(await readPlainHttpRegistries(dir)).toEqual([]);
+    await writeFile(storesFile(), JSON.stringify({ stores: [], plainHttpRegistries: ['registry.lan:5000', 'mirror.internal'] }));
+    expect(await readPlainHttpRegistries(dir)).toEqual(['registry.lan:5000', 'mirror.internal']);
+    await addStore(dir, { location: 'https://store.example.org/index.json' });
+    expect(JSON.parse(await readFile(storesFile(), 'utf8'))).toMatchObject({ plainHttpRegistries: ['registry.lan:5000', 'mirror.internal'] });
+    await removeStore(dir, 'https://store.example.org/index.json');
+    expect(await readStoresFile(dir)).toEqual({ stores: [], plainHttpRegistries: ['registry.lan:5000', 'mirror.internal'] });
+  });
+
+  it('an entry that is not a registry host (a URL, a path, a bad port) makes the file corrupt, not silently half-read', async () => {
+    for (const bad of ['http://registry.lan:5000', 'registry.lan/path', 'registry.lan:99999', '']) {
+      await writeFile(storesFile(), JSON.stringify({ stores: [], plainHttpRegistries: [bad] }));
+      expect(await codeOf(readPlainHttpRegistries(dir)), bad).toBe('DATA_FILE_CORRUPT');
     }
   });
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CoreError } from '../errors';
 import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
+import { checkRegistryHost } from '../reference/image-reference';
 import { isLoopbackHost } from '../registry/registry-source';
 
 /**
@@ -20,19 +21,52 @@ const entrySchema = z.strictObject({
   name: z.string().min(1).max(120),
   url: z.string().min(1).max(4096),
 });
-const fileSchema = z.object({ stores: z.array(entrySchema).max(64) });
+/** A registry host as a reference writes it (`name` or `name:port`), nothing else. */
+const registryHostSchema = z.string().max(300).superRefine((h, ctx) => {
+  const why = checkRegistryHost(h);
+  if (why) ctx.addIssue({ code: 'custom', message: why });
+});
+const fileSchema = z.object({
+  stores: z.array(entrySchema).max(64),
+  /** Registries an admin allows over plain http (DESIGN 2.3); loopback needs no entry. */
+  plainHttpRegistries: z.array(registryHostSchema).max(64).optional(),
+});
 
-export async function readStoresConfig(dataDir: string): Promise<StoreEntry[]> {
+export interface StoresFile {
+  stores: StoreEntry[];
+  plainHttpRegistries: string[];
+}
+
+/** The whole stores.json; a missing file is no stores and no plain-http registries. */
+export async function readStoresFile(dataDir: string): Promise<StoresFile> {
   const path = dataPaths(dataDir).stores;
   const raw = await readJsonFile(path);
-  if (raw === undefined) return [];
+  if (raw === undefined) return { stores: [], plainHttpRegistries: [] };
   const r = fileSchema.safeParse(raw);
   if (!r.success) {
     const why = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '/'}: ${i.message}`).join('; ');
     throw new CoreError('DATA_FILE_CORRUPT', `${path} is not a stores file (${why}); it was left as it is`);
   }
   for (const s of r.data.stores) normalizeStoreLocation(s.url);
-  return r.data.stores;
+  return { stores: r.data.stores, plainHttpRegistries: r.data.plainHttpRegistries ?? [] };
+}
+
+export async function readStoresConfig(dataDir: string): Promise<StoreEntry[]> {
+  return (await readStoresFile(dataDir)).stores;
+}
+
+/**
+ * The registries an admin listed for plain http in stores.json (`plainHttpRegistries`), for
+ * every verifier (the app's runner, the CLI). A stores.json that cannot be read allows none
+ * (fewer is never weaker) and the caller reports why.
+ */
+export async function readPlainHttpRegistries(dataDir: string): Promise<string[]> {
+  return (await readStoresFile(dataDir)).plainHttpRegistries;
+}
+
+/** stores.json with a new store list, keeping the admin's plain-http registries. */
+function storesFileWith(file: StoresFile, stores: StoreEntry[]): Record<string, unknown> {
+  return file.plainHttpRegistries.length > 0 ? { stores, plainHttpRegistries: file.plainHttpRegistries } : { stores };
 }
 
 /**
@@ -58,20 +92,22 @@ export function normalizeStoreLocation(input: string): string {
 /** Adds a store (refusing a duplicate URL) and returns the new list. */
 export async function addStore(dataDir: string, input: { location: string; name?: string }): Promise<StoreEntry[]> {
   const url = normalizeStoreLocation(input.location);
-  const stores = await readStoresConfig(dataDir);
+  const file = await readStoresFile(dataDir);
+  const stores = file.stores;
   if (stores.some((s) => s.url === url)) throw new CoreError('STORE_EXISTS', `${url} is already in your stores`);
   const name = (input.name?.trim() || defaultName(url)).slice(0, 120);
   const next = [...stores, { name, url }];
-  await writeJsonFile(dataPaths(dataDir).stores, { stores: next });
+  await writeJsonFile(dataPaths(dataDir).stores, storesFileWith(file, next));
   return next;
 }
 
 /** Removes a store by URL; removing the last one brings the demo store back. */
 export async function removeStore(dataDir: string, url: string): Promise<StoreEntry[]> {
-  const stores = await readStoresConfig(dataDir);
+  const file = await readStoresFile(dataDir);
+  const stores = file.stores;
   const next = stores.filter((s) => s.url !== url);
   if (next.length === stores.length) throw new CoreError('STORE_NOT_FOUND', `${url} is not one of your stores`);
-  await writeJsonFile(dataPaths(dataDir).stores, { stores: next });
+  await writeJsonFile(dataPaths(dataDir).stores, storesFileWith(file, next));
   return next;
 }
 

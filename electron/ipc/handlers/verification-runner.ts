@@ -28,7 +28,18 @@ export class VerificationRunner {
   private readonly latest = new Map<string, Map<string, ServiceVerdict>>();
   private cache: Promise<VerificationCache> | null = null;
 
-  constructor(private readonly cacheDir: string) {}
+  /**
+   * `plainHttpRegistries` reads the admin's list (stores.json) at each run, so an edit applies
+   * to the next run; an unreadable list allows none (the store list reports the file).
+   */
+  constructor(
+    private readonly cacheDir: string,
+    private readonly plainHttpRegistries: () => Promise<readonly string[]> = async () => [],
+  ) {}
+
+  private async insecureHosts(): Promise<readonly string[]> {
+    return this.plainHttpRegistries().catch(() => []);
+  }
 
   private openCache(): Promise<VerificationCache> {
     this.cache ??= openFileCache(this.cacheDir);
@@ -55,7 +66,7 @@ export class VerificationRunner {
 
   /** Verifies one service now, bypassing the cache (the Why panel's re-verify) but refreshing it. */
   async one(storeId: string, store: LoadedStore, service: StoreService, trustRoot: TrustRoot): Promise<ServiceVerdict> {
-    const [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir }, { trustRoot, cache: writeOnly(await this.openCache()) });
+    const [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir }, { trustRoot, cache: writeOnly(await this.openCache()), insecureHosts: await this.insecureHosts() });
     return this.keep(storeId, toVerdict(service, report ?? manifestInvalidReport(service, trustRoot), false));
   }
 
@@ -90,6 +101,7 @@ export class VerificationRunner {
         signal,
         concurrency: CONCURRENCY,
         timeoutMs: 15_000,
+        insecureHosts: await this.insecureHosts(),
         cache: fresh ? writeOnly(cache) : cache,
         onProgress: (p) => {
           done = p.done;

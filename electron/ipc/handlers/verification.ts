@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CoreError } from '../../core/errors';
 import { dataPaths } from '../../core/data-dir';
+import { readPlainHttpRegistries } from '../../core/store/stores-config';
 import type { IpcRouter } from '../router';
 import type { AppServices } from '../services';
 import { storeRuntimeFor } from './store-runtime';
@@ -9,7 +10,7 @@ import { VerificationRunner } from './verification-runner';
 /** Handlers of the `verification` domain: whole-store runs with pushed progress, cancel, one service. */
 export function registerVerificationHandlers(router: IpcRouter, services: AppServices): void {
   const runtime = storeRuntimeFor(services, { dataDir: services.dataDir, appConfigDir: services.appConfigDir });
-  const runner = new VerificationRunner(dataPaths(services.dataDir).cache);
+  const runner = new VerificationRunner(dataPaths(services.dataDir).cache, () => readPlainHttpRegistries(services.dataDir));
 
   router.handle('verification:verify-store', {
     args: z.object({ storeId: z.string().min(1).max(4096), fresh: z.boolean().optional() }).strict(),
