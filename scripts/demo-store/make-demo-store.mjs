@@ -3,7 +3,7 @@
 // signed with REAL cosign under a demo key generated fresh on every run. Only the public half
 // is kept; the private key lives in a temp dir that is deleted before the script exits.
 //
-//   node scripts/demo-store/make-demo-store.mjs [OUT_DIR]     (default: config/demo-store)
+//   node scripts/demo-store/make-demo-store.mjs [--out DIR | DIR]     (default: config/demo-store)
 //
 // How: start a throwaway docker-registry on 127.0.0.1:5000 (the images are named
 // localhost:5000/…, the conventional local-registry name, so the signatures' docker-reference
@@ -14,13 +14,31 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const OUT = resolve(process.argv[2] ?? join(HERE, '..', '..', 'config', 'demo-store'));
+
+/** The output directory: `--out DIR` (or `--out=DIR`), a bare DIR, else the committed config/demo-store. */
+function outDir(args) {
+  let out = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--out') {
+      if (args[i + 1] === undefined) throw new Error('--out needs a directory');
+      out = args[++i];
+    } else if (a.startsWith('--out=')) out = a.slice('--out='.length);
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a} (usage: make-demo-store.mjs [--out DIR])`);
+    else if (out === null) out = a;
+    else throw new Error(`unexpected argument ${a}`);
+  }
+  if (out === '') throw new Error('--out needs a directory');
+  return resolve(out ?? join(HERE, '..', '..', 'config', 'demo-store'));
+}
+
 const PORT = 5000;
 const HOST = `localhost:${PORT}`;
 const REG = `http://127.0.0.1:${PORT}`;
@@ -209,8 +227,24 @@ const SERVICES = [
   },
 ];
 
+/**
+ * The images are named localhost:5000/… so the port is fixed. If something already listens
+ * there, the pushes would go to it (and the readiness probe would believe it is ours): refuse.
+ */
+function assertPortFree() {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once('error', (e) =>
+      fail(new Error(e.code === 'EADDRINUSE' ? `127.0.0.1:${PORT} is in use; the demo images are named ${HOST}/…, so stop what listens there first` : `cannot listen on 127.0.0.1:${PORT}: ${e.message}`)),
+    );
+    probe.listen(PORT, '127.0.0.1', () => probe.close(() => ok()));
+  });
+}
+
 async function main() {
+  const OUT = outDir(process.argv.slice(2));
   if (!existsSync(COSIGN)) throw new Error(`cosign not found at ${COSIGN} (run scripts/testbed/install-deps.sh)`);
+  await assertPortFree();
   const tmp = mkdtempSync(join(tmpdir(), 'pic-demo-store-'));
   let registry = null;
   try {
