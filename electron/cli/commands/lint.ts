@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CoreError, errorMessage } from '../../core/errors';
+import { isCoreError } from '../../core/errors';
+import { readStoreJsonFile } from '../../core/store/load-index';
 import type { SchemaError } from '../../core/store/manifest-schema';
 import { imageNote, validateIndex, validateManifest } from '../../core/store/validate';
 import { parseCommandArgs, UsageError } from '../args';
@@ -11,6 +11,8 @@ import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
  * `pic-store lint FILE [--json]` (DESIGN 2.4): the schema check of a manifest or an index,
  * `{ valid, errors: [{ path, message }] }` with JSON-pointer paths. Warnings (tag-only or
  * malformed image references, which verification will reject) are extra and never fail lint.
+ * The file is read as verify reads it (readStoreJsonFile: size bound, byte-order mark allowed),
+ * so lint never rejects a file verify accepts.
  */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -18,24 +20,16 @@ export async function lintCommand(argv: string[], io: CliIo, _ctx: CliContext): 
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('lint needs exactly one FILE (a manifest or an index)');
   const path = resolve(io.cwd, positionals[0]!);
-  let text: string;
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new CoreError('FILE_UNREADABLE', `${positionals[0]} is not a regular file`);
-    if (st.size > MAX_FILE_BYTES) throw new CoreError('FILE_UNREADABLE', `${positionals[0]} is larger than ${MAX_FILE_BYTES} bytes`);
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if (e instanceof CoreError) throw e;
-    throw new CoreError('FILE_UNREADABLE', `cannot read ${positionals[0]}: ${errorMessage(e)}`);
-  }
   let errors: SchemaError[] = [];
   const warnings: SchemaError[] = [];
   let kind: 'index' | 'manifest' = 'manifest';
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = await readStoreJsonFile(path, { maxBytes: MAX_FILE_BYTES });
   } catch (e) {
-    errors = [{ path: '', message: `not valid JSON: ${errorMessage(e)}` }];
+    // Unreadable (missing, too large) is exit 3; invalid JSON is lint's own finding.
+    if (!isCoreError(e) || e.code !== 'INDEX_INVALID') throw e;
+    errors = [{ path: '', message: e.message }];
   }
   if (errors.length === 0) {
     if (raw && typeof raw === 'object' && 'services' in raw) {

@@ -313,4 +313,23 @@ describe('pic-store lint (built CLI)', () => {
     expect(JSON.parse((await run(['lint', 'notjson.json', '--json'])).stdout)).toMatchObject({ valid: false, errors: [{ path: '' }] });
     expect(await readFile(join(tmp, 'ok.json'), 'utf8')).toContain('"ok"');
   });
+
+  it('reads a file the way verify does: a leading byte-order mark is accepted; a file over the size bound is unreadable (exit 3)', async () => {
+    await writeFile(join(tmp, 'bom-manifest.json'), `\ufeff${JSON.stringify({ id: 'bom', name: 'Bom', version: '1', image: signed.ref })}`);
+    const bom = await run(['lint', 'bom-manifest.json', '--json']);
+    expect(bom.code).toBe(0);
+    expect(JSON.parse(bom.stdout)).toMatchObject({ valid: true, kind: 'manifest', errors: [], warnings: [] });
+    await writeFile(join(tmp, 'bom-lint-index.json'), `\ufeff${JSON.stringify({ schemaVersion: 1, name: 'BOM', services: [{ id: 'b', name: 'B', version: '1', image: signed.ref }] })}`);
+    const bomIndex = await run(['lint', 'bom-lint-index.json', '--json']);
+    expect(bomIndex.code).toBe(0);
+    expect(JSON.parse(bomIndex.stdout)).toMatchObject({ valid: true, kind: 'index' });
+    await writeFile(join(tmp, 'bom-bad.json'), '\ufeff{"id": ');
+    const badJson = JSON.parse((await run(['lint', 'bom-bad.json', '--json'])).stdout);
+    expect(badJson).toMatchObject({ valid: false, errors: [{ path: '', message: expect.stringMatching(/not valid JSON/) }] });
+    await writeFile(join(tmp, 'huge.json'), Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
+    const huge = await run(['lint', 'huge.json', '--json']);
+    expect(huge.code).toBe(3);
+    expect(JSON.parse(huge.stdout).error.message).toMatch(/more than the limit/);
+    await rm(join(tmp, 'huge.json'));
+  });
 });

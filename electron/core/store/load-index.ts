@@ -112,7 +112,8 @@ function parseIndexText(text: string, location: string): unknown {
 /**
  * Reads and parses a local JSON file the way loadStoreIndex does (size-bounded, BOM allowed),
  * for callers that must look at it before knowing whether it is an index or a manifest; pass the
- * result back as `parsed` so the file is loaded one way only.
+ * result back as `parsed` so the file is loaded one way only. Errors: INDEX_UNREADABLE (missing,
+ * not a file, over the size bound) or INDEX_INVALID (not JSON).
  */
 export async function readStoreJsonFile(path: string, opts: { maxBytes?: number } = {}): Promise<unknown> {
   return parseIndexText(await readIndexFile(path, opts.maxBytes ?? MAX_INDEX_BYTES), path);
