@@ -292,6 +292,24 @@ describe('pic-store verify (built CLI)', () => {
   });
 });
 
+describe('pic-store verify on the real embedded demo store (built CLI)', () => {
+  it('config/demo-store/index.json: each service gets the reason config/demo-store/expected.json names, under the demo key; exit 1', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'pic-cli-demo-'));
+    try {
+      const index = join(ROOT, 'config', 'demo-store', 'index.json');
+      const expected = JSON.parse(await readFile(join(ROOT, 'config', 'demo-store', 'expected.json'), 'utf8')) as Record<string, string>;
+      const r = await run(['verify', index, '--json'], { PIC_STORE_HOME: home, PIC_STORE_APP_CONFIG: join(ROOT, 'config') });
+      expect(r.code, r.stderr).toBe(1);
+      const results = (JSON.parse(r.stdout) as { results: { serviceId: string; reason: string; trustedKeys: { origin: string }[] }[] }).results;
+      expect(Object.fromEntries(results.map((x) => [x.serviceId, x.reason]))).toEqual(expected);
+      expect(results.map((x) => x.serviceId)).toEqual(Object.keys(expected));
+      for (const x of results) expect(x.trustedKeys.map((k) => k.origin)).toEqual(['demo']);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('pic-store lint (built CLI)', () => {
   it('valid manifest → exit 0; invalid → exit 1 with JSON-pointer paths; index → per-service paths', async () => {
     await writeFile(join(tmp, 'ok.json'), JSON.stringify({ id: 'ok', name: 'Ok', version: '1', image: 'nginx:1' }));
