@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../scripts/testbed/cosign';
 import { pushImage, type PushedImage } from '../scripts/testbed/images';
 import { startRegistry, type TestRegistry } from '../scripts/testbed/registry';
+import { startTestCell, type TestCell } from '../scripts/testbed/cell';
 import { explainReceipt } from '../electron/core/receipts/explain';
 import { createReceipt, receiptVerification, type Receipt } from '../electron/core/receipts/receipt';
 import { sampleReceipt } from '../electron/core/receipts/sample-receipt';
@@ -33,17 +34,25 @@ test.beforeAll(async () => {
   key = await cosignKeyPair(cosign, 'store');
   work = mkdtempSync(join(tmpdir(), 'pic-activity-e2e-'));
   img = await pushImage(reg.host, 'pic/notes');
+  receipt = await rejectedReceipt(img, { id: 'notes', name: 'Notes', version: '1.2.0' });
+});
+
+/**
+ * A receipt of an enforcing cell refusing an unsigned image, from a REAL verification report. Its
+ * cell is `pic@cell.invalid` (a name that never resolves): a re-check must never go there.
+ */
+async function rejectedReceipt(image: PushedImage, service: Receipt['service']): Promise<Receipt> {
   const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: 5000 }));
   try {
-    const report = await verifyImage({ image: img.ref, serviceId: 'notes', trustRoot: await loadTrustRootFromFiles([key.pub], 'local'), sources: pool.provider });
+    const report = await verifyImage({ image: image.ref, serviceId: service.id, trustRoot: await loadTrustRootFromFiles([key.pub], 'local'), sources: pool.provider });
     expect(report.reason).toBe('SIGNATURE_NOT_FOUND');
-    receipt = createReceipt({
+    return createReceipt({
       action: 'install',
       store: { name: 'Test store', url: `http://${reg.host}/index.json` },
-      service: { id: 'notes', name: 'Notes', version: '1.2.0' },
+      service,
       cell: { name: 'lab', destination: 'pic@cell.invalid', root: '/opt/pic' },
-      image: img.ref,
-      digest: img.digest,
+      image: image.ref,
+      digest: image.digest,
       verification: receiptVerification(report),
       cellVerification: { ran: true, verified: false, cosignVersion: 'v2.5.0', output: 'Error: no signatures found' },
       mode: { value: 'enforce', source: 'config', detail: 'image_verification.mode is "enforce" in config/api/cell_config.json' },
@@ -54,7 +63,7 @@ test.beforeAll(async () => {
   } finally {
     pool.close();
   }
-});
+}
 
 test.afterAll(async () => {
   await reg?.stop();
@@ -146,6 +155,64 @@ test('a rejected install is explained; export → import round-trips; re-check a
     expect(problems.consoleErrors).toEqual([]);
   } finally {
     await stop();
+  }
+});
+
+test('re-check with a cell the helpdesk person chooses reads the mode from THAT cell, never the receipt\'s destination', async ({ page, problems }) => {
+  test.setTimeout(90_000);
+  // Its own unsigned image, so that the signing in the test above does not matter here.
+  const wiki = await pushImage(reg.host, 'pic/wiki');
+  const wikiReceipt = await rejectedReceipt(wiki, { id: 'wiki', name: 'Wiki', version: '2.0.0' });
+  const cell: TestCell = await startTestCell();
+  try {
+    await cell.writeFile('config/api/cell_config.json', `${JSON.stringify({ image_verification: { mode: 'warn' } }, null, 2)}\n`);
+    const hostKey = await cell.hostKey();
+    const { shell, stop } = await startShell({
+      seed: ({ home }) => {
+        mkdirSync(join(home, 'trust'));
+        writeFileSync(join(home, 'trust', 'store.pub'), readFileSync(key.pub));
+        writeFileSync(join(home, 'activity.jsonl'), `${JSON.stringify(wikiReceipt)}\n`);
+        const profile = { id: 'helpdesk-lab', name: 'helpdesk lab', destination: cell.alias, sshConfig: cell.sshConfig, root: cell.root };
+        writeFileSync(join(home, 'cells.json'), JSON.stringify({ version: 1, cells: [profile] }));
+        writeFileSync(join(home, 'known_hosts'), `[127.0.0.1]:${cell.port} ${hostKey.line}\n`);
+      },
+    });
+    try {
+      await page.goto(shell.url);
+      await page.getByRole('button', { name: 'Activity', exact: true }).click();
+      const row = page.getByTestId('activity-row');
+      await expect(row).toHaveCount(1);
+      await row.getByRole('button', { name: /Explain/ }).click();
+      await expect(page.getByTestId('activity-detail')).toHaveAttribute('data-receipt-id', wikiReceipt.id);
+
+      const chooser = page.getByLabel('Cell to read the mode from');
+      // Only configured profiles are offered; the receipt's own destination is not one of them.
+      await expect(chooser.locator('option')).toHaveText(['No cell (image only)', `helpdesk lab (${cell.alias})`]);
+      await chooser.selectOption('helpdesk-lab');
+      await page.getByRole('button', { name: 'Re-check now' }).click();
+
+      const result = page.getByTestId('recheck-result');
+      await expect(result).toBeVisible({ timeout: 30_000 });
+      // The mode came from the chosen cell's cell_config.json (warn), not from the receipt (enforce).
+      const modeChange = page.getByTestId('recheck-changes').locator('[data-change="mode"]');
+      await expect(modeChange).toContainText('enforce (config)');
+      await expect(modeChange).toContainText('warn (config)');
+      await expect(page.getByTestId('recheck-changes').locator('[data-change="decision"]')).toContainText('warn');
+      await expect(result).toContainText('helpdesk lab:');
+      await expect(result).toContainText('Decision now: warn');
+      // Nothing was read from, or even attempted at, pic@cell.invalid: no cell error, no mention.
+      await expect(result).not.toContainText('could not be read');
+      await expect(result).not.toContainText('cell.invalid');
+      // The image part is unchanged: still unsigned.
+      await expect(page.getByTestId('recheck-changes').locator('[data-change="verified"]')).toHaveCount(0);
+      await expect(page.getByTestId('recheck-summary')).toContainText("The chosen cell's mode is warn (config); the receipt recorded enforce (config).");
+      expect(readFileSync(join(shell.home, 'activity.jsonl'), 'utf8')).toBe(`${JSON.stringify(wikiReceipt)}\n`);
+      expect(problems.consoleErrors).toEqual([]);
+    } finally {
+      await stop();
+    }
+  } finally {
+    await cell.stop();
   }
 });
 
