@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { dataPaths } from '../../core/data-dir';
-import { CoreError, errorMessage } from '../../core/errors';
+import { CoreError, errorMessage, isCoreError } from '../../core/errors';
 import { installService } from '../../core/install/install-flow';
 import { formatPreflight } from '../../core/install/preflight';
 import type { Receipt } from '../../core/receipts/receipt';
 import { RegistrySource } from '../../core/registry/registry-source';
 import { RegistrySourcePool } from '../../core/registry/registry-pool';
 import type { ServiceManifest } from '../../core/store/manifest-schema';
-import { loadStoreIndex } from '../../core/store/load-index';
+import { loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
 import { readStoresConfig } from '../../core/store/stores-config';
 import { validateManifest } from '../../core/store/validate';
 import { loadTrustRoot } from '../../core/trust/trust-root';
@@ -92,14 +91,15 @@ export function printReceipt(io: CliIo, r: Receipt, json: boolean): void {
   out(`  receipt:  ${r.id}\n`);
 }
 
-async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<{ manifest: ServiceManifest; store: { name: string; url: string } | null }> {
+async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<FoundService> {
   const path = resolve(io.cwd, arg);
   if (existsSync(path)) {
+    // The one way a store file is read (size bound, byte-order mark), as verify and lint read it.
     let raw: unknown;
     try {
-      raw = JSON.parse(await readFile(path, 'utf8'));
+      raw = await readStoreJsonFile(path);
     } catch (e) {
-      throw new CoreError('MANIFEST_UNREADABLE', `cannot read ${path}: ${errorMessage(e)}`);
+      throw new CoreError('MANIFEST_UNREADABLE', errorMessage(e));
     }
     if (raw && typeof raw === 'object' && 'services' in raw) throw new UsageError(`${arg} is a store index; give a service id with --store ${arg}`);
     const v = validateManifest(raw);
@@ -109,15 +109,46 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(arg)) throw new UsageError(`"${arg}" is neither a manifest file nor a service id`);
   const locations = storeOpt ? [{ name: storeOpt, url: storeOpt }] : await readStoresConfig(ctx.dataDir);
   if (locations.length === 0) locations.push({ name: 'Demo store', url: join(ctx.appConfigDir, 'demo-store', 'index.json') });
-  const found: { manifest: ServiceManifest; store: { name: string; url: string } }[] = [];
-  for (const s of locations) {
-    const loaded = await loadStoreIndex(s.url, { cwd: io.cwd, appConfigDir: ctx.appConfigDir });
-    const svc = loaded.services.find((x) => x.id === arg);
-    if (!svc) continue;
-    if (!svc.manifest) throw new CoreError('MANIFEST_INVALID', `${arg} in ${loaded.name} is invalid (MANIFEST_INVALID) and cannot be installed: ${svc.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
-    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url } });
+  const { found, unreadable } = await findServiceInStores(arg, locations, (url) => loadStoreIndex(url, { cwd: io.cwd, appConfigDir: ctx.appConfigDir }));
+  if (found.length === 0 && unreadable.length > 0) {
+    const first = unreadable[0]!.error;
+    throw new CoreError(isCoreError(first) ? first.code : 'INDEX_UNREADABLE', `no service "${arg}" found, and ${unreadable.map((u) => `${u.store.name} (${u.store.url}) could not be read: ${errorMessage(u.error)}`).join('; ')}`);
   }
   if (found.length === 0) throw new UsageError(`no service "${arg}" in ${locations.map((l) => l.url).join(', ')}`);
-  if (found.length > 1) throw new UsageError(`"${arg}" is in several stores (${found.map((f) => f.store.name).join(', ')}); choose one with --store`);
+  if (found.length > 1) throw new UsageError(`"${arg}" is in several stores (${found.map((f) => f.store?.name).join(', ')}); choose one with --store`);
+  for (const u of unreadable) io.err(`pic-store install: warning: store ${terminalSafe(u.store.name)} (${terminalSafe(u.store.url)}) could not be read: ${terminalSafe(errorMessage(u.error))}\n`);
   return found[0]!;
+}
+
+export interface FoundService {
+  manifest: ServiceManifest;
+  store: { name: string; url: string } | null;
+}
+
+/**
+ * Looks a service id up in every configured store. A store that cannot be loaded does not stop
+ * the lookup (the id may well be in another one); it is returned as unreadable so the caller can
+ * warn, or fail naming it when the id is found nowhere. An invalid listing of the id is an error.
+ */
+export async function findServiceInStores(
+  id: string,
+  locations: readonly { name: string; url: string }[],
+  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services'>>,
+): Promise<{ found: FoundService[]; unreadable: { store: { name: string; url: string }; error: unknown }[] }> {
+  const found: FoundService[] = [];
+  const unreadable: { store: { name: string; url: string }; error: unknown }[] = [];
+  for (const s of locations) {
+    let loaded;
+    try {
+      loaded = await load(s.url);
+    } catch (e) {
+      unreadable.push({ store: s, error: e });
+      continue;
+    }
+    const svc = loaded.services.find((x) => x.id === id);
+    if (!svc) continue;
+    if (!svc.manifest) throw new CoreError('MANIFEST_INVALID', `${id} in ${loaded.name} is invalid (MANIFEST_INVALID) and cannot be installed: ${svc.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url } });
+  }
+  return { found, unreadable };
 }
