@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../scripts/testbed/cosign';
 import { pushImage, type PushedImage } from '../scripts/testbed/images';
 import { startRegistry, type TestRegistry } from '../scripts/testbed/registry';
@@ -139,6 +139,56 @@ test('preview of an index: each service with its own errors', async ({ page, pro
     await page.getByLabel('Service in this index').selectOption('1');
     await expect(page.getByTestId('schema-error')).toHaveCount(2);
     await expect(page.getByTestId('schema-error').first()).toHaveAttribute('data-path', '/services/1/id');
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
+
+test('preview from a local OCI layout: a copy of the demo store layout, the demo key in the developer key field', async ({ page, problems }) => {
+  test.setTimeout(60_000);
+  const demo = resolve(__dirname, '..', 'config', 'demo-store');
+  const demoIndex = JSON.parse(readFileSync(join(demo, 'index.json'), 'utf8')) as { services: Array<Record<string, unknown> & { id: string; image: string }> };
+  // A copy: the committed layout is never the one opened.
+  const layout = join(work, 'demo-layout');
+  cpSync(join(demo, 'oci'), layout, { recursive: true });
+  const pinboard = demoIndex.services.find((s) => s.id === 'pinboard')!;
+  const meter = demoIndex.services.find((s) => s.id === 'meter')!;
+  const file = join(work, 'layout-manifest.json');
+  writeFileSync(file, JSON.stringify(pinboard, null, 2));
+  const { shell, stop } = await startShell({
+    seed: ({ home }) => {
+      mkdirSync(join(home, 'trust'));
+      writeFileSync(join(home, 'trust', 'store.pub'), readFileSync(storeKey.pub));
+    },
+  });
+  try {
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    await page.getByLabel(/Manifest or index to preview/).fill(file);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByTestId('preview-meta')).toHaveAttribute('data-kind', 'manifest');
+    await page.getByLabel('OCI layout directory (absolute path, optional)').fill(layout);
+    await page.getByLabel('Your public key (absolute path, optional)').fill(join(demo, 'cosign.pub'));
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    // Under the developer key the image read from the layout verifies (the demo key signed it)...
+    const devResult = page.getByTestId('dev-key-result');
+    await expect(devResult.locator('[data-badge]')).toHaveAttribute('data-badge', 'VERIFIED');
+    await expect(devResult).toContainText('carries a valid cosign signature');
+    await expect(devResult).toContainText(join(demo, 'cosign.pub'));
+    // ...while the app's trust root (the store key) does not accept the demo key's signature.
+    const card = page.getByTestId('preview-card').locator('[data-service-id="pinboard"]');
+    await expect(card).toHaveAttribute('data-verification', 'SIGNATURE_INVALID');
+    await expect(page.getByTestId('mode-table').locator('[data-mode="enforce"]')).toHaveAttribute('data-decision', 'block');
+
+    // Another image of the same layout: the borrowed signature binds another digest.
+    writeFileSync(file, JSON.stringify(meter, null, 2));
+    await expect(page.getByTestId('preview-card').locator('[data-service-id="meter"]')).toBeVisible();
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await expect(devResult.locator('[data-badge]')).toHaveAttribute('data-badge', 'SIGNATURE_DIGEST_MISMATCH');
+    // The demo key never became trusted by being used here.
+    expect(readdirSync(join(shell.home, 'trust'))).toEqual(['store.pub']);
+    expect(readFileSync(join(shell.home, 'trust', 'store.pub'), 'utf8')).toBe(readFileSync(storeKey.pub, 'utf8'));
     expect(problems.consoleErrors).toEqual([]);
   } finally {
     await stop();

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { cp, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VerificationReport } from '../verification/types';
 import { modeTable } from './mode-table';
+import { verifyForPreview } from './preview-verify';
 import { readListing } from './read-listing';
 import { watchListing } from './watch-listing';
 
@@ -109,3 +111,37 @@ async function waitFor(ok: () => boolean): Promise<void> {
   for (let i = 0; i < 50 && !ok(); i++) await new Promise((r) => setTimeout(r, 40));
   expect(ok()).toBe(true);
 }
+
+describe('verifyForPreview from a local OCI layout', () => {
+  // A copy of the embedded demo store's layout (made with real cosign), so nothing can touch the
+  // committed one; the developer key field is the demo store's cosign.pub.
+  const demo = join(__dirname, '..', '..', '..', 'config', 'demo-store');
+  const demoIndex = JSON.parse(readFileSync(join(demo, 'index.json'), 'utf8')) as { services: { id: string; image: string }[] };
+  const expected = JSON.parse(readFileSync(join(demo, 'expected.json'), 'utf8')) as Record<string, string>;
+  let layout: string;
+  beforeAll(async () => {
+    layout = join(dir, 'layout-copy');
+    await cp(join(demo, 'oci'), layout, { recursive: true });
+  });
+
+  it('reads the image from the layout: the app trust root does not accept it, the developer key does', async () => {
+    const pinboard = demoIndex.services.find((s) => s.id === 'pinboard')!;
+    const v = await verifyForPreview({ image: pinboard.image, serviceId: 'pinboard', trustRoot: { keys: [], problems: [] }, ociLayoutDir: layout, devKeyPath: join(demo, 'cosign.pub') });
+    expect(v.source).toBe('oci-layout');
+    expect(v.report.verified).toBe(false);
+    expect(v.report.digest).toBe(pinboard.image.split('@')[1]);
+    expect(v.modes.find((m) => m.mode === 'enforce')?.decision).toBe('block');
+    expect(v.devKey?.problem).toBeNull();
+    expect(v.devKey?.report?.reason).toBe('VERIFIED');
+    expect(v.devKey?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives every demo image its expected verdict under the developer key, with no registry at all', async () => {
+    const got: Record<string, string> = {};
+    for (const s of demoIndex.services) {
+      const v = await verifyForPreview({ image: s.image, serviceId: s.id, trustRoot: { keys: [], problems: [] }, ociLayoutDir: layout, devKeyPath: join(demo, 'cosign.pub'), timeoutMs: 2000 });
+      got[s.id] = v.devKey!.report!.reason;
+    }
+    expect(got).toEqual(expected);
+  });
+});
