@@ -232,6 +232,18 @@ describe('pic-store verify (built CLI)', () => {
     expect((await run(['verify', './no-such-index.json'])).code).toBe(2);
   });
 
+  it('a URL with a scheme verify cannot load (ftp:, sftp:, s3:, HTTP case aside) → usage error naming the supported schemes, not "file does not exist"', async () => {
+    for (const url of ['ftp://x/index.json', 'sftp://host/store/index.json', 's3://bucket/index.json', 'git+ssh://h/r']) {
+      const r = await run(['verify', url]);
+      expect(r.code, url).toBe(2);
+      expect(r.stderr, url).toMatch(/not supported.*https:.*http:.*file:/);
+      expect(r.stderr, url).not.toMatch(/does not exist/);
+    }
+    const upper = await runJson(['verify', 'HTTP://127.0.0.1:1/index.json']);
+    expect(upper.code).toBe(3);
+    expect(upper.doc.error?.code).toBe('INDEX_UNREADABLE');
+  });
+
   it('a registry that never answers is bounded by --timeout → REGISTRY_UNREACHABLE, exit 1', async () => {
     const t0 = Date.now();
     const { code, doc } = await runJson(['verify', `${silentHost}/x/y@${signed.digest}`, '--trust-key', keyA.pub, '--timeout', '1', '--no-cache']);

@@ -65,6 +65,8 @@ async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs:
     const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
     return { label: arg, store: { services: [{ index: 0, id, manifest, raw, errors }], ociLayoutDir: null, isDemo: false } };
   }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(arg)?.[1];
+  if (scheme && !isIndexUrl(arg)) throw new UsageError(`${arg}: ${scheme.toLowerCase()}: URLs are not supported; an index URL is https: (http: for a loopback store) or file:`);
   if (isIndexUrl(arg)) return { label: arg, store: await loadStoreIndex(arg, { appConfigDir: ctx.appConfigDir, timeoutMs, cwd: io.cwd }) };
   if (looksLikePath(arg)) throw new UsageError(`${arg}: the file does not exist (a TARGET starting with ./ ../ or /, or a path ending in .json, must name an existing file)`);
   return { label: arg, store: { services: [imageService(arg)], ociLayoutDir: null, isDemo: false } };
