@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, lstat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,15 @@ export interface InstallTestbed {
   docker(args: string[], timeoutMs?: number): Promise<string>;
   /** Builds a distinct image, pushes it, returns `host/repo@digest`. */
   image(repo: string, content: string): Promise<string>;
+  /** The same, also returning the tag it was pushed under (`host/repo:tag`), for tag-only listings. */
+  taggedImage(repo: string, content: string): Promise<{ ref: string; tag: string }>;
+  /**
+   * Takes the cell's lock (`store/lock`, the one every apply script waits for) from outside, as
+   * another operation would; `release()` ends the holder (a process this testbed started).
+   */
+  holdCellLock(): Promise<{ release(): Promise<void> }>;
+  /** Waits until nothing holds the cell's lock, i.e. every script that took it has ended. */
+  waitCellLockFree(timeoutSec?: number): Promise<void>;
   sign(ref: string, key?: string): Promise<void>;
   setMode(mode: string | null): Promise<void>;
   setCellKey(pub: string | null): Promise<void>;
@@ -47,9 +56,39 @@ function exec(file: string, args: string[], opts: { input?: Buffer; timeoutMs?: 
 /**
  * The test images' command: httpd under a shell that exits on SIGTERM. As PID 1 without a handler,
  * httpd would ignore the TERM of `docker stop`/`compose down` and every stop would wait out the
- * 10 s grace period before the KILL.
+ * 10 s grace period before the KILL. Each start prints one line naming the image's content, so
+ * tests can read a service's logs and count its starts.
  */
-const STAY_UP = "trap 'exit 0' TERM INT; /bin/busybox httpd -f -p 80 & wait";
+const STAY_UP = "trap 'exit 0' TERM INT; echo \"pic-testbed started: $(/bin/busybox cat /content)\"; /bin/busybox httpd -f -p 80 & wait";
+
+const lockFile = (c: TestCell) => join(c.root, 'store', 'lock');
+
+/** One process that opens and locks the cell's lock file and sleeps; killing it (by its PID) releases the lock. */
+async function holdLock(c: TestCell): Promise<{ release(): Promise<void> }> {
+  // The cell user's scripts open the file for appending: create it as theirs, never as root.
+  await readFile(lockFile(c)).catch(() => c.writeFile('store/lock', ''));
+  const child = spawn('sh', ['-c', 'exec 9>>"$1"; flock -w 30 9 || exit 1; echo locked; exec sleep 300', 'sh', lockFile(c)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('testbed: the cell lock was not taken within 35 s')), 35_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      if (String(d).includes('locked')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`testbed: the lock holder exited (${code})`));
+    });
+  });
+  return {
+    async release() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
 
 export async function startInstallTestbed(opts: { cellCosign?: boolean } = {}): Promise<InstallTestbed> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pic-install-data-'));
@@ -88,7 +127,7 @@ export async function startInstallTestbed(opts: { cellCosign?: boolean } = {}): 
     };
     const tb: InstallTestbed = {
       reg, cell: c, cosign, storeKey, otherKey, profile, ssh, dataDir, docker,
-      async image(repo, content) {
+      async taggedImage(repo, content) {
         await writeFile(join(rootfsBase, 'content'), content);
         const tag = `${reg.host}/${repo}:${createHash('sha256').update(content).digest('hex').slice(0, 12)}`;
         const tarBytes = await new Promise<Buffer>((resolve, reject) => {
@@ -98,7 +137,14 @@ export async function startInstallTestbed(opts: { cellCosign?: boolean } = {}): 
         const out = await docker(['push', tag], 120_000);
         const m = /digest: (sha256:[0-9a-f]{64})/.exec(out);
         if (!m) throw new Error(`push gave no digest: ${out}`);
-        return `${reg.host}/${repo}@${m[1]}`;
+        return { ref: `${reg.host}/${repo}@${m[1]}`, tag };
+      },
+      async image(repo, content) {
+        return (await tb.taggedImage(repo, content)).ref;
+      },
+      holdCellLock: () => holdLock(c),
+      async waitCellLockFree(timeoutSec = 60) {
+        await exec('flock', ['-w', String(timeoutSec), lockFile(c), 'true'], { timeoutMs: (timeoutSec + 5) * 1000 });
       },
       async sign(ref, key = storeKey.key) {
         await cosignSign(cosign!, key, ref);
