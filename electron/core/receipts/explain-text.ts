@@ -8,6 +8,17 @@ import type { ReceiptExplanation } from './explain';
  */
 const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
 
+/** Said instead of a key list when the attempt stopped before verification: unknown, not "none". */
+export const NOT_CHECKED = 'not checked (verification did not run)';
+
+/** A key list in words: the fingerprints, "none"/"no trusted key" when checked and empty, or not checked. */
+export function evidenceKeysText(x: ReceiptExplanation, which: 'trustedKeys' | 'foundKeys'): string {
+  if (!x.evidence.verificationRan) return NOT_CHECKED;
+  const keys = x.evidence[which];
+  if (keys.length) return keys.join(', ');
+  return which === 'trustedKeys' ? 'none' : 'no trusted key';
+}
+
 export function explanationText(x: ReceiptExplanation, receipt?: Receipt): string {
   const out: string[] = [];
   out.push(x.headline, '', x.outcomeSentence, '');
@@ -18,8 +29,8 @@ export function explanationText(x: ReceiptExplanation, receipt?: Receipt): strin
     out.push('Verdict: no verification ran for this attempt.');
   }
   out.push('', 'Evidence:', `  image:        ${x.evidence.image}`, `  digest:       ${x.evidence.digest ?? 'none (not pinned)'}`);
-  out.push(`  trusted keys: ${x.evidence.trustedKeys.length ? x.evidence.trustedKeys.join(', ') : 'none'}`);
-  out.push(`  signed by:    ${x.evidence.foundKeys.length ? x.evidence.foundKeys.join(', ') : 'no trusted key'}`);
+  out.push(`  trusted keys: ${evidenceKeysText(x, 'trustedKeys')}`);
+  out.push(`  signed by:    ${evidenceKeysText(x, 'foundKeys')}`);
   if (x.evidence.boundDigests.length) out.push(`  signature binds: ${x.evidence.boundDigests.join(', ')} (not ${x.evidence.digest ?? 'the image'})`);
   out.push('');
   if (x.mode) {

@@ -32,7 +32,10 @@ export interface ReceiptExplanation {
   checks: Check[];
   evidence: {
     image: string;
+    /** The digest checked, else the one the reference pins; null only for a tag-only reference. */
     digest: string | null;
+    /** False when the attempt stopped before verification: the key lists are then unknown, not empty. */
+    verificationRan: boolean;
     /** Fingerprints of the keys trusted at the time (with origin). */
     trustedKeys: string[];
     /** Fingerprints the signatures verified under. */
@@ -61,6 +64,12 @@ const OUTCOME_WORDS: Record<ReceiptOutcome, string> = {
 function repositoryOf(image: string): string | null {
   const r = parseImageReference(image);
   return r.ok ? r.ref.name : null;
+}
+
+/** The digest a reference pins, so an attempt that stopped early still names the exact image. */
+function pinnedDigestOf(image: string): string | null {
+  const r = parseImageReference(image);
+  return r.ok ? r.ref.digest : null;
 }
 
 /** The report the catalogue needs, rebuilt from what the receipt kept. */
@@ -164,7 +173,8 @@ export function explainReceipt(r: Receipt): ReceiptExplanation {
     checks: r.verification?.checks ?? [],
     evidence: {
       image: r.image,
-      digest: r.digest,
+      digest: r.digest ?? pinnedDigestOf(r.image),
+      verificationRan: r.verification !== null,
       trustedKeys: (r.verification?.trustedKeys ?? []).map((k) => `${k.fingerprint} (${k.origin})`),
       foundKeys: [...new Set(sigs.map((s) => s.keyFingerprint).filter((x): x is string => !!x))],
       boundDigests: [...new Set(sigs.filter((s) => s.problem === 'digest-mismatch' && s.boundDigest).map((s) => s.boundDigest!))],

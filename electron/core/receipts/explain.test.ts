@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { explainReceipt } from './explain';
+import { explanationText } from './explain-text';
+import { sampleReceipt } from './sample-receipt';
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+
+/** A receipt of an attempt that stopped before verification (the cell was unreachable). */
+function unreachableReceipt() {
+  return sampleReceipt({
+    digest: null,
+    verification: null,
+    cellVerification: null,
+    mode: null,
+    decision: null,
+    outcome: 'failed',
+    error: { code: 'CELL_UNREACHABLE', message: 'ssh: connect to host cell.example port 22: Connection refused' },
+  });
+}
+
+describe('explainReceipt evidence when verification never ran (UI finding 5)', () => {
+  it('takes the digest from a pinned reference and says the keys were not checked', () => {
+    const x = explainReceipt(unreachableReceipt());
+    expect(x.verdict).toBeNull();
+    expect(x.evidence.verificationRan).toBe(false);
+    expect(x.evidence.digest).toBe(DIGEST);
+    const text = explanationText(x);
+    expect(text).toContain(`digest:       ${DIGEST}`);
+    expect(text).not.toContain('none (not pinned)');
+    expect(text).toContain('trusted keys: not checked (verification did not run)');
+    expect(text).toContain('signed by:    not checked (verification did not run)');
+    expect(text).not.toContain('no trusted key');
+  });
+
+  it('a tag-only reference with no verification still says "not pinned"', () => {
+    const x = explainReceipt({ ...unreachableReceipt(), image: 'registry.example/pic/notes:1.2.0' });
+    expect(x.evidence.digest).toBeNull();
+    expect(explanationText(x)).toContain('digest:       none (not pinned)');
+  });
+
+  it('a verified attempt keeps its recorded evidence words', () => {
+    const x = explainReceipt(sampleReceipt());
+    expect(x.evidence.verificationRan).toBe(true);
+    expect(x.evidence.digest).toBe(DIGEST);
+    const text = explanationText(x);
+    expect(text).toContain(`trusted keys: ${'cd'.repeat(32)} (bundled)`);
+    expect(text).toContain('signed by:    no trusted key');
+  });
+});
