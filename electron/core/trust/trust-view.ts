@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { loadTrustRoot, type KeyOrigin, type TrustRoot } from './trust-root';
+import { stat } from 'node:fs/promises';
+import { loadKeyFile, loadTrustRoot, type KeyOrigin, type TrustRoot } from './trust-root';
+
+/** The embedded demo store's own key: it judges the demo store and nothing else (DESIGN 2.3). */
+export function demoStoreKeyPath(appConfigDir: string): string {
+  return join(appConfigDir, 'demo-store', 'cosign.pub');
+}
 
 /** One trusted key as people see it (no key material beyond the fingerprint). */
 export interface TrustKeyView {
@@ -29,6 +35,11 @@ export interface TrustStatus {
   /** At least one key comes from the data directory's `trust/`. */
   localKeysInUse: boolean;
   keys: TrustKeyView[];
+  /**
+   * The demo store's key (origin `demo`): listed so the panel names every key a verdict can
+   * cite, but it is never part of the trust root — it judges only the embedded demo store.
+   */
+  demoKeys: TrustKeyView[];
   problems: TrustProblemView[];
   /** Where bundled keys are read from, and where local keys are placed. */
   bundledKeyDir: string;
@@ -36,8 +47,9 @@ export interface TrustStatus {
 }
 
 /** Turns a loaded trust root into the plain-data view the About / Trust panel shows. */
-export function describeTrustRoot(root: TrustRoot, dirs: { appConfigDir: string; dataDir: string }): TrustStatus {
-  const keys = root.keys.map((k) => ({ fingerprint: k.fingerprint, origin: k.origin, type: k.type, source: k.source }));
+export function describeTrustRoot(root: TrustRoot, dirs: { appConfigDir: string; dataDir: string }, demo: TrustRoot = { keys: [], problems: [] }): TrustStatus {
+  const view = (k: TrustRoot['keys'][number]): TrustKeyView => ({ fingerprint: k.fingerprint, origin: k.origin, type: k.type, source: k.source });
+  const keys = root.keys.map(view);
   const storeKeyInstalled = keys.some((k) => k.origin === 'bundled');
   const localKeysInUse = keys.some((k) => k.origin === 'local');
   const state: TrustState = storeKeyInstalled ? (localKeysInUse ? 'store-and-local' : 'store') : localKeysInUse ? 'local-only' : 'no-key';
@@ -46,7 +58,8 @@ export function describeTrustRoot(root: TrustRoot, dirs: { appConfigDir: string;
     storeKeyInstalled,
     localKeysInUse,
     keys,
-    problems: root.problems.map((p) => ({ source: p.source, origin: p.origin, message: p.message })),
+    demoKeys: demo.keys.map(view),
+    problems: [...root.problems, ...demo.problems].map((p) => ({ source: p.source, origin: p.origin, message: p.message })),
     bundledKeyDir: join(dirs.appConfigDir, 'cosign'),
     localKeyDir: join(dirs.dataDir, 'trust'),
   };
@@ -54,5 +67,17 @@ export function describeTrustRoot(root: TrustRoot, dirs: { appConfigDir: string;
 
 /** Reads the trust root from disk now (key files may be placed at any time) and describes it. */
 export async function loadTrustStatus(dirs: { appConfigDir: string; dataDir: string }): Promise<TrustStatus> {
-  return describeTrustRoot(await loadTrustRoot(dirs), dirs);
+  return describeTrustRoot(await loadTrustRoot(dirs), dirs, await loadDemoKey(dirs.appConfigDir));
+}
+
+/** The demo key when the app ships a demo store; no demo store is not a problem, a broken key is. */
+async function loadDemoKey(appConfigDir: string): Promise<TrustRoot> {
+  const path = demoStoreKeyPath(appConfigDir);
+  const exists = await stat(path).then(
+    () => true,
+    (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+  );
+  if (!exists) return { keys: [], problems: [] };
+  const r = await loadKeyFile(path, 'demo');
+  return 'fingerprint' in r ? { keys: [r], problems: [] } : { keys: [], problems: [r] };
 }

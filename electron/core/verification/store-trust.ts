@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { loadTrustRoot, loadTrustRootFromFiles, type TrustRoot } from '../trust/trust-root';
+import { demoStoreKeyPath } from '../trust/trust-view';
 
 /**
  * Which keys judge a store (DESIGN 2.3): the embedded demo store only ever its own demo key
@@ -8,6 +8,6 @@ import { loadTrustRoot, loadTrustRootFromFiles, type TrustRoot } from '../trust/
  */
 export async function trustRootForStore(opts: { isDemo: boolean; appConfigDir: string; dataDir: string; override?: string[] }): Promise<TrustRoot> {
   if (opts.override && opts.override.length) return loadTrustRootFromFiles(opts.override, 'command-line');
-  if (opts.isDemo) return loadTrustRootFromFiles([join(opts.appConfigDir, 'demo-store', 'cosign.pub')], 'demo');
+  if (opts.isDemo) return loadTrustRootFromFiles([demoStoreKeyPath(opts.appConfigDir)], 'demo');
   return loadTrustRoot({ appConfigDir: opts.appConfigDir, dataDir: opts.dataDir });
 }
