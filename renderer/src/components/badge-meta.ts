@@ -9,10 +9,15 @@ export interface BadgeMeta {
   tone: BadgeTone;
 }
 
-export type BadgeKey = ReasonCode | 'pending';
+/**
+ * A reason code, `pending` while a run that will reach the service is under way, or `unchecked`
+ * when no verdict exists and none is coming (the run was cancelled or failed).
+ */
+export type BadgeKey = ReasonCode | 'pending' | 'unchecked';
 
 export const BADGES: Record<BadgeKey, BadgeMeta> = {
   pending: { label: 'Checking…', icon: '◌', tone: 'neutral' },
+  unchecked: { label: 'Not checked', icon: '–', tone: 'neutral' },
   VERIFIED: { label: 'Verified', icon: '✔', tone: 'ok' },
   DIGEST_MISSING: { label: 'Not pinned', icon: '⚠', tone: 'warn' },
   SIGNATURE_NOT_FOUND: { label: 'Unsigned', icon: '⚠', tone: 'warn' },
@@ -33,5 +38,5 @@ export const BADGES: Record<BadgeKey, BadgeMeta> = {
 export const BADGE_ORDER: readonly BadgeKey[] = [
   'VERIFIED', 'DIGEST_MISSING', 'SIGNATURE_NOT_FOUND', 'SIGNATURE_INVALID', 'SIGNATURE_DIGEST_MISMATCH', 'PAYLOAD_INVALID',
   'CONTENT_DIGEST_MISMATCH', 'IMAGE_NOT_FOUND', 'REGISTRY_UNREACHABLE', 'REGISTRY_AUTH_FAILED', 'LIMIT_EXCEEDED',
-  'REFERENCE_INVALID', 'MANIFEST_INVALID', 'TRUST_ROOT_INVALID', 'pending',
+  'REFERENCE_INVALID', 'MANIFEST_INVALID', 'TRUST_ROOT_INVALID', 'unchecked', 'pending',
 ];

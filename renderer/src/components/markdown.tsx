@@ -1,5 +1,7 @@
+import { useState, type ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import { api } from '../api/api';
+import { CopyButton } from './copy-button';
 
 /**
  * Sanitized Markdown for store descriptions (DESIGN 2.1): raw HTML is dropped (never parsed into
@@ -15,18 +17,38 @@ function safeUrl(url: string, key: string): string {
   }
 }
 
+/**
+ * A link that main opens in the user's browser (the page itself never navigates). When main
+ * could not open one (no display, no browser) or refused the URL, the address is shown with a
+ * copy button instead, so the link is never a dead click.
+ */
+export function ExternalLink({ href, children, className = 'md-link' }: { href: string; children: ReactNode; className?: string }) {
+  const [notOpened, setNotOpened] = useState(false);
+  const open = (e: { preventDefault(): void }) => {
+    e.preventDefault();
+    void api()
+      .app.openExternal({ url: href })
+      .then((r) => setNotOpened(!r.ok || !r.data.opened));
+  };
+  return (
+    <>
+      <a href={href} className={className} onClick={open} onAuxClick={open} rel="noreferrer noopener" title={`Opens ${href} in your browser`}>
+        {children}
+      </a>
+      {notOpened && (
+        <span className="external-fallback" role="status" data-testid="external-fallback">
+          {' '}
+          (no browser could be opened; the address is <code>{href}</code> <CopyButton value={href} label={`Copy the address ${href}`} />)
+        </span>
+      )}
+    </>
+  );
+}
+
 const components: Components = {
   a({ href, children }) {
     if (!href) return <span className="md-link md-link--dropped">{children}</span>;
-    const open = (e: { preventDefault(): void }) => {
-      e.preventDefault();
-      void api().app.openExternal({ url: href });
-    };
-    return (
-      <a href={href} className="md-link" onClick={open} onAuxClick={open} rel="noreferrer noopener" title={`Opens ${href} in your browser`}>
-        {children}
-      </a>
-    );
+    return <ExternalLink href={href}>{children}</ExternalLink>;
   },
   img({ src, alt }) {
     if (typeof src !== 'string' || !src) return <span className="md-img-dropped">[image: {alt ?? 'not shown'}]</span>;

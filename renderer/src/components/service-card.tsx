@@ -6,9 +6,26 @@ import { ServiceIcon } from './service-icon';
 
 /**
  * One service in the grid or list. `data-service-id` and `data-verification` (the reason code,
- * or `pending`) are the stable hooks tests use.
+ * `pending` or `unchecked`) are the stable hooks tests use. `stale`: the verdict is from before
+ * the run under way. Only the grid's active card is a Tab stop (`tabbable`).
  */
-export const ServiceCard = memo(function ServiceCard({ service, badge, layout, index, onOpen }: { service: StoreServiceView; badge: BadgeKey; layout: 'grid' | 'list'; index: number; onOpen: (id: string) => void }) {
+export const ServiceCard = memo(function ServiceCard({
+  service,
+  badge,
+  stale = false,
+  layout,
+  index,
+  tabbable = true,
+  onOpen,
+}: {
+  service: StoreServiceView;
+  badge: BadgeKey;
+  stale?: boolean;
+  layout: 'grid' | 'list';
+  index: number;
+  tabbable?: boolean;
+  onOpen: (id: string) => void;
+}) {
   const m = service.manifest;
   const name = m?.name ?? service.id;
   return (
@@ -17,8 +34,10 @@ export const ServiceCard = memo(function ServiceCard({ service, badge, layout, i
       className={`card card--${layout}`}
       data-service-id={service.id}
       data-verification={badge}
+      data-stale={stale ? 'true' : undefined}
       data-card-index={index}
-      aria-label={`${name}, ${BADGES[badge].label}${m ? `, version ${m.version}` : ''}`}
+      tabIndex={tabbable ? 0 : -1}
+      aria-label={`${name}, ${BADGES[badge].label}${stale ? ' (earlier result, being re-checked)' : ''}${m ? `, version ${m.version}` : ''}`}
       onClick={() => onOpen(service.id)}
     >
       <ServiceIcon service={service} size="small" />
@@ -34,7 +53,7 @@ export const ServiceCard = memo(function ServiceCard({ service, badge, layout, i
         </span>
       </span>
       <span className="card__badge">
-        <Badge code={badge} />
+        <Badge code={badge} stale={stale} />
       </span>
     </button>
   );

@@ -1,6 +1,8 @@
 import type { ServiceVerdict } from '../../../electron/ipc/channels';
+import type { IpcError } from '../../../electron/ipc/contract';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
+import { ErrorView } from './error-view';
 
 const STATUS_WORD = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skip: 'Not checked' } as const;
 const STATUS_ICON = { pass: '✔', fail: '✖', warn: '⚠', skip: '–' } as const;
@@ -11,13 +13,49 @@ const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: '
  * tried, with origin), the signatures seen, when and whether cached — and for failures the
  * catalogue's sentence and next step per role. Everything shown was decided in core.
  */
-export function WhyPanel({ verdict, onReverify, busy }: { verdict: ServiceVerdict | undefined; onReverify: () => void; busy: boolean }) {
+export function WhyPanel({
+  verdict,
+  onReverify,
+  busy,
+  missing = 'pending',
+  error = null,
+}: {
+  verdict: ServiceVerdict | undefined;
+  onReverify: () => void;
+  busy: boolean;
+  /** Without a verdict: being checked (`pending`), or no check is coming (`unchecked`). */
+  missing?: 'pending' | 'unchecked';
+  /** Why the last re-verify failed: shown here, where it was asked for. */
+  error?: IpcError | null;
+}) {
+  const reverify = (
+    <button type="button" className="button button--small" aria-disabled={busy || undefined} data-testid="why-reverify" onClick={() => !busy && onReverify()}>
+      {busy ? 'Re-verifying…' : 'Re-verify'}
+    </button>
+  );
+  const failure = error && (
+    <div data-testid="why-error">
+      <ErrorView error={error} title="Re-verify failed; the badge shown is the last verdict reached." />
+    </div>
+  );
   if (!verdict) {
     return (
-      <section className="why" aria-labelledby="why-title" data-testid="why-panel">
-        <h3 id="why-title">Why this badge</h3>
+      <section className="why" aria-labelledby="why-title" data-testid="why-panel" data-reason={missing}>
+        <div className="why__head">
+          <h3 id="why-title">Why this badge</h3>
+          {missing === 'unchecked' && reverify}
+        </div>
+        {failure}
         <p>
-          <Badge code="pending" /> This service is still being checked.
+          {missing === 'unchecked' ? (
+            <>
+              <Badge code="unchecked" /> Not checked: verification was cancelled or failed before reaching this service. Re-verify to check it now.
+            </>
+          ) : (
+            <>
+              <Badge code="pending" /> This service is still being checked.
+            </>
+          )}
         </p>
       </section>
     );
@@ -27,20 +65,26 @@ export function WhyPanel({ verdict, onReverify, busy }: { verdict: ServiceVerdic
   const verifiedBy = report.signatures.filter((s) => s.keyFingerprint && !s.problem);
   const formats = [...new Set(report.signatures.map((s) => s.format))];
   const identities = [...new Set(report.signatures.map((s) => s.identity).filter((x): x is string => !!x))];
+  const bound = [...new Set(report.signatures.map((s) => s.boundDigest).filter((x): x is string => !!x))];
+  const failedDigests = failed ? [...new Set(failed.detail.match(/sha256:[0-9a-f]{64}/g) ?? [])] : [];
   return (
     <section className="why" aria-labelledby="why-title" data-testid="why-panel" data-reason={report.reason} data-failed-check={failed?.id ?? ''}>
       <div className="why__head">
         <h3 id="why-title">Why this badge</h3>
-        <button type="button" className="button button--small" onClick={onReverify} disabled={busy}>
-          {busy ? 'Re-verifying…' : 'Re-verify'}
-        </button>
+        {reverify}
       </div>
+      {failure}
       <p className="why__verdict">
         <Badge code={report.reason} size="large" /> <span data-testid="why-sentence">{explanation.sentence}</span>
       </p>
       {failed && (
         <p className="why__failed" data-testid="why-failed-check">
           Failing check: <strong>{failed.id}</strong> — {failed.detail}
+          {failedDigests.map((d) => (
+            <span key={d} className="why__copy">
+              <code>{d.slice(0, 19)}…</code> <CopyButton value={d} label={`Copy digest ${d}`} />
+            </span>
+          ))}
         </p>
       )}
       {!report.verified && (
@@ -92,14 +136,32 @@ export function WhyPanel({ verdict, onReverify, busy }: { verdict: ServiceVerdic
         <ul className="why__keys">
           {report.trustedKeys.length === 0 && <li>No trusted key was available.</li>}
           {report.trustedKeys.map((k) => (
-            <li key={k.fingerprint}>
+            <li key={k.fingerprint} data-testid="tried-key">
               Tried <code>{k.fingerprint}</code> ({k.origin}
-              {k.type ? `, ${k.type}` : ''})
+              {k.type ? `, ${k.type}` : ''}) <CopyButton value={k.fingerprint} label={`Copy key fingerprint ${k.fingerprint}`} />
             </li>
           ))}
         </ul>
       )}
       <dl className="why__facts">
+        <div>
+          <dt>Image</dt>
+          <dd>
+            <code>{report.image}</code> <CopyButton value={report.image} label="Copy image reference" />
+          </dd>
+        </div>
+        {bound.length > 0 && (
+          <div>
+            <dt>Signature binds</dt>
+            <dd data-testid="why-bound">
+              {bound.map((d) => (
+                <span key={d} className="why__copy">
+                  <code>{d}</code> <CopyButton value={d} label={`Copy bound digest ${d}`} />
+                </span>
+              ))}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Signature format</dt>
           <dd>{formats.length ? formats.join(', ') : 'none found'}</dd>
@@ -111,7 +173,10 @@ export function WhyPanel({ verdict, onReverify, busy }: { verdict: ServiceVerdic
         <div>
           <dt>Checked</dt>
           <dd data-testid="why-when">
-            {report.verifiedAt ? new Date(report.verifiedAt).toLocaleString() : 'unknown'} · {report.cached ? 'from the badge cache' : 'fresh'}
+            <span data-testid="why-verified-at" data-verified-at={report.verifiedAt ?? ''}>
+              {report.verifiedAt ? new Date(report.verifiedAt).toLocaleString() : 'unknown'}
+            </span>{' '}
+            · <span data-testid="why-cached">{report.cached ? 'from the badge cache' : 'fresh'}</span>
           </dd>
         </div>
       </dl>

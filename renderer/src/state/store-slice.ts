@@ -3,6 +3,25 @@ import type { LoadedStoreView, StoreList } from '../../../electron/ipc/channels'
 import { api } from '../api/api';
 import type { SliceStatus } from './load-status';
 
+/**
+ * What the browse view shows, per store: kept here (not in the view) because the view unmounts
+ * while a service page is open, and coming back must find the same search, filters, sort,
+ * layout and scroll position, with focus on the card that was opened.
+ */
+export interface BrowseState {
+  query: string;
+  category: string;
+  /** A BadgeKey, or '' for all badges. */
+  badge: string;
+  sort: 'name' | 'badge' | 'category' | 'developer';
+  layout: 'grid' | 'list';
+  scrollTop: number;
+  /** The service whose page was opened last: its card gets focus back on return. */
+  openedId: string | null;
+}
+
+export const DEFAULT_BROWSE: BrowseState = { query: '', category: '', badge: '', sort: 'name', layout: 'grid', scrollTop: 0, openedId: null };
+
 interface StoreSlice extends SliceStatus {
   list: StoreList | null;
   currentId: string | null;
@@ -12,12 +31,20 @@ interface StoreSlice extends SliceStatus {
   /** Remote icons fetched by main, by URL (`data:` URLs), or null when refused. */
   icons: Record<string, string | null>;
   manageError: { code: string; message: string } | null;
+  browse: Record<string, BrowseState>;
+  /** Set by `/` or Ctrl/Cmd+K: the browse view focuses its search field when it (re)appears. */
+  searchFocusPending: boolean;
   init(): Promise<void>;
   select(storeId: string): Promise<void>;
   reload(): Promise<void>;
   add(location: string): Promise<boolean>;
   remove(url: string): Promise<void>;
   openService(id: string | null): void;
+  setBrowse(storeId: string, patch: Partial<BrowseState>): void;
+  /** Back to the browse list (if a service page is open) and focus the search field. */
+  focusSearch(): void;
+  /** The browse view took the pending search focus. */
+  searchFocused(): void;
   fetchIcon(url: string): void;
 }
 
@@ -31,6 +58,8 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
   openServiceId: null,
   icons: {},
   manageError: null,
+  browse: {},
+  searchFocusPending: false,
   async init() {
     set({ status: 'loading', error: null });
     const r = await api().store.list();
@@ -74,7 +103,21 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     if (get().currentId === url) await get().init();
   },
   openService(id) {
+    const storeId = get().currentId;
+    if (id && storeId) get().setBrowse(storeId, { openedId: id });
     set({ openServiceId: id });
+  },
+  setBrowse(storeId, patch) {
+    set((s) => ({ browse: { ...s.browse, [storeId]: { ...DEFAULT_BROWSE, ...s.browse[storeId], ...patch } } }));
+  },
+  focusSearch() {
+    // Focus goes to search, not back to the card that was opened.
+    const storeId = get().currentId;
+    if (storeId) get().setBrowse(storeId, { openedId: null });
+    set({ openServiceId: null, searchFocusPending: true });
+  },
+  searchFocused() {
+    set({ searchFocusPending: false });
   },
   fetchIcon(url) {
     if (url in get().icons) return;

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { ServiceVerdict, VerdictSummary } from '../../../electron/ipc/channels';
-import type { Unsubscribe } from '../../../electron/ipc/contract';
+import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract';
 import { api } from '../api/api';
 import type { SliceStatus } from './load-status';
 
@@ -20,8 +20,16 @@ interface VerificationSlice extends SliceStatus {
   /** Full verdicts (report + explanation), fetched one by one when a service page opens. */
   reports: Record<string, ServiceVerdict>;
   run: RunState | null;
+  /**
+   * Services whose verdict in `verdicts` predates the current whole-store run: a fresh re-verify
+   * keeps the old badge (marked stale) until the run replaces it, so a cancelled or failed run
+   * never erases what was known.
+   */
+  stale: Record<string, true>;
   /** Services being re-verified one by one from the Why panel. */
   reverifying: Record<string, boolean>;
+  /** Why the last one-service re-verify failed, per service (shown in its Why panel). */
+  reverifyErrors: Record<string, IpcError>;
   verifyStore(storeId: string, fresh?: boolean): Promise<void>;
   cancel(): Promise<void>;
   verifyService(storeId: string, serviceId: string): Promise<void>;
@@ -39,14 +47,19 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
   verdicts: {},
   reports: {},
   run: null,
+  stale: {},
   reverifying: {},
+  reverifyErrors: {},
   async verifyStore(storeId, fresh = false) {
     const sameStore = get().storeId === storeId;
-    const keep = sameStore && !fresh;
-    set({ status: 'loading', error: null, storeId, verdicts: keep ? get().verdicts : {}, reports: keep ? get().reports : {}, run: null });
+    // Same store: keep what is known until this run replaces it (a fresh run marks it stale).
+    const verdicts = sameStore ? get().verdicts : {};
+    const stale: Record<string, true> = {};
+    if (sameStore && fresh) for (const id of Object.keys(verdicts)) stale[id] = true;
+    set({ status: 'loading', error: null, storeId, verdicts, stale, reports: sameStore ? get().reports : {}, run: null, ...(sameStore ? {} : { reverifyErrors: {} }) });
     const r = await api().verification.verifyStore({ storeId, fresh });
-    if (!r.ok) return set({ status: 'error', error: r.error });
     if (get().storeId !== storeId) return;
+    if (!r.ok) return set({ status: 'error', error: r.error });
     set((s) => ({ run: s.run?.runId === r.data.runId ? s.run : { runId: r.data.runId, storeId, done: 0, total: r.data.total, running: true, cancelled: false } }));
   },
   async cancel() {
@@ -54,12 +67,12 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
     if (run?.running) await api().verification.cancel({ runId: run.runId });
   },
   async verifyService(storeId, serviceId) {
-    set((s) => ({ reverifying: { ...s.reverifying, [serviceId]: true } }));
+    set((s) => ({ reverifying: { ...s.reverifying, [serviceId]: true }, reverifyErrors: without(s.reverifyErrors, serviceId) }));
     const r = await api().verification.verifyService({ storeId, serviceId });
     set((s) => ({
       reverifying: { ...s.reverifying, [serviceId]: false },
-      ...(r.ok && s.storeId === storeId ? { verdicts: { ...s.verdicts, [serviceId]: summaryOf(r.data) }, reports: { ...s.reports, [serviceId]: r.data } } : {}),
-      ...(r.ok ? {} : { error: r.error }),
+      ...(r.ok && s.storeId === storeId ? { verdicts: { ...s.verdicts, [serviceId]: summaryOf(r.data) }, reports: { ...s.reports, [serviceId]: r.data }, stale: without(s.stale, serviceId) } : {}),
+      ...(r.ok ? {} : { reverifyErrors: { ...s.reverifyErrors, [serviceId]: r.error } }),
     }));
   },
   async loadReport(storeId, serviceId) {
@@ -73,8 +86,12 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
       if (p.storeId !== get().storeId) return;
       set((s) => {
         const verdicts = { ...s.verdicts };
-        for (const v of p.summaries) verdicts[v.serviceId] = v;
-        return { verdicts, run: { runId: p.runId, storeId: p.storeId, done: p.done, total: p.total, running: true, cancelled: false } };
+        const stale = { ...s.stale };
+        for (const v of p.summaries) {
+          verdicts[v.serviceId] = v;
+          delete stale[v.serviceId];
+        }
+        return { verdicts, stale, run: { runId: p.runId, storeId: p.storeId, done: p.done, total: p.total, running: true, cancelled: false } };
       });
     });
     const offFinished = api().verification.on('finished', (f) => {
@@ -87,6 +104,18 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
     };
   },
 }));
+
+function without<T>(map: Record<string, T>, key: string): Record<string, T> {
+  if (!(key in map)) return map;
+  const out = { ...map };
+  delete out[key];
+  return out;
+}
+
+/** Whether a whole-store run is starting or under way (a service without a verdict is being checked). */
+export function runActive(s: { status: string; run: RunState | null }): boolean {
+  return s.status === 'loading' || (s.run?.running ?? false);
+}
 
 /** The summary of a full verdict, as main's progress events carry it. */
 export function summaryOf({ serviceId, report }: ServiceVerdict): VerdictSummary {

@@ -1,9 +1,10 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { LoadedStoreView, VerdictSummary } from '../../../../electron/ipc/channels';
 import { BADGES, BADGE_ORDER, type BadgeKey } from '../../components/badge-meta';
+import { ErrorView } from '../../components/error-view';
 import { SummaryChart } from '../../components/summary-chart';
-import { useStoreSlice } from '../../state/store-slice';
-import { useVerificationSlice } from '../../state/verification-slice';
+import { DEFAULT_BROWSE, useStoreSlice, type BrowseState } from '../../state/store-slice';
+import { runActive, useVerificationSlice } from '../../state/verification-slice';
 import { buildRows, countBadges, filterRows, sortRows, type SortKey } from './filters';
 import { ServiceGrid } from './service-grid';
 
@@ -12,17 +13,27 @@ const NO_VERDICTS: Record<string, VerdictSummary> = {};
 /** The browse view: summary, progress, search + filters + sort, and the virtualised cards. */
 export function BrowseView({ store }: { store: LoadedStoreView }) {
   const verdicts = useVerificationSlice((s) => s.verdicts);
+  const stale = useVerificationSlice((s) => s.stale);
   const run = useVerificationSlice((s) => s.run);
+  const verifyStatus = useVerificationSlice((s) => s.status);
+  const verifyError = useVerificationSlice((s) => s.error);
   const verifyStore = useVerificationSlice((s) => s.verifyStore);
   const cancel = useVerificationSlice((s) => s.cancel);
   const openService = useStoreSlice((s) => s.openService);
-  const [query, setQuery] = useState('');
-  const [category, setCategory] = useState('');
-  const [badge, setBadge] = useState<BadgeKey | ''>('');
-  const [sort, setSort] = useState<SortKey>('name');
-  const [layout, setLayout] = useState<'grid' | 'list'>('grid');
+  const storeId = store.ref.id;
+  const saved = useStoreSlice((s) => s.browse[storeId]) ?? DEFAULT_BROWSE;
+  const setBrowse = useStoreSlice((s) => s.setBrowse);
+  const update = useCallback((patch: Partial<BrowseState>) => setBrowse(storeId, patch), [setBrowse, storeId]);
+  const { query, category, sort, layout } = saved;
+  const badge = saved.badge as BadgeKey | '';
+  const searchPending = useStoreSlice((s) => s.searchFocusPending);
+  const searchFocused = useStoreSlice((s) => s.searchFocused);
   const searchRef = useRef<HTMLInputElement>(null);
   const deferredVerdicts = useDeferredValue(verdicts);
+  // A service without a verdict is "Checking…" while a run is under way, else "Not checked".
+  const missing: BadgeKey = runActive({ status: verifyStatus, run }) ? 'pending' : 'unchecked';
+  // Read once per mount: where the list was and which card was opened, to come back to them.
+  const [restore] = useState(() => ({ scrollTop: saved.scrollTop, focusId: saved.openedId }));
 
   const rows = useMemo(() => buildRows(store.services), [store.services]);
   const categories = useMemo(() => [...new Set(rows.map((r) => r.category).filter(Boolean))].sort(), [rows]);
@@ -32,8 +43,8 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
   const sortVerdicts = sort === 'badge' ? deferredVerdicts : NO_VERDICTS;
   const sorted = useMemo(() => sortRows(rows, sortVerdicts, sort), [rows, sortVerdicts, sort]);
   const filterVerdicts = badge ? deferredVerdicts : NO_VERDICTS;
-  const filtered = useMemo(() => filterRows(sorted, filterVerdicts, { query, category, badge }), [sorted, filterVerdicts, query, category, badge]);
-  const counts = useMemo(() => countBadges(store.services, verdicts), [store.services, verdicts]);
+  const filtered = useMemo(() => filterRows(sorted, filterVerdicts, { query, category, badge }, missing), [sorted, filterVerdicts, query, category, badge, missing]);
+  const counts = useMemo(() => countBadges(store.services, verdicts, missing), [store.services, verdicts, missing]);
 
   // Search keystroke → repaint, measured with performance marks (DESIGN 4; read by bench:ui).
   const typed = useRef(false);
@@ -50,20 +61,19 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
     });
   }, [filtered, query]);
 
+  // `/` and Ctrl/Cmd+K are handled by the store view (they work on the service page too).
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const inField = e.target instanceof HTMLElement && (e.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName));
-      if ((e.key === 'k' && (e.ctrlKey || e.metaKey)) || (e.key === '/' && !inField)) {
-        e.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+    if (!searchPending) return;
+    searchFocused();
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  }, [searchPending, searchFocused]);
+
+  const onScrolled = useCallback((top: number) => update({ scrollTop: top }), [update]);
+  const onFocusRestored = useCallback(() => update({ openedId: null }), [update]);
 
   const running = run?.running ?? false;
+  const unchecked = counts.unchecked ?? 0;
   const total = store.services.length;
   return (
     <div className="browse">
@@ -82,14 +92,27 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
         ) : (
           <>
             <span className="verify-bar__text" data-testid="verify-status">
-              {run?.cancelled ? `Verification cancelled after ${run.done} of ${run.total}.` : run ? `All ${run.total} services checked.` : 'Not checked yet.'}
+              {verifyStatus === 'error'
+                ? `Verification stopped${run ? ` after ${run.done} of ${run.total}` : ''}.`
+                : run?.cancelled
+                  ? `Verification cancelled after ${run.done} of ${run.total}.${unchecked ? ` ${unchecked} not checked; earlier results are kept.` : ''}`
+                  : run
+                    ? `All ${run.total} services checked.`
+                    : verifyStatus === 'loading'
+                      ? 'Starting verification…'
+                      : 'Not checked yet.'}
             </span>
-            <button type="button" className="button button--small" onClick={() => void verifyStore(store.ref.id, true)}>
+            <button type="button" className="button button--small" onClick={() => void verifyStore(storeId, true)}>
               Re-verify all
             </button>
           </>
         )}
       </div>
+      {verifyStatus === 'error' && verifyError && (
+        <div data-testid="verify-error">
+          <ErrorView error={verifyError} title="The store could not be verified. Services without a verdict are shown as “Not checked”." onRetry={() => void verifyStore(storeId, true)} />
+        </div>
+      )}
       <div className="toolbar" role="search">
         <input
           ref={searchRef}
@@ -102,10 +125,10 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
             performance.clearMarks('search:input');
             performance.mark('search:input');
             typed.current = true;
-            setQuery(e.target.value);
+            update({ query: e.target.value });
           }}
         />
-        <select aria-label="Category" value={category} onChange={(e) => setCategory(e.target.value)}>
+        <select aria-label="Category" value={category} onChange={(e) => update({ category: e.target.value })}>
           <option value="">All categories</option>
           {categories.map((c) => (
             <option key={c} value={c}>
@@ -113,7 +136,7 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
             </option>
           ))}
         </select>
-        <select aria-label="Badge" value={badge} onChange={(e) => setBadge(e.target.value as BadgeKey | '')}>
+        <select aria-label="Badge" value={badge} onChange={(e) => update({ badge: e.target.value })}>
           <option value="">All badges</option>
           {BADGE_ORDER.filter((k) => counts[k]).map((k) => (
             <option key={k} value={k}>
@@ -121,17 +144,17 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
             </option>
           ))}
         </select>
-        <select aria-label="Sort by" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+        <select aria-label="Sort by" value={sort} onChange={(e) => update({ sort: e.target.value as SortKey })}>
           <option value="name">Name</option>
           <option value="badge">Verified first</option>
           <option value="category">Category</option>
           <option value="developer">Developer</option>
         </select>
         <div className="segmented" role="group" aria-label="Layout">
-          <button type="button" aria-pressed={layout === 'grid'} onClick={() => setLayout('grid')}>
+          <button type="button" aria-pressed={layout === 'grid'} onClick={() => update({ layout: 'grid' })}>
             Grid
           </button>
-          <button type="button" aria-pressed={layout === 'list'} onClick={() => setLayout('list')}>
+          <button type="button" aria-pressed={layout === 'list'} onClick={() => update({ layout: 'list' })}>
             List
           </button>
         </div>
@@ -146,7 +169,18 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
           Nothing matches. Clear the search or pick “All categories” / “All badges”.
         </p>
       ) : (
-        <ServiceGrid rows={filtered} verdicts={verdicts} layout={layout} onOpen={openService} />
+        <ServiceGrid
+          rows={filtered}
+          verdicts={verdicts}
+          stale={stale}
+          missing={missing}
+          layout={layout}
+          onOpen={openService}
+          initialScrollTop={restore.scrollTop}
+          focusId={restore.focusId}
+          onScrolled={onScrolled}
+          onFocusRestored={onFocusRestored}
+        />
       )}
     </div>
   );

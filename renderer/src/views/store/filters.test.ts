@@ -42,4 +42,10 @@ describe('browse filters', () => {
   it('counts each outcome', () => {
     expect(countBadges(services, verdicts)).toEqual({ VERIFIED: 1, SIGNATURE_INVALID: 1, pending: 1 });
   });
+  it('a service without a verdict counts and filters as "Not checked" once no run is coming', () => {
+    expect(countBadges(services, verdicts, 'unchecked')).toEqual({ VERIFIED: 1, SIGNATURE_INVALID: 1, unchecked: 1 });
+    const rows = sortRows(buildRows(services), verdicts, 'name');
+    expect(filterRows(rows, verdicts, { query: '', category: '', badge: 'unchecked' }, 'unchecked').map((r) => r.service.id)).toEqual(['photos']);
+    expect(filterRows(rows, verdicts, { query: '', category: '', badge: 'pending' }, 'unchecked')).toEqual([]);
+  });
 });

@@ -29,8 +29,9 @@ export function buildRows(services: readonly StoreServiceView[]): Row[] {
   });
 }
 
-export function badgeOf(verdicts: Record<string, VerdictSummary>, id: string): BadgeKey {
-  return verdicts[id]?.reason ?? 'pending';
+/** A service's badge; `missing` is what a service without a verdict shows (checking, or not checked). */
+export function badgeOf(verdicts: Record<string, VerdictSummary>, id: string, missing: BadgeKey = 'pending'): BadgeKey {
+  return verdicts[id]?.reason ?? missing;
 }
 
 /** One collator for every sort: same order as localeCompare, without its per-call set-up cost. */
@@ -48,20 +49,20 @@ export function sortRows(rows: readonly Row[], verdicts: Record<string, VerdictS
 }
 
 /** Keeps the order of `sorted`: search, category and badge only. */
-export function filterRows(sorted: readonly Row[], verdicts: Record<string, VerdictSummary>, f: Omit<FilterState, 'sort'>): Row[] {
+export function filterRows(sorted: readonly Row[], verdicts: Record<string, VerdictSummary>, f: Omit<FilterState, 'sort'>, missing: BadgeKey = 'pending'): Row[] {
   const q = f.query.trim().toLowerCase();
   if (!q && !f.category && !f.badge) return sorted as Row[];
-  return sorted.filter((r) => (!q || r.haystack.includes(q)) && (!f.category || r.category === f.category) && (!f.badge || badgeOf(verdicts, r.service.id) === f.badge));
+  return sorted.filter((r) => (!q || r.haystack.includes(q)) && (!f.category || r.category === f.category) && (!f.badge || badgeOf(verdicts, r.service.id, missing) === f.badge));
 }
 
 export function applyFilters(rows: readonly Row[], verdicts: Record<string, VerdictSummary>, f: FilterState): Row[] {
   return filterRows(sortRows(rows, verdicts, f.sort), verdicts, f);
 }
 
-export function countBadges(services: readonly StoreServiceView[], verdicts: Record<string, VerdictSummary>): Partial<Record<BadgeKey, number>> {
+export function countBadges(services: readonly StoreServiceView[], verdicts: Record<string, VerdictSummary>, missing: BadgeKey = 'pending'): Partial<Record<BadgeKey, number>> {
   const counts: Partial<Record<BadgeKey, number>> = {};
   for (const s of services) {
-    const k = badgeOf(verdicts, s.id);
+    const k = badgeOf(verdicts, s.id, missing);
     counts[k] = (counts[k] ?? 0) + 1;
   }
   return counts;

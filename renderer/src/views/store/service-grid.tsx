@@ -1,17 +1,37 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { VerdictSummary } from '../../../../electron/ipc/channels';
+import type { BadgeKey } from '../../components/badge-meta';
 import { ServiceCard } from '../../components/service-card';
 import { badgeOf, type Row } from './filters';
 
 const CARD_MIN_WIDTH = 280;
-const ROW_HEIGHT = { grid: 156, list: 64 } as const;
+/** First guesses only: rows are measured once rendered (a list row's three lines need ~84 px). */
+const ROW_ESTIMATE = { grid: 156, list: 84 } as const;
+
+export interface ServiceGridProps {
+  rows: Row[];
+  verdicts: Record<string, VerdictSummary>;
+  /** Services whose verdict predates the run under way. */
+  stale: Record<string, true>;
+  /** What a service without a verdict shows: `pending` (checking) or `unchecked`. */
+  missing: BadgeKey;
+  layout: 'grid' | 'list';
+  onOpen: (id: string) => void;
+  /** Where the list was scrolled when the admin left it. */
+  initialScrollTop: number;
+  /** The card to focus on mount (the service whose page was just closed). */
+  focusId: string | null;
+  onScrolled: (top: number) => void;
+  onFocusRestored: () => void;
+}
 
 /**
  * The virtualised grid/list: only visible rows are in the DOM, so 5,000 services cost what 30
- * do. Arrow keys move focus between cards (scrolling as needed), Enter opens (cards are buttons).
+ * do. One Tab stop (roving tabindex): arrow keys, Home and End move focus between cards
+ * (scrolling as needed), Enter opens (cards are buttons).
  */
-export function ServiceGrid({ rows, verdicts, layout, onOpen }: { rows: Row[]; verdicts: Record<string, VerdictSummary>; layout: 'grid' | 'list'; onOpen: (id: string) => void }) {
+export function ServiceGrid({ rows, verdicts, stale, missing, layout, onOpen, initialScrollTop, focusId, onScrolled, onFocusRestored }: ServiceGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(900);
   useLayoutEffect(() => {
@@ -24,7 +44,10 @@ export function ServiceGrid({ rows, verdicts, layout, onOpen }: { rows: Row[]; v
   }, []);
   const columns = layout === 'list' ? 1 : Math.max(1, Math.floor(width / CARD_MIN_WIDTH));
   const rowCount = Math.ceil(rows.length / columns);
-  const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT[layout], overscan: 4 });
+  const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_ESTIMATE[layout], overscan: 4, initialOffset: initialScrollTop });
+  useEffect(() => virtualizer.measure(), [layout, columns, virtualizer]);
+
+  const [active, setActive] = useState(() => Math.max(0, focusId ? rows.findIndex((r) => r.service.id === focusId) : 0));
 
   const marked = useRef(false);
   useEffect(() => {
@@ -36,6 +59,7 @@ export function ServiceGrid({ rows, verdicts, layout, onOpen }: { rows: Row[]; v
   const focusCard = useCallback(
     (i: number) => {
       const target = Math.max(0, Math.min(rows.length - 1, i));
+      setActive(target);
       virtualizer.scrollToIndex(Math.floor(target / columns), { align: 'auto' });
       let tries = 0;
       const tryFocus = () => {
@@ -48,6 +72,20 @@ export function ServiceGrid({ rows, verdicts, layout, onOpen }: { rows: Row[]; v
     [rows.length, columns, virtualizer],
   );
 
+  // Back from a service page: focus the card that was opened (it may need scrolling to).
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current || !focusId) return;
+    restored.current = true;
+    const i = rows.findIndex((r) => r.service.id === focusId);
+    if (i >= 0) focusCard(i);
+    onFocusRestored();
+  }, [focusId, rows, focusCard, onFocusRestored]);
+
+  // Keep the remembered scroll position current without a store update per scroll event.
+  const lastTop = useRef(initialScrollTop);
+  useEffect(() => () => onScrolled(lastTop.current), [onScrolled]);
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const current = Number((document.activeElement as HTMLElement | null)?.dataset.cardIndex ?? NaN);
     if (Number.isNaN(current)) return;
@@ -57,17 +95,31 @@ export function ServiceGrid({ rows, verdicts, layout, onOpen }: { rows: Row[]; v
     e.preventDefault();
     focusCard(current + d);
   };
+  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const i = Number((e.target as HTMLElement).dataset.cardIndex ?? NaN);
+    if (!Number.isNaN(i)) setActive(i);
+  };
+
+  const items = virtualizer.getVirtualItems();
+  // The one Tab stop: the active card, or the first rendered one when it is scrolled away.
+  const first = items[0] ? items[0].index * columns : 0;
+  const last = items.length ? Math.min(rows.length, (items[items.length - 1]!.index + 1) * columns) - 1 : -1;
+  const clamped = Math.min(active, rows.length - 1);
+  const tabStop = clamped >= first && clamped <= last ? clamped : first;
 
   return (
-    <div ref={scrollRef} className="grid-scroll" role="list" aria-label="Services" onKeyDown={onKeyDown} data-testid="service-grid">
+    <div ref={scrollRef} className="grid-scroll" role="list" aria-label="Services" onKeyDown={onKeyDown} onFocus={onFocus} onScroll={(e) => (lastTop.current = e.currentTarget.scrollTop)} data-testid="service-grid">
       <div className="grid-inner" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((vr) => (
-          <div key={vr.key} className={`grid-row grid-row--${layout}`} style={{ transform: `translateY(${vr.start}px)`, height: vr.size, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
-            {rows.slice(vr.index * columns, vr.index * columns + columns).map((r, j) => (
-              <div role="listitem" key={r.service.id} className="grid-cell">
-                <ServiceCard service={r.service} badge={badgeOf(verdicts, r.service.id)} layout={layout} index={vr.index * columns + j} onOpen={onOpen} />
-              </div>
-            ))}
+        {items.map((vr) => (
+          <div key={vr.key} ref={virtualizer.measureElement} data-index={vr.index} className={`grid-row grid-row--${layout}`} style={{ transform: `translateY(${vr.start}px)`, gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+            {rows.slice(vr.index * columns, vr.index * columns + columns).map((r, j) => {
+              const index = vr.index * columns + j;
+              return (
+                <div role="listitem" key={r.service.id} className="grid-cell">
+                  <ServiceCard service={r.service} badge={badgeOf(verdicts, r.service.id, missing)} stale={!!stale[r.service.id]} layout={layout} index={index} tabbable={index === tabStop} onOpen={onOpen} />
+                </div>
+              );
+            })}
           </div>
         ))}
       </div>

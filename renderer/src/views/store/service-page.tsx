@@ -1,9 +1,9 @@
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { ServiceVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
-import { api } from '../../api/api';
+import type { IpcError } from '../../../../electron/ipc/contract';
 import { Badge } from '../../components/badge';
 import { CopyButton } from '../../components/copy-button';
-import { Markdown } from '../../components/markdown';
+import { ExternalLink, Markdown } from '../../components/markdown';
 import { ServiceIcon } from '../../components/service-icon';
 import { WhyPanel } from '../../components/why-panel';
 
@@ -18,6 +18,10 @@ export interface ServicePageProps {
   back?: { label: string; onBack: () => void };
   /** Buttons beside the badge, e.g. the store's Install button; a preview has none. */
   actions?: ReactNode;
+  /** Without a verdict: being checked, or not checked (the store run was cancelled or failed). */
+  missing?: 'pending' | 'unchecked';
+  /** Why the last re-verify failed. */
+  reverifyError?: IpcError | null;
 }
 
 /**
@@ -25,8 +29,13 @@ export interface ServicePageProps {
  * Pure presentation — everything arrives as props — so the store and the listing preview render
  * the very same page (DESIGN 2.5: a developer sees exactly what users will).
  */
-export function ServicePage({ service, verdict, busy, onReverify, back, actions }: ServicePageProps) {
+export function ServicePage({ service, verdict, busy, onReverify, back, actions, missing = 'pending', reverifyError = null }: ServicePageProps) {
   const onBack = back?.onBack;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A page navigated to takes focus on its heading, so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    if (onBack) heading.current?.focus();
+  }, [onBack, service.id]);
   useEffect(() => {
     if (!onBack) return;
     const onKey = (e: KeyboardEvent) => {
@@ -47,8 +56,10 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions 
       )}
       <header className="service-page__head">
         <ServiceIcon service={service} size="large" />
-        <div>
-          <h2 id="service-title">{m?.name ?? service.id}</h2>
+        <div className="service-page__title">
+          <h2 id="service-title" tabIndex={-1} ref={heading}>
+            {m?.name ?? service.id}
+          </h2>
           <p className="service-page__tagline">{m?.tagline}</p>
           <p className="service-page__meta">
             {m && <span>Version {m.version}</span>}
@@ -56,15 +67,17 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions 
             {m?.developer && (
               <span>
                 Developer:{' '}
-                <a href={m.developer.url} onClick={(e) => { e.preventDefault(); void api().app.openExternal({ url: m.developer!.url }); }} rel="noreferrer noopener">
+                <ExternalLink href={m.developer.url} className="">
                   {m.developer.name}
-                </a>
+                </ExternalLink>
               </span>
             )}
           </p>
+          <div className="service-page__actions">
+            <Badge code={verdict?.report.reason ?? missing} size="large" />
+            {actions}
+          </div>
         </div>
-        <Badge code={verdict?.report.reason ?? 'pending'} size="large" />
-        {actions}
       </header>
       <div className="service-page__cols">
         <div className="service-page__main">
@@ -76,7 +89,7 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions 
               <div>
                 <dt>Image</dt>
                 <dd>
-                  <code data-testid="service-image">{m?.image ?? verdict?.report.image ?? 'unknown'}</code>
+                  <ImageRef image={m?.image ?? verdict?.report.image ?? null} />
                 </dd>
               </div>
               <div>
@@ -120,8 +133,17 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions 
             </dl>
           </section>
         </div>
-        <WhyPanel verdict={verdict} busy={busy} onReverify={onReverify} />
+        <WhyPanel verdict={verdict} busy={busy} onReverify={onReverify} missing={missing} error={reverifyError} />
       </div>
     </article>
+  );
+}
+
+function ImageRef({ image }: { image: string | null }) {
+  if (!image) return <code data-testid="service-image">unknown</code>;
+  return (
+    <>
+      <code data-testid="service-image">{image}</code> <CopyButton value={image} label="Copy image reference" />
+    </>
   );
 }

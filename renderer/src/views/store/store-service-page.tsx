@@ -1,7 +1,8 @@
 import { useCallback, useEffect } from 'react';
 import type { LoadedStoreView, StoreServiceView } from '../../../../electron/ipc/channels';
 import { useStoreSlice } from '../../state/store-slice';
-import { reportMatches, useVerificationSlice } from '../../state/verification-slice';
+import { BADGES } from '../../components/badge-meta';
+import { reportMatches, runActive, useVerificationSlice } from '../../state/verification-slice';
 import { InstallButton } from '../install/install-button';
 import { ServicePage } from './service-page';
 
@@ -20,6 +21,10 @@ export function StoreServicePage({ store, service }: { store: LoadedStoreView; s
     if (stale) void loadReport(store.ref.id, service.id);
   }, [stale, summary, loadReport, store.ref.id, service.id]);
   const busy = useVerificationSlice((s) => s.reverifying[service.id] ?? false);
+  const reverifyError = useVerificationSlice((s) => s.reverifyErrors[service.id] ?? null);
+  const active = useVerificationSlice(runActive);
+  const missing = summary || active ? 'pending' : 'unchecked';
+  const reason = summary?.reason;
   const verifyService = useVerificationSlice((s) => s.verifyService);
   const openService = useStoreSlice((s) => s.openService);
   const onBack = useCallback(() => openService(null), [openService]);
@@ -31,7 +36,21 @@ export function StoreServicePage({ store, service }: { store: LoadedStoreView; s
       busy={busy}
       onReverify={() => void verifyService(store.ref.id, service.id)}
       back={{ label: `Back to ${store.name}`, onBack }}
-      actions={m && <InstallButton storeId={store.ref.id} serviceId={service.id} serviceName={m.name} />}
+      missing={missing}
+      reverifyError={reverifyError}
+      actions={
+        m && (
+          // The decision stays in core (the install plan); this only says what to expect.
+          <div className={`install-action${reason === 'VERIFIED' ? '' : ' install-action--caution'}`} data-testid="install-action">
+            <InstallButton storeId={store.ref.id} serviceId={service.id} serviceName={m.name} />
+            {reason !== 'VERIFIED' && (
+              <span className="install-action__note" data-testid="install-caution">
+                {reason ? `Enforcing cells will refuse this image (${BADGES[reason].label}).` : 'Not verified yet: enforcing cells refuse an image until it verifies.'}
+              </span>
+            )}
+          </div>
+        )
+      }
     />
   );
 }

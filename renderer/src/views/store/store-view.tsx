@@ -21,7 +21,23 @@ export function StoreView() {
   const reload = useStoreSlice((s) => s.reload);
   const verifyStore = useVerificationSlice((s) => s.verifyStore);
   const subscribe = useVerificationSlice((s) => s.subscribe);
+  const focusSearch = useStoreSlice((s) => s.focusSearch);
   const [manage, setManage] = useState(false);
+
+  // `/` (outside a field) and Ctrl/Cmd+K: to the search field — from a service page too, which
+  // goes back to the list (with its search, filters, sort and layout as they were).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const inField = e.target instanceof HTMLElement && (e.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName));
+      if ((e.key.toLowerCase() === 'k' && (e.ctrlKey || e.metaKey)) || (e.key === '/' && !inField && !e.ctrlKey && !e.metaKey && !e.altKey)) {
+        if (document.querySelector('[role="dialog"][aria-modal="true"], dialog[open]')) return;
+        e.preventDefault();
+        focusSearch();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [focusSearch]);
 
   useEffect(() => subscribe(), [subscribe]);
   useEffect(() => {
