@@ -1,5 +1,5 @@
 import { generateKeyPairSync, createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, startShell, test } from './shell-fixture';
 import { screenshotPath } from './screenshot-path';
@@ -101,8 +101,55 @@ test('a key placed in trust/ shows origin local and its fingerprint; an unusable
     await expect(page.getByTestId('key-problem')).toContainText('broken.pub');
     await key.getByRole('button', { name: /Copy fingerprint/ }).click();
     await expect(key.getByRole('button', { name: /Copy fingerprint/ })).toHaveText('Copied');
+    // The button's name stays "Copy fingerprint …"; a polite live region says it worked.
+    await expect(key.getByRole('status')).toHaveText('Copied to the clipboard.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fingerprint);
     await page.screenshot({ path: screenshotPath('trust-panel-local-key.png'), fullPage: true });
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
+
+function fingerprintOfPem(pem: string): string {
+  const der = Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  return createHash('sha256').update(der).digest('hex');
+}
+
+test('a key in the app’s bundled config/cosign/ shows origin bundled and "Store key installed"; the demo key is listed as demo-only', async ({ page, problems }) => {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const fingerprint = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  const demoPem = readFileSync(join(__dirname, '..', 'config', 'demo-store', 'cosign.pub'), 'utf8');
+  const { shell, stop } = await startShell({
+    // PIC_STORE_APP_CONFIG points at this temp config dir: the store's publish key as a
+    // deployment places it, and the demo store's own key where the app ships it.
+    seed: ({ appConfig }) => {
+      writeFileSync(join(appConfig, 'cosign', 'store.pub'), pem);
+      mkdirSync(join(appConfig, 'demo-store'));
+      copyFileSync(join(__dirname, '..', 'config', 'demo-store', 'cosign.pub'), join(appConfig, 'demo-store', 'cosign.pub'));
+    },
+  });
+  try {
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'About / Trust', exact: true }).click();
+    const state = page.getByTestId('trust-state');
+    await expect(state).toHaveAttribute('data-state', 'store');
+    await expect(state).toContainText('Store key installed');
+    await expect(state).not.toContainText('No store key');
+    await expect(page.getByText('No store key installed')).toHaveCount(0);
+    const key = page.getByTestId('trusted-key');
+    await expect(key).toHaveCount(1);
+    await expect(key.getByTestId('key-origin')).toHaveText('bundled');
+    await expect(key.getByTestId('key-fingerprint')).toHaveText(fingerprint);
+    await expect(page.getByTestId('no-keys')).toHaveCount(0);
+    // The demo key is named (verdicts on the demo store cite it) but kept apart, tagged demo-only.
+    const demo = page.getByTestId('demo-key');
+    await expect(demo).toHaveCount(1);
+    await expect(demo.getByTestId('key-origin')).toHaveText('demo — used only for the demo store');
+    await expect(demo.getByTestId('key-fingerprint')).toHaveText(fingerprintOfPem(demoPem));
+    await page.screenshot({ path: screenshotPath('trust-panel-store-key.png'), fullPage: true });
     expect(problems.consoleErrors).toEqual([]);
   } finally {
     await stop();

@@ -24,12 +24,15 @@ const STATE_TEXT: Record<TrustState, { title: string; body: string; tone: 'dange
   store: { title: 'Store key installed', body: 'Images are verified against the store’s publish key.', tone: 'ok' },
 };
 
-function KeyRow({ k }: { k: TrustKeyView }) {
+/** Words on a key's origin tag; the demo key's says how narrow its use is. */
+const ORIGIN_TAG: Partial<Record<TrustKeyView['origin'], string>> = { demo: 'demo — used only for the demo store' };
+
+function KeyRow({ k, testId = 'trusted-key' }: { k: TrustKeyView; testId?: string }) {
   return (
-    <li className="key" data-testid="trusted-key">
+    <li className="key" data-testid={testId}>
       <div className="key__head">
-        <span className={`tag tag--${k.origin}`} data-testid="key-origin">
-          {k.origin}
+        <span className={`tag tag--${k.origin}`} data-testid="key-origin" data-origin={k.origin}>
+          {ORIGIN_TAG[k.origin] ?? k.origin}
         </span>
         <span className="key__type">{k.type}</span>
         <span className="key__source" title={k.source}>
@@ -57,7 +60,7 @@ function TrustDetails({ trust }: { trust: TrustStatus }) {
       <h3>Trusted keys</h3>
       {trust.keys.length === 0 ? (
         <p className="muted" data-testid="no-keys">
-          None.
+          None: no key judges the stores you add{trust.demoKeys.length > 0 ? ' (the demo store has its own key, below)' : ''}.
         </p>
       ) : (
         <ul className="key-list">
@@ -65,6 +68,17 @@ function TrustDetails({ trust }: { trust: TrustStatus }) {
             <KeyRow key={k.fingerprint} k={k} />
           ))}
         </ul>
+      )}
+      {trust.demoKeys.length > 0 && (
+        <>
+          <h3>Demo store key</h3>
+          <p className="muted">The embedded demo store is judged by its own key and nothing else; this key never verifies an image from any other store.</p>
+          <ul className="key-list">
+            {trust.demoKeys.map((k) => (
+              <KeyRow key={k.fingerprint} k={k} testId="demo-key" />
+            ))}
+          </ul>
+        </>
       )}
       <dl className="facts facts--small">
         <dt>Store keys are read from</dt>
