@@ -43,8 +43,27 @@ test('add the test cell in the UI, confirm its host key, and see its mode banner
       await page.getByRole('button', { name: 'Cells', exact: true }).click();
       await expect(page.getByTestId('cells-empty')).toBeVisible();
 
+      // "Add cell" puts the caret in Name; an empty submit moves focus to the first invalid field,
+      // and once Name is filled, to the next one main refused (SSH destination).
+      await page.getByRole('button', { name: 'Add cell' }).click();
+      await expect(page.getByLabel('Name')).toBeFocused();
+      await page.getByRole('button', { name: 'Add cell' }).click();
+      await expect(page.getByTestId('field-error-name')).toBeVisible();
+      await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+      await expect(page.getByLabel('Name')).toBeFocused();
+      await page.getByLabel('Name').fill('x');
+      await page.getByLabel('Name').press('Enter');
+      await expect(page.getByLabel('Name')).not.toHaveAttribute('aria-invalid', 'true');
+      await expect(page.getByLabel('SSH destination')).toHaveAttribute('aria-invalid', 'true');
+      await expect(page.getByLabel('SSH destination')).toBeFocused();
+      // Cancel hands focus back to the button that opened the form.
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await expect(page.getByRole('button', { name: 'Add cell' })).toBeFocused();
+      expect(existsSync(join(shell.home, 'cells.json'))).toBe(false);
+
       // Invalid input is refused by main and shown next to each field; nothing is stored.
       await page.getByRole('button', { name: 'Add cell' }).click();
+      await expect(page.getByLabel('Name')).toBeFocused();
       await page.getByLabel('SSH destination').fill('-oProxyCommand=touch /tmp/pwned');
       await page.getByLabel('Port').fill('99999');
       await page.getByRole('button', { name: 'Add cell' }).click();
@@ -112,7 +131,13 @@ test('add the test cell in the UI, confirm its host key, and see its mode banner
       await page.screenshot({ path: screenshotPath('cells-status-dark.png'), fullPage: true });
       await page.emulateMedia({ colorScheme: 'light' });
 
-      // Remove asks first, then the profile is gone and the empty state is back.
+      // Remove asks first; "Keep" returns focus to Remove. Then the profile is gone and the empty state is back.
+      await card.getByRole('button', { name: 'Remove' }).click();
+      const confirm = page.getByRole('group', { name: 'Remove test cell?' });
+      await expect(confirm.getByRole('button', { name: 'Keep' })).toBeFocused();
+      await confirm.getByRole('button', { name: 'Keep' }).click();
+      await expect(confirm).toHaveCount(0);
+      await expect(card.getByRole('button', { name: 'Remove' })).toBeFocused();
       await card.getByRole('button', { name: 'Remove' }).click();
       await page.getByRole('group', { name: 'Remove test cell?' }).getByRole('button', { name: 'Remove' }).click();
       await expect(page.getByTestId('cells-empty')).toBeVisible();
@@ -203,6 +228,10 @@ test('error states: unreadable cells.json, a frozen cell cancelled, a refused lo
       try {
         await card.getByRole('button', { name: 'Test connection' }).click();
         await expect(card.getByText('Connecting with your ssh…')).toBeVisible();
+        // Busy, yet still focused (aria-disabled, not disabled): focus never drops to <body>.
+        const busy = card.getByRole('button', { name: 'Connecting…' });
+        await expect(busy).toHaveAttribute('aria-disabled', 'true');
+        await expect(busy).toBeFocused();
         const started = Date.now();
         await card.getByRole('button', { name: 'Cancel' }).click();
         await expect(card.getByTestId('cell-check-cancelled')).toBeVisible({ timeout: 5000 });

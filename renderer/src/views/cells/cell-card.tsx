@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { CellProfile } from '../../../../electron/ipc/channels';
 import { ErrorView } from '../../components/error-view';
 import { useCellsSlice } from '../../state/cells-slice';
@@ -21,11 +21,25 @@ export function CellCard({ profile }: { profile: CellProfile }) {
   const [removeError, setRemoveError] = useState<{ code: string; message: string } | null>(null);
   const titleId = `cell-${profile.id}-title`;
   const result = check?.result;
+  const editButton = useRef<HTMLButtonElement>(null);
+  const removeButton = useRef<HTMLButtonElement>(null);
+  // Where focus goes once the form or the confirmation it opened is gone (the control that opened it).
+  const returnFocusTo = useRef<RefObject<HTMLButtonElement | null> | null>(null);
+  useEffect(() => {
+    if (editing || confirmRemove || !returnFocusTo.current) return;
+    returnFocusTo.current.current?.focus();
+    returnFocusTo.current = null;
+  }, [editing, confirmRemove]);
+  const connecting = check?.status === 'loading';
 
   if (editing) {
     return (
       <li className="cell-card" data-testid="cell-card">
-        <CellForm title={`Edit “${profile.name}”`} initial={formOf(profile)} submitLabel="Save changes" onSubmit={(f) => edit(profile.id, f)} onDone={() => setEditing(false)} />
+        <CellForm title={`Edit “${profile.name}”`} initial={formOf(profile)} submitLabel="Save changes" onSubmit={(f) => edit(profile.id, f)} onDone={() => {
+            returnFocusTo.current = editButton;
+            setEditing(false);
+          }}
+        />
       </li>
     );
   }
@@ -44,14 +58,22 @@ export function CellCard({ profile }: { profile: CellProfile }) {
           {profile.root !== DEFAULT_ROOT && <span className="tag tag--local">root {profile.root}</span>}
         </div>
         <div className="cell-card__actions">
-          <button type="button" className="button button--primary" disabled={check?.status === 'loading'} onClick={() => void runCheck(profile.id)}>
-            {check?.status === 'loading' ? 'Connecting…' : result?.kind === 'status' ? 'Refresh status' : 'Test connection'}
+          {/* aria-disabled, not disabled: a disabled button drops keyboard focus to <body> while connecting. */}
+          <button
+            type="button"
+            className="button button--primary"
+            aria-disabled={connecting || undefined}
+            onClick={() => {
+              if (!connecting) void runCheck(profile.id);
+            }}
+          >
+            {connecting ? 'Connecting…' : result?.kind === 'status' ? 'Refresh status' : 'Test connection'}
           </button>
-          <button type="button" className="button" onClick={() => setEditing(true)}>
+          <button ref={editButton} type="button" className="button" onClick={() => setEditing(true)}>
             Edit
           </button>
           {!confirmRemove ? (
-            <button type="button" className="button" onClick={() => setConfirmRemove(true)}>
+            <button ref={removeButton} type="button" className="button" onClick={() => setConfirmRemove(true)}>
               Remove
             </button>
           ) : (
@@ -68,7 +90,15 @@ export function CellCard({ profile }: { profile: CellProfile }) {
               >
                 Remove
               </button>{' '}
-              <button type="button" className="button" autoFocus onClick={() => setConfirmRemove(false)}>
+              <button
+                type="button"
+                className="button"
+                autoFocus
+                onClick={() => {
+                  returnFocusTo.current = removeButton;
+                  setConfirmRemove(false);
+                }}
+              >
                 Keep
               </button>
             </span>

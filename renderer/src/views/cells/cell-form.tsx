@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { CellFormField, CellProfileForm, CellSaveResult } from '../../../../electron/ipc/channels';
 import type { IpcError, IpcResult } from '../../../../electron/ipc/contract';
 import { ChoosePathButton } from '../../components/choose-path-button';
@@ -42,6 +42,15 @@ export function CellForm({ title, initial, submitLabel, onSubmit, onDone }: {
   const sshConfigRef = useRef<HTMLInputElement>(null);
   const refs: Partial<Record<CellFormField, RefObject<HTMLInputElement | null>>> = { identityFile: identityRef, sshConfig: sshConfigRef };
   const setField = (field: CellFormField, value: string) => setForm((f) => ({ ...f, [field]: value }));
+  const formRef = useRef<HTMLFormElement>(null);
+  // Opening the form puts the caret in its first field; a refused submit moves it to the first
+  // field main marked invalid, so keyboard and screen-reader users land on what needs fixing.
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLInputElement>('input')?.focus();
+  }, []);
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
+  }, [fieldErrors]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -55,7 +64,7 @@ export function CellForm({ title, initial, submitLabel, onSubmit, onDone }: {
   };
 
   return (
-    <form className="cell-form" aria-labelledby={`${uid}-title`} onSubmit={(e) => void submit(e)} noValidate>
+    <form ref={formRef} className="cell-form" aria-labelledby={`${uid}-title`} onSubmit={(e) => void submit(e)} noValidate>
       <h3 id={`${uid}-title`}>{title}</h3>
       {FIELDS.map(({ field, label, hint, placeholder }) => {
         const id = `${uid}-${field}`;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ErrorView } from '../../components/error-view';
 import { useCellsSlice } from '../../state/cells-slice';
 import { InstallDialog } from '../install/install-dialog';
@@ -13,6 +13,19 @@ export function CellsView() {
   const profiles = useCellsSlice((s) => s.profiles);
   const { load, subscribe, add } = useCellsSlice.getState();
   const [adding, setAdding] = useState(false);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const closedForm = useRef(false);
+  // Closing the add form (saved or cancelled) hands focus back to the button that opened it.
+  useEffect(() => {
+    if (!adding && closedForm.current) {
+      closedForm.current = false;
+      addButton.current?.focus();
+    }
+  }, [adding]);
+  const closeForm = () => {
+    closedForm.current = true;
+    setAdding(false);
+  };
   useEffect(() => {
     void load();
     return subscribe();
@@ -23,7 +36,7 @@ export function CellsView() {
       <div className="cells-head">
         <h2 id="cells-title">Cells</h2>
         {!adding && (
-          <button type="button" className="button button--primary" onClick={() => setAdding(true)}>
+          <button ref={addButton} type="button" className="button button--primary" onClick={() => setAdding(true)}>
             Add cell
           </button>
         )}
@@ -34,7 +47,7 @@ export function CellsView() {
       </p>
       {adding && (
         <div className="cell-card cell-card--form">
-          <CellForm title="Add a cell" initial={EMPTY_CELL_FORM} submitLabel="Add cell" onSubmit={add} onDone={() => setAdding(false)} />
+          <CellForm title="Add a cell" initial={EMPTY_CELL_FORM} submitLabel="Add cell" onSubmit={add} onDone={closeForm} />
         </div>
       )}
       {status === 'loading' && profiles.length === 0 && <p className="muted">Reading cell profiles…</p>}

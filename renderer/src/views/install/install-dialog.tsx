@@ -35,6 +35,7 @@ export function InstallDialog() {
   const loadCells = useCellsSlice((s) => s.load);
   const ref = useRef<HTMLDialogElement>(null);
   const logRef = useRef<HTMLPreElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const open = d !== null;
 
   useEffect(() => subscribe(), [subscribe]);
@@ -65,6 +66,11 @@ export function InstallDialog() {
   }, [d?.lines.length]);
 
   const step = d?.step;
+  // The pre-flight lands on the safe choice (Cancel); the button is reused across steps, so
+  // autoFocus alone would not move focus there.
+  useEffect(() => {
+    if (step === 'confirm') cancelRef.current?.focus();
+  }, [step]);
   const onEscape = () => {
     if (step === 'applying') return;
     if (step === 'finished' || step === 'choose') close();
@@ -123,9 +129,19 @@ export function InstallDialog() {
           {step === 'finished' && d.outcome && <InstallOutcomeView outcome={d.outcome} />}
           {error && <ErrorView error={error} title="The install could not go on" />}
           <div className="install-dialog__actions">
-            {step === 'choose' && (
-              <button type="button" className="button button--primary" data-testid="install-check" disabled={!d.cellId} onClick={() => void plan()}>
-                Check and show pre-flight
+            {(step === 'choose' || step === 'planning') && (
+              // Stays mounted and focusable while checking (aria-disabled), so focus is not lost.
+              <button
+                type="button"
+                className="button button--primary"
+                data-testid="install-check"
+                disabled={!d.cellId}
+                aria-disabled={step === 'planning' || undefined}
+                onClick={() => {
+                  if (step === 'choose') void plan();
+                }}
+              >
+                {step === 'planning' ? 'Checking…' : 'Check and show pre-flight'}
               </button>
             )}
             {step === 'confirm' && d.preflight?.summary.decision !== 'block' && (
@@ -138,7 +154,16 @@ export function InstallDialog() {
                 Close
               </button>
             ) : (
-              <button type="button" className="button" data-testid="install-cancel" disabled={d.cancelling} onClick={() => void cancel()} autoFocus={step === 'confirm'}>
+              <button
+                ref={cancelRef}
+                type="button"
+                className="button"
+                data-testid="install-cancel"
+                aria-disabled={d.cancelling || undefined}
+                onClick={() => {
+                  if (!d.cancelling) void cancel();
+                }}
+              >
                 {d.cancelling ? 'Cancelling…' : step === 'applying' ? 'Cancel (abort)' : 'Cancel'}
               </button>
             )}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { InstallOutcome } from '../../../../electron/ipc/channels';
 import type { IpcError } from '../../../../electron/ipc/contract';
 import { api } from '../../api/api';
@@ -21,6 +21,19 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
   const [asking, setAsking] = useState(false);
   const [purge, setPurge] = useState(false);
   const [receipt, setReceipt] = useState<InstallOutcome | null>(null);
+  const uninstallButton = useRef<HTMLButtonElement>(null);
+  const kept = useRef(false);
+  // "Keep it" closes the question and hands focus back to the Uninstall button that asked it.
+  useEffect(() => {
+    if (!asking && kept.current) {
+      kept.current = false;
+      uninstallButton.current?.focus();
+    }
+  }, [asking]);
+  // Busy buttons stay focusable (aria-disabled) so focus never drops to <body> mid-action.
+  const idle = (f: () => void) => () => {
+    if (!busy) f();
+  };
 
   const run = async <T,>(what: string, call: () => Promise<{ ok: true; data: T } | { ok: false; error: IpcError }>, done: (t: T) => void) => {
     setBusy(what);
@@ -46,16 +59,16 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
   return (
     <div className="install-actions-wrap" data-testid={`installed-actions-${serviceId}`}>
       <div className="install-actions">
-        <button type="button" className="button button--small" disabled={!!busy} onClick={() => void upgrade()}>
+        <button type="button" className="button button--small" aria-disabled={!!busy || undefined} onClick={idle(() => void upgrade())}>
           Upgrade
         </button>
-        <button type="button" className="button button--small" disabled={!!busy} data-testid="service-uninstall" onClick={() => setAsking(true)}>
+        <button ref={uninstallButton} type="button" className="button button--small" aria-disabled={!!busy || undefined} data-testid="service-uninstall" onClick={idle(() => setAsking(true))}>
           Uninstall
         </button>
-        <button type="button" className="button button--small" disabled={!!busy} onClick={() => void op('restart')}>
+        <button type="button" className="button button--small" aria-disabled={!!busy || undefined} onClick={idle(() => void op('restart'))}>
           {busy === 'restart' ? 'Restarting…' : 'Restart'}
         </button>
-        <button type="button" className="button button--small" disabled={!!busy} data-testid="service-logs" onClick={() => void op('logs')}>
+        <button type="button" className="button button--small" aria-disabled={!!busy || undefined} data-testid="service-logs" onClick={idle(() => void op('logs'))}>
           {busy === 'logs' ? 'Reading…' : 'Logs'}
         </button>
       </div>
@@ -66,10 +79,20 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
             <input type="checkbox" checked={purge} onChange={(e) => setPurge(e.target.checked)} /> Also delete its volumes (data is lost)
           </label>
           <div className="install-actions">
-            <button type="button" className="button button--small button--primary" data-testid="service-uninstall-confirm" disabled={!!busy} onClick={() => void uninstall()}>
+            <button type="button" className="button button--small button--primary" data-testid="service-uninstall-confirm" aria-disabled={!!busy || undefined} onClick={idle(() => void uninstall())}>
               {busy === 'uninstall' ? 'Uninstalling…' : 'Uninstall'}
             </button>
-            <button type="button" className="button button--small" disabled={busy === 'uninstall'} onClick={() => setAsking(false)}>
+            <button
+              type="button"
+              className="button button--small"
+              autoFocus
+              aria-disabled={busy === 'uninstall' || undefined}
+              onClick={() => {
+                if (busy === 'uninstall') return;
+                kept.current = true;
+                setAsking(false);
+              }}
+            >
               Keep it
             </button>
           </div>
