@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startInstallTestbed, type InstallTestbed } from '../scripts/bench/install-testbed';
@@ -130,5 +131,80 @@ test('install a verified service from its page, see the unsigned one blocked, un
     }
   } finally {
     await tb.stop();
+  }
+});
+
+/** A loopback port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+test('an unreachable cell: the outcome and the receipt say verification did not run, with the pinned digest (not "none"); Esc leaves the receipt', async ({ page, problems }) => {
+  const digest = `sha256:${'5e'.repeat(32)}`;
+  const image = `127.0.0.1:9/demo/app@${digest}`;
+  const port = await closedPort();
+  const { shell, stop } = await startShell({
+    seed: ({ home }) => {
+      const index = { schemaVersion: 1, name: 'E2E store', services: [{ id: 'app', name: 'Pinned app', version: '2.0', tagline: 'Pinned by digest', image }] };
+      writeFileSync(join(home, 'index.json'), JSON.stringify(index));
+      writeFileSync(join(home, 'stores.json'), JSON.stringify({ stores: [{ name: 'E2E store', url: pathToFileURL(join(home, 'index.json')).href }] }));
+    },
+  });
+  try {
+    await addCellProfile(shell.home, { name: 'gone cell', destination: 'pic@127.0.0.1', port, root: '/opt/pic' });
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.goto(shell.url);
+
+    // Nothing recorded yet: the Activity view says so and what fills it, not a bare filter form.
+    await page.getByRole('button', { name: 'Activity', exact: true }).click();
+    const empty = page.getByTestId('activity-empty');
+    await expect(empty).toContainText('No receipts yet');
+    await expect(empty).toContainText('Install a service from the Store');
+    await expect(page.getByRole('form', { name: 'Filter receipts' })).toHaveCount(0);
+    await page.screenshot({ path: screenshotPath('activity-empty.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
+    await page.getByRole('button', { name: /^Pinned app,/ }).click();
+    await page.getByTestId('install-open').click();
+    await page.getByTestId('install-check').click();
+    const outcome = page.getByTestId('install-outcome');
+    await expect(outcome).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('install-outcome-word')).toHaveText('failed');
+    await expect(page.getByTestId('install-outcome-error')).toContainText('CELL_UNREACHABLE');
+    await expect(page.getByTestId('install-outcome-not-checked')).toHaveText('Signature: not checked (verification did not run).');
+    await expect(page.getByTestId('install-outcome-image')).toHaveText(image);
+    await expect(page.getByTestId('install-outcome-digest')).toHaveText(digest);
+    await expect(outcome).not.toContainText('none');
+    await page.getByTestId('install-dialog').screenshot({ path: screenshotPath('install-unreachable.png') });
+    await page.getByTestId('install-close').click();
+
+    // The receipt explained: the digest from the reference, keys "not checked", never "no trusted key".
+    await page.getByRole('button', { name: 'Activity', exact: true }).click();
+    const row = page.getByTestId('activity-row');
+    await expect(row).toHaveCount(1);
+    await row.getByRole('button', { name: /^Explain / }).click();
+    await expect(page.getByTestId('explain-headline')).toBeFocused();
+    const evidence = page.getByTestId('explain-evidence');
+    await expect(evidence.getByTestId('evidence-digest')).toHaveText(digest);
+    await expect(evidence.getByTestId('evidence-image')).toHaveText(image);
+    await expect(evidence.getByTestId('evidence-trusted-keys')).toHaveText('not checked (verification did not run)');
+    await expect(evidence.getByTestId('evidence-signed-by')).toHaveText('not checked (verification did not run)');
+    await expect(evidence).not.toContainText('not pinned');
+    await expect(evidence).not.toContainText('no trusted key');
+    await expect(evidence.getByRole('button', { name: 'Copy image digest' })).toBeVisible();
+    await expect(evidence.getByRole('button', { name: 'Copy image reference' })).toBeVisible();
+    await page.screenshot({ path: screenshotPath('activity-unreachable-detail.png'), fullPage: true });
+
+    // Esc goes back to the list, and focus returns to the Explain button that opened the receipt.
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('activity-detail')).toHaveCount(0);
+    await expect(row.getByRole('button', { name: /^Explain / })).toBeFocused();
+    expect(problems.cspViolations).toEqual([]);
+  } finally {
+    await stop();
   }
 });

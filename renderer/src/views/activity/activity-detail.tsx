@@ -8,6 +8,70 @@ import { useCellsSlice } from '../../state/cells-slice';
 
 const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
 
+/** Core's words (explain-text) for key lists of an attempt that stopped before verification. */
+const NOT_CHECKED = 'not checked (verification did not run)';
+
+/** A value people paste into tickets and terminals (digest, fingerprint, reference), with its copy button. */
+function Copyable({ value, label, testId }: { value: string; label: string; testId?: string }) {
+  return (
+    <span className="copyable">
+      <code className="fingerprint" data-testid={testId}>
+        {value}
+      </code>
+      <CopyButton value={value} label={label} />
+    </span>
+  );
+}
+
+/** "abc… (origin)" as core lists trusted keys: the fingerprint is what gets copied. */
+function KeyList({ keys, empty, what }: { keys: string[]; empty: string; what: string }) {
+  if (!keys.length) return <>{empty}</>;
+  return (
+    <ul className="plain-list evidence-keys">
+      {keys.map((k) => {
+        const [fingerprint = k, ...rest] = k.split(' ');
+        return (
+          <li key={k}>
+            <Copyable value={fingerprint} label={`Copy ${what} ${fingerprint.slice(0, 12)}`} /> {rest.join(' ')}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function Evidence({ x }: { x: ExplainedReceipt['explanation'] }) {
+  const e = x.evidence;
+  return (
+    <dl className="facts" data-testid="explain-evidence">
+      <dt>Image</dt>
+      <dd>
+        <Copyable value={e.image} label="Copy image reference" testId="evidence-image" />
+      </dd>
+      <dt>Digest</dt>
+      <dd>{e.digest ? <Copyable value={e.digest} label="Copy image digest" testId="evidence-digest" /> : <code>none (not pinned)</code>}</dd>
+      <dt>Trusted keys</dt>
+      <dd data-testid="evidence-trusted-keys">{e.verificationRan ? <KeyList keys={e.trustedKeys} empty="none" what="trusted key" /> : NOT_CHECKED}</dd>
+      <dt>Signed by</dt>
+      <dd data-testid="evidence-signed-by">{e.verificationRan ? <KeyList keys={e.foundKeys} empty="no trusted key" what="signing key" /> : NOT_CHECKED}</dd>
+      {e.boundDigests.length > 0 && (
+        <>
+          <dt>Signature binds</dt>
+          <dd>
+            <ul className="plain-list evidence-keys">
+              {e.boundDigests.map((d) => (
+                <li key={d}>
+                  <Copyable value={d} label={`Copy bound digest ${d.slice(7, 19)}`} />
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
 function VerdictColumns({ x }: { x: ExplainedReceipt['explanation'] }) {
   const tone = (v: boolean | null) => (v === null ? 'neutral' : v ? 'ok' : 'danger');
   return (
@@ -152,6 +216,12 @@ function ExportPanel({ x }: { x: ExplainedReceipt }) {
 /** One receipt explained: the same sections, in the same words, as `pic-store explain`. */
 export function ActivityDetail() {
   const { selected, selectedFrom, detail, close } = useActivitySlice();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shownId = selected?.receipt.id;
+  // Opening a receipt moves focus to its headline, so reading starts at what was opened.
+  useEffect(() => {
+    if (shownId) heading.current?.focus();
+  }, [shownId]);
   if (detail.error) return <ErrorView error={detail.error} title="This receipt could not be explained" onRetry={close} />;
   if (!selected) return <p className="muted">Loading…</p>;
   const x = selected.explanation;
@@ -160,9 +230,12 @@ export function ActivityDetail() {
     <article className="activity-detail" data-testid="activity-detail" data-receipt-id={r.id}>
       <button type="button" className="button button--small" onClick={close}>
         ← Back to the list
-      </button>
+      </button>{' '}
+      <span className="muted key-hint">or press Esc</span>
       {selectedFrom === 'imported' && <span className="tag tag--local imported-tag">imported</span>}
-      <h3 data-testid="explain-headline">{x.headline}</h3>
+      <h3 data-testid="explain-headline" ref={heading} tabIndex={-1}>
+        {x.headline}
+      </h3>
       <p data-testid="explain-outcome">{x.outcomeSentence}</p>
       {x.verdict ? (
         <div className={`callout ${r.verification?.verified ? 'callout--ok' : 'callout--danger'}`} data-testid="explain-verdict" data-reason={x.verdict.code}>
@@ -179,24 +252,7 @@ export function ActivityDetail() {
       ) : (
         <p className="callout callout--info">No verification ran for this attempt.</p>
       )}
-      <dl className="facts" data-testid="explain-evidence">
-        <dt>Image</dt>
-        <dd>{x.evidence.image}</dd>
-        <dt>Digest</dt>
-        <dd>
-          <code>{x.evidence.digest ?? 'none (not pinned)'}</code>
-        </dd>
-        <dt>Trusted keys</dt>
-        <dd>{x.evidence.trustedKeys.join(', ') || 'none'}</dd>
-        <dt>Signed by</dt>
-        <dd>{x.evidence.foundKeys.join(', ') || 'no trusted key'}</dd>
-        {x.evidence.boundDigests.length > 0 && (
-          <>
-            <dt>Signature binds</dt>
-            <dd>{x.evidence.boundDigests.join(', ')}</dd>
-          </>
-        )}
-      </dl>
+      <Evidence x={x} />
       <section className="detail-section" aria-labelledby="mode-title">
         <h3 id="mode-title">Mode</h3>
         {x.mode ? (

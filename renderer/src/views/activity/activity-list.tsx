@@ -125,7 +125,7 @@ function Imported({ items, onOpen }: { items: ExplainedReceipt[]; onOpen: (r: Re
       <h3 id="imported-title">Imported this session</h3>
       <ul className="plain-list">
         {items.map((x) => (
-          <li key={x.receipt.id}>
+          <li key={x.receipt.id} data-receipt-id={x.receipt.id}>
             <button type="button" className="link-button" onClick={() => onOpen(x.receipt)}>
               {x.explanation.headline}
             </button>
@@ -170,15 +170,18 @@ function SourcePicker() {
 export function ActivityList() {
   const { status, error, page, offset, imported, load, goTo, open, source } = useActivitySlice();
   const cellName = useCellsSlice((s) => (source.kind === 'cell' ? (s.profiles.find((p) => p.id === source.cellId)?.name ?? source.cellId) : null));
+  const filtered = useActivitySlice((s) => Object.keys(s.filters).length > 0);
   const total = page?.total ?? 0;
   const shown = page?.receipts.length ?? 0;
+  // Nothing recorded at all (not "nothing matches"): lead with what fills this view, not a filter form.
+  const emptyLog = !!page && total === 0 && !filtered && page.skippedCount === 0;
   return (
     <>
       <ImportForm />
       <Imported items={imported} onOpen={(r) => void open(r, 'imported')} />
       <SourcePicker />
       <h3 data-testid="activity-source-title">{cellName ? `Receipts stored on ${cellName}` : 'Local activity'}</h3>
-      <Filters />
+      {!emptyLog && <Filters />}
       {error && <ErrorView error={error} title={cellName ? `The receipts on ${cellName} could not be read` : 'The activity log could not be read'} onRetry={() => void load()} />}
       {page && page.skippedCount > 0 && (
         <p className="callout callout--warn" data-testid="skipped-lines">
@@ -186,7 +189,21 @@ export function ActivityList() {
         </p>
       )}
       {status === 'loading' && !page && <p className="muted">Loading…</p>}
-      {page && total === 0 && <p className="muted" data-testid="activity-empty">No receipts{Object.keys(useActivitySlice.getState().filters).length ? ' match these filters' : ' yet'}.</p>}
+      {emptyLog && (
+        <div className="callout callout--info empty-state" data-testid="activity-empty">
+          <p className="callout__title">{cellName ? `No receipts on ${cellName} yet` : 'No receipts yet'}</p>
+          <p>
+            {cellName
+              ? 'This cell has no store/receipts.jsonl entries: nothing has been installed or uninstalled on it by this app.'
+              : 'Every install or uninstall attempt, refused ones included, leaves a receipt here. Install a service from the Store onto a cell, or import a receipt someone sent you with the field above.'}
+          </p>
+        </div>
+      )}
+      {page && total === 0 && !emptyLog && (
+        <p className="muted" data-testid="activity-empty">
+          No receipts{filtered ? ' match these filters' : ' yet'}.
+        </p>
+      )}
       {page && total > 0 && (
         <>
           <p className="muted" data-testid="activity-count">

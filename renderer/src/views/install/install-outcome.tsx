@@ -1,6 +1,14 @@
 import type { InstallOutcome } from '../../../../electron/ipc/channels';
 import { CopyButton } from '../../components/copy-button';
 
+/**
+ * The digest an `image@sha256:…` reference pins. Display only: when the attempt stopped before
+ * verification the receipt records no checked digest, yet the exact image is still known.
+ */
+function pinnedDigest(image: string): string | null {
+  return /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1] ?? null;
+}
+
 const TONE: Record<InstallOutcome['receipt']['outcome'], 'ok' | 'warn' | 'danger'> = {
   installed: 'ok',
   uninstalled: 'ok',
@@ -13,6 +21,7 @@ const TONE: Record<InstallOutcome['receipt']['outcome'], 'ok' | 'warn' | 'danger
 export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
   const r = outcome.receipt;
   const json = JSON.stringify(r, null, 2);
+  const digest = r.digest ?? pinnedDigest(r.image);
   return (
     <div className="install-outcome" data-testid="install-outcome" data-outcome={r.outcome}>
       <p className={`callout callout--${TONE[r.outcome]}`} role="status">
@@ -29,6 +38,11 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
           <code>{r.error.code}</code> {r.error.message}
         </p>
       )}
+      {!r.verification && r.action === 'install' && (
+        <p className="muted" data-testid="install-outcome-not-checked">
+          Signature: not checked (verification did not run).
+        </p>
+      )}
       {outcome.verdict && (
         <div className="install-outcome__verdict" data-testid="install-outcome-reason" data-reason={outcome.verdict.code}>
           <p>
@@ -43,9 +57,27 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
         <dd>
           <code data-testid="receipt-id">{r.id}</code>
         </dd>
+        <dt>Image</dt>
+        <dd>
+          <code className="digest" data-testid="install-outcome-image">
+            {r.image}
+          </code>{' '}
+          <CopyButton value={r.image} label="Copy image reference" />
+        </dd>
         <dt>Digest</dt>
         <dd>
-          <code className="digest">{r.digest ?? 'none'}</code>
+          {digest ? (
+            <>
+              <code className="digest" data-testid="install-outcome-digest">
+                {digest}
+              </code>{' '}
+              <CopyButton value={digest} label="Copy image digest" />
+            </>
+          ) : (
+            <code className="digest" data-testid="install-outcome-digest">
+              none (not pinned)
+            </code>
+          )}
         </dd>
       </dl>
       <details className="install-outcome__json">

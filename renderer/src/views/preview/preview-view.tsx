@@ -139,6 +139,15 @@ export function PreviewView() {
       <OpenForm />
       {error && <ErrorView error={error} title="Could not open that file" />}
       {status === 'loading' && !listing && <p className="muted">Reading…</p>}
+      {status !== 'loading' && !listing && !error && (
+        <div className="callout callout--info empty-state" data-testid="preview-empty">
+          <p className="callout__title">No listing open yet</p>
+          <p>
+            Open your service’s manifest or a store’s index.json (type its path above, choose it, or drop the file) to see the card and page users will see, the schema
+            errors a store would report, and — after Verify — what enforcing, warning and off cells would do with the image. It is re-read every time you save the file.
+          </p>
+        </div>
+      )}
       {listing && (
         <>
           <p className="muted" data-testid="preview-meta" data-kind={listing.kind}>
