@@ -210,3 +210,45 @@ test('a key placed while the app runs appears without a reload (trust:changed pu
     await stop();
   }
 });
+
+/** WCAG relative-luminance contrast of two `rgb(r, g, b)` colours. */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r = 0, g = 0, bl = 0] = (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((x) => {
+      const v = Number(x) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('text fields and selects have an outline of at least 3:1 against the page and panels, light and dark', async ({ page }) => {
+  const { shell, stop } = await startShell();
+  try {
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Activity', exact: true }).click();
+    const field = page.locator('#import-path');
+    await expect(field).toBeVisible();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const colours = await field.evaluate((el) => {
+        const probe = (v: string) => {
+          const d = document.createElement('div');
+          d.style.color = `var(${v})`;
+          document.body.append(d);
+          const c = getComputedStyle(d).color;
+          d.remove();
+          return c;
+        };
+        return { border: getComputedStyle(el).borderTopColor, backgrounds: ['--bg', '--surface', '--surface-2'].map(probe) };
+      });
+      // The probes resolved the theme's colours (a blocked style would leave the text colour).
+      expect(new Set(colours.backgrounds).size).toBe(3);
+      for (const bg of colours.backgrounds) expect(contrast(colours.border, bg), `${scheme}: ${colours.border} on ${bg}`).toBeGreaterThanOrEqual(3);
+    }
+  } finally {
+    await stop();
+  }
+});
