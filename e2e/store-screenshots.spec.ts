@@ -21,6 +21,16 @@ test('screenshots of the browse view (light, dark), a verified and a failing ser
     await page.locator('[data-service-id="meter"]').click();
     await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'SIGNATURE_DIGEST_MISMATCH');
     await page.screenshot({ path: screenshotPath('service-failing.png'), fullPage: true });
+    // The compact list, and the narrowest supported window (900 px): browse and a failing page.
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'List', exact: true }).click();
+    await page.screenshot({ path: screenshotPath('store-browse-list.png') });
+    await page.setViewportSize({ width: 900, height: 700 });
+    await page.getByRole('button', { name: 'Grid', exact: true }).click();
+    await page.screenshot({ path: screenshotPath('store-browse-900.png') });
+    await page.locator('[data-service-id="meter"]').click();
+    await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'SIGNATURE_DIGEST_MISMATCH');
+    await page.screenshot({ path: screenshotPath('service-failing-900.png') });
   } finally {
     await stop();
   }
