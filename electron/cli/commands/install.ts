@@ -10,7 +10,7 @@ import { RegistrySource } from '../../core/registry/registry-source';
 import { RegistrySourcePool } from '../../core/registry/registry-pool';
 import type { ServiceManifest } from '../../core/store/manifest-schema';
 import { loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
-import { readStoresConfig } from '../../core/store/stores-config';
+import { readPlainHttpRegistries, readStoresConfig } from '../../core/store/stores-config';
 import { validateManifest } from '../../core/store/validate';
 import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
@@ -40,12 +40,13 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
   const { manifest, store } = await resolveService(positionals[0]!, values.store, io, ctx);
   const appTrustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
-  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry }));
+  const plainHttpRegistries = await readPlainHttpRegistries(ctx.dataDir).catch(() => []);
+  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, insecureHosts: plainHttpRegistries }));
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const { receipt } = await installService(
       {
-        manifest, store, profile, ssh, appTrustRoot, sources: pool.provider, activityLog: dataPaths(ctx.dataDir).activity,
+        manifest, store, profile, ssh, appTrustRoot, sources: pool.provider, plainHttpRegistries, activityLog: dataPaths(ctx.dataDir).activity,
         onProgress: (p) => {
           if (!values.json && p.line) io.err(`  ${terminalSafe(p.line)}\n`);
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);

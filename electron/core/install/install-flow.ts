@@ -45,6 +45,8 @@ export interface InstallRequest {
   /** The app's trust root: its verdict is shown beside the cell's when they differ. */
   appTrustRoot: TrustRoot;
   sources: SourceProvider;
+  /** Registries the admin lets be reached over plain http (stores.json); loopback always is. */
+  plainHttpRegistries?: readonly string[];
   /** The local activity log (dataPaths(dataDir).activity). */
   activityLog: string;
   signal?: AbortSignal;
@@ -113,7 +115,7 @@ export async function planInstall(req: InstallRequest, seen: PlanProgress = {}):
   let cellVerification: ReceiptCellVerification | null = null;
   if (status.cosign && pinned) {
     progress({ phase: 'cell-verify' });
-    cellVerification = await runCellCosign(profile, req.ssh, pinned, status.cosign, signal);
+    cellVerification = await runCellCosign(profile, req.ssh, pinned, status.cosign, signal, req.plainHttpRegistries);
   } else if (status.cosign) {
     cellVerification = { ran: false, verified: null, cosignVersion: status.cosign, output: 'not run: the image has no digest to verify' };
   }

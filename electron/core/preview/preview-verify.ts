@@ -22,6 +22,8 @@ export interface PreviewVerifyInput {
   /** The developer's own public key file, tried separately. */
   devKeyPath?: string | null;
   timeoutMs?: number;
+  /** Registries the admin lets be reached over plain http (stores.json); loopback always is. */
+  plainHttpRegistries?: readonly string[];
 }
 
 export interface DevKeyVerdict {
@@ -46,7 +48,7 @@ function sourcesFor(input: PreviewVerifyInput): { provider: SourceProvider; clos
     const layout = openOciLayout(input.ociLayoutDir);
     return { provider: () => layout, close: () => undefined };
   }
-  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: input.timeoutMs ?? 15_000 }));
+  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: input.timeoutMs ?? 15_000, insecureHosts: input.plainHttpRegistries }));
   return { provider: pool.provider, close: () => pool.close() };
 }
 

@@ -10,6 +10,7 @@ import { installService, type InstallResult } from '../../core/install/install-f
 import { serviceOperation, uninstallService } from '../../core/install/uninstall';
 import type { Receipt } from '../../core/receipts/receipt';
 import { loadTrustRoot } from '../../core/trust/trust-root';
+import { readPlainHttpRegistries } from '../../core/store/stores-config';
 import { storeSources } from '../../core/verification/verify-store';
 import type { InstallOutcome, InstallStage } from '../channels/installs';
 import type { IpcRouter } from '../router';
@@ -75,7 +76,8 @@ export function registerInstallsHandlers(router: IpcRouter, services: AppService
         throw e;
       }
       const { profile, ref, manifest, appTrustRoot } = setup;
-      const sources = storeSources(setup.store, { timeoutMs: 15_000 });
+      const plainHttpRegistries = await readPlainHttpRegistries(services.dataDir).catch(() => []);
+      const sources = storeSources(setup.store, { timeoutMs: 15_000, insecureHosts: plainHttpRegistries });
       let settle!: (s: InstallStage) => void;
       const staged = new Promise<InstallStage>((r) => (settle = r));
       const flow = installService(
@@ -86,6 +88,7 @@ export function registerInstallsHandlers(router: IpcRouter, services: AppService
           ssh,
           appTrustRoot,
           sources: sources.provider,
+          plainHttpRegistries,
           activityLog,
           signal: ctl.signal,
           onProgress: (p) => router.emit('installs:progress', { sessionId: sid, phase: p.phase, ...(p.line !== undefined ? { line: p.line } : {}) }),

@@ -6,6 +6,7 @@ import { readListing, type ListingPreview } from '../../core/preview/read-listin
 import type { ListingPreviewView } from '../channels/preview';
 import { serviceView } from './service-view';
 import { watchListing, type ListingWatch } from '../../core/preview/watch-listing';
+import { readPlainHttpRegistries } from '../../core/store/stores-config';
 import { loadTrustRoot } from '../../core/trust/trust-root';
 import type { IpcRouter } from '../router';
 import type { AppServices } from '../services';
@@ -62,6 +63,7 @@ export function registerPreviewHandlers(router: IpcRouter, services: AppServices
         trustRoot,
         ociLayoutDir: ociLayoutDir ?? listing.ociLayoutDir,
         devKeyPath: devKeyPath ?? null,
+        plainHttpRegistries: await readPlainHttpRegistries(services.dataDir).catch(() => []),
       });
     },
   });
