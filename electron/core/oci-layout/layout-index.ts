@@ -53,7 +53,7 @@ function parseDescriptor(m: unknown, i: number): LayoutDescriptor {
   return { mediaType, digest: e.digest, size: e.size, refName };
 }
 
-/** `registry.example:5000/team/app` → `team/app`; a path without a host part is returned as is. */
+/** `images.example:5000/team/app` → `team/app`; a path without a host part is returned as is. */
 function withoutHost(repository: string): string {
   const slash = repository.indexOf('/');
   if (slash < 0) return repository;

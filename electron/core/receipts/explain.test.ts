@@ -33,7 +33,7 @@ describe('explainReceipt evidence when verification never ran (UI finding 5)', (
   });
 
   it('a tag-only reference with no verification still says "not pinned"', () => {
-    const x = explainReceipt({ ...unreachableReceipt(), image: 'registry.example/pic/notes:1.2.0' });
+    const x = explainReceipt({ ...unreachableReceipt(), image: 'images.example/pic/notes:1.2.0' });
     expect(x.evidence.digest).toBeNull();
     expect(explanationText(x)).toContain('digest:       none (not pinned)');
   });

@@ -8,21 +8,21 @@ import { sampleReceipt } from './sample-receipt';
 const receipt = sampleReceipt();
 const digest = receipt.digest!;
 const signed = (fp: string): VerificationReport => ({
-  image: `registry.example/pic/notes@${digest}`, digest, verified: true, reason: 'VERIFIED', checks: [],
-  signatures: [{ format: 'classic', keyFingerprint: fp, identity: 'registry.example/pic/notes', boundDigest: digest, problem: null }],
+  image: `images.example/pic/notes@${digest}`, digest, verified: true, reason: 'VERIFIED', checks: [],
+  signatures: [{ format: 'classic', keyFingerprint: fp, identity: 'images.example/pic/notes', boundDigest: digest, problem: null }],
   trustedKeys: [{ fingerprint: fp, origin: 'local' }],
 });
 
 describe('recheckReceipt', () => {
   it('verifies the receipt digest, never the tag', () => {
-    expect(recheckTarget(sampleReceipt({ image: 'registry.example/pic/notes:1.2' }))).toBe(`registry.example/pic/notes@${digest}`);
+    expect(recheckTarget(sampleReceipt({ image: 'images.example/pic/notes:1.2' }))).toBe(`images.example/pic/notes@${digest}`);
     expect(recheckTarget(sampleReceipt({ image: 'bad ref!', digest: null }))).toBe('bad ref!');
   });
 
   it('reports what changed once the image is signed, without any cell when none was chosen', async () => {
     const seen: string[] = [];
     const r = await recheckReceipt(receipt, { verify: async (img) => (seen.push(img), signed('ee'.repeat(32))) });
-    expect(seen).toEqual([`registry.example/pic/notes@${digest}`]);
+    expect(seen).toEqual([`images.example/pic/notes@${digest}`]);
     expect(r.cell).toBeNull();
     expect(r.decision).toBeNull();
     expect(r.changes.map((c) => c.what)).toEqual(['verified', 'reason', 'signed-by', 'trusted-keys']);

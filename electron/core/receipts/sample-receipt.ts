@@ -11,13 +11,13 @@ export function sampleReceipt(overrides: Partial<ReceiptFields> = {}, clock?: { 
     store: { name: 'PIC Store', url: 'file:/srv/store/index.json' },
     service: { id: 'notes', name: 'Notes', version: '1.2.0' },
     cell: { name: 'home', destination: 'pic@cell.example', root: '/opt/pic' },
-    image: `registry.example/pic/notes@${digest}`,
+    image: `images.example/pic/notes@${digest}`,
     digest,
     verification: {
       verified: false,
       reason: 'SIGNATURE_NOT_FOUND',
       checks: [
-        { id: 'reference', status: 'pass', detail: 'registry.example/pic/notes is a valid reference' },
+        { id: 'reference', status: 'pass', detail: 'images.example/pic/notes is a valid reference' },
         { id: 'digest-pinned', status: 'pass', detail: `pinned to ${digest}` },
         { id: 'trust-root', status: 'pass', detail: '1 trusted key' },
         { id: 'registry', status: 'pass', detail: 'registry answered' },

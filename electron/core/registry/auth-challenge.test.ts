@@ -3,9 +3,9 @@ import { parseAuthChallenge } from './auth-challenge';
 
 describe('parseAuthChallenge', () => {
   it('reads a bearer challenge', () => {
-    expect(parseAuthChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull"')).toEqual({
+    expect(parseAuthChallenge('Bearer realm="https://auth.example/token",service="images.example",scope="repository:a/b:pull"')).toEqual({
       scheme: 'bearer',
-      params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a/b:pull' },
+      params: { realm: 'https://auth.example/token', service: 'images.example', scope: 'repository:a/b:pull' },
     });
   });
   it('reads basic and unquoted values', () => {

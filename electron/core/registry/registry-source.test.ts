@@ -12,20 +12,20 @@ describe('plain http decision (DESIGN 2.3)', () => {
   });
 
   it('a non-loopback registry the admin listed is plain http: by name:port (that port only) or by name (any port)', () => {
-    expect(registryBaseUrl('registry.lan:5000', ['registry.lan:5000']).href).toBe('http://registry.lan:5000/');
-    expect(registryBaseUrl('registry.lan:5001', ['registry.lan:5000']).protocol).toBe('https:');
-    expect(registryBaseUrl('Registry.LAN:5001', ['registry.lan']).protocol).toBe('http:');
+    expect(registryBaseUrl('images.lan:5000', ['images.lan:5000']).href).toBe('http://images.lan:5000/');
+    expect(registryBaseUrl('images.lan:5001', ['images.lan:5000']).protocol).toBe('https:');
+    expect(registryBaseUrl('Images.LAN:5001', ['images.lan']).protocol).toBe('http:');
     expect(registryBaseUrl('10.0.0.7:80', ['10.0.0.7:80']).protocol).toBe('http:');
   });
 
   it('an unlisted non-loopback registry is https only: its base is https and no redirect may take it to http', () => {
-    for (const r of ['registry.lan:5000', '10.0.0.7', 'docker.io', 'ghcr.io', '[fd00::1]:5000', '127.0.0.1.example.org', 'localhost.example.org']) {
+    for (const r of ['images.lan:5000', '10.0.0.7', 'docker.io', 'ghcr.io', '[fd00::1]:5000', '127.0.0.1.example.org', 'localhost.example.org']) {
       expect(plainHttpAllowed(r, ['other.lan:5000']), r).toBe(false);
       expect(registryBaseUrl(r, ['other.lan:5000']).protocol, r).toBe('https:');
     }
     expect(registryBaseUrl('docker.io').host).toBe('registry-1.docker.io');
-    const from = new URL('https://registry.lan:5000/v2/x/blobs/sha256:0');
-    expect(redirectRefusal(from, new URL('http://registry.lan:5000/blob'))).toMatch(/from https to plain http/);
+    const from = new URL('https://images.lan:5000/v2/x/blobs/sha256:0');
+    expect(redirectRefusal(from, new URL('http://images.lan:5000/blob'))).toMatch(/from https to plain http/);
     expect(redirectRefusal(from, new URL('http://cdn.lan/blob'), ['cdn.lan'])).toMatch(/from https to plain http/);
   });
 });

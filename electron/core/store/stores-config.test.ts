@@ -121,16 +121,16 @@ describe('normalizeStoreLocation', () => {
 describe('plainHttpRegistries (DESIGN 2.3: hosts an admin lists for plain http)', () => {
   it('is read from stores.json, validated as registry hosts, and kept by add/remove', async () => {
     expect(await readPlainHttpRegistries(dir)).toEqual([]);
-    await writeFile(storesFile(), JSON.stringify({ stores: [], plainHttpRegistries: ['registry.lan:5000', 'mirror.internal'] }));
-    expect(await readPlainHttpRegistries(dir)).toEqual(['registry.lan:5000', 'mirror.internal']);
+    await writeFile(storesFile(), JSON.stringify({ stores: [], plainHttpRegistries: ['images.lan:5000', 'mirror.internal'] }));
+    expect(await readPlainHttpRegistries(dir)).toEqual(['images.lan:5000', 'mirror.internal']);
     await addStore(dir, { location: 'https://store.example.org/index.json' });
-    expect(JSON.parse(await readFile(storesFile(), 'utf8'))).toMatchObject({ plainHttpRegistries: ['registry.lan:5000', 'mirror.internal'] });
+    expect(JSON.parse(await readFile(storesFile(), 'utf8'))).toMatchObject({ plainHttpRegistries: ['images.lan:5000', 'mirror.internal'] });
     await removeStore(dir, 'https://store.example.org/index.json');
-    expect(await readStoresFile(dir)).toEqual({ stores: [], plainHttpRegistries: ['registry.lan:5000', 'mirror.internal'] });
+    expect(await readStoresFile(dir)).toEqual({ stores: [], plainHttpRegistries: ['images.lan:5000', 'mirror.internal'] });
   });
 
   it('an entry that is not a registry host (a URL, a path, a bad port) makes the file corrupt, not silently half-read', async () => {
-    for (const bad of ['http://registry.lan:5000', 'registry.lan/path', 'registry.lan:99999', '']) {
+    for (const bad of ['http://images.lan:5000', 'images.lan/path', 'images.lan:99999', '']) {
       await writeFile(storesFile(), JSON.stringify({ stores: [], plainHttpRegistries: [bad] }));
       expect(await codeOf(readPlainHttpRegistries(dir)), bad).toBe('DATA_FILE_CORRUPT');
     }
