@@ -1,31 +1,21 @@
-import { execFile } from 'node:child_process';
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../core/data-dir';
 import { appendReceipt } from '../../core/receipts/activity-log';
 import { sampleReceipt } from '../../core/receipts/sample-receipt';
+import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 
 /** `pic-store activity` through the built CLI, on a data directory seeded with real receipts. */
-const run = promisify(execFile);
-const repo = resolve(__dirname, '../../..');
-const cli = join(repo, 'dist/cli/pic-store.cjs');
 let home: string;
 
-async function picStore(args: string[], env: Record<string, string> = {}) {
-  try {
-    const r = await run(process.execPath, [cli, ...args], { env: { ...process.env, PIC_STORE_HOME: home, ...env }, timeout: 20_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
+function picStore(args: string[], env: Record<string, string> = {}) {
+  return runBuiltCli(args, { env: { ...process.env, PIC_STORE_HOME: home, ...env }, timeoutMs: 20_000 });
 }
 
 beforeAll(async () => {
-  await run(process.execPath, [join(repo, 'scripts/build.mjs'), 'cli'], { cwd: repo, timeout: 60_000 });
+  await buildCli();
   home = await mkdtemp(join(tmpdir(), 'pic-cli-activity-'));
 });
 afterAll(async () => {
@@ -87,7 +77,7 @@ describe('pic-store activity', () => {
     expect((await picStore(['activity', 'extra'])).code).toBe(2);
     const other = await mkdtemp(join(tmpdir(), 'pic-cli-activity-bad-'));
     try {
-      await run('mkdir', [join(other, 'activity.jsonl')]);
+      await mkdir(join(other, 'activity.jsonl'));
       const r = await picStore(['activity', '--json'], { PIC_STORE_HOME: other });
       expect(r.code).toBe(3);
       expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'ACTIVITY_LOG_UNREADABLE', message: expect.stringMatching(/not a regular file/) } });

@@ -1,33 +1,23 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { startTestCell, type TestCell } from '../../../scripts/testbed/cell';
 import { adHocProfile } from '../../core/cell/profiles';
 import { closeCellConnection } from '../../core/cell/ssh';
 
 /** `pic-store cell status` through the built CLI against the real test cell (DESIGN 2.4). */
-const run = promisify(execFile);
-const repo = resolve(__dirname, '../../..');
-const cli = join(repo, 'dist/cli/pic-store.cjs');
 let home: string;
 let cell: TestCell;
 
-async function picStore(args: string[]) {
-  try {
-    const r = await run(process.execPath, [cli, ...args], { env: { ...process.env, PIC_STORE_HOME: home }, timeout: 30_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
+function picStore(args: string[]) {
+  return runBuiltCli(args, { env: { ...process.env, PIC_STORE_HOME: home }, timeoutMs: 30_000 });
 }
 
 beforeAll(async () => {
-  await run(process.execPath, [join(repo, 'scripts/build.mjs'), 'cli'], { cwd: repo, timeout: 60_000 });
+  await buildCli();
   home = await mkdtemp(join(tmpdir(), 'pic-cli-cell-'));
   cell = await startTestCell();
 });

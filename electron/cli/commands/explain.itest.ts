@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainMode, explainReport } from '../../core/catalogue/reason-catalogue';
 import { exportReceipt } from '../../core/receipts/receipt-file';
 import { RECEIPT_OUTCOMES, type Receipt, type ReceiptMode } from '../../core/receipts/receipt';
 import { sampleReceipt } from '../../core/receipts/sample-receipt';
+import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { REASON_CODES, type Check, type ReasonCode, type SignatureSummary } from '../../core/verification/types';
 import { CHECK_IDS } from '../../core/verification/types';
 
@@ -15,9 +14,6 @@ import { CHECK_IDS } from '../../core/verification/types';
  * Issue 8 "Done when": `pic-store explain` (the built CLI) prints, for receipts of every reason
  * code, mode source and outcome, the catalogue's text filled with the receipt's own evidence.
  */
-const run = promisify(execFile);
-const repo = resolve(__dirname, '../../..');
-const cli = join(repo, 'dist/cli/pic-store.cjs');
 let home: string;
 
 const DIGEST = `sha256:${'1f'.repeat(32)}`;
@@ -25,14 +21,8 @@ const OTHER = `sha256:${'9e'.repeat(32)}`;
 const TRUSTED = '3c'.repeat(32);
 const FOREIGN = '7a'.repeat(32);
 
-async function picStore(args: string[]) {
-  try {
-    const r = await run(process.execPath, [cli, ...args], { env: { ...process.env, PIC_STORE_HOME: home }, timeout: 20_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
+function picStore(args: string[]) {
+  return runBuiltCli(args, { env: { ...process.env, PIC_STORE_HOME: home }, timeoutMs: 20_000 });
 }
 
 /** The failing check each reason is decided by (DESIGN 2.3 order). */
@@ -75,7 +65,7 @@ async function explainFile(r: Receipt, name: string) {
 }
 
 beforeAll(async () => {
-  await run(process.execPath, [join(repo, 'scripts/build.mjs'), 'cli'], { cwd: repo, timeout: 90_000 });
+  await buildCli();
   home = await mkdtemp(join(tmpdir(), 'pic-cli-explain-'));
 }, 120_000);
 afterAll(async () => {

@@ -1,33 +1,27 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 
 // The BUILT CLI's install lookup: how a manifest file is read and how a service id is found across
 // the configured stores. The cell is a loopback port nothing listens on, so a run that gets as far
 // as CELL_UNREACHABLE proves the lookup succeeded; nothing is installed anywhere.
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'pic-store.cjs');
 const DIGEST = `sha256:${'0'.repeat(64)}`;
 let tmp: string;
 let dataDir: string;
 let sshConfig: string;
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: tmp, timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: tmp, PIC_STORE_HOME: dataDir, PIC_STORE_APP_CONFIG: join(tmp, 'appconfig') } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function run(args: string[]) {
+  return runBuiltCli(args, { cwd: tmp, env: { PATH: process.env.PATH ?? '', HOME: tmp, PIC_STORE_HOME: dataDir, PIC_STORE_APP_CONFIG: join(tmp, 'appconfig') } });
 }
 
 const cellArgs = () => ['--cell', 'deadcell', '--ssh-config', sshConfig, '--yes', '--json'];
 const service = (id: string) => ({ id, name: 'Hello', version: '1', image: `127.0.0.1:1/x/${id}@${DIGEST}` });
 
 beforeAll(async () => {
-  await new Promise<void>((res, rej) => execFile(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), 'cli'], { cwd: ROOT }, (e) => (e ? rej(e) : res())));
+  await buildCli();
   tmp = await mkdtemp(join(tmpdir(), 'pic-cli-install-'));
   dataDir = join(tmp, 'data');
   await mkdir(dataDir, { recursive: true });

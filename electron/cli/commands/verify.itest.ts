@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,14 +6,14 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopbackHost } from '../../core/registry/registry-source';
+import { buildCli, REPO_ROOT, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { startRegistry, type TestRegistry } from '../../../scripts/testbed/registry';
 import { copyImage, pushImage, type PushedImage } from '../../../scripts/testbed/images';
 import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../../../scripts/testbed/cosign';
 
 // The BUILT CLI (dist/cli/pic-store.cjs) against a real registry and real cosign signatures:
 // target rules, JSON shapes, exit codes, human output, --trust-key, --timeout, cache, lint.
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'pic-store.cjs');
+const ROOT = REPO_ROOT;
 let reg: TestRegistry;
 let home: CosignHome;
 let tmp: string;
@@ -28,12 +27,8 @@ let silent: http.Server;
 let silentHost: string;
 const hanging: http.ServerResponse[] = [];
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: tmp, timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: tmp, PIC_STORE_HOME: dataDir, PIC_STORE_APP_CONFIG: appConfig, DOCKER_CONFIG: join(tmp, 'docker'), ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+function run(args: string[], env: Record<string, string> = {}) {
+  return runBuiltCli(args, { cwd: tmp, env: { PATH: process.env.PATH ?? '', HOME: tmp, PIC_STORE_HOME: dataDir, PIC_STORE_APP_CONFIG: appConfig, DOCKER_CONFIG: join(tmp, 'docker'), ...env } });
 }
 
 async function runJson(args: string[], env?: Record<string, string>) {
@@ -42,7 +37,7 @@ async function runJson(args: string[], env?: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  await new Promise<void>((res, rej) => execFile(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), 'cli'], { cwd: ROOT }, (e) => (e ? rej(e) : res())));
+  await buildCli();
   tmp = await mkdtemp(join(tmpdir(), 'pic-cli-'));
   dataDir = join(tmp, 'data');
   appConfig = join(tmp, 'appconfig');

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstallTestbed, type InstallTestbed } from '../../../scripts/bench/install-testbed';
+import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { closeCellConnection } from '../cell/ssh';
 import { timeoutsOf } from '../cell/ssh-context';
 import { readActivity } from '../receipts/activity-log';
@@ -484,16 +484,9 @@ describe('cancel', () => {
 });
 
 describe('the built CLI against the real cell', () => {
-  const repo = resolve(__dirname, '../../..');
-  const cli = join(repo, 'dist/cli/pic-store.cjs');
   let home: string;
 
-  const run = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(process.execPath, [cli, ...args], { cwd: repo, env: { ...process.env, PIC_STORE_HOME: home }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-      });
-    });
+  const run = (args: string[]) => runBuiltCli(args, { env: { ...process.env, PIC_STORE_HOME: home }, timeoutMs: 120_000 });
   const cellArgs = () => ['--cell', tb.cell.alias, '--ssh-config', tb.cell.sshConfig, '--root', tb.cell.root];
   const manifestFile = async (m: ServiceManifest) => {
     const f = join(home, `${m.id}.json`);
@@ -503,7 +496,7 @@ describe('the built CLI against the real cell', () => {
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'pic-cli-home-'));
-    await new Promise<void>((ok, fail) => execFile(process.execPath, ['scripts/build.mjs', 'cli'], { cwd: repo, timeout: 120_000 }, (e, _o, se) => (e ? fail(new Error(se)) : ok())));
+    await buildCli();
   }, 180_000);
   afterAll(async () => {
     if (home) await rm(home, { recursive: true, force: true });
