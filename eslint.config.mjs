@@ -25,7 +25,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'electron', message: 'electron/core is pure Node: it never imports electron (DESIGN 3.3).' }],
-        patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'core does not depend on outer layers.' }],
+        patterns: [{ group: ['**/ipc/**', '**/main/**', '**/preload/**', '**/shell/**', '**/cli/**', '**/renderer/**'], message: 'core does not depend on outer layers (ipc, main, preload, shell, cli, renderer).' }],
       }],
     },
   },
@@ -37,7 +37,8 @@ export default tseslint.config(
         paths: [{ name: 'electron', message: 'The renderer talks only to the preload API.' }],
         patterns: [
           { group: nodeBuiltins, message: 'The renderer never imports Node built-ins (DESIGN 3.3).' },
-          { group: ['**/electron/core/**', '**/electron/main/**', '**/electron/shell/**', '**/electron/cli/**'], message: 'The renderer never imports core or main; only type-only imports from electron/ipc.' },
+          { group: ['**/electron/core/**', '**/electron/main/**', '**/electron/shell/**', '**/electron/cli/**', '**/electron/preload/**'], message: 'The renderer never imports core or main; only the IPC contract (electron/ipc/contract).' },
+          { group: ['**/ipc/**', '!**/ipc/contract', '!**/ipc/contract/**'], message: 'The renderer may import only the renderer-safe IPC contract (electron/ipc/contract), never the main-side router, handlers or services.' },
         ],
       }],
     },
@@ -45,7 +46,7 @@ export default tseslint.config(
   {
     // Only the typed IPC wrappers may touch ipcMain / ipcRenderer.
     files: ['electron/**'],
-    ignores: ['electron/ipc/electron-transport.ts', 'electron/preload/**', 'electron/main/ipc-main-transport.ts'],
+    ignores: ['electron/preload/**', 'electron/main/ipc-main-transport.ts'],
     rules: {
       'no-restricted-syntax': ['error',
         { selector: "ImportSpecifier[imported.name='ipcMain']", message: 'Only electron/main/ipc-main-transport.ts touches ipcMain.' },

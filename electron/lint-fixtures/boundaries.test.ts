@@ -10,10 +10,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const repo = resolve(__dirname, '../..');
 const fixture = (name: string) => resolve(__dirname, name);
 let results: Map<string, ESLint.LintResult>;
+/** The layers core must never reach, one fixture each (`core-imports-<layer>.ts`). */
+const OUTER_LAYERS = ['ipc', 'shell', 'cli', 'main'] as const;
 
 beforeAll(async () => {
   const eslint = new ESLint({ cwd: repo, ignore: false });
-  const files = ['core-imports-electron.ts', 'core-clean.ts', 'renderer-imports-node.ts', 'renderer-imports-core.ts', 'renderer-clean.ts', 'ipc-main-misuse.ts'];
+  const files = [
+    'core-imports-electron.ts', ...OUTER_LAYERS.map((l) => `core-imports-${l}.ts`), 'core-clean.ts',
+    'renderer-imports-node.ts', 'renderer-imports-core.ts', 'renderer-imports-ipc-main.ts', 'renderer-clean.ts', 'ipc-main-misuse.ts',
+  ];
   const list = await eslint.lintFiles(files.map(fixture));
   results = new Map(list.map((r) => [r.filePath, r]));
 }, 60_000);
@@ -28,6 +33,18 @@ describe('lint boundaries', () => {
   it('core importing electron is an error', () => {
     expect(problems('core-imports-electron.ts')).toEqual([
       { rule: 'no-restricted-imports', line: 3, message: expect.stringMatching(/electron\/core is pure Node/) },
+    ]);
+  });
+
+  it.each(OUTER_LAYERS)('core importing %s is an error', (layer) => {
+    expect(problems(`core-imports-${layer}.ts`)).toEqual([
+      { rule: 'no-restricted-imports', line: 3, message: expect.stringMatching(/core does not depend on outer layers/) },
+    ]);
+  });
+
+  it('the renderer importing the main-side IPC router is an error', () => {
+    expect(problems('renderer-imports-ipc-main.ts')).toEqual([
+      { rule: 'no-restricted-imports', line: 3, message: expect.stringMatching(/only the renderer-safe IPC contract/) },
     ]);
   });
 

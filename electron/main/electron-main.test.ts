@@ -10,7 +10,7 @@ const { appIndexUrl, isAppUrl } = await import('./app-url');
 const { attachIpcMain, senderOf } = await import('./ipc-main-transport');
 const { appMenuTemplate } = await import('./menu');
 const { startElectronApp } = await import('./lifecycle');
-const { IpcRouter } = await import('../ipc/router');
+const { IpcRouter } = await import('../ipc/main/router');
 const { z } = await import('zod');
 
 const index = appIndexUrl('/opt/app/dist/renderer/index.html');

@@ -1,6 +1,6 @@
 import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
-import { allInvokeChannels } from '../ipc/api-builder';
-import type { IpcRouter, IpcSender } from '../ipc/router';
+import { allInvokeChannels } from '../ipc/contract/api-builder';
+import type { IpcRouter, IpcSender } from '../ipc/main/router';
 
 /**
  * Transport 1 (DESIGN 3.2): the contract over Electron's ipcMain. The only file that touches

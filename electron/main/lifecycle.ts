@@ -1,9 +1,9 @@
 import { app, BrowserWindow } from 'electron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createIpcRouter } from '../ipc/handlers';
-import { createServices } from '../ipc/services';
-import { watchTrust } from '../ipc/trust-watcher';
+import { createIpcRouter } from '../ipc/main/handlers';
+import { createServices } from '../ipc/main/services/app-services';
+import { watchTrust } from '../ipc/main/services/trust-watcher';
 import { appIndexUrl, isAppUrl } from './app-url';
 import { attachIpcMain } from './ipc-main-transport';
 import { installAppMenu } from './menu';

@@ -9,10 +9,10 @@ vi.mock('electron', () => import('./electron-fake.test-helper'));
 const fake = await import('./electron-fake.test-helper');
 const { createPathChooser, dialogFor } = await import('./path-chooser');
 const { startElectronApp } = await import('./lifecycle');
-const { IpcRouter } = await import('../ipc/router');
-const { registerAppHandlers } = await import('../ipc/handlers/app');
-const { PATH_PURPOSES } = await import('../ipc/channels/app');
-type AppServices = import('../ipc/services').AppServices;
+const { IpcRouter } = await import('../ipc/main/router');
+const { registerAppHandlers } = await import('../ipc/main/handlers/app');
+const { PATH_PURPOSES } = await import('../ipc/contract/channels/app');
+type AppServices = import('../ipc/main/services/app-services').AppServices;
 
 const work = mkdtempSync(join(tmpdir(), 'pic-chooser-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

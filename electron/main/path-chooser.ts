@@ -1,7 +1,7 @@
 import { dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { join } from 'node:path';
-import type { ChoosePathRequest, PathPurpose } from '../ipc/channels';
-import type { PathChooser } from '../ipc/services';
+import type { ChoosePathRequest, PathPurpose } from '../ipc/contract/channels';
+import type { PathChooser } from '../ipc/main/services/app-services';
 
 const JSON_FILES = { name: 'JSON files', extensions: ['json'] };
 const ALL_FILES = { name: 'All files', extensions: ['*'] };

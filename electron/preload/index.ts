@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { buildPicStoreApi } from '../ipc/api-builder';
-import type { IpcResult } from '../ipc/contract';
+import { buildPicStoreApi } from '../ipc/contract/api-builder';
+import type { IpcResult } from '../ipc/contract/domain';
 
 /**
  * The preload (sandboxed, bundled to one CJS file): exposes `window.picStore`, ONE frozen object

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createIpcRouter } from '../ipc/handlers';
-import { createServices } from '../ipc/services';
-import { watchTrust } from '../ipc/trust-watcher';
+import { createIpcRouter } from '../ipc/main/handlers';
+import { createServices } from '../ipc/main/services/app-services';
+import { watchTrust } from '../ipc/main/services/trust-watcher';
 import { canOpenBrowser, openInBrowser } from './open-browser';
 import { startShellServer } from './shell-server';
 

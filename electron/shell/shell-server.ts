@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IpcRouter } from '../ipc/router';
+import type { IpcRouter } from '../ipc/main/router';
 import { shellCsp, shellHtml } from './csp';
 import { ShellCredentials } from './session-tokens';
 import { securityHeaders, serveStatic } from './static-files';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-export { SHELL_SUBPROTOCOL, SHELL_WS_PATH, MAX_SHELL_MESSAGE } from '../ipc/shell-wire';
-export type { ShellServerMessage } from '../ipc/shell-wire';
+export { SHELL_SUBPROTOCOL, SHELL_WS_PATH, MAX_SHELL_MESSAGE } from '../ipc/contract/shell-wire';
+export type { ShellServerMessage } from '../ipc/contract/shell-wire';
 
 /** Server-side parsing of what a renderer sends: anything else is refused. */
 export const clientMessage = z.object({

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { IpcRouter } from '../ipc/router';
+import type { IpcRouter } from '../ipc/main/router';
 import type { ShellCredentials } from './session-tokens';
 import { clientMessage, MAX_SHELL_MESSAGE, SHELL_SUBPROTOCOL, SHELL_WS_PATH } from './ws-protocol';
 import type { ShellServerMessage } from './ws-protocol';

@@ -1,4 +1,4 @@
-import type { PicStoreApi } from '../../electron/ipc/channels';
+import type { PicStoreApi } from '../../electron/ipc/contract/channels';
 
 declare global {
   interface Window {

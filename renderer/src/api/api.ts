@@ -1,4 +1,4 @@
-import type { PicStoreApi } from '../../../electron/ipc/channels';
+import type { PicStoreApi } from '../../../electron/ipc/contract/channels';
 import { connectShell } from './shell-client';
 
 let current: PicStoreApi | null = null;

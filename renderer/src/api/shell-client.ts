@@ -1,7 +1,7 @@
-import { buildPicStoreApi, type RendererTransport } from '../../../electron/ipc/api-builder';
-import type { IpcResult } from '../../../electron/ipc/contract';
-import type { PicStoreApi } from '../../../electron/ipc/channels';
-import { SHELL_SUBPROTOCOL, SHELL_WS_PATH, type ShellInvokeMessage, type ShellServerMessage } from '../../../electron/ipc/shell-wire';
+import { buildPicStoreApi, type RendererTransport } from '../../../electron/ipc/contract/api-builder';
+import type { IpcResult } from '../../../electron/ipc/contract/domain';
+import type { PicStoreApi } from '../../../electron/ipc/contract/channels';
+import { SHELL_SUBPROTOCOL, SHELL_WS_PATH, type ShellInvokeMessage, type ShellServerMessage } from '../../../electron/ipc/contract/shell-wire';
 
 const SESSION_KEY = 'pic-store-shell-session';
 const CONNECT_TIMEOUT_MS = 10_000;

@@ -1,4 +1,4 @@
-import type { ReasonCode } from '../../../electron/ipc/channels';
+import type { ReasonCode } from '../../../electron/ipc/contract/channels';
 
 /** A badge's tone: colour is never the only signal — every badge also has an icon and words. */
 export type BadgeTone = 'ok' | 'warn' | 'danger' | 'neutral';

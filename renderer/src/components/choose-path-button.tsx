@@ -1,5 +1,5 @@
 import { useState, type RefObject } from 'react';
-import type { PathPurpose } from '../../../electron/ipc/channels';
+import type { PathPurpose } from '../../../electron/ipc/contract/channels';
 import { api } from '../api/api';
 import { useAppSlice } from '../state/app-slice';
 

@@ -1,4 +1,4 @@
-import type { IpcError } from '../../../electron/ipc/contract';
+import type { IpcError } from '../../../electron/ipc/contract/domain';
 
 /** The one error presenter: what failed (the stable code) and why, with an optional retry. */
 export function ErrorView({ error, title, onRetry }: { error: IpcError; title?: string; onRetry?: () => void }) {

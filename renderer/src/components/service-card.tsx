@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { StoreServiceView } from '../../../electron/ipc/channels';
+import type { StoreServiceView } from '../../../electron/ipc/contract/channels';
 import { Badge } from './badge';
 import { BADGES, type BadgeKey } from './badge-meta';
 import { ServiceIcon } from './service-icon';

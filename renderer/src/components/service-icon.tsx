@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { StoreServiceView } from '../../../electron/ipc/channels';
+import type { StoreServiceView } from '../../../electron/ipc/contract/channels';
 import { useStoreSlice } from '../state/store-slice';
 
 /** The service's icon: inline data: icons as given, remote ones fetched by main; else initials. */

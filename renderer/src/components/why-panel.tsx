@@ -1,5 +1,5 @@
-import type { ServiceVerdict } from '../../../electron/ipc/channels';
-import type { IpcError } from '../../../electron/ipc/contract';
+import type { ServiceVerdict } from '../../../electron/ipc/contract/channels';
+import type { IpcError } from '../../../electron/ipc/contract/domain';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { ErrorView } from './error-view';

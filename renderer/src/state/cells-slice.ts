@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { CellCheckResult, CellProfile, CellProfileForm, CellSaveResult, HostKeyView } from '../../../electron/ipc/channels';
-import type { IpcError, IpcResult, Unsubscribe } from '../../../electron/ipc/contract';
+import type { CellCheckResult, CellProfile, CellProfileForm, CellSaveResult, HostKeyView } from '../../../electron/ipc/contract/channels';
+import type { IpcError, IpcResult, Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
 import type { LoadStatus, SliceStatus } from './load-status';
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { LoadedStoreView, StoreList } from '../../../electron/ipc/channels';
+import type { LoadedStoreView, StoreList } from '../../../electron/ipc/contract/channels';
 import { api } from '../api/api';
 import type { SliceStatus } from './load-status';
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { TrustStatus } from '../../../electron/ipc/channels';
-import type { Unsubscribe } from '../../../electron/ipc/contract';
+import type { TrustStatus } from '../../../electron/ipc/contract/channels';
+import type { Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
 import type { SliceStatus } from './load-status';
 

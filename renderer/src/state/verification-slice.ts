@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { ServiceVerdict, VerdictSummary } from '../../../electron/ipc/channels';
-import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract';
+import type { ServiceVerdict, VerdictSummary } from '../../../electron/ipc/contract/channels';
+import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
 import type { SliceStatus } from './load-status';
 

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { TrustKeyView, TrustState, TrustStatus } from '../../../electron/ipc/channels';
+import type { TrustKeyView, TrustState, TrustStatus } from '../../../electron/ipc/contract/channels';
 import { CopyButton } from '../components/copy-button';
 import { ErrorView } from '../components/error-view';
 import { useAppSlice } from '../state/app-slice';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ExplainedReceipt, RecheckResult } from '../../../../electron/ipc/channels';
+import type { ExplainedReceipt, RecheckResult } from '../../../../electron/ipc/contract/channels';
 import { ChoosePathButton } from '../../components/choose-path-button';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorView } from '../../components/error-view';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { ExplainedReceipt, Receipt } from '../../../../electron/ipc/channels';
+import type { ExplainedReceipt, Receipt } from '../../../../electron/ipc/contract/channels';
 import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';
 import { pathFromDrop } from '../../components/path-drop';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { CellProfile } from '../../../../electron/ipc/channels';
+import type { CellProfile } from '../../../../electron/ipc/contract/channels';
 import { ErrorView } from '../../components/error-view';
 import { useCellsSlice } from '../../state/cells-slice';
 import { CellForm } from './cell-form';

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
-import type { CellFormField, CellProfileForm, CellSaveResult } from '../../../../electron/ipc/channels';
-import type { IpcError, IpcResult } from '../../../../electron/ipc/contract';
+import type { CellFormField, CellProfileForm, CellSaveResult } from '../../../../electron/ipc/contract/channels';
+import type { IpcError, IpcResult } from '../../../../electron/ipc/contract/domain';
 import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';
 import { pathFromDrop } from '../../components/path-drop';

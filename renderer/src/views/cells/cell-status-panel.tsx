@@ -1,4 +1,4 @@
-import type { CellStatus } from '../../../../electron/ipc/channels';
+import type { CellStatus } from '../../../../electron/ipc/contract/channels';
 import { CopyButton } from '../../components/copy-button';
 import { InstalledActions } from '../install/installed-actions';
 import { InstalledBadge } from './installed-badge';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CellCheckResult } from '../../../../electron/ipc/channels';
-import type { IpcError } from '../../../../electron/ipc/contract';
+import type { CellCheckResult } from '../../../../electron/ipc/contract/channels';
+import type { IpcError } from '../../../../electron/ipc/contract/domain';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorView } from '../../components/error-view';
 

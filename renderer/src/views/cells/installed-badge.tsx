@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { InstalledService } from '../../../../electron/ipc/channels';
+import type { InstalledService } from '../../../../electron/ipc/contract/channels';
 import { api } from '../../api/api';
 import { Badge } from '../../components/badge';
 

@@ -1,4 +1,4 @@
-import type { InstallOutcome } from '../../../../electron/ipc/channels';
+import type { InstallOutcome } from '../../../../electron/ipc/contract/channels';
 import { CopyButton } from '../../components/copy-button';
 
 /**

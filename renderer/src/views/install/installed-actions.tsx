@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { InstallOutcome } from '../../../../electron/ipc/channels';
-import type { IpcError } from '../../../../electron/ipc/contract';
+import type { InstallOutcome } from '../../../../electron/ipc/contract/channels';
+import type { IpcError } from '../../../../electron/ipc/contract/domain';
 import { api } from '../../api/api';
 import { ErrorView } from '../../components/error-view';
 import { useInstallsSlice } from '../../state/installs-slice';

@@ -1,4 +1,4 @@
-import type { Explanation, PreflightSummary, VerdictWords } from '../../../../electron/ipc/channels';
+import type { Explanation, PreflightSummary, VerdictWords } from '../../../../electron/ipc/contract/channels';
 import { CopyButton } from '../../components/copy-button';
 
 /**

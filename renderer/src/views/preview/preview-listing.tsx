@@ -1,4 +1,4 @@
-import type { PreviewVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
+import type { PreviewVerdict, StoreServiceView } from '../../../../electron/ipc/contract/channels';
 import { ServiceCard } from '../../components/service-card';
 import { ServicePage } from '../store/service-page';
 

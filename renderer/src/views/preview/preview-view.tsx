@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { PreviewVerdict } from '../../../../electron/ipc/channels';
+import type { PreviewVerdict } from '../../../../electron/ipc/contract/channels';
 import { Badge } from '../../components/badge';
 import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';

@@ -1,5 +1,5 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { LoadedStoreView, VerdictSummary } from '../../../../electron/ipc/channels';
+import type { LoadedStoreView, VerdictSummary } from '../../../../electron/ipc/contract/channels';
 import { BADGES, BADGE_ORDER, type BadgeKey } from '../../components/badge-meta';
 import { ErrorView } from '../../components/error-view';
 import { SummaryChart } from '../../components/summary-chart';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoreServiceView, VerdictSummary } from '../../../../electron/ipc/channels';
+import type { StoreServiceView, VerdictSummary } from '../../../../electron/ipc/contract/channels';
 import { applyFilters, buildRows, countBadges, filterRows, sortRows } from './filters';
 
 function svc(id: string, name: string, extra: Record<string, unknown> = {}): StoreServiceView {

@@ -1,4 +1,4 @@
-import type { StoreServiceView, VerdictSummary } from '../../../../electron/ipc/channels';
+import type { StoreServiceView, VerdictSummary } from '../../../../electron/ipc/contract/channels';
 import type { BadgeKey } from '../../components/badge-meta';
 
 /** Search, filter and sort of the browse view: pure, so it is unit-tested and cheap per keystroke. */

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
-import type { VerdictSummary } from '../../../../electron/ipc/channels';
+import type { VerdictSummary } from '../../../../electron/ipc/contract/channels';
 import type { BadgeKey } from '../../components/badge-meta';
 import { ServiceCard } from '../../components/service-card';
 import { badgeOf, type Row } from './filters';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { ServiceVerdict, StoreServiceView } from '../../../../electron/ipc/channels';
-import type { IpcError } from '../../../../electron/ipc/contract';
+import type { ServiceVerdict, StoreServiceView } from '../../../../electron/ipc/contract/channels';
+import type { IpcError } from '../../../../electron/ipc/contract/domain';
 import { Badge } from '../../components/badge';
 import { CopyButton } from '../../components/copy-button';
 import { ExternalLink, Markdown } from '../../components/markdown';

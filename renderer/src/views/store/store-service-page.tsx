@@ -1,5 +1,5 @@
 import { useCallback, useEffect } from 'react';
-import type { LoadedStoreView, StoreServiceView } from '../../../../electron/ipc/channels';
+import type { LoadedStoreView, StoreServiceView } from '../../../../electron/ipc/contract/channels';
 import { useStoreSlice } from '../../state/store-slice';
 import { BADGES } from '../../components/badge-meta';
 import { reportMatches, runActive, useVerificationSlice } from '../../state/verification-slice';

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { explainReport } from '../../../core/catalogue/reason-catalogue';
+import type { LoadedStore } from '../../../core/store/load-index';
+import type { StoreService } from '../../../core/store/validate';
+import type { TrustRoot } from '../../../core/trust/trust-root';
+import { openFileCache, type VerificationCache } from '../../../core/verification/verification-cache';
+import { manifestInvalidReport, verifyStore } from '../../../core/verification/verify-store';
+import type { VerificationReport } from '../../../core/verification/types';
+import type { ServiceVerdict, VerdictSummary, VerificationFinished, VerificationProgress } from '../../contract/channels/verification';
+
+/**
+ * Runs core's `verifyStore` for the UI: one run per store at a time, the file-backed badge cache,
+ * progress pushed in batches (5,000 verdicts become a few dozen events, not 5,000) of compact
+ * summaries, and cancellation. Full verdicts stay here, the latest per service, until a service
+ * page asks for one. Verdicts come from core only; this module decides nothing about trust.
+ */
+const CONCURRENCY = 8;
+const PROGRESS_EVERY_MS = 100;
+
+export interface RunSinks {
+  progress(p: VerificationProgress): void;
+  finished(f: VerificationFinished): void;
+}
+
+export class VerificationRunner {
+  private readonly runs = new Map<string, AbortController>();
+  /** The latest full verdict per store and service: what `verdict()` answers. */
+  private readonly latest = new Map<string, Map<string, ServiceVerdict>>();
+  private cache: Promise<VerificationCache> | null = null;
+
+  /**
+   * `plainHttpRegistries` reads the admin's list (stores.json) at each run, so an edit applies
+   * to the next run; an unreadable list allows none (the store list reports the file).
+   */
+  constructor(
+    private readonly cacheDir: string,
+    private readonly plainHttpRegistries: () => Promise<readonly string[]> = async () => [],
+  ) {}
+
+  private async insecureHosts(): Promise<readonly string[]> {
+    return this.plainHttpRegistries().catch(() => []);
+  }
+
+  private openCache(): Promise<VerificationCache> {
+    this.cache ??= openFileCache(this.cacheDir);
+    return this.cache;
+  }
+
+  /** Starts a run and returns at once; events report the rest. A new run for a store cancels the old one. */
+  start(storeId: string, store: LoadedStore, trustRoot: TrustRoot, fresh: boolean, sinks: RunSinks): { runId: string; total: number } {
+    for (const [id, ctl] of this.runs) if (id.startsWith(`${storeId}\n`)) ctl.abort();
+    const runId = `${storeId}\n${randomUUID()}`;
+    const ctl = new AbortController();
+    this.runs.set(runId, ctl);
+    const total = store.services.length;
+    void this.run(runId, storeId, store, trustRoot, fresh, ctl.signal, sinks).finally(() => this.runs.delete(runId));
+    return { runId, total };
+  }
+
+  cancel(runId: string): boolean {
+    const ctl = this.runs.get(runId);
+    if (!ctl) return false;
+    ctl.abort();
+    return true;
+  }
+
+  /** Verifies one service now, bypassing the cache (the Why panel's re-verify) but refreshing it. */
+  async one(storeId: string, store: LoadedStore, service: StoreService, trustRoot: TrustRoot): Promise<ServiceVerdict> {
+    const [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir }, { trustRoot, cache: writeOnly(await this.openCache()), insecureHosts: await this.insecureHosts() });
+    return this.keep(storeId, toVerdict(service, report ?? manifestInvalidReport(service, trustRoot), false));
+  }
+
+  /** The latest full verdict reached for a service of a store, or null before any. */
+  verdict(storeId: string, serviceId: string): ServiceVerdict | null {
+    return this.latest.get(storeId)?.get(serviceId) ?? null;
+  }
+
+  private keep(storeId: string, v: ServiceVerdict): ServiceVerdict {
+    let byService = this.latest.get(storeId);
+    if (!byService) this.latest.set(storeId, (byService = new Map()));
+    byService.set(v.serviceId, v);
+    return v;
+  }
+
+  private async run(runId: string, storeId: string, store: LoadedStore, root: TrustRoot, fresh: boolean, signal: AbortSignal, sinks: RunSinks): Promise<void> {
+    const total = store.services.length;
+    let done = 0;
+    let pending: VerdictSummary[] = [];
+    let error: VerificationFinished['error'] = null;
+    const flush = () => {
+      if (pending.length === 0) return;
+      sinks.progress({ runId, storeId, done, total, summaries: pending });
+      pending = [];
+    };
+    const timer = setInterval(flush, PROGRESS_EVERY_MS);
+    const byId = new Map(store.services.map((s) => [s.id ?? `#${s.index}`, s]));
+    try {
+      const cache = await this.openCache();
+      await verifyStore(store, {
+        trustRoot: root,
+        signal,
+        concurrency: CONCURRENCY,
+        timeoutMs: 15_000,
+        insecureHosts: await this.insecureHosts(),
+        cache: fresh ? writeOnly(cache) : cache,
+        onProgress: (p) => {
+          done = p.done;
+          const svc = byId.get(p.result.serviceId ?? '');
+          pending.push(summarize(this.keep(storeId, toVerdict(svc, p.result, fresh))));
+        },
+      });
+    } catch (e) {
+      if (!signal.aborted) error = { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+    } finally {
+      clearInterval(timer);
+      flush();
+      sinks.finished({ runId, storeId, done, total, cancelled: signal.aborted, error });
+    }
+  }
+}
+
+/** A cache that records fresh answers but never answers from memory (re-verify). */
+function writeOnly(cache: VerificationCache): VerificationCache {
+  return { get: () => null, set: (k, r) => cache.set(k, r), flush: () => cache.flush() };
+}
+
+export function summarize({ serviceId, report }: ServiceVerdict): VerdictSummary {
+  return { serviceId, reason: report.reason, verified: report.verified, verifiedAt: report.verifiedAt ?? null, cached: report.cached === true };
+}
+
+function toVerdict(svc: StoreService | undefined, r: VerificationReport, fresh: boolean): ServiceVerdict {
+  const serviceId = r.serviceId ?? svc?.id ?? (svc ? `#${svc.index}` : '?');
+  const report: VerificationReport = { ...r, serviceId, cached: fresh ? false : r.cached === true };
+  return { serviceId, report, explanation: explainReport(report) };
+}
+
