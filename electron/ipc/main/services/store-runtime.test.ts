@@ -7,7 +7,7 @@ import { addStore } from '../../../core/store/stores-config';
 import { DEMO_STORE_ID, StoreRuntime } from './store-runtime';
 
 /** The shipped app config dir: it holds the embedded demo store. */
-const APP_CONFIG = resolve(__dirname, '..', '..', '..', 'config');
+const APP_CONFIG = resolve(__dirname, '..', '..', '..', '..', 'config');
 
 let tmp: string;
 let dataDir: string;
