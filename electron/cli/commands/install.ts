@@ -44,7 +44,7 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, insecureHosts: plainHttpRegistries }));
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
-    const { receipt } = await installService(
+    const { receipt, declined } = await installService(
       {
         manifest, store, profile, ssh, appTrustRoot, sources: pool.provider, plainHttpRegistries, activityLog: dataPaths(ctx.dataDir).activity,
         onProgress: (p) => {
@@ -61,6 +61,12 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
         return /^y(es)?$/i.test((await io.ask('Proceed? [y/N] ')).trim());
       },
     );
+    if (declined) {
+      // Not an attempt (DESIGN 2.5): nothing to print a receipt for, because none was written.
+      if (values.json) printJson(io, { declined: true, error: receipt.error });
+      else io.err('Not confirmed: the cell was not changed and nothing was recorded.\n');
+      return EXIT.no;
+    }
     printReceipt(io, receipt, !!values.json);
     return exitFor(receipt);
   } finally {
