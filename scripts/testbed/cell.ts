@@ -1,10 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile, link, copyFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile, link, copyFile, symlink, realpath } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from './registry';
+import { composePluginPath } from './paths';
 
 /**
  * The test cell (testbed part 2, TESTBED.md): a real sshd on 127.0.0.1 with its own host key and
@@ -57,7 +58,15 @@ export interface TestCellOptions {
   withDocker?: boolean;
   /** Put the testbed's cosign on the session PATH (cell-side verification tests). */
   cosignPath?: string;
+  /**
+   * What the cell's session offers (withDocker): `v1` bookworm's `docker-compose` only (the
+   * default), `v2` only the `docker compose` plugin (trixie's 2.26, in a DOCKER_CONFIG cli-plugins
+   * dir; `docker-compose` hidden from the PATH), `both` (then the app must pick v2).
+   */
+  compose?: ComposeRuntime;
 }
+
+export type ComposeRuntime = 'v1' | 'v2' | 'both';
 
 const CELL_USER = 'picstore-cell';
 const SSHD = '/usr/sbin/sshd';
@@ -265,14 +274,34 @@ export async function startTestCell(opts: TestCellOptions = {}): Promise<TestCel
       docker = await startDockerd(owner);
       env.push(`DOCKER_HOST=unix://${docker.socket}`);
     }
+    const path = ['/usr/local/bin', '/usr/bin', '/bin'];
     if (opts.cosignPath) {
       const bin = join(dir, 'bin');
       await mkdir(bin, { mode: 0o755 });
       // A hard link (or copy): the cell user cannot traverse root's home to follow a symlink.
       await link(opts.cosignPath, join(bin, 'cosign')).catch(() => copyFile(opts.cosignPath!, join(bin, 'cosign')));
       await chmod(join(bin, 'cosign'), 0o755);
-      env.push(`PATH=${bin}:/usr/local/bin:/usr/bin:/bin`);
+      path.unshift(bin);
     }
+    const compose = opts.compose ?? 'v1';
+    if (compose !== 'v1') {
+      // DOCKER_CONFIG/cli-plugins is where the docker CLI looks for `compose` (TESTBED.md).
+      const plugins = join(dir, 'docker-config', 'cli-plugins');
+      await mkdir(plugins, { recursive: true, mode: 0o755 });
+      await chmod(join(dir, 'docker-config'), 0o755);
+      await link(composePluginPath(), join(plugins, 'docker-compose')).catch(() => copyFile(composePluginPath(), join(plugins, 'docker-compose')));
+      await chmod(join(plugins, 'docker-compose'), 0o755);
+      env.push(`DOCKER_CONFIG=${join(dir, 'docker-config')}`);
+    }
+    if (compose === 'v2') {
+      // v2 only: a PATH holding every command of /usr/bin except `docker-compose` (/bin is /usr/bin here).
+      const bin = join(dir, 'usr-bin-without-compose-v1');
+      await mkdir(bin, { mode: 0o755 });
+      for (const name of await readdir('/usr/bin')) if (name !== 'docker-compose') await symlink(join('/usr/bin', name), join(bin, name));
+      path.splice(path.indexOf('/usr/bin'), 1, bin);
+      if ((await realpath('/bin')) === '/usr/bin') path.splice(path.indexOf('/bin'), 1);
+    }
+    if (opts.cosignPath || compose === 'v2') env.push(`PATH=${path.join(':')}`);
 
     const startSshd = async (): Promise<void> => {
       for (let attempt = 0; attempt < 5; attempt++) {

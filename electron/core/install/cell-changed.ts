@@ -60,7 +60,8 @@ export interface CellChangeJudgement {
 }
 
 const keyText = (s: Pick<CellStatus, 'cellKey' | 'cellKeyProblem'>) => (s.cellKey ? `key ${s.cellKey.fingerprint}` : `no usable key (${s.cellKeyProblem ?? 'none'})`);
-const modeText = (m: CellStatus['mode']) => `${m.value} (${m.source}${m.detail ? `: ${m.detail}` : ''})`;
+// The detail only where it says something the source does not (why the mode failed closed).
+const modeText = (m: CellStatus['mode']) => `${m.value} (${m.source}${m.source === 'fail-closed' ? `: ${m.detail}` : ''})`;
 
 /** Compares what the cell has now (the report printed inside the lock) with what the admin confirmed. */
 export function judgeCellChange(profile: CellProfile, confirmed: Pick<CellStatus, 'mode' | 'cellKey' | 'cellKeyProblem'>, report: string | null, trustRoot: TrustRoot, what: string): CellChangeJudgement {
