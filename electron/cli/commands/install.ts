@@ -16,7 +16,7 @@ import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
-import { cliCellProfile } from './cell';
+import { resolveCliCell } from './cell';
 import { terminalSafe, terminalSafeLines } from '../../core/cell/terminal-text';
 
 /**
@@ -37,7 +37,7 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (positionals.length !== 1) throw new UsageError('give exactly one MANIFEST_OR_ID');
   if (!values.cell) throw new UsageError('--cell DEST is required');
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
-  const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
+  const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
   const { manifest, store } = await resolveService(positionals[0]!, values.store, io, ctx);
   const appTrustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
   const plainHttpRegistries = await readPlainHttpRegistries(ctx.dataDir).catch(() => []);

@@ -7,7 +7,7 @@ import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
-import { cliCellProfile } from './cell';
+import { resolveCliCell } from './cell';
 import { exitFor, printReceipt } from './install';
 import { terminalSafe } from '../../core/cell/terminal-text';
 
@@ -28,7 +28,7 @@ export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContex
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
+  const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const receipt = await uninstallService({

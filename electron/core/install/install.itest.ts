@@ -589,4 +589,33 @@ describe('the built CLI against the real cell', () => {
     const log = await readActivity(join(home, 'activity.jsonl'));
     expect(log.receipts.map((r) => r.outcome).sort()).toEqual(['installed', 'rejected', 'uninstalled']);
   }, 180_000);
+
+  it('--cell NAME (and cell status NAME) use the app\'s cell profile of that name; an unreadable cells.json is an error, not a guess', async () => {
+    await tb.setMode('enforce');
+    const cells = join(home, 'cells.json');
+    // Only the profile knows how to reach this cell: its destination is the Host alias of its own ssh config, and its root is not /opt/pic.
+    await writeFile(cells, JSON.stringify({ version: 1, cells: [{ id: 'c0ffee00-0000-4000-8000-000000000001', name: 'lab cell', destination: tb.cell.alias, sshConfig: tb.cell.sshConfig, root: tb.cell.root }] }));
+    try {
+      const st = await run(['cell', 'status', 'lab cell', '--json']);
+      expect(st.code, st.stderr).toBe(0);
+      expect(JSON.parse(st.stdout)).toMatchObject({ mode: { value: 'enforce', source: 'config' }, cellKey: { fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) }, runtime: 'docker-compose' });
+      const ok = await run(['install', await manifestFile({ id: 'cliprofile', name: 'CLI profile', version: '1', image: signedA }), '--cell', 'lab cell', '--yes', '--json']);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ outcome: 'installed', cell: { name: 'lab cell', destination: tb.cell.alias, root: tb.cell.root } });
+      expect(await runningImage('cliprofile')).toBe(`${signedA}|true`);
+      const un = await run(['uninstall', 'cliprofile', '--cell', 'lab cell', '--json']);
+      expect(un.code, un.stderr).toBe(0);
+      expect(JSON.parse(un.stdout)).toMatchObject({ outcome: 'uninstalled', cell: { name: 'lab cell', root: tb.cell.root } });
+      // A DEST that names no profile is an OpenSSH destination, with the defaults: a name with a space is none.
+      const none = await run(['cell', 'status', 'no such cell', '--json']);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/whitespace/);
+      await writeFile(cells, '{"version": 1, "cells": [');
+      const corrupt = await run(['cell', 'status', 'lab cell', '--json']);
+      expect(corrupt.code).toBe(3);
+      expect(corrupt.stdout + corrupt.stderr).toContain('cells.json');
+    } finally {
+      await rm(cells, { force: true });
+    }
+  }, 180_000);
 });
