@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { runRemote } from '../cell/ssh';
-import { CoreError, errorMessage } from '../errors';
+import { CoreError, errorMessage, type ErrorCode } from '../errors';
 import { appendReceipt } from '../receipts/activity-log';
 import { createReceipt, type Receipt, type ReceiptFields } from '../receipts/receipt';
 import { judgeCellChange, SAME_MEANING_RETRIES, scriptOutputReader } from './cell-changed';
@@ -72,7 +72,7 @@ async function applyOnce(req: InstallRequest, plan: InstallPlan, expectedCellSta
     image: plan.pinned ?? undefined,
     expectedCellState,
   });
-  const seen = { step: 'lock', ok: false, fail: null as null | { step: string; code: string }, tail: [] as string[] };
+  const seen = { step: 'lock', ok: false, fail: null as null | { step: string; code: ErrorCode }, tail: [] as string[] };
   const out = scriptOutputReader();
   const lines = lineSplitter((_s, line) => {
     const { text, marker: m } = out.read(line);
@@ -99,7 +99,7 @@ async function applyOnce(req: InstallRequest, plan: InstallPlan, expectedCellSta
     if (seen.fail?.code === 'CELL_CHANGED') return { report: out.changedReport() };
     if (!seen.fail) {
       // The script ended without saying how (killed on the cell): look before reporting.
-      return { receipt: await interrupted(req, plan, success, nonce, seen.step, new CoreError(`EXIT_${r.exitCode}`, `the install script stopped on the cell without finishing (exit ${r.exitCode}): ${r.stderr.trim().slice(-300)}`)) };
+      return { receipt: await interrupted(req, plan, success, nonce, seen.step, new CoreError('REMOTE_SCRIPT_FAILED', `the install script stopped on the cell without finishing (exit ${r.exitCode}): ${r.stderr.trim().slice(-300)}`)) };
     }
     const f = seen.fail;
     const detail = seen.tail.join('\n').trim().slice(-1500) || r.stderr.trim().slice(-1500);

@@ -212,6 +212,7 @@ describe('remote scripts', () => {
     expect(parseMarker('@@PIC-STEP pull')).toEqual({ kind: 'step', step: 'pull' });
     expect(parseMarker('@@PIC-FAIL up UP_FAILED')).toEqual({ kind: 'fail', step: 'up', code: 'UP_FAILED' });
     expect(parseMarker('@@PIC-OK')).toEqual({ kind: 'ok' });
+    expect(parseMarker('@@PIC-FAIL lock CELL_CHANGED')).toEqual({ kind: 'fail', step: 'lock', code: 'CELL_CHANGED' });
     expect(parseMarker('@@PIC-STATE completed')).toEqual({ kind: 'state', text: 'completed' });
     expect(parseMarker('Pulling web ... done')).toBeNull();
     // A marker glued to docker's unterminated output is still a marker; a stray @@PIC piece is never shown.
