@@ -46,7 +46,8 @@ export function registerInstallsHandlers(router: IpcRouter, services: AppService
   };
   const finish = (outcome: InstallOutcome): InstallOutcome => {
     router.emit('installs:finished', outcome);
-    router.emit('activity:changed', { at: outcome.receipt.at });
+    // A declined pre-flight recorded nothing (DESIGN 2.5): the activity log did not change.
+    if (!outcome.declined) router.emit('activity:changed', { at: outcome.receipt.at });
     return outcome;
   };
 
@@ -184,5 +185,6 @@ function outcomeOf(sessionId: string, r: InstallResult): InstallOutcome {
     verdict: r.plan ? explainReport(r.plan.report) : null,
     mode: r.plan ? explainMode(r.plan.status.mode) : null,
     why: r.plan?.summary?.verdict.why ?? (r.plan?.decision === 'block' ? receipt.error?.message ?? null : null),
+    ...(r.declined ? { declined: true as const } : {}),
   };
 }
