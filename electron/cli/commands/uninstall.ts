@@ -9,7 +9,7 @@ import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
 import { cliCellProfile } from './cell';
 import { exitFor, printReceipt } from './install';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 
 /** `pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]` (DESIGN 2.4). */
 export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
@@ -36,7 +36,7 @@ export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContex
       appTrustRoot: await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir }),
       activityLog: dataPaths(ctx.dataDir).activity,
       onProgress: (line) => {
-        if (!values.json) io.err(`  ${terminalSafe(line)}\n`);
+        if (!values.json) io.err(terminalLines(`  ${line}`));
       },
     });
     printReceipt(io, receipt, !!values.json);
