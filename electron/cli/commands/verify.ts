@@ -13,6 +13,7 @@ import type { VerificationReport } from '../../core/verification/types';
 import { openFileCache, type VerificationCache } from '../../core/verification/verification-cache';
 import { verifyStore } from '../../core/verification/verify-store';
 import { terminalLines } from '../../core/terminal-text';
+import { fileKind } from '../../core/user-file';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
@@ -32,12 +33,20 @@ interface Target {
   store: Pick<LoadedStore, 'services' | 'ociLayoutDir' | 'isDemo'>;
 }
 
-async function isFile(p: string): Promise<boolean> {
+/**
+ * Whether the path is a regular file; false when nothing is there. Something that exists but is
+ * not a regular file — a FIFO, a device, a directory — is a usage error naming what it is
+ * (DESIGN 2.4): it is never opened (a FIFO would block) nor mistaken for an image reference.
+ */
+async function isFile(p: string, arg: string): Promise<boolean> {
+  let st;
   try {
-    return (await stat(p)).isFile();
+    st = await stat(p);
   } catch {
     return false;
   }
+  if (!st.isFile()) throw new UsageError(`${arg} is ${fileKind(st)}, not a file; a TARGET is an index or manifest file, an index URL, or an image reference`);
+  return true;
 }
 
 function imageService(image: string): StoreService {
@@ -56,7 +65,7 @@ function looksLikePath(arg: string): boolean {
 
 async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs: number): Promise<Target> {
   const path = resolve(io.cwd, arg);
-  if (await isFile(path)) {
+  if (await isFile(path, arg)) {
     // One way to load a file: the store loader's reader (size bound, BOM), then index or manifest.
     const raw = await readStoreJsonFile(path, { maxBytes: MAX_FILE_BYTES });
     if (raw && typeof raw === 'object' && 'services' in raw) {
