@@ -63,3 +63,29 @@ describe('a store whose OCI layout index.json is a FIFO', () => {
     expect(results.filter((r) => r.cached)).toEqual([]);
   });
 });
+
+describe('an index repeating a service id (issue 12.4): every entry is its own', () => {
+  it('verify and lint count every entry; the later duplicate is MANIFEST_INVALID at /services/N/id, the first keeps its verdict', async () => {
+    const index = JSON.parse(await readFile(join(REPO_ROOT, 'config', 'demo-store', 'index.json'), 'utf8')) as { services: { id: string }[] };
+    const byId = (id: string) => index.services.find((s) => s.id === id)!;
+    await writeFile(join(home, 'store', 'dup.json'), JSON.stringify({ ...index, services: [byId('pinboard'), { ...byId('open-wiki'), id: 'pinboard' }, byId('meter')] }));
+
+    const v = await picStore(['verify', '--no-cache', 'store/dup.json', '--trust-key', 'store/cosign.pub']);
+    expect(v.code, v.stderr).toBe(1);
+    const lines = v.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(/\s+/).slice(0, 3).join(' '))).toEqual([
+      'OK VERIFIED pinboard:',
+      'FAIL MANIFEST_INVALID pinboard:',
+      'FAIL SIGNATURE_DIGEST_MISMATCH meter:',
+      '1 of 3',
+    ]);
+    const json = await picStore(['verify', '--no-cache', '--json', 'store/dup.json', '--trust-key', 'store/cosign.pub']);
+    const results = (JSON.parse(json.stdout) as { results: { serviceId: string; reason: string; errors?: unknown[] }[] }).results;
+    expect(results.map((r) => [r.serviceId, r.reason])).toEqual([['pinboard', 'VERIFIED'], ['pinboard', 'MANIFEST_INVALID'], ['meter', 'SIGNATURE_DIGEST_MISMATCH']]);
+    expect(results[1]!.errors).toEqual([{ path: '/services/1/id', message: 'duplicate id "pinboard" (already used by /services/0)' }]);
+
+    const l = await picStore(['lint', '--json', 'store/dup.json']);
+    expect(l.code).toBe(1);
+    expect(JSON.parse(l.stdout)).toMatchObject({ valid: false, kind: 'index', errors: [{ path: '/services/1/id', message: 'duplicate id "pinboard" (already used by /services/0)' }] });
+  });
+});

@@ -20,7 +20,7 @@ export function registerVerifyImageHandler(router: IpcRouter, services: AppServi
       const sources = storeSources({ ociLayoutDir: null }, { timeoutMs: 15_000, insecureHosts: await readPlainHttpRegistries(services.dataDir).catch(() => []) });
       try {
         const report = await verifyImage({ image, ...(serviceId ? { serviceId } : {}), trustRoot, sources: sources.provider });
-        return { serviceId: serviceId ?? '', report, explanation: explainReport(report) };
+        return { serviceId: serviceId ?? '', index: null, report, explanation: explainReport(report) };
       } finally {
         sources.close();
       }

@@ -7,6 +7,9 @@ import type { AppServices } from '../services/app-services';
 import { storeRuntimeFor } from '../services/store-runtime';
 import { VerificationRunner } from '../services/verification-runner';
 
+/** An entry's position in a store's services: the per-entry key (DESIGN 2.1: each index entry judged on its own). */
+const entryIndex = z.number().int().min(0).max(1_000_000).optional();
+
 /** Handlers of the `verification` domain: whole-store runs with pushed progress, cancel, one service. */
 export function registerVerificationHandlers(router: IpcRouter, services: AppServices): void {
   const runtime = storeRuntimeFor(services, { dataDir: services.dataDir, appConfigDir: services.appConfigDir });
@@ -31,10 +34,11 @@ export function registerVerificationHandlers(router: IpcRouter, services: AppSer
   });
 
   router.handle('verification:verify-service', {
-    args: z.object({ storeId: z.string().min(1).max(4096), serviceId: z.string().min(1).max(80) }).strict(),
-    run: async ({ storeId, serviceId }) => {
+    args: z.object({ storeId: z.string().min(1).max(4096), serviceId: z.string().min(1).max(80), index: entryIndex }).strict(),
+    run: async ({ storeId, serviceId, index }) => {
       const { ref, store } = await runtime.current(storeId);
-      const service = store.services.find((s) => (s.id ?? `#${s.index}`) === serviceId);
+      // By position when given (ids can repeat in an index); the entry must still carry that id.
+      const service = store.services.find((s) => (index === undefined || s.index === index) && (s.id ?? `#${s.index}`) === serviceId);
       if (!service) throw new CoreError('SERVICE_NOT_FOUND', `${ref.name} lists no service ${serviceId}`);
       return runner.one(storeId, store, service, await runtime.trustRootFor(ref));
     },
@@ -42,7 +46,7 @@ export function registerVerificationHandlers(router: IpcRouter, services: AppSer
 
   // Full verdicts are fetched one at a time when a service page opens; progress carries summaries.
   router.handle('verification:verdict', {
-    args: z.object({ storeId: z.string().min(1).max(4096), serviceId: z.string().min(1).max(80) }).strict(),
-    run: ({ storeId, serviceId }) => runner.verdict(storeId, serviceId),
+    args: z.object({ storeId: z.string().min(1).max(4096), serviceId: z.string().min(1).max(80), index: entryIndex }).strict(),
+    run: ({ storeId, serviceId, index }) => runner.verdict(storeId, serviceId, index),
   });
 }
