@@ -130,7 +130,7 @@ export async function editCellProfile(dataDir: string, id: string, input: unknow
   const profile: CellProfile = { ...parsed, id };
   return updateCells(dataDir, (cells) => {
     const at = cells.findIndex((c) => c.id === id);
-    if (at < 0) throw new CoreError('PROFILE_NOT_FOUND', `no cell profile with id ${id}`);
+    if (at < 0) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${id}`);
     assertUniqueName(cells, parsed.name, id);
     const next = [...cells];
     next[at] = profile;
@@ -140,7 +140,7 @@ export async function editCellProfile(dataDir: string, id: string, input: unknow
 
 export async function removeCellProfile(dataDir: string, id: string): Promise<void> {
   return updateCells(dataDir, (cells) => {
-    if (!cells.some((c) => c.id === id)) throw new CoreError('PROFILE_NOT_FOUND', `no cell profile with id ${id}`);
+    if (!cells.some((c) => c.id === id)) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${id}`);
     return { cells: cells.filter((c) => c.id !== id), result: undefined };
   });
 }

@@ -142,7 +142,7 @@ describe('cells handlers on a real sshd', () => {
     expect(await ok('cells:remove', { id: profile.id })).toEqual({ removed: profile.id });
     expect(await ok<CellProfile[]>('cells:list')).toEqual([]);
     expect(events.at(-1)).toEqual({ channel: 'cells:changed', payload: [] });
-    expect(await call('cells:check', { id: profile.id })).toMatchObject({ ok: false, error: { code: 'PROFILE_NOT_FOUND' } });
+    expect(await call('cells:check', { id: profile.id })).toMatchObject({ ok: false, error: { code: 'CELL_NOT_FOUND' } });
   });
   it('concurrent IPC calls lose no write (DESIGN 2.6): every cell and store added at once is kept, a duplicate is refused', async () => {
     const adds = await Promise.all([
