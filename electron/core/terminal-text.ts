@@ -19,6 +19,11 @@ export function terminalSafe(value: string): string {
   });
 }
 
+/** The unsafe characters dropped, for places that show only a glimpse of a value (icon initials). */
+export function withoutUnsafe(value: string): string {
+  return value.replace(UNSAFE, '');
+}
+
 /**
  * Lines of human output, each made terminal-safe, each ended with a newline: the only line breaks
  * printed are the ones between the lines given here, never one inside a value.

@@ -3,6 +3,7 @@ import type { StoreServiceView } from '../../../electron/ipc/contract/channels';
 import { Badge } from './badge';
 import { BADGES, type BadgeKey } from './badge-meta';
 import { ServiceIcon } from './service-icon';
+import { visibleText } from '../../../electron/ipc/contract/visible-text';
 
 /**
  * One service in the grid or list. `data-service-id` and `data-verification` (the reason code,
@@ -24,21 +25,23 @@ export const ServiceCard = memo(function ServiceCard({
   layout: 'grid' | 'list';
   index: number;
   tabbable?: boolean;
-  onOpen: (id: string) => void;
+  onOpen: (entry: number) => void;
 }) {
   const m = service.manifest;
-  const name = m?.name ?? service.id;
+  // Store-provided text is shown with bidi and invisible characters escaped (issue 12 item 7).
+  const name = visibleText(m?.name ?? service.id);
   return (
     <button
       type="button"
       className={`card card--${layout}`}
       data-service-id={service.id}
+      data-entry-index={service.index}
       data-verification={badge}
       data-stale={stale ? 'true' : undefined}
       data-card-index={index}
       tabIndex={tabbable ? 0 : -1}
       aria-label={`${name}, ${BADGES[badge].label}${stale ? ' (earlier result, being re-checked)' : ''}${m ? `, version ${m.version}` : ''}`}
-      onClick={() => onOpen(service.id)}
+      onClick={() => onOpen(service.index)}
     >
       <ServiceIcon service={service} size="small" />
       <span className="card__body">
@@ -46,10 +49,10 @@ export const ServiceCard = memo(function ServiceCard({
           <span className="card__name">{name}</span>
           {m && <span className="card__version">v{m.version}</span>}
         </span>
-        <span className="card__tagline">{m ? (m.tagline ?? '') : `Invalid listing: ${service.errors.length} error(s)`}</span>
+        <span className="card__tagline">{m ? visibleText(m.tagline ?? '') : `Invalid listing: ${service.errors.length} error(s)`}</span>
         <span className="card__meta">
-          {m?.developer?.name && <span className="card__developer">{m.developer.name}</span>}
-          {m?.category && <span className="card__category">{m.category}</span>}
+          {m?.developer?.name && <span className="card__developer">{visibleText(m.developer.name)}</span>}
+          {m?.category && <span className="card__category">{visibleText(m.category)}</span>}
         </span>
       </span>
       <span className="card__badge">

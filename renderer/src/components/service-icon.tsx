@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { StoreServiceView } from '../../../electron/ipc/contract/channels';
 import { useStoreSlice } from '../state/store-slice';
+import { withoutInvisible } from '../../../electron/ipc/contract/visible-text';
 
 /** The service's icon: inline data: icons as given, remote ones fetched by main; else initials. */
 export function ServiceIcon({ service, size }: { service: StoreServiceView; size: 'small' | 'large' }) {
@@ -10,7 +11,9 @@ export function ServiceIcon({ service, size }: { service: StoreServiceView; size
     if (service.iconUrl) fetchIcon(service.iconUrl);
   }, [service.iconUrl, fetchIcon]);
   const src = service.iconData ?? remote ?? null;
-  const name = service.manifest?.name ?? service.id;
+  // The letters of the fallback: visible characters only (a bidi override or zero-width
+  // character in a store-provided name must not reach the page, issue 12 item 7).
+  const name = withoutInvisible(service.manifest?.name ?? service.id) || '?';
   if (src && src.startsWith('data:image/')) return <img className={`service-icon service-icon--${size}`} src={src} alt="" />;
   return (
     <span className={`service-icon service-icon--${size} service-icon--initials`} aria-hidden="true">

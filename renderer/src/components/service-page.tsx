@@ -11,6 +11,7 @@ import { CopyButton } from './copy-button';
 import { ExternalLink, Markdown } from './markdown';
 import { ServiceIcon } from './service-icon';
 import { WhyPanel } from './why-panel';
+import { visibleText } from '../../../electron/ipc/contract/visible-text';
 
 interface ServicePageProps {
   service: StoreServiceView;
@@ -58,17 +59,17 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
         <ServiceIcon service={service} size="large" />
         <div className="service-page__title">
           <h2 id="service-title" tabIndex={-1} ref={heading}>
-            {m?.name ?? service.id}
+            {visibleText(m?.name ?? service.id)}
           </h2>
-          <p className="service-page__tagline">{m?.tagline}</p>
+          <p className="service-page__tagline">{m?.tagline === undefined ? null : visibleText(m.tagline)}</p>
           <p className="service-page__meta">
             {m && <span>Version {m.version}</span>}
-            {m?.category && <span>Category: {m.category}</span>}
+            {m?.category && <span>Category: {visibleText(m.category)}</span>}
             {m?.developer && (
               <span>
                 Developer:{' '}
                 <ExternalLink href={m.developer.url} className="">
-                  {m.developer.name}
+                  {visibleText(m.developer.name)}
                 </ExternalLink>
               </span>
             )}

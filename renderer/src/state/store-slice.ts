@@ -22,17 +22,18 @@ export interface BrowseState {
   layout: 'grid' | 'list';
   scrollTop: number;
   /** The service whose page was opened last: its card gets focus back on return. */
-  openedId: string | null;
+  /** Position of the entry whose page was last opened (focus returns to its card). */
+  openedIndex: number | null;
 }
 
-export const DEFAULT_BROWSE: BrowseState = { query: '', category: '', badge: '', sort: 'name', layout: 'grid', scrollTop: 0, openedId: null };
+export const DEFAULT_BROWSE: BrowseState = { query: '', category: '', badge: '', sort: 'name', layout: 'grid', scrollTop: 0, openedIndex: null };
 
 interface StoreSlice extends SliceStatus {
   list: StoreList | null;
   currentId: string | null;
   current: LoadedStoreView | null;
-  /** The open service page, or null for the browse view. */
-  openServiceId: string | null;
+  /** The open service page by entry position (ids can repeat), or null for the browse view. */
+  openIndex: number | null;
   /** Remote icons fetched by main, by URL (`data:` URLs), or null when refused. */
   icons: Record<string, string | null>;
   manageError: IpcError | null;
@@ -44,7 +45,7 @@ interface StoreSlice extends SliceStatus {
   reload(): Promise<void>;
   add(location: string): Promise<boolean>;
   remove(url: string): Promise<void>;
-  openService(id: string | null): void;
+  openService(index: number | null): void;
   setBrowse(storeId: string, patch: Partial<BrowseState>): void;
   /** Back to the browse list (if a service page is open) and focus the search field. */
   focusSearch(): void;
@@ -59,7 +60,7 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
   list: null,
   currentId: null,
   current: null,
-  openServiceId: null,
+  openIndex: null,
   icons: {},
   manageError: null,
   browse: {},
@@ -75,7 +76,7 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     await get().select(keep.id);
   },
   async select(storeId) {
-    set({ status: 'loading', error: null, currentId: storeId, openServiceId: null });
+    set({ status: 'loading', error: null, currentId: storeId, openIndex: null });
     const r = await api().store.load({ storeId });
     if (get().currentId !== storeId) return;
     if (r.ok) {
@@ -106,10 +107,10 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     set({ list: r.data });
     if (get().currentId === url) await get().init();
   },
-  openService(id) {
+  openService(index) {
     const storeId = get().currentId;
-    if (id && storeId) get().setBrowse(storeId, { openedId: id });
-    set({ openServiceId: id });
+    if (index !== null && storeId) get().setBrowse(storeId, { openedIndex: index });
+    set({ openIndex: index });
   },
   setBrowse(storeId, patch) {
     set((s) => ({ browse: { ...s.browse, [storeId]: { ...DEFAULT_BROWSE, ...s.browse[storeId], ...patch } } }));
@@ -117,8 +118,8 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
   focusSearch() {
     // Focus goes to search, not back to the card that was opened.
     const storeId = get().currentId;
-    if (storeId) get().setBrowse(storeId, { openedId: null });
-    set({ openServiceId: null, searchFocusPending: true });
+    if (storeId) get().setBrowse(storeId, { openedIndex: null });
+    set({ openIndex: null, searchFocusPending: true });
   },
   searchFocused() {
     set({ searchFocusPending: false });

@@ -20,26 +20,29 @@ interface RunState {
 
 interface VerificationSlice extends SliceStatus {
   storeId: string | null;
-  /** The badge of every service reached so far (progress carries summaries, not reports). */
-  verdicts: Record<string, VerdictSummary>;
-  /** Full verdicts (report + explanation), fetched one by one when a service page opens. */
-  reports: Record<string, ServiceVerdict>;
+  /**
+   * The badge of every entry reached so far (progress carries summaries, not reports), keyed by
+   * the entry's POSITION in the index (StoreServiceView.index): ids can repeat (DESIGN 2.1).
+   */
+  verdicts: Record<number, VerdictSummary>;
+  /** Full verdicts (report + explanation) by entry position, fetched one by one when a page opens. */
+  reports: Record<number, ServiceVerdict>;
   run: RunState | null;
   /**
    * Services whose verdict in `verdicts` predates the current whole-store run: a fresh re-verify
    * keeps the old badge (marked stale) until the run replaces it, so a cancelled or failed run
    * never erases what was known.
    */
-  stale: Record<string, true>;
-  /** Services being re-verified one by one from the Why panel. */
-  reverifying: Record<string, boolean>;
-  /** Why the last one-service re-verify failed, per service (shown in its Why panel). */
-  reverifyErrors: Record<string, IpcError>;
+  stale: Record<number, true>;
+  /** Entries being re-verified one by one from the Why panel, by position. */
+  reverifying: Record<number, boolean>;
+  /** Why the last one-entry re-verify failed, by position (shown in its Why panel). */
+  reverifyErrors: Record<number, IpcError>;
   verifyStore(storeId: string, fresh?: boolean): Promise<void>;
   cancel(): Promise<void>;
-  verifyService(storeId: string, serviceId: string): Promise<void>;
-  /** Fetches main's full verdict for one service (its page opened, or its summary changed). */
-  loadReport(storeId: string, serviceId: string): Promise<void>;
+  verifyService(storeId: string, serviceId: string, index: number): Promise<void>;
+  /** Fetches main's full verdict for one entry (its page opened, or its summary changed). */
+  loadReport(storeId: string, serviceId: string, index: number): Promise<void>;
   /** The current verdict of what a cell runs, by `installedKey` (image@digest afresh against today's trust root). */
   installed: Record<string, AsyncOp<ServiceVerdict>>;
   /** Verifies an installed image@digest again (a refreshed cell status asks again too). */
@@ -63,8 +66,8 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
     const sameStore = get().storeId === storeId;
     // Same store: keep what is known until this run replaces it (a fresh run marks it stale).
     const verdicts = sameStore ? get().verdicts : {};
-    const stale: Record<string, true> = {};
-    if (sameStore && fresh) for (const id of Object.keys(verdicts)) stale[id] = true;
+    const stale: Record<number, true> = {};
+    if (sameStore && fresh) for (const i of Object.keys(verdicts)) stale[Number(i)] = true;
     set({ status: 'loading', error: null, storeId, verdicts, stale, reports: sameStore ? get().reports : {}, run: null, ...(sameStore ? {} : { reverifyErrors: {} }) });
     const r = await api().verification.verifyStore({ storeId, fresh });
     if (get().storeId !== storeId) return;
@@ -75,20 +78,20 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
     const run = get().run;
     if (run?.running) await api().verification.cancel({ runId: run.runId });
   },
-  async verifyService(storeId, serviceId) {
-    set((s) => ({ reverifying: { ...s.reverifying, [serviceId]: true }, reverifyErrors: without(s.reverifyErrors, serviceId) }));
-    const r = await api().verification.verifyService({ storeId, serviceId });
+  async verifyService(storeId, serviceId, index) {
+    set((s) => ({ reverifying: { ...s.reverifying, [index]: true }, reverifyErrors: without(s.reverifyErrors, index) }));
+    const r = await api().verification.verifyService({ storeId, serviceId, index });
     set((s) => ({
-      reverifying: { ...s.reverifying, [serviceId]: false },
-      ...(r.ok && s.storeId === storeId ? { verdicts: { ...s.verdicts, [serviceId]: summaryOf(r.data) }, reports: { ...s.reports, [serviceId]: r.data }, stale: without(s.stale, serviceId) } : {}),
-      ...(r.ok ? {} : { reverifyErrors: { ...s.reverifyErrors, [serviceId]: r.error } }),
+      reverifying: { ...s.reverifying, [index]: false },
+      ...(r.ok && s.storeId === storeId ? { verdicts: { ...s.verdicts, [index]: summaryOf(r.data, index) }, reports: { ...s.reports, [index]: r.data }, stale: without(s.stale, index) } : {}),
+      ...(r.ok ? {} : { reverifyErrors: { ...s.reverifyErrors, [index]: r.error } }),
     }));
   },
-  async loadReport(storeId, serviceId) {
-    const r = await api().verification.verdict({ storeId, serviceId });
+  async loadReport(storeId, serviceId, index) {
+    const r = await api().verification.verdict({ storeId, serviceId, index });
     if (!r.ok || !r.data || get().storeId !== storeId) return;
     const v = r.data;
-    set((s) => ({ reports: { ...s.reports, [serviceId]: v } }));
+    set((s) => ({ reports: { ...s.reports, [index]: v } }));
   },
   async verifyInstalled(image, serviceId) {
     const key = installedKey(image, serviceId);
@@ -106,8 +109,10 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
         const verdicts = { ...s.verdicts };
         const stale = { ...s.stale };
         for (const v of p.summaries) {
-          verdicts[v.serviceId] = v;
-          delete stale[v.serviceId];
+          // Main always sets the position; an entry without one cannot be told from its twin.
+          if (v.index == null) continue;
+          verdicts[v.index] = v;
+          delete stale[v.index];
         }
         return { verdicts, stale, run: { runId: p.runId, storeId: p.storeId, done: p.done, total: p.total, running: true, cancelled: false } };
       });
@@ -123,7 +128,7 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
   },
 }));
 
-function without<T>(map: Record<string, T>, key: string): Record<string, T> {
+function without<T>(map: Record<number, T>, key: number): Record<number, T> {
   if (!(key in map)) return map;
   const out = { ...map };
   delete out[key];
@@ -141,8 +146,8 @@ export function runActive(s: { status: string; run: RunState | null }): boolean 
 }
 
 /** The summary of a full verdict, as main's progress events carry it. */
-function summaryOf({ serviceId, report }: ServiceVerdict): VerdictSummary {
-  return { serviceId, reason: report.reason, verified: report.verified, verifiedAt: report.verifiedAt ?? null, cached: report.cached === true };
+function summaryOf({ serviceId, report }: ServiceVerdict, index: number): VerdictSummary {
+  return { serviceId, index, reason: report.reason, verified: report.verified, verifiedAt: report.verifiedAt ?? null, cached: report.cached === true };
 }
 
 /** Whether a fetched full verdict is the one a summary describes (not an older or newer one). */

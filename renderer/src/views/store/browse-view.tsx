@@ -8,7 +8,7 @@ import { runActive, useVerificationSlice } from '../../state/verification-slice'
 import { buildRows, countBadges, filterRows, sortRows, type SortKey } from './filters';
 import { ServiceGrid } from './service-grid';
 
-const NO_VERDICTS: Record<string, VerdictSummary> = {};
+const NO_VERDICTS: Record<number, VerdictSummary> = {};
 
 /** The browse view: summary, progress, search + filters + sort, and the virtualised cards. */
 export function BrowseView({ store }: { store: LoadedStoreView }) {
@@ -33,7 +33,7 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
   // A service without a verdict is "Checking…" while a run is under way, else "Not checked".
   const missing: BadgeKey = runActive({ status: verifyStatus, run }) ? 'pending' : 'unchecked';
   // Read once per mount: where the list was and which card was opened, to come back to them.
-  const [restore] = useState(() => ({ scrollTop: saved.scrollTop, focusId: saved.openedId }));
+  const [restore] = useState(() => ({ scrollTop: saved.scrollTop, focusIndex: saved.openedIndex }));
 
   const rows = useMemo(() => buildRows(store.services), [store.services]);
   const categories = useMemo(() => [...new Set(rows.map((r) => r.category).filter(Boolean))].sort(), [rows]);
@@ -70,7 +70,7 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
   }, [searchPending, searchFocused]);
 
   const onScrolled = useCallback((top: number) => update({ scrollTop: top }), [update]);
-  const onFocusRestored = useCallback(() => update({ openedId: null }), [update]);
+  const onFocusRestored = useCallback(() => update({ openedIndex: null }), [update]);
 
   const running = run?.running ?? false;
   const unchecked = counts.unchecked ?? 0;
@@ -177,7 +177,7 @@ export function BrowseView({ store }: { store: LoadedStoreView }) {
           layout={layout}
           onOpen={openService}
           initialScrollTop={restore.scrollTop}
-          focusId={restore.focusId}
+          focusIndex={restore.focusIndex}
           onScrolled={onScrolled}
           onFocusRestored={onFocusRestored}
         />

@@ -2,19 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { StoreServiceView, VerdictSummary } from '../../../../electron/ipc/contract/channels';
 import { applyFilters, buildRows, countBadges, filterRows, sortRows } from './filters';
 
-function svc(id: string, name: string, extra: Record<string, unknown> = {}): StoreServiceView {
-  return { index: 0, id, manifest: { id, name, version: '1', image: `r/${id}@sha256:${'a'.repeat(64)}`, ...extra } as StoreServiceView['manifest'], errors: [], iconData: null, iconUrl: null };
+function svc(index: number, id: string, name: string, extra: Record<string, unknown> = {}): StoreServiceView {
+  return { index, id, manifest: { id, name, version: '1', image: `r/${id}@sha256:${'a'.repeat(64)}`, ...extra } as StoreServiceView['manifest'], errors: [], iconData: null, iconUrl: null };
 }
-function verdict(id: string, reason: VerdictSummary['reason']): VerdictSummary {
-  return { serviceId: id, reason, verified: reason === 'VERIFIED', verifiedAt: null, cached: false };
+function verdict(index: number, id: string, reason: VerdictSummary['reason']): VerdictSummary {
+  return { serviceId: id, index, reason, verified: reason === 'VERIFIED', verifiedAt: null, cached: false };
 }
 
 const services = [
-  svc('wiki', 'Open Wiki', { tagline: 'Notes for teams', category: 'docs', developer: { name: 'Acme', url: 'https://a.example' } }),
-  svc('chat', 'Relay Chat', { category: 'comms' }),
-  svc('photos', 'Lumen Photos', { tagline: 'Your pictures', category: 'media' }),
+  svc(0, 'wiki', 'Open Wiki', { tagline: 'Notes for teams', category: 'docs', developer: { name: 'Acme', url: 'https://a.example' } }),
+  svc(1, 'chat', 'Relay Chat', { category: 'comms' }),
+  svc(2, 'photos', 'Lumen Photos', { tagline: 'Your pictures', category: 'media' }),
 ];
-const verdicts = { wiki: verdict('wiki', 'VERIFIED'), chat: verdict('chat', 'SIGNATURE_INVALID') };
+// Keyed by entry position, as the verification slice keeps them (ids can repeat).
+const verdicts = { 0: verdict(0, 'wiki', 'VERIFIED'), 1: verdict(1, 'chat', 'SIGNATURE_INVALID') };
 const base = { query: '', category: '', badge: '' as const, sort: 'name' as const };
 
 describe('browse filters', () => {
@@ -47,5 +48,11 @@ describe('browse filters', () => {
     const rows = sortRows(buildRows(services), verdicts, 'name');
     expect(filterRows(rows, verdicts, { query: '', category: '', badge: 'unchecked' }, 'unchecked').map((r) => r.service.id)).toEqual(['photos']);
     expect(filterRows(rows, verdicts, { query: '', category: '', badge: 'pending' }, 'unchecked')).toEqual([]);
+  });
+  it('a repeated id is its own entry: each keeps the badge of its position', () => {
+    const twins = [svc(0, 'web', 'Web'), svc(1, 'web', 'Web again')];
+    const v = { 0: verdict(0, 'web', 'VERIFIED'), 1: verdict(1, 'web', 'MANIFEST_INVALID') };
+    expect(countBadges(twins, v)).toEqual({ VERIFIED: 1, MANIFEST_INVALID: 1 });
+    expect(applyFilters(buildRows(twins), v, { ...base, badge: 'VERIFIED' }).map((r) => r.service.index)).toEqual([0]);
   });
 });

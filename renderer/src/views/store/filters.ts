@@ -29,40 +29,40 @@ export function buildRows(services: readonly StoreServiceView[]): Row[] {
   });
 }
 
-/** A service's badge; `missing` is what a service without a verdict shows (checking, or not checked). */
-export function badgeOf(verdicts: Record<string, VerdictSummary>, id: string, missing: BadgeKey = 'pending'): BadgeKey {
-  return verdicts[id]?.reason ?? missing;
+/** An entry's badge, by its position in the index (ids can repeat); `missing` is what an entry without a verdict shows (checking, or not checked). */
+export function badgeOf(verdicts: Record<number, VerdictSummary>, index: number, missing: BadgeKey = 'pending'): BadgeKey {
+  return verdicts[index]?.reason ?? missing;
 }
 
 /** One collator for every sort: same order as localeCompare, without its per-call set-up cost. */
 const collator = new Intl.Collator();
 
 /** Sorts once per index load and sort key, so a keystroke only filters (5,000 rows, no sort). */
-export function sortRows(rows: readonly Row[], verdicts: Record<string, VerdictSummary>, sort: SortKey): Row[] {
+export function sortRows(rows: readonly Row[], verdicts: Record<number, VerdictSummary>, sort: SortKey): Row[] {
   const out = [...rows];
   const byName = (a: Row, b: Row) => collator.compare(a.name, b.name);
   if (sort === 'name') return out.sort(byName);
   if (sort === 'category') return out.sort((a, b) => collator.compare(a.category, b.category) || byName(a, b));
   if (sort === 'developer') return out.sort((a, b) => collator.compare(a.developer, b.developer) || byName(a, b));
-  const rank = (r: Row) => (badgeOf(verdicts, r.service.id) === 'VERIFIED' ? 0 : badgeOf(verdicts, r.service.id) === 'pending' ? 2 : 1);
+  const rank = (r: Row) => (badgeOf(verdicts, r.service.index) === 'VERIFIED' ? 0 : badgeOf(verdicts, r.service.index) === 'pending' ? 2 : 1);
   return out.sort((a, b) => rank(a) - rank(b) || byName(a, b));
 }
 
 /** Keeps the order of `sorted`: search, category and badge only. */
-export function filterRows(sorted: readonly Row[], verdicts: Record<string, VerdictSummary>, f: Omit<FilterState, 'sort'>, missing: BadgeKey = 'pending'): Row[] {
+export function filterRows(sorted: readonly Row[], verdicts: Record<number, VerdictSummary>, f: Omit<FilterState, 'sort'>, missing: BadgeKey = 'pending'): Row[] {
   const q = f.query.trim().toLowerCase();
   if (!q && !f.category && !f.badge) return sorted as Row[];
-  return sorted.filter((r) => (!q || r.haystack.includes(q)) && (!f.category || r.category === f.category) && (!f.badge || badgeOf(verdicts, r.service.id, missing) === f.badge));
+  return sorted.filter((r) => (!q || r.haystack.includes(q)) && (!f.category || r.category === f.category) && (!f.badge || badgeOf(verdicts, r.service.index, missing) === f.badge));
 }
 
-export function applyFilters(rows: readonly Row[], verdicts: Record<string, VerdictSummary>, f: FilterState): Row[] {
+export function applyFilters(rows: readonly Row[], verdicts: Record<number, VerdictSummary>, f: FilterState): Row[] {
   return filterRows(sortRows(rows, verdicts, f.sort), verdicts, f);
 }
 
-export function countBadges(services: readonly StoreServiceView[], verdicts: Record<string, VerdictSummary>, missing: BadgeKey = 'pending'): Partial<Record<BadgeKey, number>> {
+export function countBadges(services: readonly StoreServiceView[], verdicts: Record<number, VerdictSummary>, missing: BadgeKey = 'pending'): Partial<Record<BadgeKey, number>> {
   const counts: Partial<Record<BadgeKey, number>> = {};
   for (const s of services) {
-    const k = badgeOf(verdicts, s.id, missing);
+    const k = badgeOf(verdicts, s.index, missing);
     counts[k] = (counts[k] ?? 0) + 1;
   }
   return counts;

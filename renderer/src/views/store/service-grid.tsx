@@ -16,22 +16,22 @@ const ROW_ESTIMATE = { grid: 156, list: 84 } as const;
 
 interface ServiceGridProps {
   rows: Row[];
-  verdicts: Record<string, VerdictSummary>;
+  verdicts: Record<number, VerdictSummary>;
   /** Services whose verdict predates the run under way. */
-  stale: Record<string, true>;
+  stale: Record<number, true>;
   /** What a service without a verdict shows: `pending` (checking) or `unchecked`. */
   missing: BadgeKey;
   layout: 'grid' | 'list';
-  onOpen: (id: string) => void;
+  onOpen: (index: number) => void;
   /** Where the list was scrolled when the admin left it. */
   initialScrollTop: number;
   /** The card to focus on mount (the service whose page was just closed). */
-  focusId: string | null;
+  focusIndex: number | null;
   onScrolled: (top: number) => void;
   onFocusRestored: () => void;
 }
 
-export function ServiceGrid({ rows, verdicts, stale, missing, layout, onOpen, initialScrollTop, focusId, onScrolled, onFocusRestored }: ServiceGridProps) {
+export function ServiceGrid({ rows, verdicts, stale, missing, layout, onOpen, initialScrollTop, focusIndex, onScrolled, onFocusRestored }: ServiceGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(900);
   useLayoutEffect(() => {
@@ -47,7 +47,7 @@ export function ServiceGrid({ rows, verdicts, stale, missing, layout, onOpen, in
   const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_ESTIMATE[layout], overscan: 4, initialOffset: initialScrollTop });
   useEffect(() => virtualizer.measure(), [layout, columns, virtualizer]);
 
-  const [active, setActive] = useState(() => Math.max(0, focusId ? rows.findIndex((r) => r.service.id === focusId) : 0));
+  const [active, setActive] = useState(() => Math.max(0, focusIndex !== null ? rows.findIndex((r) => r.service.index === focusIndex) : 0));
 
   const marked = useRef(false);
   useEffect(() => {
@@ -75,12 +75,12 @@ export function ServiceGrid({ rows, verdicts, stale, missing, layout, onOpen, in
   // Back from a service page: focus the card that was opened (it may need scrolling to).
   const restored = useRef(false);
   useEffect(() => {
-    if (restored.current || !focusId) return;
+    if (restored.current || focusIndex === null) return;
     restored.current = true;
-    const i = rows.findIndex((r) => r.service.id === focusId);
+    const i = rows.findIndex((r) => r.service.index === focusIndex);
     if (i >= 0) focusCard(i);
     onFocusRestored();
-  }, [focusId, rows, focusCard, onFocusRestored]);
+  }, [focusIndex, rows, focusCard, onFocusRestored]);
 
   // Keep the remembered scroll position current without a store update per scroll event.
   const lastTop = useRef(initialScrollTop);
@@ -115,8 +115,8 @@ export function ServiceGrid({ rows, verdicts, stale, missing, layout, onOpen, in
             {rows.slice(vr.index * columns, vr.index * columns + columns).map((r, j) => {
               const index = vr.index * columns + j;
               return (
-                <div role="listitem" key={r.service.id} className="grid-cell">
-                  <ServiceCard service={r.service} badge={badgeOf(verdicts, r.service.id, missing)} stale={!!stale[r.service.id]} layout={layout} index={index} tabbable={index === tabStop} onOpen={onOpen} />
+                <div role="listitem" key={r.service.index} className="grid-cell">
+                  <ServiceCard service={r.service} badge={badgeOf(verdicts, r.service.index, missing)} stale={!!stale[r.service.index]} layout={layout} index={index} tabbable={index === tabStop} onOpen={onOpen} />
                 </div>
               );
             })}

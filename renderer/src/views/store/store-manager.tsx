@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorView } from '../../components/error-view';
 import { PathField, usePathDrop } from '../../components/path-field';
 import { useStoreSlice } from '../../state/store-slice';
+import { visibleText } from '../../../../electron/ipc/contract/visible-text';
 
 export function StoreManager() {
   const list = useStoreSlice((s) => s.list);
@@ -28,7 +29,7 @@ export function StoreManager() {
           .filter((s) => !s.isDemo)
           .map((s) => (
             <li key={s.id}>
-              <span>{s.name}</span> <code>{s.url}</code>{' '}
+              <span>{visibleText(s.name)}</span> <code>{s.url}</code>{' '}
               <button type="button" className="button button--small" aria-label={`Remove store ${s.name}`} onClick={() => void remove(s.url)}>
                 Remove
               </button>

@@ -12,16 +12,16 @@ import { InstallButton } from '../install/install-button';
 import { ServicePage } from '../../components/service-page';
 
 export function StoreServicePage({ store, service }: { store: LoadedStoreView; service: StoreServiceView }) {
-  const summary = useVerificationSlice((s) => s.verdicts[service.id]);
-  const full = useVerificationSlice((s) => s.reports[service.id]);
+  const summary = useVerificationSlice((s) => s.verdicts[service.index]);
+  const full = useVerificationSlice((s) => s.reports[service.index]);
   const loadReport = useVerificationSlice((s) => s.loadReport);
   const verdict = summary && reportMatches(summary, full) ? full : undefined;
   const stale = !!summary && !verdict;
   useEffect(() => {
-    if (stale) void loadReport(store.ref.id, service.id);
-  }, [stale, summary, loadReport, store.ref.id, service.id]);
-  const busy = useVerificationSlice((s) => s.reverifying[service.id] ?? false);
-  const reverifyError = useVerificationSlice((s) => s.reverifyErrors[service.id] ?? null);
+    if (stale) void loadReport(store.ref.id, service.id, service.index);
+  }, [stale, summary, loadReport, store.ref.id, service.id, service.index]);
+  const busy = useVerificationSlice((s) => s.reverifying[service.index] ?? false);
+  const reverifyError = useVerificationSlice((s) => s.reverifyErrors[service.index] ?? null);
   const active = useVerificationSlice(runActive);
   const missing = summary || active ? 'pending' : 'unchecked';
   const reason = summary?.reason;
@@ -34,7 +34,7 @@ export function StoreServicePage({ store, service }: { store: LoadedStoreView; s
       service={service}
       verdict={verdict}
       busy={busy}
-      onReverify={() => void verifyService(store.ref.id, service.id)}
+      onReverify={() => void verifyService(store.ref.id, service.id, service.index)}
       back={{ label: `Back to ${store.name}`, onBack }}
       missing={missing}
       reverifyError={reverifyError}

@@ -7,6 +7,7 @@ import { BrowseView } from './browse-view';
 import { StoreServicePage } from './store-service-page';
 import { StoreManager } from './store-manager';
 import './store.css';
+import { visibleText } from '../../../../electron/ipc/contract/visible-text';
 
 const ERROR_HELP: Record<string, string> = {
   INDEX_UNREADABLE: 'The store could not be fetched. Check the URL or path and your network, then try again — or pick another store.',
@@ -15,7 +16,7 @@ const ERROR_HELP: Record<string, string> = {
 };
 
 export function StoreView() {
-  const { status, error, list, current, currentId, openServiceId } = useStoreSlice();
+  const { status, error, list, current, currentId, openIndex } = useStoreSlice();
   const init = useStoreSlice((s) => s.init);
   const select = useStoreSlice((s) => s.select);
   const reload = useStoreSlice((s) => s.reload);
@@ -45,18 +46,18 @@ export function StoreView() {
     if (current) void verifyStore(current.ref.id);
   }, [current, verifyStore]);
 
-  const service = openServiceId && current ? current.services.find((s) => s.id === openServiceId) : undefined;
+  const service = openIndex !== null && current ? current.services.find((s) => s.index === openIndex) : undefined;
   if (service && current) return <StoreServicePage store={current} service={service} />;
 
   return (
     <section className="view store-view" aria-labelledby="store-title">
       <header className="store-view__head">
-        <h2 id="store-title">{current?.name ?? 'Store'}</h2>
+        <h2 id="store-title">{current ? visibleText(current.name) : 'Store'}</h2>
         {list && list.stores.length > 1 && (
           <select aria-label="Store" value={currentId ?? ''} onChange={(e) => void select(e.target.value)}>
             {list.stores.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name}
+                {visibleText(s.name)}
               </option>
             ))}
           </select>
