@@ -68,7 +68,16 @@ test('the trust panel says plainly that no store key is installed when config/co
     await expect(state).toHaveAttribute('data-state', 'no-key');
     await expect(state).toContainText('No store key installed');
     await expect(page.getByTestId('no-keys')).toBeVisible();
-    await expect(page.getByRole('status')).toContainText('No store key installed');
+    // First run (issue 17 item 1): a calm note with the real key path and next steps, not a red error.
+    const firstRun = page.getByTestId('first-run');
+    await expect(firstRun).toHaveAttribute('role', 'status');
+    await expect(firstRun).toHaveClass(/banner--info/);
+    await expect(firstRun).toContainText('Getting started.');
+    await expect(firstRun).toContainText('The Demo store works now');
+    await expect(page.getByTestId('first-run-key-dir')).toHaveText(join(shell.appConfig, 'cosign'));
+    await expect(page.locator('.banner--danger')).toHaveCount(0);
+    await firstRun.getByRole('button', { name: 'add and test a cell' }).click();
+    await expect(page.getByRole('heading', { level: 2, name: 'Cells' })).toBeVisible();
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: screenshotPath('trust-panel-no-key.png'), fullPage: true });
     expect(problems.consoleErrors).toEqual([]);
@@ -139,6 +148,7 @@ test('a key in the app’s bundled config/cosign/ shows origin bundled and "Stor
     await expect(state).toContainText('Store key installed');
     await expect(state).not.toContainText('No store key');
     await expect(page.getByText('No store key installed')).toHaveCount(0);
+    await expect(page.getByTestId('first-run')).toHaveCount(0);
     const key = page.getByTestId('trusted-key');
     await expect(key).toHaveCount(1);
     await expect(key.getByTestId('key-origin')).toHaveText('bundled');

@@ -1,14 +1,15 @@
 import { memo } from 'react';
 import type { StoreServiceView } from '../../../electron/ipc/contract/channels';
 import { Badge } from './badge';
-import { BADGES, type BadgeKey } from './badge-meta';
+import type { BadgeKey } from './badge-meta';
 import { ServiceIcon } from './service-icon';
 import { visibleText } from '../../../electron/ipc/contract/visible-text';
 
 /**
  * One service in the grid or list. `data-service-id` and `data-verification` (the reason code,
  * `pending` or `unchecked`) are the stable hooks tests use. `stale`: the verdict is from before
- * the run under way. Only the grid's active card is a Tab stop (`tabbable`).
+ * the run under way. Only the grid's active card is a Tab stop (`tabbable`). The accessible name
+ * is the card's visible text (name, version, tagline, developer, badge), so speech input can use it.
  */
 export const ServiceCard = memo(function ServiceCard({
   service,
@@ -40,7 +41,6 @@ export const ServiceCard = memo(function ServiceCard({
       data-stale={stale ? 'true' : undefined}
       data-card-index={index}
       tabIndex={tabbable ? 0 : -1}
-      aria-label={`${name}, ${BADGES[badge].label}${stale ? ' (earlier result, being re-checked)' : ''}${m ? `, version ${m.version}` : ''}`}
       onClick={() => onOpen(service.index)}
     >
       <ServiceIcon service={service} size="small" />
@@ -57,6 +57,7 @@ export const ServiceCard = memo(function ServiceCard({
       </span>
       <span className="card__badge">
         <Badge code={badge} stale={stale} />
+        {stale && <span className="visually-hidden"> (earlier result, being re-checked)</span>}
       </span>
     </button>
   );

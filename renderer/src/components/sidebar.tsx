@@ -1,3 +1,4 @@
+/* The main navigation: the app's name (the screen's one h1) and the views; a top bar in small windows. */
 import { useNavSlice, VIEWS } from '../state/nav-slice';
 
 export function Sidebar() {
@@ -5,7 +6,8 @@ export function Sidebar() {
   const go = useNavSlice((s) => s.go);
   return (
     <nav className="sidebar" aria-label="Main">
-      <div className="sidebar__brand">PIC Store Manager</div>
+      {/* The one h1 of every screen: the app; each view's title is its h2 (no skipped levels). */}
+      <h1 className="sidebar__brand">PIC Store Manager</h1>
       <ul className="sidebar__list">
         {VIEWS.map((v) => (
           <li key={v.id}>
