@@ -61,6 +61,12 @@ test('a repeated id: the later entry is MANIFEST_INVALID at /services/1/id, the 
     await expect(page.locator(entry(1))).toHaveAttribute('data-verification', 'MANIFEST_INVALID');
     await expect(page.locator(entry(2))).toHaveAttribute('data-verification', 'SIGNATURE_NOT_FOUND');
     await expect(page.locator(entry(0))).toContainText('First Twin');
+    // One "will be refused" style for whatever an enforcing cell refuses, and the card says so.
+    await expect(page.locator(entry(0)).getByTestId('card-refused')).toHaveCount(0);
+    for (const i of [1, 2]) {
+      await expect(page.locator(entry(i)).getByTestId('card-refused')).toHaveText('Enforcing cells refuse it');
+      await expect(page.locator(entry(i)).locator('.badge')).toHaveClass(/badge--refused/);
+    }
     // Both cards carry the same id; the badges stay with their positions after a fresh run too.
     await expect(page.locator('[data-service-id="twin"]')).toHaveCount(2);
     await page.getByRole('button', { name: /Re-verify all/ }).click();
@@ -71,11 +77,15 @@ test('a repeated id: the later entry is MANIFEST_INVALID at /services/1/id, the 
     await page.locator(entry(0)).click();
     await expect(page.locator('#service-title')).toHaveText('First Twin');
     await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'VERIFIED');
+    // Issue 17 item 2: the panel leads with who vouches, in words: origin, short fingerprint, file.
+    await expect(page.getByTestId('why-vouch')).toContainText(/^Signed by your own key — fingerprint [0-9a-f]{8}… \(store\.pub\)\./);
+    await expect(page.getByTestId('why-vouch')).not.toContainText('local');
     await page.keyboard.press('Escape');
     // The later duplicate opens ITS page: invalid, the error at /services/1/id named.
     await page.locator(entry(1)).click();
     await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'MANIFEST_INVALID');
     await expect(page.locator('[data-service-page="twin"]')).toContainText('/services/1/id');
+    await expect(page.getByTestId('why-vouch')).toContainText('No trusted key vouches for this image: a default (enforce) cell will refuse it.');
     await page.keyboard.press('Escape');
     // Re-checking the first from its page keeps the other entry's badge where it was.
     await page.locator(entry(0)).click();

@@ -1,8 +1,13 @@
 /* What each verification badge shows: words, an icon and a tone, and the order badges are listed in. */
 import type { ReasonCode } from '../../../electron/ipc/contract/channels';
 
-/** A badge's tone: colour is never the only signal — every badge also has an icon and words. */
-type BadgeTone = 'ok' | 'warn' | 'danger' | 'neutral';
+/**
+ * A badge's tone follows what a default (enforce) cell does with the image: `ok` installs,
+ * `refused` is everything an enforcing cell refuses (one style for all of them, whatever the
+ * reason), `neutral` has no verdict yet. Colour is never the only signal — every badge also has
+ * an icon and words.
+ */
+type BadgeTone = 'ok' | 'refused' | 'neutral';
 
 interface BadgeMeta {
   label: string;
@@ -20,19 +25,19 @@ export const BADGES: Record<BadgeKey, BadgeMeta> = {
   pending: { label: 'Checking…', icon: '◌', tone: 'neutral' },
   unchecked: { label: 'Not checked', icon: '–', tone: 'neutral' },
   VERIFIED: { label: 'Verified', icon: '✔', tone: 'ok' },
-  DIGEST_MISSING: { label: 'Not pinned', icon: '⚠', tone: 'warn' },
-  SIGNATURE_NOT_FOUND: { label: 'Unsigned', icon: '⚠', tone: 'warn' },
-  SIGNATURE_INVALID: { label: 'Signature invalid', icon: '✖', tone: 'danger' },
-  SIGNATURE_DIGEST_MISMATCH: { label: 'Bound to another image', icon: '✖', tone: 'danger' },
-  PAYLOAD_INVALID: { label: 'Payload invalid', icon: '✖', tone: 'danger' },
-  CONTENT_DIGEST_MISMATCH: { label: 'Content mismatch', icon: '✖', tone: 'danger' },
-  MANIFEST_INVALID: { label: 'Invalid listing', icon: '✖', tone: 'danger' },
-  REFERENCE_INVALID: { label: 'Invalid image reference', icon: '✖', tone: 'danger' },
-  TRUST_ROOT_INVALID: { label: 'No trusted key', icon: '⚠', tone: 'warn' },
-  REGISTRY_UNREACHABLE: { label: 'Registry unreachable', icon: '⟳', tone: 'neutral' },
-  REGISTRY_AUTH_FAILED: { label: 'Registry refused access', icon: '⚠', tone: 'warn' },
-  IMAGE_NOT_FOUND: { label: 'Image not found', icon: '?', tone: 'warn' },
-  LIMIT_EXCEEDED: { label: 'Limit exceeded', icon: '⚠', tone: 'warn' },
+  DIGEST_MISSING: { label: 'Not pinned', icon: '⚠', tone: 'refused' },
+  SIGNATURE_NOT_FOUND: { label: 'Unsigned', icon: '⚠', tone: 'refused' },
+  SIGNATURE_INVALID: { label: 'Signature invalid', icon: '✖', tone: 'refused' },
+  SIGNATURE_DIGEST_MISMATCH: { label: 'Bound to another image', icon: '✖', tone: 'refused' },
+  PAYLOAD_INVALID: { label: 'Payload invalid', icon: '✖', tone: 'refused' },
+  CONTENT_DIGEST_MISMATCH: { label: 'Content mismatch', icon: '✖', tone: 'refused' },
+  MANIFEST_INVALID: { label: 'Invalid listing', icon: '✖', tone: 'refused' },
+  REFERENCE_INVALID: { label: 'Invalid image reference', icon: '✖', tone: 'refused' },
+  TRUST_ROOT_INVALID: { label: 'No trusted key', icon: '⚠', tone: 'refused' },
+  REGISTRY_UNREACHABLE: { label: 'Registry unreachable', icon: '⟳', tone: 'refused' },
+  REGISTRY_AUTH_FAILED: { label: 'Registry refused access', icon: '⚠', tone: 'refused' },
+  IMAGE_NOT_FOUND: { label: 'Image not found', icon: '?', tone: 'refused' },
+  LIMIT_EXCEEDED: { label: 'Limit exceeded', icon: '⚠', tone: 'refused' },
 };
 
 /** Order for the summary and the badge filter: good first, then what needs attention. */

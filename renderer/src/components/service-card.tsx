@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { StoreServiceView } from '../../../electron/ipc/contract/channels';
 import { Badge } from './badge';
-import type { BadgeKey } from './badge-meta';
+import { BADGES, type BadgeKey } from './badge-meta';
 import { ServiceIcon } from './service-icon';
 import { visibleText } from '../../../electron/ipc/contract/visible-text';
 
@@ -58,6 +58,8 @@ export const ServiceCard = memo(function ServiceCard({
       <span className="card__badge">
         <Badge code={badge} stale={stale} />
         {stale && <span className="visually-hidden"> (earlier result, being re-checked)</span>}
+        {/* What a default (enforce) cell does with it, in words: the colour says the same. */}
+        {BADGES[badge].tone === 'refused' && <span className="card__refused" data-testid="card-refused">Enforcing cells refuse it</span>}
       </span>
     </button>
   );

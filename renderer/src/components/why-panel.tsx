@@ -3,10 +3,11 @@ import type { IpcError } from '../../../electron/ipc/contract/domain';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { ErrorView } from './error-view';
+import { keyName, originWords } from './key-name';
 
 const STATUS_WORD = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skip: 'Not checked' } as const;
 const STATUS_ICON = { pass: '✔', fail: '✖', warn: '⚠', skip: '–' } as const;
-const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
+const ROLE_LABEL = { developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
 
 /**
  * "Why this badge": every check with its status and detail, the key that verified (or the keys
@@ -74,6 +75,13 @@ export function WhyPanel({
         {reverify}
       </div>
       {failure}
+      {/* One sentence first: who vouches for the image, then the admin's next step (issue 17 item 2). */}
+      <p className="why__lead" data-testid="why-vouch">
+        {verifiedBy[0]?.keyFingerprint
+          ? `Signed by ${keyName(report.trustedKeys.find((k) => k.fingerprint === verifiedBy[0]!.keyFingerprint), verifiedBy[0].keyFingerprint)}.`
+          : 'No trusted key vouches for this image: a default (enforce) cell will refuse it.'}{' '}
+        <span data-testid="why-admin-next">{explanation.next.admin}</span>
+      </p>
       <p className="why__verdict">
         <Badge code={report.reason} size="large" /> <span data-testid="why-sentence">{explanation.sentence}</span>
       </p>
@@ -89,7 +97,8 @@ export function WhyPanel({
       )}
       {!report.verified && (
         <dl className="why__next">
-          {(Object.keys(ROLE_LABEL) as (keyof typeof ROLE_LABEL)[]).map((r) => (
+          {/* The admin's step leads the panel; the other roles' follow here, each once. */}
+          {(['developer', 'helpdesk'] as const).map((r) => (
             <div key={r}>
               <dt>{ROLE_LABEL[r]}: next step</dt>
               <dd>{explanation.next[r]}</dd>
@@ -127,7 +136,7 @@ export function WhyPanel({
         <ul className="why__keys">
           {verifiedBy.map((s, i) => (
             <li key={i} data-testid="verified-key">
-              Verified by key <code>{s.keyFingerprint}</code> ({report.trustedKeys.find((k) => k.fingerprint === s.keyFingerprint)?.origin ?? 'trusted'}){' '}
+              Verified by key <code>{s.keyFingerprint}</code> ({originWords(report.trustedKeys.find((k) => k.fingerprint === s.keyFingerprint)?.origin)}){' '}
               <CopyButton value={s.keyFingerprint ?? ''} label="Copy key fingerprint" />
             </li>
           ))}
@@ -137,7 +146,7 @@ export function WhyPanel({
           {report.trustedKeys.length === 0 && <li>No trusted key was available.</li>}
           {report.trustedKeys.map((k) => (
             <li key={k.fingerprint} data-testid="tried-key">
-              Tried <code>{k.fingerprint}</code> ({k.origin}
+              Tried <code>{k.fingerprint}</code> ({originWords(k.origin)}
               {k.type ? `, ${k.type}` : ''}) <CopyButton value={k.fingerprint} label={`Copy key fingerprint ${k.fingerprint}`} />
             </li>
           ))}
