@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from './suggest';
 
 /** A usage error: exit code 2 (DESIGN 2.4). */
 export class UsageError extends Error {
@@ -13,6 +14,10 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    const err = e as Error & { code?: string };
+    // node:util names the unknown option ("Unknown option '--jsno'"); suggest the nearest known one.
+    const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(--?[^'\s]+)'/.exec(err.message)?.[1] : undefined;
+    const known = Object.keys(options).map((k) => `--${k}`).concat('--help');
+    throw new UsageError(unknown ? `unknown option "${unknown}"${didYouMean(unknown, known)}; see pic-store COMMAND --help` : err.message);
   }
 }

@@ -6,34 +6,8 @@ import { UsageError } from './args';
 import { cliContextFromEnv, type CliContext } from './context';
 import { EXIT, printJson, type CliIo, type ExitCode } from './io';
 import { commands } from './commands';
-
-const USAGE = `pic-store ${APP_VERSION} — verify and install PIC store services
-
-Usage:
-  pic-store verify TARGET... [--trust-key FILE]... [--plain-http-registry HOST]... [--json]
-                   [--timeout SECONDS] [--no-cache] [-v]
-  pic-store lint FILE [--json]
-  pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]
-  pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes] [--json]
-  pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]
-  pic-store activity [--json] [--limit N]
-  pic-store explain RECEIPT_FILE
-
-A verify TARGET is an existing file (an index if it lists services, else a manifest), an
-http(s): or file: index URL, or else an image reference. A file that does not exist is a usage
-error when the TARGET is written as a path (starts with ./ ../ or /, or has a directory and
-ends in .json).
-
-DEST is the name of a cell profile in the data directory's cells.json (the cells the app shows:
-its destination, port, identity, root and ssh config apply; options given here override them),
-or else an OpenSSH destination (user@host or a Host alias).
-
-Registries are reached over https; plain http only for loopback (localhost, 127.0.0.0/8, ::1),
-for each --plain-http-registry HOST[:PORT], and for the hosts an admin lists in the data
-directory's stores.json as "plainHttpRegistries": ["host:port", ...].
-
-Exit codes: 0 success, 1 not verified / blocked, 2 usage error, 3 could not do its job.
-`;
+import { didYouMean } from './suggest';
+import { commandUsage, USAGE } from './usage';
 
 /** Runs one CLI invocation; returns the exit code (the caller sets process.exitCode). */
 export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
@@ -48,8 +22,13 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
   }
   const loadCommand = commands[name];
   if (!loadCommand) {
-    io.err(`pic-store: unknown command "${terminalSafe(name)}"\n\n${USAGE}`);
+    io.err(`pic-store: unknown command "${terminalSafe(name)}"${terminalSafe(didYouMean(name, Object.keys(commands)))}\n\n${USAGE}`);
     return EXIT.usage;
+  }
+  // `pic-store COMMAND --help` and `pic-store cell status --help`: that command's usage, exit 0.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(commandUsage(name));
+    return EXIT.ok;
   }
   const json = rest.includes('--json');
   try {

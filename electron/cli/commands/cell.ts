@@ -6,6 +6,7 @@ import type { SshContext } from '../../core/cell/ssh-context';
 import { getCellStatus, type CellStatus } from '../../core/cell/status';
 import { terminalLines } from '../../core/terminal-text';
 import { parseCommandArgs, UsageError } from '../args';
+import { didYouMean } from '../suggest';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
@@ -19,7 +20,7 @@ import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
  */
 export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
   const [sub, ...rest] = argv;
-  if (sub !== 'status') throw new UsageError(sub ? `unknown cell command "${sub}" (expected: status)` : 'missing cell command (expected: status DEST)');
+  if (sub !== 'status') throw new UsageError(sub ? `unknown cell command "${sub}"${didYouMean(sub, ['status'])} (expected: status)` : 'missing cell command (expected: status DEST)');
   const { values, positionals } = parseCommandArgs(rest, {
     json: { type: 'boolean' },
     'ssh-config': { type: 'string' },
