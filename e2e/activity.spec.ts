@@ -89,6 +89,8 @@ test('a rejected install is explained; export → import round-trips; re-check a
     await expect(row).toHaveCount(1);
     await expect(row).toContainText('Notes');
     await expect(row).toContainText('SIGNATURE_NOT_FOUND');
+    // Issue 17 item 3: the catalogue's short label leads, the code follows as secondary text.
+    await expect(row.getByTestId('activity-reason')).toHaveText('Unsigned SIGNATURE_NOT_FOUND');
     await expect(row).toContainText('enforce (config)');
     await page.screenshot({ path: screenshotPath('activity-list.png') });
 

@@ -1,7 +1,9 @@
 /* The local activity log (or a cell's receipts), newest first, one page at a time; filters and receipt import. */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ExplainedReceipt, Receipt } from '../../../../electron/ipc/contract/channels';
+import { BADGES, type BadgeKey } from '../../components/badge-meta';
 import { ErrorView } from '../../components/error-view';
+import { visibleText } from '../../../../electron/ipc/contract/visible-text';
 import { PathField, usePathDrop } from '../../components/path-field';
 import { ACTIVITY_PAGE_SIZE, useActivitySlice, type ActivityFilters } from '../../state/activity-slice';
 import { useCellsSlice } from '../../state/cells-slice';
@@ -12,20 +14,27 @@ function reasonOf(r: Receipt): string {
   return r.verification?.reason ?? r.error?.code ?? '—';
 }
 
+/** A verification reason's short label (the badge's words); error codes have none and show as they are. */
+function reasonLabel(code: string): string | null {
+  return code in BADGES ? BADGES[code as BadgeKey].label : null;
+}
+
 function ReceiptRow({ receipt, onOpen }: { receipt: Receipt; onOpen: () => void }) {
   return (
     <tr className={`activity-row activity-row--${receipt.outcome}`} data-testid="activity-row" data-receipt-id={receipt.id}>
       <td className="activity-row__time">{receipt.at.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z')}</td>
       <td>{receipt.action}</td>
       <td>
-        {receipt.service.name} <span className="muted">{receipt.service.version}</span>
+        {visibleText(receipt.service.name)} <span className="muted">{visibleText(receipt.service.version)}</span>
       </td>
-      <td>{receipt.cell.name}</td>
+      <td>{visibleText(receipt.cell.name)}</td>
       <td>
         <span className={`outcome outcome--${receipt.outcome}`}>{receipt.outcome}</span>
       </td>
-      <td>
-        <code>{reasonOf(receipt)}</code>
+      <td data-testid="activity-reason">
+        {/* The catalogue's short label first; the code second, for searching and tickets. */}
+        {reasonLabel(reasonOf(receipt)) && <span className="activity-row__label">{reasonLabel(reasonOf(receipt))} </span>}
+        <code className="muted">{reasonOf(receipt)}</code>
       </td>
       <td>{receipt.mode ? `${receipt.mode.value} (${receipt.mode.source})` : 'unreachable'}</td>
       <td>
