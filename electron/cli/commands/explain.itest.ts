@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainMode, explainReport } from '../../core/catalogue/reason-catalogue';
 import { exportReceipt } from '../../core/receipts/receipt-file';
 import { RECEIPT_OUTCOMES, type Receipt, type ReceiptMode } from '../../core/receipts/receipt';
-import { sampleReceipt } from '../../core/receipts/sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { REASON_CODES, type Check, type ReasonCode, type SignatureSummary } from '../../core/verification/types';
 import { CHECK_IDS } from '../../core/verification/types';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstallTestbed, type InstallTestbed } from '../../../scripts/bench/install-testbed';
+import { startInstallTestbed, type InstallTestbed } from '../../../scripts/testbed/install-testbed';
 import { cosignAttestBundle } from '../../../scripts/testbed/bundle-cosign';
 import { closeCellConnection } from '../cell/ssh';
 import { explainReceipt } from '../receipts/explain';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstallTestbed, type InstallTestbed } from '../../../scripts/bench/install-testbed';
+import { startInstallTestbed, type InstallTestbed } from '../../../scripts/testbed/install-testbed';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { closeCellConnection } from '../cell/ssh';
 import { timeoutsOf } from '../cell/ssh-context';

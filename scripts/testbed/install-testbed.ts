@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adHocProfile, type CellProfile } from '../../electron/core/cell/profiles';
 import type { SshContext } from '../../electron/core/cell/ssh-context';
-import { startTestCell, type TestCell } from '../testbed/cell';
-import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../testbed/cosign';
-import { cosignBin } from '../testbed/paths';
-import { startRegistry, type TestRegistry } from '../testbed/registry';
+import { startTestCell, type TestCell } from './cell';
+import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from './cosign';
+import { cosignBin } from './paths';
+import { startRegistry, type TestRegistry } from './registry';
 
 /**
  * The install testbed shared by the install integration tests and `npm run bench:install`: a real

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendReceipt, readActivity } from './activity-log';
-import { sampleReceipt } from './sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 
 /**
  * Crash safety, for real: a separate process appends receipts in a (bounded) loop through the
@@ -21,7 +21,7 @@ beforeAll(async () => {
     stdin: {
       contents: `
         const { appendReceipt } = require('./activity-log');
-        const { sampleReceipt } = require('./sample-receipt');
+        const { sampleReceipt } = require('../../../scripts/testbed/sample-receipt');
         (async () => {
           const log = process.argv[2];
           // Large receipts make each write longer, so the kill often lands inside one.
