@@ -1,5 +1,6 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { fsyncDir } from '../data-dir';
 import { CoreError, errorMessage } from '../errors';
 import type { Receipt } from './receipt';
 import { queryReceiptLines, type ActivityPage, type ActivityQuery } from './activity-query';
@@ -53,19 +54,6 @@ async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
     const { bytesWritten } = await fh.write(buf, off, buf.length - off);
     if (bytesWritten <= 0) throw new Error('the file system accepted no bytes');
     off += bytesWritten;
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const d = await open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // Not every platform can fsync a directory; the file's own fsync still holds.
   }
 }
 
