@@ -5,7 +5,7 @@ import { lookup } from 'node:dns/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackHost } from '../../core/registry/registry-source';
+import { isLoopbackHost } from '../../core/registry/plain-http';
 import { buildCli, REPO_ROOT, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { startRegistry, type TestRegistry } from '../../../scripts/testbed/registry';
 import { copyImage, pushImage, type PushedImage } from '../../../scripts/testbed/images';

@@ -4,7 +4,7 @@ import type { SshContext } from '../cell/ssh-context';
 import type { CellProfile } from '../cell/profiles';
 import { errorMessage } from '../errors';
 import { parseImageReference } from '../reference/image-reference';
-import { plainHttpAllowed } from '../registry/registry-source';
+import { plainHttpAllowed } from '../registry/plain-http';
 import type { ReceiptCellVerification } from '../receipts/receipt';
 export { cellCosignDisagreementHint } from '../receipts/cell-cosign-hint';
 

@@ -4,7 +4,7 @@ import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreError, errorMessage } from '../errors';
 import { createAgents, destroyAgents, httpRequest } from '../registry/http-transport';
-import { isLoopbackHost } from '../registry/registry-source';
+import { isLoopbackHost } from '../registry/plain-http';
 import { SourceError } from '../source/image-source';
 import { validateIndex, type StoreService } from './validate';
 

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { CoreError } from '../errors';
 import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
 import { checkRegistryHost } from '../reference/image-reference';
-import { isLoopbackHost } from '../registry/registry-source';
+import { isLoopbackHost } from '../registry/plain-http';
 
 /**
  * The configured stores (`stores.json`, DESIGN 2.6). None configured means the embedded demo
