@@ -1,9 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile, link, copyFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile, link, copyFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startDockerd, stopDockerd, type Dockerd } from './dockerd';
+import { descendantsOf, run, signal, waitExit } from './processes';
 import { freePort } from './registry';
 
 /**
@@ -62,10 +64,6 @@ export interface TestCellOptions {
 const CELL_USER = 'picstore-cell';
 const SSHD = '/usr/sbin/sshd';
 
-function run(file: string, args: string[]): string {
-  return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
-}
-
 /** The unprivileged login user (root ignores file modes, which would hide "unreadable" cases). */
 function ensureCellUser(): { user: string; uid: number; gid: number } {
   if (process.getuid?.() !== 0) {
@@ -109,115 +107,12 @@ async function waitForBanner(port: number, deadlineMs: number): Promise<boolean>
   return false;
 }
 
-/** Direct children of `pid` according to /proc (bounded scan). */
-async function childrenOf(pid: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
-    // Field 4 (ppid) follows the ")" that closes the command name.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[1]) === pid) out.push(Number(name));
-  }
-  return out;
-}
-
-async function descendantsOf(pid: number): Promise<number[]> {
-  const all: number[] = [];
-  let frontier = [pid];
-  for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
-    const next: number[] = [];
-    for (const p of frontier) next.push(...(await childrenOf(p)));
-    all.push(...next);
-    frontier = next;
-  }
-  return all;
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Already gone.
-  }
-}
-
-async function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return true;
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
 function sshKeygen(path: string, comment: string): void {
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
 }
 
 function fingerprintOf(pubFile: string): string {
   return run('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile]).split(/\s+/)[1] ?? '';
-}
-
-interface Dockerd {
-  child: ChildProcess;
-  socket: string;
-  dir: string;
-}
-
-/** A private dockerd per TESTBED.md: guard route first, private roots, no iptables, test-only pool. */
-async function startDockerd(owner: { uid: number; gid: number }): Promise<Dockerd> {
-  try {
-    run('ip', ['route', 'add', 'unreachable', '198.18.0.0/15']);
-  } catch (e) {
-    if (!/File exists/.test(String((e as { stderr?: string }).stderr ?? e))) throw e;
-  }
-  // Short path: containerd's socket lives under exec-root and unix socket paths are short.
-  const dir = await mkdtemp(join(tmpdir(), 'pcd-'));
-  // The cell user must traverse it to reach the socket (chowned to that user once it exists).
-  await chmod(dir, 0o711);
-  const socket = join(dir, 'docker.sock');
-  const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const child = spawn(
-    'dockerd',
-    [
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(dir, 'x'),
-      '-H', `unix://${socket}`,
-      '--pidfile', join(dir, 'docker.pid'),
-      '--bridge=none', '--iptables=false', '--ip-forward=false', '--ip-masq=false',
-      '--default-address-pool', 'base=198.18.0.0/16,size=24',
-    ],
-    { stdio: ['ignore', log, log] },
-  );
-  closeSync(log);
-  const until = Date.now() + 60_000;
-  for (let i = 0; i < 600 && Date.now() < until; i++) {
-    if (child.exitCode !== null) break;
-    try {
-      run('docker', ['-H', `unix://${socket}`, 'version', '--format', '{{.Server.Version}}']);
-      await chown(socket, owner.uid, owner.gid);
-      return { child, socket, dir };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  signal(child.pid ?? -1, 'SIGKILL');
-  const tail = await readFile(join(dir, 'dockerd.log'), 'utf8').catch(() => '');
-  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  throw new Error(`testbed: dockerd did not come up within 60 s:\n${tail.slice(-2000)}`);
-}
-
-async function stopDockerd(d: Dockerd): Promise<void> {
-  signal(d.child.pid ?? -1, 'SIGTERM');
-  if (!(await waitExit(d.child, 20_000))) {
-    for (const p of await descendantsOf(d.child.pid ?? -1)) signal(p, 'SIGKILL');
-    signal(d.child.pid ?? -1, 'SIGKILL');
-    await waitExit(d.child, 5000);
-  }
-  await rm(d.dir, { recursive: true, force: true }).catch(() => undefined);
 }
 
 export async function startTestCell(opts: TestCellOptions = {}): Promise<TestCell> {

@@ -1,0 +1,67 @@
+// The cell's private dockerd (TESTBED.md): a guard route first, private data and exec roots, no
+// iptables, a test-only address pool; started and stopped by PID, its temp dir removed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { descendantsOf, run, signal, waitExit } from './processes';
+
+export interface Dockerd {
+  child: ChildProcess;
+  socket: string;
+  dir: string;
+}
+
+/** A private dockerd per TESTBED.md: guard route first, private roots, no iptables, test-only pool. */
+export async function startDockerd(owner: { uid: number; gid: number }): Promise<Dockerd> {
+  try {
+    run('ip', ['route', 'add', 'unreachable', '198.18.0.0/15']);
+  } catch (e) {
+    if (!/File exists/.test(String((e as { stderr?: string }).stderr ?? e))) throw e;
+  }
+  // Short path: containerd's socket lives under exec-root and unix socket paths are short.
+  const dir = await mkdtemp(join(tmpdir(), 'pcd-'));
+  // The cell user must traverse it to reach the socket (chowned to that user once it exists).
+  await chmod(dir, 0o711);
+  const socket = join(dir, 'docker.sock');
+  const log = openSync(join(dir, 'dockerd.log'), 'a');
+  const child = spawn(
+    'dockerd',
+    [
+      '--data-root', join(dir, 'data'),
+      '--exec-root', join(dir, 'x'),
+      '-H', `unix://${socket}`,
+      '--pidfile', join(dir, 'docker.pid'),
+      '--bridge=none', '--iptables=false', '--ip-forward=false', '--ip-masq=false',
+      '--default-address-pool', 'base=198.18.0.0/16,size=24',
+    ],
+    { stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  const until = Date.now() + 60_000;
+  for (let i = 0; i < 600 && Date.now() < until; i++) {
+    if (child.exitCode !== null) break;
+    try {
+      run('docker', ['-H', `unix://${socket}`, 'version', '--format', '{{.Server.Version}}']);
+      await chown(socket, owner.uid, owner.gid);
+      return { child, socket, dir };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  signal(child.pid ?? -1, 'SIGKILL');
+  const tail = await readFile(join(dir, 'dockerd.log'), 'utf8').catch(() => '');
+  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  throw new Error(`testbed: dockerd did not come up within 60 s:\n${tail.slice(-2000)}`);
+}
+
+export async function stopDockerd(d: Dockerd): Promise<void> {
+  signal(d.child.pid ?? -1, 'SIGTERM');
+  if (!(await waitExit(d.child, 20_000))) {
+    for (const p of await descendantsOf(d.child.pid ?? -1)) signal(p, 'SIGKILL');
+    signal(d.child.pid ?? -1, 'SIGKILL');
+    await waitExit(d.child, 5000);
+  }
+  await rm(d.dir, { recursive: true, force: true }).catch(() => undefined);
+}
