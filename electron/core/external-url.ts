@@ -15,13 +15,3 @@ export function parseExternalUrl(raw: string): URL {
   if (url.username || url.password) throw new CoreError('URL_NOT_ALLOWED', 'links carrying credentials are not opened');
   return url;
 }
-
-/** Boolean form for guards that only need to decide. */
-export function isAllowedExternalUrl(raw: string): boolean {
-  try {
-    parseExternalUrl(raw);
-    return true;
-  } catch {
-    return false;
-  }
-}

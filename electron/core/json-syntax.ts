@@ -3,7 +3,7 @@
  * a helpdesk person needs "unexpected token at line 3" to find the typo on the cell, so this small
  * RFC 8259 scanner locates the first error. It only validates; values come from JSON.parse.
  */
-export interface JsonSyntaxError {
+interface JsonSyntaxError {
   message: string;
   /** 1-based line and column of the offending character (or end of input). */
   line: number;

@@ -7,7 +7,7 @@ import { CoreError } from './errors';
  * bounded output, timeouts and cancellation, and a typed error carrying exit code, stderr and
  * whether it was cancelled. Injected as a port so core tests can use a fake.
  */
-export interface RunOptions {
+interface RunOptions {
   input?: string | Uint8Array;
   env?: NodeJS.ProcessEnv;
   cwd?: string;

@@ -7,7 +7,7 @@
 import { app, session, shell, type Session, type WebContents } from 'electron';
 import { parseExternalUrl } from '../core/external-url';
 
-export interface GuardOptions {
+interface GuardOptions {
   isAppUrl: (url: string) => boolean;
 }
 

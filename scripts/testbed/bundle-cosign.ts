@@ -7,7 +7,7 @@ import type { CosignHome } from './cosign';
  * classic testbed helpers: attestations of any predicate type, and the offline check with an
  * empty trusted root (TESTBED.md) that is the reference verdict for bundle signatures.
  */
-export const SIGN_V1 = 'https://sigstore.dev/cosign/sign/v1';
+const SIGN_V1 = 'https://sigstore.dev/cosign/sign/v1';
 
 const EMPTY_TRUSTED_ROOT = {
   mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',

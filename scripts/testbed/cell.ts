@@ -55,7 +55,7 @@ export interface TestCell {
   stop(): Promise<void>;
 }
 
-export interface TestCellOptions {
+interface TestCellOptions {
   withDocker?: boolean;
   /** Put the testbed's cosign on the session PATH (cell-side verification tests). */
   cosignPath?: string;

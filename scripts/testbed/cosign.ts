@@ -14,7 +14,7 @@ import { pushBlob, pushManifest, OCI_MANIFEST } from './images';
 export const COSIGN_PASSWORD = 'testbed-password';
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 
-export interface CosignRun {
+interface CosignRun {
   code: number;
   stdout: string;
   stderr: string;
@@ -96,7 +96,7 @@ export function cosignPayload(dockerReference: string, digest: string, extra: Re
   return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': dockerReference }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: extra }));
 }
 
-export interface RawSignature {
+interface RawSignature {
   payload: Buffer;
   signature: Buffer;
 }

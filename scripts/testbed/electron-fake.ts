@@ -6,7 +6,7 @@ import { vi } from 'vitest';
  */
 type Listener = (...args: unknown[]) => unknown;
 
-export class FakeEmitter {
+class FakeEmitter {
   readonly listeners = new Map<string, Listener[]>();
   on(event: string, l: Listener): this {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), l]);

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** Where scripts/testbed/install-deps.sh keeps what it fetched (cosign from Debian trixie). */
-export function testbedCacheDir(): string {
+function testbedCacheDir(): string {
   return process.env.PIC_TESTBED_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'pic-store-testbed');
 }
 

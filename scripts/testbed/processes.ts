@@ -9,7 +9,7 @@ export function run(file: string, args: string[]): string {
 }
 
 /** Direct children of `pid` according to /proc (bounded scan). */
-export async function childrenOf(pid: number): Promise<number[]> {
+async function childrenOf(pid: number): Promise<number[]> {
   const out: number[] = [];
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;

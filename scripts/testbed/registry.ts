@@ -41,7 +41,7 @@ function ping(url: string): Promise<boolean> {
   });
 }
 
-export interface RegistryOptions {
+interface RegistryOptions {
   /** Extra YAML appended under `auth:` (token auth tests), already indented. */
   authYaml?: string;
 }

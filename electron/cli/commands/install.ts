@@ -121,7 +121,7 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
   return found[0]!;
 }
 
-export interface FoundService {
+interface FoundService {
   manifest: ServiceManifest;
   store: { name: string; url: string } | null;
 }

@@ -20,13 +20,13 @@ export interface CellReceiptsPage extends ActivityPage {
 }
 
 /** The remote command: the file's size on the first line, then at most its last MAX bytes. */
-export function cellReceiptsCommand(root: string): string {
+function cellReceiptsCommand(root: string): string {
   const file = quoteRemoteArg(`${assertRemoteRoot(root).replace(/\/+$/, '')}/store/receipts.jsonl`);
   return `if [ -f ${file} ]; then wc -c < ${file} && tail -c ${MAX_CELL_RECEIPTS_BYTES} ${file}; else echo absent; fi`;
 }
 
 /** Pure: the command's output to a page (unit-testable without a cell). */
-export function parseCellReceipts(stdout: string, query: ActivityQuery = {}): CellReceiptsPage {
+function parseCellReceipts(stdout: string, query: ActivityQuery = {}): CellReceiptsPage {
   const nl = stdout.indexOf('\n');
   const head = (nl < 0 ? stdout : stdout.slice(0, nl)).trim();
   if (head === 'absent') return { ...queryReceiptLines(Buffer.alloc(0), query), exists: false, sizeBytes: 0 };

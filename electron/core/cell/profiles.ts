@@ -55,7 +55,7 @@ export const cellProfileInputSchema = z.object({
   sshConfig: z.string().min(1).max(4096).optional(),
 });
 
-export const cellProfileSchema = cellProfileInputSchema.extend({ id: z.string().min(1).max(64) });
+const cellProfileSchema = cellProfileInputSchema.extend({ id: z.string().min(1).max(64) });
 
 export type CellProfileInput = z.input<typeof cellProfileInputSchema>;
 export type CellProfile = z.output<typeof cellProfileSchema>;

@@ -4,7 +4,7 @@ import { CoreError } from '../errors';
  * Turns what the ssh client printed when it gave up (exit 255) into a CoreError a person can act
  * on. The raw stderr stays in `details` for helpdesk.
  */
-export type SshFailureCode =
+type SshFailureCode =
   | 'HOST_KEY_UNKNOWN'
   | 'HOST_KEY_CHANGED'
   | 'AUTH_FAILED'
@@ -30,7 +30,7 @@ export function classifySshFailure(stderr: string): SshFailureCode {
 }
 
 /** The last meaningful lines of ssh's stderr, without the noise of warnings we already explain. */
-export function sshStderrTail(stderr: string, lines = 3): string {
+function sshStderrTail(stderr: string, lines = 3): string {
   return stderr
     .split('\n')
     .map((l) => l.trim())

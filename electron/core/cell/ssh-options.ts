@@ -44,7 +44,7 @@ export interface SshTarget {
 }
 
 /** `-F`, `-p`, `-i` from the profile: the options both `ssh -G` and the real connection take. */
-export function profileOptions(profile: CellProfile): string[] {
+function profileOptions(profile: CellProfile): string[] {
   const args: string[] = [];
   if (profile.sshConfig) args.push('-F', profile.sshConfig);
   if (profile.port !== undefined) args.push('-p', String(profile.port));
@@ -63,7 +63,7 @@ export function sshPathWord(path: string): string {
   return /\s/.test(path) ? `"${path}"` : path;
 }
 
-export interface ForcedOptionsInput {
+interface ForcedOptionsInput {
   dataDir: string;
   controlDir: string;
   target: Pick<SshTarget, 'userKnownHostsFiles'>;

@@ -142,10 +142,3 @@ export async function closeCellConnection(profile: CellProfile, ctx: SshContext)
   const r = await runnerOf(ctx)(binOf(ctx, 'ssh'), controlArgv(profile, forced, 'exit'), { env: ctx.env, timeoutMs: 10_000 });
   return r.exitCode === 0;
 }
-
-/** Whether a shared master connection to the cell is up (for showing "connected"). */
-export async function isCellConnected(profile: CellProfile, ctx: SshContext): Promise<boolean> {
-  const { forced } = await prepare(profile, ctx);
-  const r = await runnerOf(ctx)(binOf(ctx, 'ssh'), controlArgv(profile, forced, 'check'), { env: ctx.env, timeoutMs: 10_000 });
-  return r.exitCode === 0;
-}

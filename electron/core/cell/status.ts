@@ -52,7 +52,7 @@ export interface CellStatus {
   elapsedMs: number;
 }
 
-export interface CellStatusOptions extends Pick<RemoteRunOptions, 'signal' | 'timeoutMs'> {
+interface CellStatusOptions extends Pick<RemoteRunOptions, 'signal' | 'timeoutMs'> {
   trustRoot: TrustRoot;
 }
 
@@ -207,14 +207,14 @@ function readReceipt(rec: StatusRecord): InstalledService {
  * The installed image pinned by the digest the receipt recorded (what the cell runs), whatever
  * tag the listing named; null when the receipt lacks either or the image is not a reference.
  */
-export function installedReference(image: string | null, digest: string | null): string | null {
+function installedReference(image: string | null, digest: string | null): string | null {
   if (!image || !digest) return null;
   const parsed = parseImageReference(image);
   return parsed.ok ? `${parsed.ref.name}@${digest}` : null;
 }
 
 /** `cosign version` prints a table; the GitVersion line is the version people know. */
-export function parseCosignVersion(out: string): string {
+function parseCosignVersion(out: string): string {
   const m = /GitVersion:\s*(\S+)/.exec(out);
   if (m) return m[1]!;
   return out.trim().split('\n')[0]?.slice(0, 80) || 'unknown';

@@ -10,10 +10,6 @@ import { assertServiceId } from '../cell/remote-quote';
  * documents. Every string value has `$` doubled (`$$`) so compose never interpolates it, the image
  * is always `repo@sha256:…` (the digest that was checked), and volumes are named volumes only.
  */
-export function composeProjectName(serviceId: string): string {
-  return `pic-${assertServiceId(serviceId)}`;
-}
-
 /** `$` → `$$`: the compose escape, so `${HOME}` or `$(…)` stay literal text. */
 export function escapeCompose(value: string): string {
   return value.replace(/\$/g, '$$$$');
@@ -38,7 +34,7 @@ export function pinnedImage(image: string, digest: string): string {
   return pinnedReference(r.ref, digest);
 }
 
-export interface ComposeDocument {
+interface ComposeDocument {
   services: Record<string, Record<string, unknown>>;
   volumes?: Record<string, Record<string, never>>;
 }

@@ -55,7 +55,7 @@ export interface InstallRequest {
   applyTimeoutMs?: number;
 }
 
-export interface InstallPlan {
+interface InstallPlan {
   action: 'install' | 'upgrade';
   status: CellStatus;
   probe: CellProbe;
@@ -82,7 +82,7 @@ const cellOf = (p: CellProfile) => ({ name: p.name, destination: p.destination, 
  * records the cell's mode, the real action and the decision as far as it is known (DESIGN 2.5:
  * only an unreachable cell leaves them null).
  */
-export interface PlanProgress {
+interface PlanProgress {
   status?: CellStatus;
   action?: InstallPlan['action'];
   /** Set once both verdicts are in. */
@@ -90,7 +90,7 @@ export interface PlanProgress {
 }
 
 /** Reads the cell, verifies fresh under its key (and the cell's own cosign), decides, and builds the pre-flight. Changes nothing. */
-export async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
+async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
   const { profile, manifest, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
   progress({ phase: 'status' });
@@ -222,7 +222,7 @@ export async function installService(req: InstallRequest, confirm: (summary: Pre
 }
 
 /** Runs the apply script and turns its markers into the attempt's receipt. */
-export async function applyPlan(req: InstallRequest, plan: InstallPlan): Promise<Receipt> {
+async function applyPlan(req: InstallRequest, plan: InstallPlan): Promise<Receipt> {
   const { profile, manifest } = req;
   if (!plan.status.runtime) {
     return record(req, { ...plan.base, outcome: 'failed', error: { code: 'RUNTIME_MISSING', message: 'the cell has neither docker compose nor docker-compose; the cell was not changed' } });

@@ -5,9 +5,9 @@
  * have. Shared by the install and uninstall flows. A line longer than `maxLine` is passed on in
  * pieces, so a remote that never prints a newline cannot grow the buffer without bound.
  */
-export type OutputStream = 'stdout' | 'stderr';
+type OutputStream = 'stdout' | 'stderr';
 
-export interface LineSplitter {
+interface LineSplitter {
   push(stream: OutputStream, text: string): void;
   /** Delivers what is left of each stream as a last line (call once the process has ended). */
   flush(): void;

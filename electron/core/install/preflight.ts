@@ -50,7 +50,7 @@ export interface PreflightSummary {
   warnings: string[];
 }
 
-export interface PreflightInput {
+interface PreflightInput {
   profile: CellProfile;
   status: CellStatus;
   probe: CellProbe;
@@ -67,7 +67,7 @@ export interface PreflightInput {
 }
 
 /** Disk below this is worth a warning before a pull. */
-export const LOW_DISK_BYTES = 512 * 1024 * 1024;
+const LOW_DISK_BYTES = 512 * 1024 * 1024;
 
 export function buildPreflight(i: PreflightInput): PreflightSummary {
   const installed = i.status.installed.find((s) => s.id === i.manifest.id) ?? null;
@@ -121,7 +121,7 @@ function portsOf(raw: unknown): Set<string> {
   return out;
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
   let u = 0;

@@ -15,9 +15,9 @@ import { CoreError } from '../errors';
 export const REMOTE_SCRIPT_COMMAND = 'sh -s';
 
 /** Waiting for the cell lock: another install on this cell is allowed to finish first. */
-export const LOCK_WAIT_SECONDS = 300;
+const LOCK_WAIT_SECONDS = 300;
 
-export interface FilePayload {
+interface FilePayload {
   /** Name inside the staging directory (fixed names of ours, never from a manifest). */
   name: 'docker-compose.yml' | 'manifest.json' | 'receipt.json';
   content: string;
@@ -87,7 +87,7 @@ for d in "$S"/.staging-*; do [ -d "$d" ] && rm -rf "$d" && say "@@PIC-NOTE remov
 `;
 }
 
-export interface ApplyScriptInput {
+interface ApplyScriptInput {
   root: string;
   serviceId: string;
   runtime: ContainerRuntime;
@@ -148,7 +148,7 @@ main </dev/null
 `;
 }
 
-export interface ReconcileScriptInput {
+interface ReconcileScriptInput {
   root: string;
   serviceId: string;
   runtime: ContainerRuntime;
@@ -188,7 +188,7 @@ main </dev/null
 `;
 }
 
-export interface UninstallScriptInput {
+interface UninstallScriptInput {
   root: string;
   serviceId: string;
   runtime: ContainerRuntime;
@@ -266,7 +266,7 @@ main </dev/null
 `;
 }
 
-export interface StepMarker {
+interface StepMarker {
   kind: 'step' | 'ok' | 'fail' | 'note' | 'state';
   step?: string;
   code?: string;

@@ -15,7 +15,7 @@ import { parseMarker, REMOTE_SCRIPT_COMMAND, serviceOpScript, uninstallScript, t
  * `purgeVolumes`, the service directory removed, one receipt locally and on the cell. Plus the
  * basics of a running service: state, last log lines, restart.
  */
-export interface UninstallRequest {
+interface UninstallRequest {
   serviceId: string;
   profile: CellProfile;
   ssh: SshContext;

@@ -13,7 +13,7 @@ import { modeTable, type ModeRow } from './mode-table';
  * information, against a public key they point at. That key is read for this one check and is
  * never added to the trust root.
  */
-export interface PreviewVerifyInput {
+interface PreviewVerifyInput {
   image: string;
   serviceId?: string;
   trustRoot: TrustRoot;

@@ -10,7 +10,7 @@ import { validateIndex, validateManifest } from '../store/validate';
  * every schema error and its JSON pointer. It never throws for a broken file — a file that is
  * mid-edit, empty or not JSON is exactly what the preview must show — only reports it.
  */
-export const MAX_LISTING_BYTES = 16 * 1024 * 1024;
+const MAX_LISTING_BYTES = 16 * 1024 * 1024;
 
 export interface PreviewService {
   index: number;

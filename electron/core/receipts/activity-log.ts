@@ -13,7 +13,7 @@ import { queryReceiptLines, type ActivityPage, type ActivityQuery } from './acti
  */
 
 /** Beyond this, only the newest part of the log is read (and the cut is reported). */
-export const MAX_ACTIVITY_READ_BYTES = 256 * 1024 * 1024;
+const MAX_ACTIVITY_READ_BYTES = 256 * 1024 * 1024;
 
 /**
  * Appends one receipt and fsyncs it before resolving: when this returns, the receipt survives a

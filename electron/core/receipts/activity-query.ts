@@ -44,8 +44,8 @@ export interface ActivityPage {
   truncatedHead: boolean;
 }
 
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 10_000;
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 10_000;
 const MAX_SKIPPED_LISTED = 100;
 
 export function queryReceiptLines(

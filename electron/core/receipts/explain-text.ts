@@ -12,7 +12,7 @@ const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: '
 export const NOT_CHECKED = 'not checked (verification did not run)';
 
 /** A key list in words: the fingerprints, "none"/"no trusted key" when checked and empty, or not checked. */
-export function evidenceKeysText(x: ReceiptExplanation, which: 'trustedKeys' | 'foundKeys'): string {
+function evidenceKeysText(x: ReceiptExplanation, which: 'trustedKeys' | 'foundKeys'): string {
   if (!x.evidence.verificationRan) return NOT_CHECKED;
   const keys = x.evidence[which];
   if (keys.length) return keys.join(', ');

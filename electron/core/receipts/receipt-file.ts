@@ -11,7 +11,7 @@ import { knownReceiptFields, validateReceipt, type ReceiptProblem } from './rece
  * as pretty JSON; importing validates it fully, so a hand-edited or foreign file is rejected
  * with the JSON paths of what is wrong rather than half-shown.
  */
-export const MAX_RECEIPT_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_RECEIPT_FILE_BYTES = 4 * 1024 * 1024;
 
 /** The exact text an exported receipt file holds. */
 export function serializeReceipt(receipt: Receipt): string {

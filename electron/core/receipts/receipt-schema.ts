@@ -78,7 +78,7 @@ function buildReceiptSchema(obj: typeof z.object) {
   });
 }
 
-export const receiptSchema = buildReceiptSchema(z.looseObject as typeof z.object);
+const receiptSchema = buildReceiptSchema(z.looseObject as typeof z.object);
 const knownFieldsSchema = buildReceiptSchema(z.object);
 
 export interface ReceiptProblem {
@@ -87,7 +87,7 @@ export interface ReceiptProblem {
   message: string;
 }
 
-export type ReceiptValidation = { ok: true; receipt: Receipt } | { ok: false; problems: ReceiptProblem[] };
+type ReceiptValidation = { ok: true; receipt: Receipt } | { ok: false; problems: ReceiptProblem[] };
 
 /** Validates an unknown value as a receipt, with JSON-pointer paths a person can follow. */
 export function validateReceipt(value: unknown): ReceiptValidation {

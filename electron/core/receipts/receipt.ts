@@ -34,7 +34,7 @@ export interface ReceiptMode {
 }
 
 /** The desktop's verdict, as much of the VerificationReport as a receipt keeps. */
-export interface ReceiptVerification {
+interface ReceiptVerification {
   verified: boolean;
   reason: ReasonCode;
   checks: Check[];
@@ -81,7 +81,7 @@ export interface Receipt {
 /** Everything the caller decides; the envelope (kind, version, id, time, app) is filled in here. */
 export type ReceiptFields = Omit<Receipt, 'kind' | 'version' | 'id' | 'at' | 'app'> & { app?: Receipt['app'] };
 
-export interface ReceiptClock {
+interface ReceiptClock {
   now?: () => Date;
   newId?: () => string;
 }

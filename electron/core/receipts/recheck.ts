@@ -12,7 +12,7 @@ import type { Decision, Receipt } from './receipt';
  * cell's mode again — never the destination written in the receipt, which may come from
  * someone else's machine. The result lists what changed since the receipt was written.
  */
-export interface RecheckPorts {
+interface RecheckPorts {
   /** Verifies one image reference with today's trust root. */
   verify(image: string): Promise<VerificationReport>;
   /** Reads the mode of the cell profile the helpdesk person chose; absent when none was chosen. */

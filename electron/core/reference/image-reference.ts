@@ -19,11 +19,11 @@ export interface ImageReference {
   digest: string | null;
 }
 
-export type ReferenceParseResult =
+type ReferenceParseResult =
   | { ok: true; ref: ImageReference }
   | { ok: false; reason: string };
 
-export const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB = 'docker.io';
 const MAX_NAME_LENGTH = 255;
 const MAX_REFERENCE_LENGTH = 1024;
 

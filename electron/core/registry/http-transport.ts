@@ -46,7 +46,7 @@ export function destroyAgents(a: HttpAgents): void {
 }
 
 /** Thrown when the caller's signal aborts: cancellation is not a verdict. */
-export class RequestCancelledError extends Error {
+class RequestCancelledError extends Error {
   constructor() {
     super('cancelled');
     this.name = 'AbortError';

@@ -14,7 +14,7 @@ import { Semaphore } from './semaphore';
  * bounded concurrency, deadlines and body sizes; every manifest/blob asked by digest is hashed
  * and compared before it is returned.
  */
-export interface RegistrySourceOptions {
+interface RegistrySourceOptions {
   /** Registry as written in the reference (`127.0.0.1:5000`, `docker.io`). */
   registry: string;
   /** Hosts (host or host:port) an admin allowed over plain HTTP. */
@@ -42,7 +42,7 @@ export const MANIFEST_ACCEPT = [
 const MAX_REDIRECTS = 5;
 const MAX_TOKEN_BYTES = 256 * 1024;
 
-export function sha256Digest(bytes: Uint8Array): string {
+function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 

@@ -31,7 +31,7 @@ export const DEFAULT_SOURCE_LIMITS: SourceLimits = {
  * CONTENT_DIGEST_MISMATCH, limit → LIMIT_EXCEEDED, invalid → (context dependent).
  * "Not found" is not an error: the methods return null.
  */
-export type SourceErrorKind = 'unreachable' | 'auth' | 'digest-mismatch' | 'limit' | 'invalid';
+type SourceErrorKind = 'unreachable' | 'auth' | 'digest-mismatch' | 'limit' | 'invalid';
 
 export class SourceError extends CoreError {
   constructor(

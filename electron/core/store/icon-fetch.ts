@@ -9,7 +9,7 @@ import { createAgents, destroyAgents, httpRequest, type HttpAgents } from '../re
  */
 export const MAX_ICON_BYTES = 256 * 1024;
 
-export type IconType = 'image/png' | 'image/webp' | 'image/svg+xml';
+type IconType = 'image/png' | 'image/webp' | 'image/svg+xml';
 
 /** Recognises the image type from its first bytes; null for anything else. */
 export function sniffIconType(bytes: Buffer): IconType | null {
@@ -20,7 +20,7 @@ export function sniffIconType(bytes: Buffer): IconType | null {
   return null;
 }
 
-export interface IconFetchOptions {
+interface IconFetchOptions {
   maxBytes?: number;
   timeoutMs?: number;
   agents?: HttpAgents;

@@ -9,7 +9,7 @@ import { MAX_INDEX_BYTES } from './load-index';
  * cannot be fetched the admin still sees what it listed — marked stale, with when it was
  * fetched. Only indexes that parsed as a store index are kept.
  */
-export interface CachedIndex {
+interface CachedIndex {
   url: string;
   fetchedAt: string;
   text: string;

@@ -28,7 +28,7 @@ export interface LoadedStore {
   notes: string[];
 }
 
-export interface LoadIndexOptions {
+interface LoadIndexOptions {
   cwd?: string;
   timeoutMs?: number;
   maxBytes?: number;
@@ -88,7 +88,7 @@ export async function loadStoreIndex(location: string, opts: LoadIndexOptions = 
 }
 
 /** A `file:` URL or a path, as an absolute path; a URL naming another host is unreadable, not a crash. */
-export function indexFilePath(location: string, cwd?: string): string {
+function indexFilePath(location: string, cwd?: string): string {
   if (!location.startsWith('file:')) return resolve(cwd ?? process.cwd(), location);
   try {
     return fileURLToPath(location);

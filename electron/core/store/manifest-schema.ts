@@ -44,7 +44,7 @@ export const serviceManifestSchema = z.strictObject({
 
 export type ServiceManifest = z.infer<typeof serviceManifestSchema>;
 
-export const MAX_SERVICES = 10_000;
+const MAX_SERVICES = 10_000;
 
 /** The index envelope; services are checked one by one so one bad manifest never breaks the rest. */
 export const storeIndexSchema = z.strictObject({
@@ -60,7 +60,7 @@ export interface SchemaError {
   message: string;
 }
 
-export function jsonPointer(path: readonly PropertyKey[]): string {
+function jsonPointer(path: readonly PropertyKey[]): string {
   return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 

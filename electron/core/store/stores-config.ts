@@ -11,7 +11,7 @@ import { isLoopbackHost } from '../registry/plain-http';
  * store; the file is only ever written by add/remove, atomically, and an unreadable file is
  * reported rather than replaced (so a typo never silently drops an admin's stores).
  */
-export interface StoreEntry {
+interface StoreEntry {
   name: string;
   /** `https://…`, `file:…` or a loopback `http://…` URL. */
   url: string;
@@ -32,7 +32,7 @@ const fileSchema = z.object({
   plainHttpRegistries: z.array(registryHostSchema).max(64).optional(),
 });
 
-export interface StoresFile {
+interface StoresFile {
   stores: StoreEntry[];
   plainHttpRegistries: string[];
 }

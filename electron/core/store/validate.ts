@@ -16,13 +16,13 @@ export interface StoreService {
   errors: SchemaError[];
 }
 
-export interface ValidatedIndex {
+interface ValidatedIndex {
   name: string;
   ociLayout: string | null;
   services: StoreService[];
 }
 
-export type IndexValidation = { ok: true; index: ValidatedIndex } | { ok: false; errors: SchemaError[] };
+type IndexValidation = { ok: true; index: ValidatedIndex } | { ok: false; errors: SchemaError[] };
 
 export function validateManifest(raw: unknown, prefix = ''): { manifest: ServiceManifest | null; errors: SchemaError[] } {
   const r = serviceManifestSchema.safeParse(raw);

@@ -11,13 +11,13 @@ export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const STATEMENT_TYPES = new Set(['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1']);
 const MAX_SUBJECTS = 256;
 
-export interface StatementSubject {
+interface StatementSubject {
   name: string | null;
   /** `sha256:<hex>` when the subject carries a well-formed sha256 digest. */
   digest: string | null;
 }
 
-export type ParsedStatement =
+type ParsedStatement =
   | { ok: true; predicateType: string; subjects: StatementSubject[] }
   | { ok: false; predicateType: string | null; message: string };
 

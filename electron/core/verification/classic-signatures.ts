@@ -9,8 +9,7 @@ import type { SignatureSummary } from './types';
  * an OCI manifest whose layers carry `dev.cosignproject.cosign/signature` (base64 over the raw
  * layer bytes). Each layer becomes one SignatureSummary judged against every trusted key.
  */
-export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
-export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
+const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 
 interface Descriptor {
   mediaType?: unknown;
@@ -19,7 +18,7 @@ interface Descriptor {
   annotations?: Record<string, unknown>;
 }
 
-export function classicSignatureTag(digest: string): string {
+function classicSignatureTag(digest: string): string {
   return `${digest.replace(':', '-')}.sig`;
 }
 

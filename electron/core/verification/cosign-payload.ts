@@ -11,13 +11,13 @@ import { parseOrderedJson, unambiguousFields, type OrderedJson } from './ordered
  * value, Go the last key in document order) or reached only through Unicode folding (`ſ` folds
  * to `s` in Go, not in JS). cosign never writes such a payload; refusing it can only be stricter.
  */
-export interface CosignPayload {
+interface CosignPayload {
   digest: string;
   identity: string | null;
   type: string | null;
 }
 
-export type PayloadParse = { ok: true; payload: CosignPayload } | { ok: false; reason: string };
+type PayloadParse = { ok: true; payload: CosignPayload } | { ok: false; reason: string };
 
 const isObject = (v: OrderedJson | undefined): v is Extract<OrderedJson, { kind: 'object' }> => v?.kind === 'object';
 const str = (v: OrderedJson | undefined): string | null => (v?.kind === 'string' ? v.value : null);

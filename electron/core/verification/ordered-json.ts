@@ -17,7 +17,7 @@ export type OrderedJson =
 /** Deeper nesting than this is refused (a signed payload has four levels; recursion stays bounded). */
 export const MAX_DEPTH = 256;
 
-export type OrderedParse = { ok: true; value: OrderedJson } | { ok: false; reason: string };
+type OrderedParse = { ok: true; value: OrderedJson } | { ok: false; reason: string };
 
 export function parseOrderedJson(text: string): OrderedParse {
   try {
@@ -127,13 +127,9 @@ class Reader {
  * besides ASCII case, `ſ` (U+017F) matches `s` and the Kelvin sign (U+212A) matches `k`. This
  * maps a key to what Go would compare: the field name it could match, lowercased.
  */
-export function goFoldKey(key: string): string {
+function goFoldKey(key: string): string {
   return key.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
-
-export type FieldLookup =
-  | { ok: true; value: OrderedJson | undefined }
-  | { ok: false; reason: string };
 
 /**
  * The members of `obj` that a Go (case-insensitive) or exact-name reader could take for each of

@@ -24,7 +24,7 @@ export interface VerificationCache {
   flush(): Promise<void>;
 }
 
-export const POSITIVE_TTL_MS = 24 * 60 * 60 * 1000;
+const POSITIVE_TTL_MS = 24 * 60 * 60 * 1000;
 export const NEGATIVE_TTL_MS = 5 * 60 * 1000;
 const MAX_ENTRIES = 20_000;
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -35,7 +35,7 @@ interface Entry {
   report: VerificationReport;
 }
 
-export function cacheKey(k: CacheKeyParts): string {
+function cacheKey(k: CacheKeyParts): string {
   return JSON.stringify([k.source, k.repository, k.digest, k.trustRootId]);
 }
 

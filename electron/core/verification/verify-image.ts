@@ -17,7 +17,7 @@ export interface VerificationLimits {
   maxBlobBytes: number;
 }
 
-export const DEFAULT_VERIFICATION_LIMITS: VerificationLimits = { maxSignatures: 32, maxBlobBytes: 1024 * 1024 };
+const DEFAULT_VERIFICATION_LIMITS: VerificationLimits = { maxSignatures: 32, maxBlobBytes: 1024 * 1024 };
 
 /** Picks where an image is read from (a registry per host, or an OCI layout). */
 export type SourceProvider = (ref: ImageReference) => ImageSource;

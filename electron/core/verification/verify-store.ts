@@ -23,7 +23,7 @@ export interface StoreProgress {
   result: VerificationReport;
 }
 
-export interface VerifyStoreOptions {
+interface VerifyStoreOptions {
   trustRoot: TrustRoot;
   signal?: AbortSignal;
   onProgress?: (p: StoreProgress) => void;
