@@ -1,3 +1,7 @@
+// The test cell (testbed part 2, TESTBED.md): a real sshd on 127.0.0.1 with its own host key and
+// client key, a PIC root in a temp dir, a client ssh config with a Host alias, and optionally a
+// private dockerd reachable from the ssh session. The test owns every PID it starts; `stop()`
+// kills only those (and the sshd session processes they forked) and removes the temp dirs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile, link, copyFile } from 'node:fs/promises';
@@ -8,12 +12,6 @@ import { startDockerd, stopDockerd, type Dockerd } from './dockerd';
 import { descendantsOf, run, signal, waitExit } from './processes';
 import { freePort } from './registry';
 
-/**
- * The test cell (testbed part 2, TESTBED.md): a real sshd on 127.0.0.1 with its own host key and
- * client key, a PIC root in a temp dir, a client ssh config with a Host alias, and optionally a
- * private dockerd reachable from the ssh session. The test owns every PID it starts; `stop()`
- * kills only those (and the sshd session processes they forked) and removes the temp dirs.
- */
 export interface TestCell {
   /** The temp dir holding everything (keys, configs, logs). */
   dir: string;

@@ -1,3 +1,4 @@
+// `pic-store activity` through the built CLI, on a data directory seeded with real receipts.
 import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,6 @@ import { appendReceipt } from '../../core/receipts/activity-log';
 import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 
-/** `pic-store activity` through the built CLI, on a data directory seeded with real receipts. */
 let home: string;
 
 function picStore(args: string[], env: Record<string, string> = {}) {

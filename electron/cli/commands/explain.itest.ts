@@ -1,3 +1,5 @@
+// Issue 8 "Done when": `pic-store explain` (the built CLI) prints, for receipts of every reason
+// code, mode source and outcome, the catalogue's text filled with the receipt's own evidence.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +12,6 @@ import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { REASON_CODES, type Check, type ReasonCode, type SignatureSummary } from '../../core/verification/types';
 import { CHECK_IDS } from '../../core/verification/types';
 
-/**
- * Issue 8 "Done when": `pic-store explain` (the built CLI) prints, for receipts of every reason
- * code, mode source and outcome, the catalogue's text filled with the receipt's own evidence.
- */
 let home: string;
 
 const DIGEST = `sha256:${'1f'.repeat(32)}`;

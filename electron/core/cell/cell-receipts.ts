@@ -1,3 +1,6 @@
+// The receipts a cell keeps in `<root>/store/receipts.jsonl` (DESIGN 2.5), read on demand for the
+// helpdesk. Bounded: only the newest 4 MiB travel over SSH (a cell's log only grows), and torn or
+// corrupt lines are reported by `queryReceiptLines`, never fatal.
 import { CoreError } from '../errors';
 import { queryReceiptLines, type ActivityPage, type ActivityQuery } from '../receipts/activity-query';
 import type { CellProfile } from './profiles';
@@ -5,11 +8,6 @@ import { assertRemoteRoot, quoteRemoteArg } from './remote-quote';
 import { runRemote, type RemoteRunOptions } from './ssh';
 import type { SshContext } from './ssh-context';
 
-/**
- * The receipts a cell keeps in `<root>/store/receipts.jsonl` (DESIGN 2.5), read on demand for the
- * helpdesk. Bounded: only the newest 4 MiB travel over SSH (a cell's log only grows), and torn or
- * corrupt lines are reported by `queryReceiptLines`, never fatal.
- */
 export const MAX_CELL_RECEIPTS_BYTES = 4 * 1024 * 1024;
 
 export interface CellReceiptsPage extends ActivityPage {

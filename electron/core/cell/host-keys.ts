@@ -1,3 +1,7 @@
+// Host keys, done the way a careful admin does it: a host nobody has confirmed is never trusted
+// on first use. Its key is fetched with `ssh-keyscan` from the host and port `ssh -G` resolved,
+// shown as a SHA256 fingerprint, and written to the app's own known_hosts only when a person
+// confirms exactly that fingerprint.
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -7,12 +11,6 @@ import type { CellProfile } from './profiles';
 import { binOf, describeTarget, resolveTarget, runnerOf, timeoutsOf, type SshContext } from './ssh-context';
 import type { SshTarget } from './ssh-options';
 
-/**
- * Host keys, done the way a careful admin does it: a host nobody has confirmed is never trusted
- * on first use. Its key is fetched with `ssh-keyscan` from the host and port `ssh -G` resolved,
- * shown as a SHA256 fingerprint, and written to the app's own known_hosts only when a person
- * confirms exactly that fingerprint.
- */
 export interface HostKey {
   type: string;
   /** The key blob, base64 as in known_hosts. */

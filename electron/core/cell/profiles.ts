@@ -1,14 +1,12 @@
+// Cell profiles (`cells.json`, DESIGN 2.6): how to reach a cell with the admin's own ssh. Stored
+// atomically; a file that cannot be read is reported and left alone, never replaced, so a typo
+// in cells.json never silently loses the admin's cells.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
 import { CoreError } from '../errors';
 import { assertRemoteRoot } from './remote-quote';
 
-/**
- * Cell profiles (`cells.json`, DESIGN 2.6): how to reach a cell with the admin's own ssh. Stored
- * atomically; a file that cannot be read is reported and left alone, never replaced, so a typo
- * in cells.json never silently loses the admin's cells.
- */
 export const DEFAULT_PIC_ROOT = '/opt/pic';
 
 /**

@@ -1,9 +1,7 @@
+// Turns what the ssh client printed when it gave up (exit 255) into a CoreError a person can act
+// on. The raw stderr stays in `details` for helpdesk.
 import { CoreError } from '../errors';
 
-/**
- * Turns what the ssh client printed when it gave up (exit 255) into a CoreError a person can act
- * on. The raw stderr stays in `details` for helpdesk.
- */
 type SshFailureCode =
   | 'HOST_KEY_UNKNOWN'
   | 'HOST_KEY_CHANGED'

@@ -1,3 +1,7 @@
+// How the system `ssh` is invoked (DESIGN 2.4): always the admin's own client and config, but
+// with the safety options forced ON THE COMMAND LINE, where they beat any config file — host-key
+// checking strict, no prompts, the app's known_hosts added to the user's, one multiplexed
+// connection per cell in a private directory, keepalives and timeouts.
 import { createHash } from 'node:crypto';
 import { lstat, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,12 +10,6 @@ import { dataPaths } from '../data-dir';
 import { CoreError } from '../errors';
 import { assertDestination, type CellProfile } from './profiles';
 
-/**
- * How the system `ssh` is invoked (DESIGN 2.4): always the admin's own client and config, but
- * with the safety options forced ON THE COMMAND LINE, where they beat any config file — host-key
- * checking strict, no prompts, the app's known_hosts added to the user's, one multiplexed
- * connection per cell in a private directory, keepalives and timeouts.
- */
 export interface SshTimeouts {
   /** TCP connect + SSH handshake (ssh ConnectTimeout). */
   connectTimeoutSec: number;

@@ -1,3 +1,4 @@
+// Plain data for the UI, the CLI and install pre-flight: everything known about a cell, from one round trip.
 import { CoreError, errorMessage } from '../errors';
 import { parseImageReference } from '../reference/image-reference';
 import { parsePublicKeyPem } from '../trust/public-key';
@@ -9,7 +10,6 @@ import { runRemote, type RemoteRunOptions } from './ssh';
 import type { SshContext } from './ssh-context';
 import { parseStatusReport, REMOTE_STATUS_COMMAND, STATUS_LIMITS, statusScript, type StatusRecord } from './status-script';
 
-/** Plain data for the UI, the CLI and install pre-flight: everything known about a cell, from one round trip. */
 export interface CellKeyInfo {
   fingerprint: string;
   type: string;

@@ -1,10 +1,8 @@
+// The decision table (DESIGN 2.2), in one place. "Verified" for an install means the desktop's
+// fresh check under the CELL's key passed and, when cosign is on the cell, the cell-side check
+// passed too: in enforce both must pass. Anything else is "not verified", whatever the reason.
 import type { Decision, ModeValue } from '../receipts/receipt';
 
-/**
- * The decision table (DESIGN 2.2), in one place. "Verified" for an install means the desktop's
- * fresh check under the CELL's key passed and, when cosign is on the cell, the cell-side check
- * passed too: in enforce both must pass. Anything else is "not verified", whatever the reason.
- */
 interface DecisionInput {
   mode: ModeValue;
   /** The desktop's verdict under the cell's own key. */

@@ -1,3 +1,7 @@
+// The install / upgrade flow (DESIGN 2.2, 2.5), shared by the UI and the CLI: plain async
+// functions with a progress callback and an AbortSignal. Every attempt ends in exactly one
+// receipt, appended to the local activity log; attempts that changed the cell also land in its
+// `store/receipts.jsonl`. A blocked install never runs anything on the cell beyond reading it.
 import { randomBytes } from 'node:crypto';
 import type { CellProfile } from '../cell/profiles';
 import { runRemote } from '../cell/ssh';
@@ -23,12 +27,6 @@ import type { CellProbe } from './probe';
 import { readCellForInstall } from './cell-read';
 import { appendReceiptScript, applyScript, parseMarker, reconcileScript, REMOTE_SCRIPT_COMMAND } from './remote-scripts';
 
-/**
- * The install / upgrade flow (DESIGN 2.2, 2.5), shared by the UI and the CLI: plain async
- * functions with a progress callback and an AbortSignal. Every attempt ends in exactly one
- * receipt, appended to the local activity log; attempts that changed the cell also land in its
- * `store/receipts.jsonl`. A blocked install never runs anything on the cell beyond reading it.
- */
 export type InstallPhase = 'status' | 'verify' | 'cell-verify' | 'confirm' | 'lock' | 'stage' | 'pull' | 'swap' | 'up' | 'rollback' | 'done';
 
 export interface InstallProgress {

@@ -1,10 +1,9 @@
-/**
- * Turns streamed process output into whole lines, with one partial-line buffer PER STREAM: a
- * chunk boundary (or a stderr chunk arriving between two halves of a stdout line) must never cut
- * a progress marker such as `@@PIC-OK` in two, or the app would report a failure the cell did not
- * have. Shared by the install and uninstall flows. A line longer than `maxLine` is passed on in
- * pieces, so a remote that never prints a newline cannot grow the buffer without bound.
- */
+// Turns streamed process output into whole lines, with one partial-line buffer PER STREAM: a
+// chunk boundary (or a stderr chunk arriving between two halves of a stdout line) must never cut
+// a progress marker such as `@@PIC-OK` in two, or the app would report a failure the cell did not
+// have. Shared by the install and uninstall flows. A line longer than `maxLine` is passed on in
+// pieces, so a remote that never prints a newline cannot grow the buffer without bound.
+
 type OutputStream = 'stdout' | 'stderr';
 
 interface LineSplitter {

@@ -1,3 +1,6 @@
+// The pre-flight summary (DESIGN 2.2, issue 7): everything the admin confirms before the cell is
+// changed, as plain data for the UI and the CLI. Ports, volumes and environment are labelled as
+// listing data: the signature covers the image only.
 import type { ResolvedMode } from '../cell/mode';
 import type { CellProfile } from '../cell/profiles';
 import type { CellStatus } from '../cell/status';
@@ -8,11 +11,6 @@ import type { ReasonCode, VerificationReport } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
 import { terminalSafe } from '../cell/terminal-text';
 
-/**
- * The pre-flight summary (DESIGN 2.2, issue 7): everything the admin confirms before the cell is
- * changed, as plain data for the UI and the CLI. Ports, volumes and environment are labelled as
- * listing data: the signature covers the image only.
- */
 export const LISTING_LABEL = 'from the store listing, not signed';
 
 export interface PreflightSummary {

@@ -1,17 +1,15 @@
+// The POSIX sh scripts that change a cell (DESIGN 2.2). Each is sent on ssh's stdin to a fixed
+// `sh -s`, so the remote command line never carries anything of ours; every value inside is a
+// word made by quoteRemoteArg, and every file travels as base64 in a quoted heredoc (base64 has
+// no character a heredoc or shell could act on). The body is wrapped in a function that is
+// called on the last line, so a script cut short in transit is never half-executed.
+//
+// Markers on stdout (`@@PIC-STEP name`, `@@PIC-OK`, `@@PIC-FAIL step code`) let the app follow
+// progress and tell where a failure happened; docker output is streamed between them.
 import { assertRemoteRoot, assertServiceId, quoteRemoteArg } from '../cell/remote-quote';
 import type { ContainerRuntime } from '../cell/status';
 import { CoreError } from '../errors';
 
-/**
- * The POSIX sh scripts that change a cell (DESIGN 2.2). Each is sent on ssh's stdin to a fixed
- * `sh -s`, so the remote command line never carries anything of ours; every value inside is a
- * word made by quoteRemoteArg, and every file travels as base64 in a quoted heredoc (base64 has
- * no character a heredoc or shell could act on). The body is wrapped in a function that is
- * called on the last line, so a script cut short in transit is never half-executed.
- *
- * Markers on stdout (`@@PIC-STEP name`, `@@PIC-OK`, `@@PIC-FAIL step code`) let the app follow
- * progress and tell where a failure happened; docker output is streamed between them.
- */
 export const REMOTE_SCRIPT_COMMAND = 'sh -s';
 
 /** Waiting for the cell lock: another install on this cell is allowed to finish first. */

@@ -1,3 +1,6 @@
+// Uninstall (DESIGN 2.2, 2.5): `down` under the cell lock, named volumes kept unless
+// `purgeVolumes`, the service directory removed, one receipt locally and on the cell. Plus the
+// basics of a running service: state, last log lines, restart.
 import type { CellProfile } from '../cell/profiles';
 import { assertServiceId } from '../cell/remote-quote';
 import { runRemote } from '../cell/ssh';
@@ -10,11 +13,6 @@ import type { TrustRoot } from '../trust/trust-root';
 import { lineSplitter } from './line-splitter';
 import { parseMarker, REMOTE_SCRIPT_COMMAND, serviceOpScript, uninstallScript, type ServiceOp } from './remote-scripts';
 
-/**
- * Uninstall (DESIGN 2.2, 2.5): `down` under the cell lock, named volumes kept unless
- * `purgeVolumes`, the service directory removed, one receipt locally and on the cell. Plus the
- * basics of a running service: state, last log lines, restart.
- */
 interface UninstallRequest {
   serviceId: string;
   profile: CellProfile;

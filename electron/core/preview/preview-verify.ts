@@ -1,3 +1,7 @@
+// Verification for the listing preview: always against the app's trust root (what badges and
+// default cells will say), from a registry or a local OCI layout; and, only for the developer's
+// information, against a public key they point at. That key is read for this one check and is
+// never added to the trust root.
 import { explainReport, type Explanation } from '../catalogue/reason-catalogue';
 import { openOciLayout } from '../oci-layout/oci-layout-source';
 import { RegistrySourcePool } from '../registry/registry-pool';
@@ -7,12 +11,6 @@ import { verifyImage, type SourceProvider } from '../verification/verify-image';
 import type { VerificationReport } from '../verification/types';
 import { modeTable, type ModeRow } from './mode-table';
 
-/**
- * Verification for the listing preview: always against the app's trust root (what badges and
- * default cells will say), from a registry or a local OCI layout; and, only for the developer's
- * information, against a public key they point at. That key is read for this one check and is
- * never added to the trust root.
- */
 interface PreviewVerifyInput {
   image: string;
   serviceId?: string;

@@ -1,11 +1,9 @@
+// Watches one listing file for the live preview. Editors often save by writing a new file and
+// renaming it over the old one, which ends a watch on the file itself — so the DIRECTORY is
+// watched and events for the file's name are debounced into one callback.
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
-/**
- * Watches one listing file for the live preview. Editors often save by writing a new file and
- * renaming it over the old one, which ends a watch on the file itself — so the DIRECTORY is
- * watched and events for the file's name are debounced into one callback.
- */
 export interface ListingWatch {
   close(): void;
 }

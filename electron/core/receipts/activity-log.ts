@@ -1,16 +1,13 @@
+// The local activity log (DESIGN 2.5, 2.6): receipts as JSON lines in `activity.jsonl`,
+// append-only and fsync'd per receipt, so a crash loses at most the line being written — and a
+// torn line never swallows the next receipt (see appendReceipt). Nothing here ever rewrites or
+// truncates the file.
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fsyncDir } from '../data-dir';
 import { CoreError, errorMessage } from '../errors';
 import type { Receipt } from './receipt';
 import { queryReceiptLines, type ActivityPage, type ActivityQuery } from './activity-query';
-
-/**
- * The local activity log (DESIGN 2.5, 2.6): receipts as JSON lines in `activity.jsonl`,
- * append-only and fsync'd per receipt, so a crash loses at most the line being written — and a
- * torn line never swallows the next receipt (see appendReceipt). Nothing here ever rewrites or
- * truncates the file.
- */
 
 /** Beyond this, only the newest part of the log is read (and the cut is reported). */
 const MAX_ACTIVITY_READ_BYTES = 256 * 1024 * 1024;

@@ -1,13 +1,11 @@
+// Paging and filtering over a receipts JSON-lines document — the local activity log or a cell's
+// `store/receipts.jsonl` fetched over SSH. Newest first means last line first. Lines are parsed
+// lazily from the end, and a filter first looks for its value in the raw line so that most
+// non-matching lines are never parsed (10,000 receipts stay fast).
 import type { Receipt, ReceiptAction, ReceiptOutcome } from './receipt';
 import { RECEIPT_KIND, RECEIPT_VERSION } from './receipt';
 import { validateReceipt } from './receipt-schema';
 
-/**
- * Paging and filtering over a receipts JSON-lines document — the local activity log or a cell's
- * `store/receipts.jsonl` fetched over SSH. Newest first means last line first. Lines are parsed
- * lazily from the end, and a filter first looks for its value in the raw line so that most
- * non-matching lines are never parsed (10,000 receipts stay fast).
- */
 export interface ActivityQuery {
   offset?: number;
   limit?: number;

@@ -1,11 +1,9 @@
+// The explanation as plain text: what `pic-store explain` prints and what "copy for a ticket"
+// puts on the clipboard — the same sections, in the same order, as the Activity detail page.
 import { ROLES } from '../catalogue/reason-catalogue';
 import type { Receipt } from './receipt';
 import type { ReceiptExplanation } from './explain';
 
-/**
- * The explanation as plain text: what `pic-store explain` prints and what "copy for a ticket"
- * puts on the clipboard — the same sections, in the same order, as the Activity detail page.
- */
 const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
 
 /** Said instead of a key list when the attempt stopped before verification: unknown, not "none". */

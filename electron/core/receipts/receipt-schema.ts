@@ -1,3 +1,8 @@
+// The schema an imported receipt must pass before anything shows it (DESIGN 2.5). Receipts come
+// from other people's machines, so every string and list is bounded; unknown extra fields are
+// kept (a newer app may add some) so that export → import round-trips unchanged. An EXPORT, though,
+// writes only the fields this schema knows (knownReceiptFields): a file the app writes on
+// request carries nothing a caller smuggled into the value.
 import { z } from 'zod';
 import { CoreError } from '../errors';
 import { CHECK_IDS, REASON_CODES } from '../verification/types';
@@ -12,13 +17,6 @@ import {
   type Receipt,
 } from './receipt';
 
-/**
- * The schema an imported receipt must pass before anything shows it (DESIGN 2.5). Receipts come
- * from other people's machines, so every string and list is bounded; unknown extra fields are
- * kept (a newer app may add some) so that export → import round-trips unchanged. An EXPORT, though,
- * writes only the fields this schema knows (knownReceiptFields): a file the app writes on
- * request carries nothing a caller smuggled into the value.
- */
 const text = (max: number) => z.string().max(max);
 const KEY_ORIGINS = ['bundled', 'local', 'command-line', 'demo', 'cell'] as const;
 

@@ -1,13 +1,11 @@
+// The receipt of one install, upgrade or uninstall attempt (DESIGN 2.5): what was asked, what
+// the desktop and the cell each concluded, under which mode, and what happened. It is plain
+// data so it can be appended to logs, exported, sent to helpdesk and imported unchanged.
 import { randomUUID } from 'node:crypto';
 import { APP_VERSION } from '../app-info';
 import type { TrustedKeySummary } from '../trust/trust-root';
 import type { Check, ReasonCode, SignatureSummary } from '../verification/types';
 
-/**
- * The receipt of one install, upgrade or uninstall attempt (DESIGN 2.5): what was asked, what
- * the desktop and the cell each concluded, under which mode, and what happened. It is plain
- * data so it can be appended to logs, exported, sent to helpdesk and imported unchanged.
- */
 export const RECEIPT_KIND = 'pic-store-receipt';
 export const RECEIPT_VERSION = 1;
 

@@ -1,10 +1,9 @@
-/**
- * Container image references, parsed by the Docker/OCI grammar (distribution/reference) with
- * Docker Hub normalisation. Verification needs three facts from the string: which registry to
- * ask, which repository holds the image (and its signatures), and which digest is pinned.
- * Only `sha256:` + 64 lowercase hex counts as a digest (DESIGN 2.3); anything else is refused
- * with the reason, so "malformed" is never confused with "unsigned".
- */
+// Container image references, parsed by the Docker/OCI grammar (distribution/reference) with
+// Docker Hub normalisation. Verification needs three facts from the string: which registry to
+// ask, which repository holds the image (and its signatures), and which digest is pinned.
+// Only `sha256:` + 64 lowercase hex counts as a digest (DESIGN 2.3); anything else is refused
+// with the reason, so "malformed" is never confused with "unsigned".
+
 export interface ImageReference {
   /** The string as given. */
   original: string;

@@ -1,7 +1,6 @@
-/**
- * Parses `WWW-Authenticate` challenges (RFC 7235 auth-params) as registries send them:
- * `Bearer realm="https://auth/token",service="registry",scope="repository:x:pull"` or `Basic realm=…`.
- */
+// Parses `WWW-Authenticate` challenges (RFC 7235 auth-params) as registries send them:
+// `Bearer realm="https://auth/token",service="registry",scope="repository:x:pull"` or `Basic realm=…`.
+
 interface AuthChallenge {
   scheme: string;
   params: Record<string, string>;

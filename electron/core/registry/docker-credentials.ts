@@ -1,15 +1,13 @@
+// Registry credentials from the user's Docker `config.json` (DESIGN 2.3): `credHelpers[host]`,
+// then `credsStore`, then inline `auths[host].auth`. Helpers are run as
+// `docker-credential-<name> get` with the server on stdin, through the process runner (argv
+// only, bounded). Nothing is cached on disk; a helper that fails means "no credentials", so the
+// registry's refusal (REGISTRY_AUTH_FAILED) is what the user sees.
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess, type ProcessRunner } from '../process-runner';
 
-/**
- * Registry credentials from the user's Docker `config.json` (DESIGN 2.3): `credHelpers[host]`,
- * then `credsStore`, then inline `auths[host].auth`. Helpers are run as
- * `docker-credential-<name> get` with the server on stdin, through the process runner (argv
- * only, bounded). Nothing is cached on disk; a helper that fails means "no credentials", so the
- * registry's refusal (REGISTRY_AUTH_FAILED) is what the user sees.
- */
 export interface RegistryCredentials {
   username?: string;
   password?: string;

@@ -1,3 +1,8 @@
+// The distribution-API client, as an ImageSource (DESIGN 2.3): HTTPS, plain HTTP only for
+// loopback or explicitly listed hosts; anonymous bearer tokens and Docker config credentials;
+// redirects for blobs that never go https→http and drop credentials across origins; keep-alive;
+// bounded concurrency, deadlines and body sizes; every manifest/blob asked by digest is hashed
+// and compared before it is returned.
 import { createHash } from 'node:crypto';
 import { SourceError, DEFAULT_SOURCE_LIMITS, type FetchedManifest, type ImageSource, type SourceLimits } from '../source/image-source';
 import { isSha256Digest } from '../reference/image-reference';
@@ -7,13 +12,6 @@ import type { CredentialProvider, RegistryCredentials } from './docker-credentia
 import { createAgents, destroyAgents, httpRequest, type HttpAgents, type HttpRequest, type HttpResponse } from './http-transport';
 import { Semaphore } from './semaphore';
 
-/**
- * The distribution-API client, as an ImageSource (DESIGN 2.3): HTTPS, plain HTTP only for
- * loopback or explicitly listed hosts; anonymous bearer tokens and Docker config credentials;
- * redirects for blobs that never go https→http and drop credentials across origins; keep-alive;
- * bounded concurrency, deadlines and body sizes; every manifest/blob asked by digest is hashed
- * and compared before it is returned.
- */
 interface RegistrySourceOptions {
   /** Registry as written in the reference (`127.0.0.1:5000`, `docker.io`). */
   registry: string;

@@ -1,12 +1,10 @@
+// Remote service icons are fetched by main (DESIGN 3.1) and handed to the renderer as `data:`
+// URLs, so the renderer never makes a network request. Only `https:` URLs, no redirects at all
+// (so no scheme change), a byte limit, and only PNG/WebP/SVG as recognised from the bytes —
+// a server's Content-Type is not trusted. SVG is only ever shown through `<img>`.
 import { CoreError, errorMessage } from '../errors';
 import { createAgents, destroyAgents, httpRequest, type HttpAgents } from '../registry/http-transport';
 
-/**
- * Remote service icons are fetched by main (DESIGN 3.1) and handed to the renderer as `data:`
- * URLs, so the renderer never makes a network request. Only `https:` URLs, no redirects at all
- * (so no scheme change), a byte limit, and only PNG/WebP/SVG as recognised from the bytes —
- * a server's Content-Type is not trusted. SVG is only ever shown through `<img>`.
- */
 export const MAX_ICON_BYTES = 256 * 1024;
 
 type IconType = 'image/png' | 'image/webp' | 'image/svg+xml';

@@ -1,3 +1,8 @@
+// Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
+// or a path, size-limited. The envelope must be valid (else INDEX_INVALID / INDEX_UNREADABLE:
+// the command could not do its job); each service is validated on its own. `ociLayout` is
+// honoured only for files, resolved inside the index's directory. The embedded demo store is
+// recognised by its location so it is verified under its own key alone.
 import { describeJsonSyntaxError } from '../json-syntax';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
@@ -8,13 +13,6 @@ import { isLoopbackHost } from '../registry/plain-http';
 import { SourceError } from '../source/image-source';
 import { validateIndex, type StoreService } from './validate';
 
-/**
- * Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
- * or a path, size-limited. The envelope must be valid (else INDEX_INVALID / INDEX_UNREADABLE:
- * the command could not do its job); each service is validated on its own. `ociLayout` is
- * honoured only for files, resolved inside the index's directory. The embedded demo store is
- * recognised by its location so it is verified under its own key alone.
- */
 export interface LoadedStore {
   location: string;
   kind: 'file' | 'https' | 'http';

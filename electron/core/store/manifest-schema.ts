@@ -1,11 +1,9 @@
+// The service manifest and store index schemas (DESIGN 2.1). Objects are strict: anything the
+// table does not list (privileged, host networking, devices, bind mounts, capabilities) is an
+// error rather than silently dropped, so a listing can never smuggle it in. Errors carry
+// JSON-pointer paths so developers can find the field.
 import { z } from 'zod';
 
-/**
- * The service manifest and store index schemas (DESIGN 2.1). Objects are strict: anything the
- * table does not list (privileged, host networking, devices, bind mounts, capabilities) is an
- * error rather than silently dropped, so a listing can never smuggle it in. Errors carry
- * JSON-pointer paths so developers can find the field.
- */
 const httpsUrl = z.string().max(2048).refine((s) => {
   try {
     return new URL(s).protocol === 'https:';

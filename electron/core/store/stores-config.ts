@@ -1,3 +1,6 @@
+// The configured stores (`stores.json`, DESIGN 2.6). None configured means the embedded demo
+// store; the file is only ever written by add/remove, atomically, and an unreadable file is
+// reported rather than replaced (so a typo never silently drops an admin's stores).
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,11 +9,6 @@ import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
 import { checkRegistryHost } from '../reference/image-reference';
 import { isLoopbackHost } from '../registry/plain-http';
 
-/**
- * The configured stores (`stores.json`, DESIGN 2.6). None configured means the embedded demo
- * store; the file is only ever written by add/remove, atomically, and an unreadable file is
- * reported rather than replaced (so a typo never silently drops an admin's stores).
- */
 interface StoreEntry {
   name: string;
   /** `https://…`, `file:…` or a loopback `http://…` URL. */

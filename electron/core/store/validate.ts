@@ -1,11 +1,9 @@
+// Validation of a whole index and of single manifests, returning every error with its
+// JSON-pointer path. The image must at least be a reference string; whether it is pinned and
+// well-formed is verification's job (tag-only is valid input, rejected as DIGEST_MISSING).
 import { parseImageReference } from '../reference/image-reference';
 import { schemaErrors, serviceManifestSchema, storeIndexSchema, type SchemaError, type ServiceManifest } from './manifest-schema';
 
-/**
- * Validation of a whole index and of single manifests, returning every error with its
- * JSON-pointer path. The image must at least be a reference string; whether it is pinned and
- * well-formed is verification's job (tag-only is valid input, rejected as DIGEST_MISSING).
- */
 export interface StoreService {
   /** Position in the index's `services`. */
   index: number;

@@ -1,10 +1,8 @@
+// The in-toto statement inside a cosign bundle signature. Only predicate type
+// `https://sigstore.dev/cosign/sign/v1` is a signature; other attestations (SBOMs, scans,
+// provenance) are not, and never count as one (DESIGN 2.3).
 import { parseOrderedJson, unambiguousFields, type OrderedJson } from './ordered-json';
 
-/**
- * The in-toto statement inside a cosign bundle signature. Only predicate type
- * `https://sigstore.dev/cosign/sign/v1` is a signature; other attestations (SBOMs, scans,
- * provenance) are not, and never count as one (DESIGN 2.3).
- */
 export const SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 

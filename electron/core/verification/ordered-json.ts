@@ -1,11 +1,10 @@
-/**
- * A JSON reader that keeps every object member, duplicates included, in document order.
- * `JSON.parse` silently merges duplicate keys (first key's position, last key's value), so a
- * signed payload can read one way to us and another way to cosign (Go keeps the last key in
- * document order and matches names case-insensitively). Signed payloads are read with this so
- * an ambiguous document is seen as ambiguous and refused, never resolved in our favour.
- * Syntax acceptance is exactly JSON.parse's (the text is checked with it first).
- */
+// A JSON reader that keeps every object member, duplicates included, in document order.
+// `JSON.parse` silently merges duplicate keys (first key's position, last key's value), so a
+// signed payload can read one way to us and another way to cosign (Go keeps the last key in
+// document order and matches names case-insensitively). Signed payloads are read with this so
+// an ambiguous document is seen as ambiguous and refused, never resolved in our favour.
+// Syntax acceptance is exactly JSON.parse's (the text is checked with it first).
+
 export type OrderedJson =
   | { kind: 'object'; members: [string, OrderedJson][] }
   | { kind: 'array'; items: OrderedJson[] }
