@@ -8,7 +8,7 @@
 // progress and tell where a failure happened; docker output is streamed between them.
 import { assertRemoteRoot, assertServiceId, quoteRemoteArg } from '../cell/remote-quote';
 import type { ContainerRuntime } from '../cell/status';
-import { CoreError } from '../errors';
+import { CoreError, remoteFailureCode, type RemoteFailureCode } from '../errors';
 
 export const REMOTE_SCRIPT_COMMAND = 'sh -s';
 
@@ -267,7 +267,7 @@ main </dev/null
 interface StepMarker {
   kind: 'step' | 'ok' | 'fail' | 'note' | 'state';
   step?: string;
-  code?: string;
+  code?: RemoteFailureCode | 'REMOTE_SCRIPT_FAILED';
   text?: string;
 }
 
@@ -277,7 +277,7 @@ export function parseMarker(line: string): StepMarker | null {
   let m = /^@@PIC-STEP (\S+)$/.exec(line);
   if (m) return { kind: 'step', step: m[1]! };
   m = /^@@PIC-FAIL (\S+) (\S+)$/.exec(line);
-  if (m) return { kind: 'fail', step: m[1]!, code: m[2]! };
+  if (m) return { kind: 'fail', step: m[1]!, code: remoteFailureCode(m[2]) };
   m = /^@@PIC-STATE (\S+)$/.exec(line);
   if (m) return { kind: 'state', text: m[1]! };
   m = /^@@PIC-NOTE (.*)$/.exec(line);

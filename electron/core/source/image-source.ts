@@ -2,7 +2,7 @@
 // image layout directory standing in for one (DESIGN 2.1 `ociLayout`). Both implement the same
 // checks: every manifest and blob fetched by digest is hashed and compared with that digest
 // before anyone sees its bytes, and every body is bounded.
-import { CoreError } from '../errors';
+import { CoreError, type SourceErrorCode } from '../errors';
 
 export interface FetchedManifest {
   /** sha256 digest of `bytes` (already checked against the digest asked for, when asked by digest). */
@@ -31,12 +31,20 @@ export const DEFAULT_SOURCE_LIMITS: SourceLimits = {
  */
 type SourceErrorKind = 'unreachable' | 'auth' | 'digest-mismatch' | 'limit' | 'invalid';
 
+const SOURCE_ERROR_CODES: Record<SourceErrorKind, SourceErrorCode> = {
+  unreachable: 'SOURCE_UNREACHABLE',
+  auth: 'SOURCE_AUTH',
+  'digest-mismatch': 'SOURCE_DIGEST_MISMATCH',
+  limit: 'SOURCE_LIMIT',
+  invalid: 'SOURCE_INVALID',
+};
+
 export class SourceError extends CoreError {
   constructor(
     readonly kind: SourceErrorKind,
     message: string,
   ) {
-    super(`SOURCE_${kind.toUpperCase().replace('-', '_')}`, message);
+    super(SOURCE_ERROR_CODES[kind], message);
     this.name = 'SourceError';
   }
 }
