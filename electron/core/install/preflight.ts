@@ -9,7 +9,7 @@ import type { ServiceManifest } from '../store/manifest-schema';
 import { explainMode, explainReport, type Explanation } from '../catalogue/reason-catalogue';
 import type { ReasonCode, VerificationReport } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
-import { terminalSafe } from '../cell/terminal-text';
+import { terminalLines } from '../terminal-text';
 
 export const LISTING_LABEL = 'from the store listing, not signed';
 
@@ -159,5 +159,5 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`  platform: cell ${s.architecture.cell ?? 'unknown'}, image ${s.architecture.image?.join(', ') ?? 'unknown'}${s.architecture.compatible === false ? ' — MISMATCH' : ''}`);
   L.push(`  disk:     ${s.freeBytes === null ? 'unknown' : `${s.freeText} free`}`);
   for (const w of s.warnings) L.push(`  ! ${w}`);
-  return `${L.map(terminalSafe).join('\n')}\n`;
+  return terminalLines(...L);
 }

@@ -1,11 +1,9 @@
 // Whole-store verification (issue 4): every service concurrently, progress as each result
 // arrives, cancellation through the signal, and the badge cache. The IPC layer and the CLI call
 // this; installs never do (they verify fresh with verifyImage).
-import { openOciLayout } from '../oci-layout/oci-layout-source';
+import { openImageSources } from '../core-services';
 import { parseImageReference, type ImageReference } from '../reference/image-reference';
 import type { CredentialProvider } from '../registry/docker-credentials';
-import { RegistrySourcePool } from '../registry/registry-pool';
-import { RegistrySource } from '../registry/registry-source';
 import { Semaphore } from '../registry/semaphore';
 import { SourceError, type ImageSource } from '../source/image-source';
 import type { LoadedStore } from '../store/load-index';
@@ -18,6 +16,11 @@ import { trustRootPassDetail, verifyImage, type SourceProvider, type Verificatio
 export interface StoreProgress {
   done: number;
   total: number;
+  /**
+   * The entry's position in the index's `services` (StoreService.index): the one key that is
+   * unique per entry — a repeated service id must never make two entries share a verdict.
+   */
+  index: number;
   result: VerificationReport;
 }
 
@@ -77,12 +80,7 @@ export function manifestInvalidReport(service: StoreService, trustRoot: TrustRoo
 
 /** Where a store's images are read from: its OCI layout, else one registry client per host. */
 export function storeSources(store: Pick<LoadedStore, 'ociLayoutDir'>, opts: Pick<VerifyStoreOptions, 'timeoutMs' | 'insecureHosts' | 'credentials'>): { provider: SourceProvider; close(): void } {
-  if (store.ociLayoutDir) {
-    const layout: ImageSource = openOciLayout(store.ociLayoutDir);
-    return { provider: () => layout, close: () => undefined };
-  }
-  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: opts.timeoutMs, insecureHosts: opts.insecureHosts, credentials: opts.credentials }));
-  return { provider: pool.provider, close: () => pool.close() };
+  return openImageSources({ ociLayoutDir: store.ociLayoutDir, timeoutMs: opts.timeoutMs, credentials: opts.credentials, plainHttpRegistries: opts.insecureHosts ?? [] });
 }
 
 export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayoutDir'>, opts: VerifyStoreOptions): Promise<VerificationReport[]> {
@@ -101,7 +99,7 @@ export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayo
           const result = await verifyService(svc, provider, trustId, opts);
           results[i] = result;
           done++;
-          opts.onProgress?.({ done, total, result });
+          opts.onProgress?.({ done, total, index: svc.index, result });
         }),
       ),
     );
