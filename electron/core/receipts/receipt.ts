@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { APP_VERSION } from '../app-info';
 import type { TrustedKeySummary } from '../trust/trust-root';
-import type { Check, ReasonCode, SignatureSummary } from '../verification/types';
+import type { Check, ReasonCode, SignatureSummary, TlogPolicy } from '../verification/types';
 
 /**
  * The receipt of one install, upgrade or uninstall attempt (DESIGN 2.5): what was asked, what
@@ -40,6 +40,8 @@ export interface ReceiptVerification {
   checks: Check[];
   signatures: SignatureSummary[];
   trustedKeys: TrustedKeySummary[];
+  /** The transparency-log policy the verdict was reached under (each signature's `tlog` holds its log, index and time). */
+  transparencyLogPolicy?: TlogPolicy;
 }
 
 /** The cell-side `cosign verify`, when cosign is on the cell's PATH. */
@@ -118,5 +120,6 @@ export function receiptVerification(report: ReceiptVerification): ReceiptVerific
     checks: report.checks,
     signatures: report.signatures,
     trustedKeys: report.trustedKeys,
+    ...(report.transparencyLogPolicy ? { transparencyLogPolicy: report.transparencyLogPolicy } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { ImageSource } from '../source/image-source';
+import type { TrustedLogs } from '../tlog/trusted-logs';
 import type { TrustedKey } from '../trust/trust-root';
 import type { SignatureFormat, SignatureSummary } from './types';
 
@@ -20,6 +21,8 @@ export interface SignatureCollectorInput {
   /** The image digest being verified, `sha256:<64 hex>`. */
   digest: string;
   keys: readonly TrustedKey[];
+  /** The trusted transparency logs; absent: no entry is judged (every one is from an unknown log). */
+  logs?: TrustedLogs;
   maxSignatures: number;
   maxBlobBytes: number;
   signal?: AbortSignal;
