@@ -116,7 +116,7 @@ describe('classic signatures: the dev.sigstore.cosign/bundle entry, verified off
     // Internally consistent entries (the body's signature verifies under the body's key), so
     // cosign judges the binding itself and not the body's own consistency.
     const otherKey = await signedImage('body-other-key', async (_s, p) => mockClassicEntry(log, hashedrekordEntry(signPayload(other, p), other.pem, p)));
-    const otherSig = await signedImage('body-other-sig', async (_s, p) => {
+    const otherSig = await signedImage('body-other-sig', async () => {
       const p2 = cosignPayload('elsewhere/app', `sha256:${'1'.repeat(64)}`);
       return mockClassicEntry(log, hashedrekordEntry(signPayload(key, p2), key.pem, p2));
     });
