@@ -8,7 +8,7 @@ import { startRegistry } from '../testbed/registry';
 import { pushImage, type PushedImage } from '../testbed/images';
 import { cosignHome, cosignPayload, cosignVerifies, makeTestKey, pushClassicSignatures, signPayload } from '../testbed/cosign';
 import { hashedrekordEntry, makeTestLog, mockClassicEntry, writeTrustedRoot } from '../testbed/tlog';
-import { loadTrustedLogsFile } from '../../electron/core/tlog/trusted-logs';
+import { loadTrustedLogsFile, publicGoodLogs } from '../../electron/core/tlog/trusted-logs';
 import { loadStoreIndex } from '../../electron/core/store/load-index';
 import { loadTrustRootFromFiles } from '../../electron/core/trust/trust-root';
 import { openFileCache } from '../../electron/core/verification/verification-cache';
@@ -107,7 +107,8 @@ async function main(): Promise<void> {
     const cold: number[] = [];
     const inproc: number[] = [];
     const benchStore = await loadStoreIndex(indexPath);
-    const logs = TLOG ? await loadTrustedLogsFile(rootFile) : undefined;
+    // Without --trusted-root the CLI trusts the public-good logs; in-process runs do the same so both share cache keys.
+    const logs = TLOG ? await loadTrustedLogsFile(rootFile) : publicGoodLogs();
     const tlogArgs = TLOG ? ['--trusted-root', rootFile] : [];
     const benchRoot = { ...(await loadTrustRootFromFiles([key.pubPath], 'command-line')), logs };
     const floorCpu: number[] = [];
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
         process.stdout.write(`warm CLI process (cache filled):       ${warmCli.ms.toFixed(0)} ms\n`);
         // Warm in-process: index loaded and trust root read, cache opened from disk, as the app does.
         const store = await loadStoreIndex(indexPath);
-        const trustRoot = { ...(await loadTrustRootFromFiles([key.pubPath], 'command-line')), logs: TLOG ? await loadTrustedLogsFile(rootFile) : undefined };
+        const trustRoot = { ...(await loadTrustRootFromFiles([key.pubPath], 'command-line')), logs: TLOG ? await loadTrustedLogsFile(rootFile) : publicGoodLogs() };
         const warm: number[] = [];
         for (let w = 0; w < 5; w++) {
           const t0 = performance.now();

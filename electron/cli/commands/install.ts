@@ -4,6 +4,8 @@ import { closeCellConnection } from '../../core/cell/ssh';
 import { dataPaths } from '../../core/data-dir';
 import { CoreError, errorMessage, isCoreError } from '../../core/errors';
 import { installService } from '../../core/install/install-flow';
+import { loadTrustedLogs } from '../../core/tlog/trusted-logs';
+import type { TlogPolicy } from '../../core/verification/types';
 import { formatPreflight } from '../../core/install/preflight';
 import type { Receipt } from '../../core/receipts/receipt';
 import { RegistrySource } from '../../core/registry/registry-source';
@@ -38,15 +40,16 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (!values.cell) throw new UsageError('--cell DEST is required');
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
   const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
-  const { manifest, store } = await resolveService(positionals[0]!, values.store, io, ctx);
-  const appTrustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
+  const { manifest, store, transparencyLog } = await resolveService(positionals[0]!, values.store, io, ctx);
+  const dirs = { appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir };
+  const appTrustRoot = { ...(await loadTrustRoot(dirs)), logs: await loadTrustedLogs(dirs) };
   const plainHttpRegistries = await readPlainHttpRegistries(ctx.dataDir).catch(() => []);
   const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, insecureHosts: plainHttpRegistries }));
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const { receipt } = await installService(
       {
-        manifest, store, profile, ssh, appTrustRoot, sources: pool.provider, plainHttpRegistries, activityLog: dataPaths(ctx.dataDir).activity,
+        manifest, store, profile, ssh, appTrustRoot, transparencyLog, sources: pool.provider, plainHttpRegistries, activityLog: dataPaths(ctx.dataDir).activity,
         onProgress: (p) => {
           if (!values.json && p.line) io.err(`  ${terminalSafe(p.line)}\n`);
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
@@ -124,6 +127,8 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
 export interface FoundService {
   manifest: ServiceManifest;
   store: { name: string; url: string } | null;
+  /** The store index's transparency-log policy (DESIGN 2.8); absent for a manifest file. */
+  transparencyLog?: TlogPolicy;
 }
 
 /**
@@ -134,7 +139,7 @@ export interface FoundService {
 export async function findServiceInStores(
   id: string,
   locations: readonly { name: string; url: string }[],
-  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services'>>,
+  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services' | 'transparencyLog'>>,
 ): Promise<{ found: FoundService[]; unreadable: { store: { name: string; url: string }; error: unknown }[] }> {
   const found: FoundService[] = [];
   const unreadable: { store: { name: string; url: string }; error: unknown }[] = [];
@@ -149,7 +154,7 @@ export async function findServiceInStores(
     const svc = loaded.services.find((x) => x.id === id);
     if (!svc) continue;
     if (!svc.manifest) throw new CoreError('MANIFEST_INVALID', `${id} in ${loaded.name} is invalid (MANIFEST_INVALID) and cannot be installed: ${svc.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
-    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url } });
+    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url }, ...(loaded.transparencyLog ? { transparencyLog: loaded.transparencyLog } : {}) });
   }
   return { found, unreadable };
 }

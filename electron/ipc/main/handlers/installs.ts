@@ -87,6 +87,7 @@ export function registerInstallsHandlers(router: IpcRouter, services: AppService
           profile,
           ssh,
           appTrustRoot,
+          transparencyLog: setup.store.transparencyLog,
           sources: sources.provider,
           plainHttpRegistries,
           activityLog,

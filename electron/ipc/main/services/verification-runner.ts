@@ -67,7 +67,7 @@ export class VerificationRunner {
 
   /** Verifies one service now, bypassing the cache (the Why panel's re-verify) but refreshing it. */
   async one(storeId: string, store: LoadedStore, service: StoreService, trustRoot: TrustRoot): Promise<ServiceVerdict> {
-    const [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir }, { trustRoot, cache: writeOnly(await this.openCache()), insecureHosts: await this.insecureHosts() });
+    const [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir, transparencyLog: store.transparencyLog }, { trustRoot, cache: writeOnly(await this.openCache()), insecureHosts: await this.insecureHosts() });
     return this.keep(storeId, toVerdict(service, report ?? manifestInvalidReport(service, trustRoot), false));
   }
 
