@@ -1,5 +1,4 @@
 import type { TrustLogsView } from '../../../electron/ipc/contract/channels';
-import { CopyButton } from './copy-button';
 
 const ROOT_ORIGIN: Record<TrustLogsView['origin'], string> = {
   'public-good': 'the Sigstore public-good trusted root, as the @sigstore/tuf package ships it',
@@ -37,7 +36,6 @@ export function TrustedLogs({ logs }: { logs: TrustLogsView }) {
               </div>
               <div className="key__fp">
                 key id <code data-testid="tlog-id" className="fingerprint">{l.logId}</code>
-                <CopyButton value={l.logId} label={`Copy log id ${l.logId.slice(0, 12)}`} />
               </div>
               <div className="muted" data-testid="tlog-validity">
                 valid from {l.validFrom}
