@@ -1,25 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
-import { dataPaths } from '../../core/data-dir';
 import { CoreError, errorMessage, isCoreError } from '../../core/errors';
 import { installService } from '../../core/install/install-flow';
-import { loadTrustedLogs } from '../../core/tlog/trusted-logs';
 import type { TlogPolicy } from '../../core/verification/types';
 import { formatPreflight } from '../../core/install/preflight';
 import type { Receipt } from '../../core/receipts/receipt';
-import { RegistrySource } from '../../core/registry/registry-source';
-import { RegistrySourcePool } from '../../core/registry/registry-pool';
 import type { ServiceManifest } from '../../core/store/manifest-schema';
 import { loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
-import { readPlainHttpRegistries, readStoresConfig } from '../../core/store/stores-config';
+import { readStoresConfig } from '../../core/store/stores-config';
 import { validateManifest } from '../../core/store/validate';
-import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { cliCellProfile } from './cell';
-import { terminalSafe, terminalSafeLines } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 
 /**
  * `pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH]
@@ -41,17 +36,15 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
   const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
   const { manifest, store, transparencyLog } = await resolveService(positionals[0]!, values.store, io, ctx);
-  const dirs = { appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir };
-  const appTrustRoot = { ...(await loadTrustRoot(dirs)), logs: await loadTrustedLogs(dirs) };
-  const plainHttpRegistries = await readPlainHttpRegistries(ctx.dataDir).catch(() => []);
-  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, insecureHosts: plainHttpRegistries }));
+  const appTrustRoot = await ctx.trustRoot();
+  const sources = await ctx.imageSources();
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const { receipt } = await installService(
       {
-        manifest, store, profile, ssh, appTrustRoot, transparencyLog, sources: pool.provider, plainHttpRegistries, activityLog: dataPaths(ctx.dataDir).activity,
+        manifest, store, profile, ssh, appTrustRoot, transparencyLog, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
         onProgress: (p) => {
-          if (!values.json && p.line) io.err(`  ${terminalSafe(p.line)}\n`);
+          if (!values.json && p.line) io.err(terminalLines(`  ${p.line}`));
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
         },
       },
@@ -67,7 +60,7 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
     printReceipt(io, receipt, !!values.json);
     return exitFor(receipt);
   } finally {
-    pool.close();
+    sources.close();
     await closeCellConnection(profile, ssh).catch(() => undefined);
   }
 }
@@ -85,14 +78,14 @@ export function printReceipt(io: CliIo, r: Receipt, json: boolean): void {
   }
   const v = r.verification;
   // Receipt fields carry the cell's own output (docker, cosign): escaped before they reach the terminal.
-  const out = (text: string) => io.out(terminalSafeLines(text));
-  out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})\n`);
-  if (r.digest) out(`  digest:   ${r.digest}\n`);
-  if (r.mode) out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}\n`);
-  if (v) out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}\n`);
-  if (r.cellVerification?.ran) out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}\n`);
-  if (r.error) out(`  error:    ${r.error.code}: ${r.error.message}\n`);
-  out(`  receipt:  ${r.id}\n`);
+  const out = (line: string) => io.out(terminalLines(line));
+  out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})`);
+  if (r.digest) out(`  digest:   ${r.digest}`);
+  if (r.mode) out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}`);
+  if (v) out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}`);
+  if (r.cellVerification?.ran) out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}`);
+  if (r.error) out(`  error:    ${r.error.code}: ${r.error.message}`);
+  out(`  receipt:  ${r.id}`);
 }
 
 async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<FoundService> {
@@ -120,7 +113,7 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
   }
   if (found.length === 0) throw new UsageError(`no service "${arg}" in ${locations.map((l) => l.url).join(', ')}`);
   if (found.length > 1) throw new UsageError(`"${arg}" is in several stores (${found.map((f) => f.store?.name).join(', ')}); choose one with --store`);
-  for (const u of unreadable) io.err(`pic-store install: warning: store ${terminalSafe(u.store.name)} (${terminalSafe(u.store.url)}) could not be read: ${terminalSafe(errorMessage(u.error))}\n`);
+  for (const u of unreadable) io.err(terminalLines(`pic-store install: warning: store ${u.store.name} (${u.store.url}) could not be read: ${errorMessage(u.error)}`));
   return found[0]!;
 }
 

@@ -3,13 +3,12 @@ import { assertServiceId } from '../../core/cell/remote-quote';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { dataPaths } from '../../core/data-dir';
 import { uninstallService } from '../../core/install/uninstall';
-import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
 import { cliCellProfile } from './cell';
 import { exitFor, printReceipt } from './install';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 
 /** `pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]` (DESIGN 2.4). */
 export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
@@ -33,10 +32,10 @@ export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContex
   try {
     const receipt = await uninstallService({
       serviceId: id, profile, ssh, purgeVolumes: !!values['purge-volumes'],
-      appTrustRoot: await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir }),
+      appTrustRoot: await ctx.trustRoot(),
       activityLog: dataPaths(ctx.dataDir).activity,
       onProgress: (line) => {
-        if (!values.json) io.err(`  ${terminalSafe(line)}\n`);
+        if (!values.json) io.err(terminalLines(`  ${line}`));
       },
     });
     printReceipt(io, receipt, !!values.json);

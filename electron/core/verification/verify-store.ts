@@ -1,8 +1,6 @@
-import { openOciLayout } from '../oci-layout/oci-layout-source';
+import { openImageSources } from '../core-services';
 import { parseImageReference, type ImageReference } from '../reference/image-reference';
 import type { CredentialProvider } from '../registry/docker-credentials';
-import { RegistrySourcePool } from '../registry/registry-pool';
-import { RegistrySource } from '../registry/registry-source';
 import { Semaphore } from '../registry/semaphore';
 import { SourceError, type ImageSource } from '../source/image-source';
 import type { LoadedStore } from '../store/load-index';
@@ -20,6 +18,11 @@ import { trustRootPassDetail, verifyImage, type SourceProvider, type Verificatio
 export interface StoreProgress {
   done: number;
   total: number;
+  /**
+   * The entry's position in the index's `services` (StoreService.index): the one key that is
+   * unique per entry — a repeated service id must never make two entries share a verdict.
+   */
+  index: number;
   result: VerificationReport;
 }
 
@@ -79,12 +82,7 @@ export function manifestInvalidReport(service: StoreService, trustRoot: TrustRoo
 
 /** Where a store's images are read from: its OCI layout, else one registry client per host. */
 export function storeSources(store: Pick<LoadedStore, 'ociLayoutDir'>, opts: Pick<VerifyStoreOptions, 'timeoutMs' | 'insecureHosts' | 'credentials'>): { provider: SourceProvider; close(): void } {
-  if (store.ociLayoutDir) {
-    const layout: ImageSource = openOciLayout(store.ociLayoutDir);
-    return { provider: () => layout, close: () => undefined };
-  }
-  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: opts.timeoutMs, insecureHosts: opts.insecureHosts, credentials: opts.credentials }));
-  return { provider: pool.provider, close: () => pool.close() };
+  return openImageSources({ ociLayoutDir: store.ociLayoutDir, timeoutMs: opts.timeoutMs, credentials: opts.credentials, plainHttpRegistries: opts.insecureHosts ?? [] });
 }
 
 export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayoutDir' | 'transparencyLog'>, opts: VerifyStoreOptions): Promise<VerificationReport[]> {
@@ -105,7 +103,7 @@ export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayo
           const result = await verifyService(svc, provider, trustId, policy, opts);
           results[i] = result;
           done++;
-          opts.onProgress?.({ done, total, result });
+          opts.onProgress?.({ done, total, index: svc.index, result });
         }),
       ),
     );
