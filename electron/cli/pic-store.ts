@@ -10,8 +10,8 @@ import { commands } from './commands';
 const USAGE = `pic-store ${APP_VERSION} — verify and install PIC store services
 
 Usage:
-  pic-store verify TARGET... [--trust-key FILE]... [--plain-http-registry HOST]... [--json]
-                   [--timeout SECONDS] [--no-cache] [-v]
+  pic-store verify TARGET... [--trust-key FILE]... [--trusted-root FILE] [--plain-http-registry HOST]...
+                   [--json] [--timeout SECONDS] [--no-cache] [-v]
   pic-store lint FILE [--json]
   pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]
   pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes] [--json]

@@ -62,6 +62,8 @@ export type ErrorCode =
   | 'DIGEST_INVALID'
   | 'DIGEST_MISMATCH'
   | 'KEY_INVALID'
+  // a --trusted-root file with no usable transparency log (DESIGN 2.8)
+  | 'TRUSTED_ROOT_INVALID'
   | SourceErrorCode
   | 'INVALID_ROOT'
   // cells and ssh

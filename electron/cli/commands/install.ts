@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { CoreError, errorMessage, isCoreError } from '../../core/errors';
 import { installService } from '../../core/install/install-flow';
+import type { TlogPolicy } from '../../core/verification/types';
 import { formatPreflight } from '../../core/install/preflight';
 import type { Receipt } from '../../core/receipts/receipt';
 import type { ServiceManifest } from '../../core/store/manifest-schema';
@@ -32,14 +33,14 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (!values.cell) throw new UsageError('--cell DEST is required');
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
   const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
-  const { manifest, store } = await resolveService(positionals[0]!, values.store, io, ctx);
+  const { manifest, store, transparencyLog } = await resolveService(positionals[0]!, values.store, io, ctx);
   const appTrustRoot = await ctx.trustRoot();
   const sources = await ctx.imageSources();
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const { receipt, declined } = await installService(
       {
-        manifest, store, profile, ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
+        manifest, store, profile, ssh, appTrustRoot, transparencyLog, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
         onProgress: (p) => {
           if (!values.json && p.line) io.err(terminalLines(`  ${p.line}`));
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
@@ -123,6 +124,8 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
 interface FoundService {
   manifest: ServiceManifest;
   store: { name: string; url: string } | null;
+  /** The store index's transparency-log policy (DESIGN 2.8); absent for a manifest file. */
+  transparencyLog?: TlogPolicy;
 }
 
 /**
@@ -133,7 +136,7 @@ interface FoundService {
 export async function findServiceInStores(
   id: string,
   locations: readonly { name: string; url: string }[],
-  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services'>>,
+  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services' | 'transparencyLog'>>,
 ): Promise<{ found: FoundService[]; unreadable: { store: { name: string; url: string }; error: unknown }[] }> {
   const found: FoundService[] = [];
   const unreadable: { store: { name: string; url: string }; error: unknown }[] = [];
@@ -148,7 +151,7 @@ export async function findServiceInStores(
     const svc = loaded.services.find((x) => x.id === id);
     if (!svc) continue;
     if (!svc.manifest) throw new CoreError('MANIFEST_INVALID', `${id} in ${loaded.name} is invalid (MANIFEST_INVALID) and cannot be installed: ${svc.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
-    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url } });
+    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url }, ...(loaded.transparencyLog ? { transparencyLog: loaded.transparencyLog } : {}) });
   }
   return { found, unreadable };
 }

@@ -12,7 +12,7 @@ import { createReceipt, receiptVerification, type Decision, type Receipt, type R
 import { parseImageReference } from '../reference/image-reference';
 import type { ServiceManifest } from '../store/manifest-schema';
 import { trustRootId, type TrustRoot } from '../trust/trust-root';
-import type { VerificationReport } from '../verification/types';
+import type { TlogPolicy, VerificationReport } from '../verification/types';
 import { verifyImage, type SourceProvider } from '../verification/verify-image';
 import { cellCosignDisagreementHint, runCellCosign } from './cell-cosign';
 import { cellTrustRoot } from './cell-trust-root';
@@ -42,6 +42,8 @@ export interface InstallRequest {
   ssh: SshContext;
   /** The app's trust root: its verdict is shown beside the cell's when they differ. */
   appTrustRoot: TrustRoot;
+  /** The store's transparency-log policy (index `policy.transparencyLog`); default "if-present". */
+  transparencyLog?: TlogPolicy;
   sources: SourceProvider;
   /** Registries the admin lets be reached over plain http (stores.json); loopback always is. */
   plainHttpRegistries?: readonly string[];
@@ -104,11 +106,12 @@ async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promis
   seen.status = status;
   seen.action = action;
   progress({ phase: 'verify' });
-  const cellRoot = cellTrustRoot(cellKey, `${profile.destination}:${profile.root}/config/cosign/cosign.pub`);
+  // The cell's key judges the signature; the app's trusted logs judge its log entries (DESIGN 2.8).
+  const cellRoot = { ...cellTrustRoot(cellKey, `${profile.destination}:${profile.root}/config/cosign/cosign.pub`), logs: req.appTrustRoot.logs };
   const sameKeys = trustRootId(cellRoot) === trustRootId(req.appTrustRoot);
   const [report, appReport] = await Promise.all([
-    verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: cellRoot, sources: req.sources, signal }),
-    sameKeys ? Promise.resolve(null) : verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: req.appTrustRoot, sources: req.sources, signal }),
+    verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: cellRoot, sources: req.sources, signal, transparencyLog: req.transparencyLog }),
+    sameKeys ? Promise.resolve(null) : verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: req.appTrustRoot, sources: req.sources, signal, transparencyLog: req.transparencyLog }),
   ]);
   const digest = report.digest;
   let pinned: string | null = null;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { APP_VERSION } from '../app-info';
 import type { TrustedKeySummary } from '../trust/trust-root';
-import type { Check, ReasonCode, SignatureSummary } from '../verification/types';
+import type { Check, ReasonCode, SignatureSummary, TlogPolicy } from '../verification/types';
 
 export const RECEIPT_KIND = 'pic-store-receipt';
 export const RECEIPT_VERSION = 1;
@@ -38,6 +38,8 @@ interface ReceiptVerification {
   checks: Check[];
   signatures: SignatureSummary[];
   trustedKeys: TrustedKeySummary[];
+  /** The transparency-log policy the verdict was reached under (each signature's `tlog` holds its log, index and time). */
+  transparencyLogPolicy?: TlogPolicy;
 }
 
 /** The cell-side `cosign verify`, when cosign is on the cell's PATH. */
@@ -116,5 +118,6 @@ export function receiptVerification(report: ReceiptVerification): ReceiptVerific
     checks: report.checks,
     signatures: report.signatures,
     trustedKeys: report.trustedKeys,
+    ...(report.transparencyLogPolicy ? { transparencyLogPolicy: report.transparencyLogPolicy } : {}),
   };
 }

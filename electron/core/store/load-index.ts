@@ -23,6 +23,8 @@ export interface LoadedStore {
   ociLayoutDir: string | null;
   /** The embedded demo store (config/demo-store/index.json). */
   isDemo: boolean;
+  /** The index's `policy.transparencyLog` (DESIGN 2.8); absent means "if-present". */
+  transparencyLog?: 'if-present' | 'required';
   /** Notes for people (an ignored ociLayout on a remote index). */
   notes: string[];
 }
@@ -83,7 +85,7 @@ export async function loadStoreIndex(location: string, opts: LoadIndexOptions = 
     }
   }
   const isDemo = !!filePath && !!opts.appConfigDir && resolve(filePath) === resolve(opts.appConfigDir, 'demo-store', 'index.json');
-  return { location, kind, name: v.index.name, services: v.index.services, ociLayoutDir, isDemo, notes };
+  return { location, kind, name: v.index.name, services: v.index.services, ociLayoutDir, isDemo, notes, transparencyLog: v.index.transparencyLog };
 }
 
 /** A `file:` URL or a path, as an absolute path; a URL naming another host is unreadable, not a crash. */

@@ -50,6 +50,8 @@ export const storeIndexSchema = z.strictObject({
   name: z.string().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
   services: z.array(z.unknown()).max(MAX_SERVICES, `must list at most ${MAX_SERVICES} services`),
   ociLayout: z.string().min(1).max(1024).optional(),
+  /** DESIGN 2.8: "required" makes a valid transparency-log entry a condition of every signature. */
+  policy: z.strictObject({ transparencyLog: z.enum(['if-present', 'required']).optional() }).optional(),
 });
 
 export interface SchemaError {
