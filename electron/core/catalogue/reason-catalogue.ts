@@ -266,3 +266,6 @@ export function explainMode(mode: ResolvedMode): Explanation {
 }
 
 export const MODE_CATALOGUE_KEYS = Object.keys(MODES) as ModeKey[];
+
+// Signed stores' codes (DESIGN 2.7) have their own entries, in the same shape.
+export { explainStoreError, isStoreCode, STORE_CATALOGUE_CODES, type StoreEvidence } from './store-catalogue';

@@ -100,7 +100,7 @@ describe.each([
     const swapped = Buffer.from(JSON.stringify(index(9)).padEnd(w.bytes.index.length, ' ').slice(0, w.bytes.index.length));
     await writeFile(join(repo.dir, 'targets', 'index.json'), swapped);
     if (consistentSnapshot) {
-      const hash = (w.targets.signed as { targets: Record<string, { hashes: { sha256: string } }> }).targets['index.json']!.hashes.sha256;
+      const hash = (w.targets.signed as unknown as { targets: Record<string, { hashes: { sha256: string } }> }).targets['index.json']!.hashes.sha256;
       await writeFile(join(repo.dir, 'targets', `${hash}.index.json`), swapped);
     }
     expectKeptV1(await refresh(), 'refused', 'STORE_TARGET_MISMATCH');
