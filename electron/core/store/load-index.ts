@@ -7,6 +7,7 @@ import { createAgents, destroyAgents, httpRequest } from '../registry/http-trans
 import { isLoopbackHost } from '../registry/registry-source';
 import { SourceError } from '../source/image-source';
 import { validateIndex, type StoreService } from './validate';
+import type { ListingStatus } from '../signed-store/signed-refresh';
 
 /**
  * Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
@@ -26,6 +27,8 @@ export interface LoadedStore {
   isDemo: boolean;
   /** Notes for people (an ignored ociLayout on a remote index). */
   notes: string[];
+  /** How the listing itself is authenticated (DESIGN 2.7); absent for an index read directly. */
+  listing?: ListingStatus;
 }
 
 export interface LoadIndexOptions {

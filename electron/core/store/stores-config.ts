@@ -5,6 +5,7 @@ import { CoreError } from '../errors';
 import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
 import { checkRegistryHost } from '../reference/image-reference';
 import { isLoopbackHost } from '../registry/registry-source';
+import { hasTrustedRoot, inspectRoot, saveInitialRoot } from '../signed-store/root-file';
 
 /**
  * The configured stores (`stores.json`, DESIGN 2.6). None configured means the embedded demo
@@ -15,11 +16,14 @@ export interface StoreEntry {
   name: string;
   /** `https://…`, `file:…` or a loopback `http://…` URL. */
   url: string;
+  /** A signed store (DESIGN 2.7): read only through TUF, from the root saved when it was added. */
+  signed?: boolean;
 }
 
 const entrySchema = z.strictObject({
   name: z.string().min(1).max(120),
   url: z.string().min(1).max(4096),
+  signed: z.boolean().optional(),
 });
 /** A registry host as a reference writes it (`name` or `name:port`), nothing else. */
 const registryHostSchema = z.string().max(300).superRefine((h, ctx) => {
@@ -89,14 +93,24 @@ export function normalizeStoreLocation(input: string): string {
   throw new CoreError('STORE_LOCATION_INVALID', `${url.protocol} store locations are not supported; use https:// or a file path`);
 }
 
-/** Adds a store (refusing a duplicate URL) and returns the new list. */
-export async function addStore(dataDir: string, input: { location: string; name?: string }): Promise<StoreEntry[]> {
+/**
+ * Adds a store (refusing a duplicate URL) and returns the new list. With `root` (a TUF root's
+ * bytes) it is a signed store: the root is checked, then saved as its trust (DESIGN 2.7); a URL
+ * that was once added signed is never added unsigned again.
+ */
+export async function addStore(dataDir: string, input: { location: string; name?: string; root?: Buffer }): Promise<StoreEntry[]> {
   const url = normalizeStoreLocation(input.location);
   const file = await readStoresFile(dataDir);
   const stores = file.stores;
   if (stores.some((s) => s.url === url)) throw new CoreError('STORE_EXISTS', `${url} is already in your stores`);
   const name = (input.name?.trim() || defaultName(url)).slice(0, 120);
-  const next = [...stores, { name, url }];
+  if (input.root) {
+    inspectRoot(input.root, 'the root file');
+    await saveInitialRoot(dataDir, url, input.root);
+  } else if (await hasTrustedRoot(dataDir, url)) {
+    throw new CoreError('STORE_LOCATION_INVALID', `${url} was added as a signed store before and is never read unsigned; add it with its root file`);
+  }
+  const next = [...stores, input.root ? { name, url, signed: true } : { name, url }];
   await writeJsonFile(dataPaths(dataDir).stores, storesFileWith(file, next));
   return next;
 }
