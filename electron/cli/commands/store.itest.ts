@@ -1,4 +1,4 @@
-import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,10 @@ let img: PushedImage;
 let repo: TestTufRepo;
 let fileRepo: TestTufRepo;
 let server: RepoServer;
+let sshConfig: string;
+type Receipt = { outcome: string; decision: string | null; error: { code: string } | null; listing: { signed: boolean; storeVersion: number | null; state: string } | null; store: { name: string } | null };
+// A loopback port nothing listens on: an install that gets as far as CELL_UNREACHABLE passed the listing gate.
+const install = (id: string, store: string) => runJson<Receipt>(['install', id, '--store', store, '--cell', 'deadcell', '--ssh-config', sshConfig, '--yes']);
 
 const index = (n: number) => ({ schemaVersion: 1, name: `Signed ${n}`, services: [{ id: 'svc', name: 'Svc', version: `${n}.0.0`, image: img.ref }] });
 
@@ -38,6 +42,8 @@ beforeAll(async () => {
   dataDir = join(tmp, 'data');
   appConfig = join(tmp, 'appconfig');
   await mkdir(join(appConfig, 'cosign'), { recursive: true });
+  sshConfig = join(tmp, 'ssh_config');
+  await writeFile(sshConfig, 'Host deadcell\n  HostName 127.0.0.1\n  Port 1\n');
   [reg, home] = await Promise.all([startRegistry(), cosignHome()]);
   const key = await cosignKeyPair(home, 'store');
   await copyFile(key.pub, join(appConfig, 'cosign', 'cosign.pub'));
@@ -87,6 +93,9 @@ describe('pic-store store (built CLI)', () => {
     expect(v.doc.store).toEqual({ name: 'Acme', signed: true, version: 1, expires: r.doc.stores[0]!.expires, state: 'current', error: null });
     const human = await run(['verify', 'store:Acme', '--no-cache']);
     expect(human.stdout).toContain('listing signed by Acme, version 1, valid until');
+    const inst = await install('svc', 'Acme');
+    expect(inst.code).toBe(3);
+    expect(inst.doc).toMatchObject({ outcome: 'failed', error: { code: 'CELL_UNREACHABLE' }, listing: { signed: true, storeVersion: 1, state: 'current' } });
   });
 
   it('a replayed v1 after v2 is refused: refresh exits 1 with STORE_ROLLBACK, verify still checks the v2 listing and exits 1', async () => {
@@ -106,6 +115,28 @@ describe('pic-store store (built CLI)', () => {
     expect(v.doc.results).toEqual([expect.objectContaining({ serviceId: 'svc', verified: true })]);
     expect(v.doc.store).toMatchObject({ version: 2, state: 'refused', error: { code: 'STORE_ROLLBACK' } });
     expect((await runJson<Stores>(['store', 'list'])).doc.stores[0]).toMatchObject({ version: 2, state: 'refused' });
+    const inst = await install('svc', 'Acme');
+    expect(inst.code).toBe(1);
+    expect(inst.doc).toMatchObject({ outcome: 'rejected', decision: 'block', error: { code: 'STORE_ROLLBACK' }, listing: { signed: true, storeVersion: 2, state: 'refused' } });
+  });
+
+  it('unreachable within expiry: stale, installs go on; past expiry: expired, installs blocked with STORE_EXPIRED', async () => {
+    const short = makeTufRepo(join(tmp, 'short-repo'));
+    // Long enough for two CLI runs on a loaded two-core machine, short enough to wait out.
+    short.publish(index(1), { expiresInMs: { timestamp: 20_000 } });
+    expect((await run(['store', 'add', 'Short', short.fileUrl, '--root', join(short.dir, 'metadata', '1.root.json')])).code).toBe(0);
+    const first = await runJson<Stores>(['store', 'refresh', 'Short']);
+    expect(first.doc.stores[0]).toMatchObject({ version: 1, state: 'current' });
+    await rm(short.dir, { recursive: true, force: true });
+    const stale = await install('svc', 'Short');
+    expect(stale.doc).toMatchObject({ error: { code: 'CELL_UNREACHABLE' }, listing: { signed: true, storeVersion: 1, state: 'stale' } });
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(first.doc.stores[0]!.expires!) - Date.now()) + 300));
+    const r = await runJson<Stores>(['store', 'refresh', 'Short']);
+    expect(r.code).toBe(1);
+    expect(r.doc.stores[0]).toMatchObject({ version: 1, state: 'expired', error: { code: 'STORE_EXPIRED' } });
+    const blocked = await install('svc', 'Short');
+    expect(blocked.code).toBe(1);
+    expect(blocked.doc).toMatchObject({ outcome: 'rejected', decision: 'block', error: { code: 'STORE_EXPIRED' }, listing: { signed: true, storeVersion: 1, state: 'expired' } });
   });
 
   it('a file: repository (consistent snapshots, ECDSA) is read the same way', async () => {

@@ -12,6 +12,7 @@ import type { ServiceManifest } from '../store/manifest-schema';
 import { trustRootId, type TrustRoot } from '../trust/trust-root';
 import type { VerificationReport } from '../verification/types';
 import { verifyImage, type SourceProvider } from '../verification/verify-image';
+import { assertListingAllowsInstall, isListingBlock, receiptListing, type ListingStatus } from '../signed-store/listing-gate';
 import { cellCosignDisagreementHint, runCellCosign } from './cell-cosign';
 import { cellTrustRoot } from './cell-trust-root';
 import { composeYaml, pinnedImage } from './compose-file';
@@ -40,6 +41,8 @@ export interface InstallProgress {
 export interface InstallRequest {
   manifest: ServiceManifest;
   store: { name: string; url: string } | null;
+  /** The store listing's status (DESIGN 2.7): a signed store's must be current or stale. */
+  listing?: ListingStatus | null;
   profile: CellProfile;
   ssh: SshContext;
   /** The app's trust root: its verdict is shown beside the cell's when they differ. */
@@ -93,6 +96,7 @@ export interface PlanProgress {
 export async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
   const { profile, manifest, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
+  assertListingAllowsInstall(req.listing); // in every mode, before the cell is contacted
   progress({ phase: 'status' });
   const { status, probe, cellKey } = await readCellForInstall(profile, req.ssh, manifest.id, { trustRoot: req.appTrustRoot, signal });
   const action = status.installed.some((s) => s.id === manifest.id) ? 'upgrade' : 'install';
@@ -132,6 +136,7 @@ export async function planInstall(req: InstallRequest, seen: PlanProgress = {}):
     cellVerification,
     mode: status.mode,
     decision: d.decision,
+    listing: receiptListing(req.listing),
   };
   let summary: PreflightSummary | null = null;
   if (d.decision !== 'block' && pinned && digest) {
@@ -177,7 +182,8 @@ function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): Rec
     service: { id: req.manifest.id, name: req.manifest.name, version: req.manifest.version },
     cell: cellOf(req.profile), image: req.manifest.image,
     digest: seen.decided?.digest ?? null, verification: seen.decided?.verification ?? null, cellVerification: seen.decided?.cellVerification ?? null,
-    mode, decision, outcome: code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code, message: errorMessage(e) },
+    mode, decision: isListingBlock(e) ? 'block' : decision, outcome: code === 'CANCELLED' ? 'cancelled' : isListingBlock(e) ? 'rejected' : 'failed', error: { code, message: errorMessage(e) },
+    listing: receiptListing(req.listing),
   };
 }
 
