@@ -83,8 +83,11 @@ export function refreshSignedStore(opts: { dataDir: string; url: string; timeout
 
 async function runRefresh(opts: { dataDir: string; url: string; timeoutMs?: number }): Promise<SignedRefreshResult> {
   const r = await updateOnce(opts);
-  // The outcome is kept so lists and install checks report it without contacting the store.
-  await writeJsonFile(join(signedStorePaths(opts.dataDir, opts.url).listing, 'status.json'), r.listing);
+  // The outcome is kept so lists and install checks report it without contacting the store
+  // (written only when it changed: a refresh with nothing new writes nothing).
+  const path = join(signedStorePaths(opts.dataDir, opts.url).listing, 'status.json');
+  const last = await readJsonFile(path).catch(() => undefined);
+  if (JSON.stringify(last) !== JSON.stringify(r.listing)) await writeJsonFile(path, r.listing);
   return r;
 }
 
@@ -97,8 +100,6 @@ async function updateOnce({ dataDir, url, timeoutMs = 30_000 }: { dataDir: strin
     await readFile(p.trustedRoot).catch((e: unknown) => {
       throw new CoreError('STORE_METADATA_INVALID', `no trusted root for ${url} (${errorMessage(e)}); add the store again with its root file`);
     });
-    await rm(p.download, { recursive: true, force: true });
-    await mkdir(p.download, { recursive: true, mode: 0o700 });
     const updater = new Updater({
       metadataDir: p.metadata, metadataBaseUrl: urls.metadata, targetDir: p.download, targetBaseUrl: urls.targets,
       fetcher: createStoreFetcher(url, timeoutMs), config: { fetchTimeout: timeoutMs, fetchRetries: 0 },
@@ -109,19 +110,20 @@ async function updateOnce({ dataDir, url, timeoutMs = 30_000 }: { dataDir: strin
     phase = 'target';
     // Nothing new: the trusted copy still matches the signed length and hashes, no download.
     const cached = await updater.findCachedTarget(info, join(p.listing, INDEX_TARGET));
+    if (!cached) await mkdir(p.download, { recursive: true, mode: 0o700 });
     const file = cached ?? (await updater.downloadTarget(info, join(p.download, INDEX_TARGET)));
     const bytes = await readFile(file);
     const { expires, targetsVersion } = await trustedExpiry(p.metadata);
     const listing: TrustedListing = { version: targetsVersion, expires, at: new Date().toISOString() };
     if (!cached) await writeFileAtomic(join(p.listing, INDEX_TARGET), bytes);
-    await writeJsonFile(join(p.listing, 'listing.json'), listing);
+    if (!cached || before?.listing.version !== listing.version || before.listing.expires !== listing.expires) await writeJsonFile(join(p.listing, 'listing.json'), listing);
     return { indexText: bytes.toString('utf8'), listing: { signed: true, version: listing.version, expires: listing.expires, state: 'current', error: null } };
   } catch (e) {
     const code = e instanceof CoreError ? e.code : classifyTufError(e, phase);
     const message = e instanceof CoreError ? e.message : tufErrorDetail(e);
     return { indexText: before?.text ?? null, listing: failedListing(before?.listing ?? null, code, message) };
   } finally {
-    await rm(p.download, { recursive: true, force: true }).catch(() => undefined);
+    if (phase === 'target') await rm(p.download, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { BaseFetcher } from 'tuf-js';
-import { DownloadError, DownloadHTTPError } from 'tuf-js/dist/error';
+import { DownloadError, DownloadHTTPError, DownloadLengthMismatchError } from 'tuf-js/dist/error';
 import { isLoopbackHost } from '../registry/registry-source';
 import { errorMessage } from '../errors';
 
@@ -27,8 +27,32 @@ function streamOf(bytes: Buffer): ReadableStream<Uint8Array<ArrayBuffer>> {
   });
 }
 
+/**
+ * Metadata is read into memory, bounded by the length tuf-js allows, instead of through tuf-js's
+ * temporary file per download: a refresh with nothing new then touches the disk only to read.
+ */
+abstract class InMemoryFetcher extends BaseFetcher {
+  override async downloadBytes(url: string, maxLength: number): Promise<Buffer> {
+    const reader = (await this.fetch(url)).getReader();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.length;
+        if (total > maxLength) throw new DownloadLengthMismatchError('Max length reached');
+        chunks.push(Buffer.from(value));
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+    return Buffer.concat(chunks);
+  }
+}
+
 /** Files of a directory repository; a missing file is a 404, a missing directory the same (unreachable). */
-class DirectoryFetcher extends BaseFetcher {
+class DirectoryFetcher extends InMemoryFetcher {
   async fetch(url: string): Promise<ReadableStream<Uint8Array<ArrayBuffer>>> {
     let bytes: Buffer;
     try {
@@ -43,7 +67,7 @@ class DirectoryFetcher extends BaseFetcher {
 }
 
 /** https, or plain http to loopback only; redirects are refused (a repository names its own files). */
-class HttpFetcher extends BaseFetcher {
+class HttpFetcher extends InMemoryFetcher {
   constructor(private readonly timeoutMs: number) {
     super();
   }
