@@ -39,6 +39,11 @@ export function App() {
     void loadTrust();
     return subscribeTrust();
   }, [loadTrust, subscribeTrust]);
+  // Last of the mount effects (React runs a parent's after its children's): every subscription
+  // made on mount exists now, so main may deliver the events it held for this page.
+  useEffect(() => {
+    void useAppSlice.getState().announceReady();
+  }, []);
 
   return (
     <div className="app">

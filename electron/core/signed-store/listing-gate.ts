@@ -1,4 +1,4 @@
-import { CoreError } from '../errors';
+import { CoreError, type ErrorCode } from '../errors';
 import type { ReceiptListing } from '../receipts/receipt';
 import type { ListingStatus } from './signed-refresh';
 
@@ -10,7 +10,7 @@ export type { ListingStatus };
  * never read) block it in every mode — the listing itself cannot be trusted — with the store's
  * code as the receipt's error. Unsigned stores are not gated here.
  */
-export type ListingGate = { allowed: true } | { allowed: false; code: string; message: string };
+export type ListingGate = { allowed: true } | { allowed: false; code: ErrorCode; message: string };
 
 export function listingAllowsInstall(listing: ListingStatus | null | undefined): ListingGate {
   if (!listing || !listing.signed) return { allowed: true };

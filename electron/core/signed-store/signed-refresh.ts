@@ -1,11 +1,11 @@
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Updater } from 'tuf-js';
-import { CoreError, errorMessage } from '../errors';
+import { CoreError, errorMessage, type ErrorCode } from '../errors';
 import { readJsonFile, writeFileAtomic, writeJsonFile } from '../data-dir';
 import { signedStorePaths } from './root-file';
 import { createStoreFetcher } from './tuf-fetcher';
-import { classifyTufError, tufErrorDetail, type StoreCode, type UpdatePhase } from './tuf-errors';
+import { classifyTufError, tufErrorDetail, type UpdatePhase } from './tuf-errors';
 
 /**
  * One refresh of a signed store (DESIGN 2.7): a TUF update with tuf-js (root rotation,
@@ -23,7 +23,7 @@ export interface ListingStatus {
   /** Until when the listing shown is valid: the earliest expiry of the metadata it was accepted with. */
   expires: string | null;
   state: ListingState;
-  error: { code: StoreCode | string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
 }
 
 export interface SignedRefreshResult {
@@ -128,7 +128,7 @@ async function updateOnce({ dataDir, url, timeoutMs = 30_000 }: { dataDir: strin
 }
 
 /** The state table of DESIGN 2.7 for a failed update, given what was trusted before it. */
-export function failedListing(trusted: TrustedListing | null, code: string, message: string, now = Date.now()): ListingStatus {
+export function failedListing(trusted: TrustedListing | null, code: ErrorCode, message: string, now = Date.now()): ListingStatus {
   const base = { signed: true, version: trusted?.version ?? null, expires: trusted?.expires ?? null };
   if (!trusted) return { ...base, state: code === 'STORE_UNREACHABLE' ? 'unreadable' : 'refused', error: { code, message } };
   const trustedExpired = Date.parse(trusted.expires) <= now;

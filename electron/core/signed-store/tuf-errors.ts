@@ -1,6 +1,6 @@
 import { LengthOrHashMismatchError, UnsignedMetadataError } from '@tufjs/models/dist/error';
 import { BadVersionError, DownloadError, DownloadLengthMismatchError, ExpiredMetadataError, RuntimeError } from 'tuf-js/dist/error';
-import { errorMessage } from '../errors';
+import { errorMessage, type StoreUpdateCode } from '../errors';
 import { UNREACHABLE_MARK } from './tuf-fetcher';
 
 /**
@@ -9,7 +9,7 @@ import { UNREACHABLE_MARK } from './tuf-fetcher';
  * …")` without a cause (its classes set no `name`), so for those the inner message decides
  * (TESTBED "tuf-js error traps"). Anything not recognised is METADATA_INVALID: failing closed.
  */
-export type StoreCode = 'STORE_UNREACHABLE' | 'STORE_ROLLBACK' | 'STORE_EXPIRED' | 'STORE_METADATA_INVALID' | 'STORE_TARGET_MISMATCH';
+export type StoreCode = StoreUpdateCode;
 export const STORE_CODES: readonly StoreCode[] = ['STORE_UNREACHABLE', 'STORE_ROLLBACK', 'STORE_EXPIRED', 'STORE_METADATA_INVALID', 'STORE_TARGET_MISMATCH'];
 
 /** Where the failure happened: the metadata walk, or fetching index.json against its signed length/hashes. */

@@ -9,6 +9,8 @@ interface AppSlice extends SliceStatus {
   disconnected: string | null;
   load(): Promise<void>;
   setDisconnected(reason: string): void;
+  /** Tells main this page listens now, so it delivers the events it held for it. */
+  announceReady(): Promise<void>;
 }
 
 /** The `app` domain: version, data directory, transport. */
@@ -25,5 +27,8 @@ export const useAppSlice = create<AppSlice>()((set) => ({
   },
   setDisconnected(reason) {
     set({ disconnected: reason });
+  },
+  async announceReady() {
+    await api().app.ready();
   },
 }));

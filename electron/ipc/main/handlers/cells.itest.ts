@@ -9,7 +9,7 @@ import type { CellCheckResult, CellProfile, CellProfileForm, CellSaveResult } fr
 import type { IpcResult } from '../../contract/domain';
 import type { IpcRouter } from '../router';
 import { createServices } from '../services/app-services';
-import { createIpcRouter } from './index';
+import { createIpcRouter } from '../router';
 
 /**
  * The `cells` handlers through the real router (argument parsing, envelopes, events) against the
@@ -142,6 +142,6 @@ describe('cells handlers on a real sshd', () => {
     expect(await ok('cells:remove', { id: profile.id })).toEqual({ removed: profile.id });
     expect(await ok<CellProfile[]>('cells:list')).toEqual([]);
     expect(events.at(-1)).toEqual({ channel: 'cells:changed', payload: [] });
-    expect(await call('cells:check', { id: profile.id })).toMatchObject({ ok: false, error: { code: 'PROFILE_NOT_FOUND' } });
+    expect(await call('cells:check', { id: profile.id })).toMatchObject({ ok: false, error: { code: 'CELL_NOT_FOUND' } });
   });
 });
