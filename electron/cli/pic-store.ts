@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { APP_VERSION } from '../core/app-info';
 import { errorMessage, toErrorInfo } from '../core/errors';
+import { terminalLines, terminalSafe } from '../core/terminal-text';
 import { UsageError } from './args';
 import { cliContextFromEnv, type CliContext } from './context';
 import { EXIT, printJson, type CliIo, type ExitCode } from './io';
@@ -46,7 +47,7 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
   }
   const loadCommand = commands[name];
   if (!loadCommand) {
-    io.err(`pic-store: unknown command "${name}"\n\n${USAGE}`);
+    io.err(`pic-store: unknown command "${terminalSafe(name)}"\n\n${USAGE}`);
     return EXIT.usage;
   }
   const json = rest.includes('--json');
@@ -55,11 +56,12 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
     return await command(rest, io, ctx);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`pic-store ${name}: ${e.message}\n`);
+      // Messages quote what was given or read (a path, an id, a store's name): printed terminal-safe.
+      io.err(terminalLines(`pic-store ${name}: ${e.message}`));
       return EXIT.usage;
     }
     if (json) printJson(io, { error: toErrorInfo(e) });
-    else io.err(`pic-store ${name}: ${errorMessage(e)}\n`);
+    else io.err(terminalLines(`pic-store ${name}: ${errorMessage(e)}`));
     return EXIT.failure;
   }
 }
@@ -91,7 +93,7 @@ export function main(): void {
       process.exitCode = code;
     },
     (e) => {
-      io.err(`pic-store: ${errorMessage(e)}\n`);
+      io.err(terminalLines(`pic-store: ${errorMessage(e)}`));
       process.exitCode = EXIT.failure;
     },
   );

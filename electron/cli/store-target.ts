@@ -1,5 +1,5 @@
 import { explainStoreError, isStoreCode } from '../core/catalogue/reason-catalogue';
-import { terminalSafe } from '../core/cell/terminal-text';
+import { terminalSafe } from '../core/terminal-text';
 import { loadConfiguredStore } from '../core/signed-store/load-configured-store';
 import type { LoadedStore } from '../core/store/load-index';
 import { storeByName } from './commands/store';

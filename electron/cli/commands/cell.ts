@@ -3,7 +3,7 @@ import { confirmHostKey } from '../../core/cell/host-keys';
 import { adHocProfile, DEFAULT_PIC_ROOT, type CellProfile } from '../../core/cell/profiles';
 import type { SshContext } from '../../core/cell/ssh-context';
 import { getCellStatus, type CellStatus } from '../../core/cell/status';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
@@ -81,7 +81,7 @@ export function formatCellStatus(s: CellStatus): string {
     ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}${i.problem ? `  (${i.problem})` : ''}`),
     ...(s.skipped.length ? [`  skipped under services/: ${s.skipped.map((x) => JSON.stringify(x)).join(', ')}`] : []),
   ];
-  return `${lines.map(terminalSafe).join('\n')}\n`;
+  return terminalLines(...lines);
 }
 
 /**

@@ -15,7 +15,7 @@ import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { cliCellProfile } from './cell';
-import { terminalSafe, terminalSafeLines } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 
 /**
  * `pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH]
@@ -45,7 +45,7 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
       {
         manifest, store, listing, profile, ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
         onProgress: (p) => {
-          if (!values.json && p.line) io.err(`  ${terminalSafe(p.line)}\n`);
+          if (!values.json && p.line) io.err(terminalLines(`  ${p.line}`));
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
         },
       },
@@ -79,14 +79,14 @@ export function printReceipt(io: CliIo, r: Receipt, json: boolean): void {
   }
   const v = r.verification;
   // Receipt fields carry the cell's own output (docker, cosign): escaped before they reach the terminal.
-  const out = (text: string) => io.out(terminalSafeLines(text));
-  out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})\n`);
-  if (r.digest) out(`  digest:   ${r.digest}\n`);
-  if (r.mode) out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}\n`);
-  if (v) out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}\n`);
-  if (r.cellVerification?.ran) out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}\n`);
-  if (r.error) out(`  error:    ${r.error.code}: ${r.error.message}\n`);
-  out(`  receipt:  ${r.id}\n`);
+  const out = (line: string) => io.out(terminalLines(line));
+  out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})`);
+  if (r.digest) out(`  digest:   ${r.digest}`);
+  if (r.mode) out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}`);
+  if (v) out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}`);
+  if (r.cellVerification?.ran) out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}`);
+  if (r.error) out(`  error:    ${r.error.code}: ${r.error.message}`);
+  out(`  receipt:  ${r.id}`);
 }
 
 async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<FoundService> {
@@ -117,7 +117,7 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
   }
   if (found.length === 0) throw new UsageError(`no service "${arg}" in ${locations.map((l) => l.url).join(', ')}`);
   if (found.length > 1) throw new UsageError(`"${arg}" is in several stores (${found.map((f) => f.store?.name).join(', ')}); choose one with --store`);
-  for (const u of unreadable) io.err(`pic-store install: warning: store ${terminalSafe(u.store.name)} (${terminalSafe(u.store.url)}) could not be read: ${terminalSafe(errorMessage(u.error))}\n`);
+  for (const u of unreadable) io.err(terminalLines(`pic-store install: warning: store ${u.store.name} (${u.store.url}) could not be read: ${errorMessage(u.error)}`));
   return found[0]!;
 }
 

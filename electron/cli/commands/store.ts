@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { explainStoreError, isStoreCode } from '../../core/catalogue/reason-catalogue';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalSafe } from '../../core/terminal-text';
 import { CoreError, errorMessage, isCoreError } from '../../core/errors';
 import { inspectRoot } from '../../core/signed-store/root-file';
 import { trustedListingStatus, type ListingStatus } from '../../core/signed-store/signed-refresh';

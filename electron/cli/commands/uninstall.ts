@@ -8,7 +8,7 @@ import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
 import { cliCellProfile } from './cell';
 import { exitFor, printReceipt } from './install';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 
 /** `pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]` (DESIGN 2.4). */
 export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
@@ -35,7 +35,7 @@ export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContex
       appTrustRoot: await ctx.trustRoot(),
       activityLog: dataPaths(ctx.dataDir).activity,
       onProgress: (line) => {
-        if (!values.json) io.err(`  ${terminalSafe(line)}\n`);
+        if (!values.json) io.err(terminalLines(`  ${line}`));
       },
     });
     printReceipt(io, receipt, !!values.json);

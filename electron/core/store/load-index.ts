@@ -8,6 +8,7 @@ import { isLoopbackHost } from '../registry/registry-source';
 import { SourceError } from '../source/image-source';
 import { validateIndex, type StoreService } from './validate';
 import type { ListingStatus } from '../signed-store/signed-refresh';
+import { fileKind } from '../user-file';
 
 /**
  * Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
@@ -125,7 +126,7 @@ export async function readStoreJsonFile(path: string, opts: { maxBytes?: number 
 async function readIndexFile(path: string, maxBytes: number): Promise<string> {
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw new CoreError('INDEX_UNREADABLE', `${path} is not a regular file`);
+    if (!st.isFile()) throw new CoreError('INDEX_UNREADABLE', `${path} is ${fileKind(st)}, not a regular file`);
     if (st.size > maxBytes) throw new CoreError('INDEX_UNREADABLE', `${path} is ${st.size} bytes, more than the limit of ${maxBytes}`);
     return await readFile(path, 'utf8');
   } catch (e) {
