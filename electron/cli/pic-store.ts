@@ -27,6 +27,10 @@ results), or else an image reference. A file that does not exist is a usage
 error when the TARGET is written as a path (starts with ./ ../ or /, or has a directory and
 ends in .json).
 
+DEST is the name of a cell profile in the data directory's cells.json (the cells the app shows:
+its destination, port, identity, root and ssh config apply; options given here override them),
+or else an OpenSSH destination (user@host or a Host alias).
+
 Registries are reached over https; plain http only for loopback (localhost, 127.0.0.0/8, ::1),
 for each --plain-http-registry HOST[:PORT], and for the hosts an admin lists in the data
 directory's stores.json as "plainHttpRegistries": ["host:port", ...].

@@ -18,6 +18,8 @@ export const REMOTE_FAILURE_CODES = [
   'DOWN_FAILED',
   'REMOVE_FAILED',
   'NOT_INSTALLED',
+  // The mode or key re-read inside the lock is not what the operation was decided under (DESIGN 2.2).
+  'CELL_CHANGED',
 ] as const;
 export type RemoteFailureCode = (typeof REMOTE_FAILURE_CODES)[number];
 

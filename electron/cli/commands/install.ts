@@ -14,7 +14,7 @@ import { validateManifest } from '../../core/store/validate';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
-import { cliCellProfile } from './cell';
+import { resolveCliCell } from './cell';
 import { terminalLines } from '../../core/terminal-text';
 
 /**
@@ -35,13 +35,13 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (positionals.length !== 1) throw new UsageError('give exactly one MANIFEST_OR_ID');
   if (!values.cell) throw new UsageError('--cell DEST is required');
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
-  const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
+  const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
   const { manifest, store, listing } = await resolveService(positionals[0]!, values.store, io, ctx);
   const appTrustRoot = await ctx.trustRoot();
   const sources = await ctx.imageSources();
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
-    const { receipt } = await installService(
+    const { receipt, declined } = await installService(
       {
         manifest, store, listing, profile, ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
         onProgress: (p) => {
@@ -58,6 +58,12 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
         return /^y(es)?$/i.test((await io.ask('Proceed? [y/N] ')).trim());
       },
     );
+    if (declined) {
+      // Not an attempt (DESIGN 2.5): nothing to print a receipt for, because none was written.
+      if (values.json) printJson(io, { declined: true, error: receipt.error });
+      else io.err('Not confirmed: the cell was not changed and nothing was recorded.\n');
+      return EXIT.no;
+    }
     printReceipt(io, receipt, !!values.json);
     return exitFor(receipt);
   } finally {

@@ -6,7 +6,7 @@ import { uninstallService } from '../../core/install/uninstall';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
-import { cliCellProfile } from './cell';
+import { resolveCliCell } from './cell';
 import { exitFor, printReceipt } from './install';
 import { terminalLines } from '../../core/terminal-text';
 
@@ -27,7 +27,7 @@ export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContex
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
+  const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const receipt = await uninstallService({
