@@ -18,9 +18,12 @@ Usage:
   pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]
   pic-store activity [--json] [--limit N]
   pic-store explain RECEIPT_FILE
+  pic-store store add NAME URL [--root ROOT_JSON] | store remove NAME
+  pic-store store list [--json] | store refresh [NAME] [--json]
 
 A verify TARGET is an existing file (an index if it lists services, else a manifest), an
-http(s): or file: index URL, or else an image reference. A file that does not exist is a usage
+http(s): or file: index URL, store:NAME (a configured store, its state reported beside the
+results), or else an image reference. A file that does not exist is a usage
 error when the TARGET is written as a path (starts with ./ ../ or /, or has a directory and
 ends in .json).
 

@@ -25,6 +25,15 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 fi
 
+# python3-securesystemslib: the independent check of the signed-store publisher's signatures
+# (scripts/testbed/tuf-verify.py); python3-nacl gives it Ed25519. Debian's own python3.
+if ! /usr/bin/python3 -c 'import securesystemslib, nacl' >/dev/null 2>&1; then
+  echo "testbed: installing python3-securesystemslib python3-nacl"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends python3-securesystemslib python3-nacl >/dev/null
+fi
+
 # Packages from Debian trixie, extracted into the cache (never installed system-wide), with a
 # private apt state whose mirror is the system's own (read from its sources, never written here).
 fetch_trixie() { # PACKAGE DESTDIR

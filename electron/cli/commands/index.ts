@@ -14,6 +14,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   explain: async () => (await import('./explain')).explainCommand,
   install: async () => (await import('./install')).installCommand,
   lint: async () => (await import('./lint')).lintCommand,
+  store: async () => (await import('./store')).storeCommand,
   uninstall: async () => (await import('./uninstall')).uninstallCommand,
   verify: async () => (await import('./verify')).verifyCommand,
 };

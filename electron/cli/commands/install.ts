@@ -11,8 +11,10 @@ import type { TlogPolicy } from '../../core/verification/types';
 import { formatPreflight } from '../../core/install/preflight';
 import type { Receipt } from '../../core/receipts/receipt';
 import type { ServiceManifest } from '../../core/store/manifest-schema';
-import { loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
-import { readStoresConfig } from '../../core/store/stores-config';
+import { readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
+import { readStoresConfig, type StoreEntry } from '../../core/store/stores-config';
+import { loadConfiguredStore } from '../../core/signed-store/load-configured-store';
+import type { ListingStatus } from '../../core/signed-store/signed-refresh';
 import { validateManifest } from '../../core/store/validate';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
@@ -33,14 +35,14 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (!values.cell) throw new UsageError('--cell DEST is required');
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
   const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
-  const { manifest, store, transparencyLog } = await resolveService(positionals[0]!, values.store, io, ctx);
+  const { manifest, store, transparencyLog, listing } = await resolveService(positionals[0]!, values.store, io, ctx);
   const appTrustRoot = await ctx.trustRoot();
   const sources = await ctx.imageSources();
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const { receipt, declined } = await installService(
       {
-        manifest, store, profile, ssh, appTrustRoot, transparencyLog, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
+        manifest, store, listing, profile, ssh, appTrustRoot, transparencyLog, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
         onProgress: (p) => {
           if (!values.json && p.line) io.err(terminalLines(`  ${p.line}`));
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
@@ -108,9 +110,12 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
     return { manifest: v.manifest, store: null };
   }
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(arg)) throw new UsageError(`"${arg}" is neither a manifest file nor a service id`);
-  const locations = storeOpt ? [{ name: storeOpt, url: storeOpt }] : await readStoresConfig(ctx.dataDir);
+  const configured = await readStoresConfig(ctx.dataDir);
+  const locations: StoreEntry[] = storeOpt ? [configured.find((s) => s.name === storeOpt || s.url === storeOpt) ?? { name: storeOpt, url: storeOpt }] : configured;
   if (locations.length === 0) locations.push({ name: 'Demo store', url: join(ctx.appConfigDir, 'demo-store', 'index.json') });
-  const { found, unreadable } = await findServiceInStores(arg, locations, (url) => loadStoreIndex(url, { cwd: io.cwd, appConfigDir: ctx.appConfigDir }));
+  // A signed store is read only through TUF, and its listing's state travels to the install gate.
+  const entryOf = (url: string) => locations.find((l) => l.url === url) ?? { name: url, url };
+  const { found, unreadable } = await findServiceInStores(arg, locations, (url) => loadConfiguredStore(entryOf(url), { dataDir: ctx.dataDir, cwd: io.cwd, appConfigDir: ctx.appConfigDir }));
   if (found.length === 0 && unreadable.length > 0) {
     const first = unreadable[0]!.error;
     throw new CoreError(isCoreError(first) ? first.code : 'INDEX_UNREADABLE', `no service "${arg}" found, and ${unreadable.map((u) => `${u.store.name} (${u.store.url}) could not be read: ${errorMessage(u.error)}`).join('; ')}`);
@@ -126,6 +131,8 @@ interface FoundService {
   store: { name: string; url: string } | null;
   /** The store index's transparency-log policy (DESIGN 2.8); absent for a manifest file. */
   transparencyLog?: TlogPolicy;
+  /** The listing's status when the service came from a store (DESIGN 2.7). */
+  listing?: ListingStatus;
 }
 
 /**
@@ -136,7 +143,7 @@ interface FoundService {
 export async function findServiceInStores(
   id: string,
   locations: readonly { name: string; url: string }[],
-  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services' | 'transparencyLog'>>,
+  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services' | 'transparencyLog' | 'listing'>>,
 ): Promise<{ found: FoundService[]; unreadable: { store: { name: string; url: string }; error: unknown }[] }> {
   const found: FoundService[] = [];
   const unreadable: { store: { name: string; url: string }; error: unknown }[] = [];
@@ -151,7 +158,7 @@ export async function findServiceInStores(
     const svc = loaded.services.find((x) => x.id === id);
     if (!svc) continue;
     if (!svc.manifest) throw new CoreError('MANIFEST_INVALID', `${id} in ${loaded.name} is invalid (MANIFEST_INVALID) and cannot be installed: ${svc.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
-    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url }, ...(loaded.transparencyLog ? { transparencyLog: loaded.transparencyLog } : {}) });
+    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url }, listing: loaded.listing, ...(loaded.transparencyLog ? { transparencyLog: loaded.transparencyLog } : {}) });
   }
   return { found, unreadable };
 }

@@ -24,6 +24,7 @@ import { verifyStore } from '../../core/verification/verify-store';
 import { terminalLines } from '../../core/terminal-text';
 import { fileKind } from '../../core/user-file';
 import { parseCommandArgs, UsageError } from '../args';
+import { configuredStoreTarget, listingUsable, printStoreStatus, type StoreStatus } from '../store-target';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
@@ -32,6 +33,8 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024;
 interface Target {
   label: string;
   store: Pick<LoadedStore, 'services' | 'ociLayoutDir' | 'isDemo' | 'transparencyLog'>;
+  /** For `store:NAME`: the configured store's state (DESIGN 2.7), reported beside the results. */
+  status?: StoreStatus;
 }
 
 /**
@@ -65,6 +68,7 @@ function looksLikePath(arg: string): boolean {
 }
 
 async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs: number): Promise<Target> {
+  if (arg.startsWith('store:')) return configuredStoreTarget(arg, ctx, io, timeoutMs);
   const path = resolve(io.cwd, arg);
   if (await isFile(path, arg)) {
     // One way to load a file: the store loader's reader (size bound, BOM), then index or manifest.
@@ -106,6 +110,9 @@ export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext):
 
   const targets: Target[] = [];
   for (const arg of positionals) targets.push(await resolveTarget(arg, ctx, io, timeoutMs));
+  const storeTargets = targets.filter((t) => t.status);
+  if (storeTargets.length > 1) throw new UsageError('verify takes one store:NAME at a time (its state is reported beside the results)');
+  const status = storeTargets[0]?.status;
 
   const cache: VerificationCache | null = values['no-cache'] ? null : await openFileCache(dataPaths(ctx.dataDir).cache);
   const credentials = dockerConfigCredentials({ env: io.env });
@@ -121,9 +128,12 @@ export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext):
     for (const r of reports) results.push(r.serviceId === '' ? withoutServiceId(r) : r);
   }
 
-  if (values.json) printJson(io, { results });
-  else printHuman(io, results, !!values.verbose);
-  return results.every((r) => r.verified) ? EXIT.ok : EXIT.no;
+  if (values.json) printJson(io, status ? { results, store: status } : { results });
+  else {
+    if (status) printStoreStatus(io, status);
+    printHuman(io, results, !!values.verbose);
+  }
+  return results.every((r) => r.verified) && listingUsable(status) ? EXIT.ok : EXIT.no;
 }
 
 /**

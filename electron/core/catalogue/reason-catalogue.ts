@@ -320,3 +320,6 @@ export function explainRefusal(code: string, detail: string): Explanation | null
   const entry = REFUSALS[code as RefusalCode];
   return { code, title: entry.title, sentence: entry.sentence(detail.replace(/\.$/, '')), next: { ...entry.next } };
 }
+
+// Signed stores' codes (DESIGN 2.7) have their own entries, in the same shape.
+export { explainStoreError, isStoreCode, STORE_CATALOGUE_CODES, type StoreEvidence } from './store-catalogue';

@@ -14,6 +14,7 @@ import type { ServiceManifest } from '../store/manifest-schema';
 import { trustRootId, type TrustRoot } from '../trust/trust-root';
 import type { TlogPolicy, VerificationReport } from '../verification/types';
 import { verifyImage, type SourceProvider } from '../verification/verify-image';
+import { assertListingAllowsInstall, isListingBlock, receiptListing, type ListingStatus } from '../signed-store/listing-gate';
 import { cellCosignDisagreementHint, runCellCosign } from './cell-cosign';
 import { cellTrustRoot } from './cell-trust-root';
 import { applyPlan, failureCode, record } from './apply-plan';
@@ -38,6 +39,8 @@ export interface InstallProgress {
 export interface InstallRequest {
   manifest: ServiceManifest;
   store: { name: string; url: string } | null;
+  /** The store listing's status (DESIGN 2.7): a signed store's must be current or stale. */
+  listing?: ListingStatus | null;
   profile: CellProfile;
   ssh: SshContext;
   /** The app's trust root: its verdict is shown beside the cell's when they differ. */
@@ -100,6 +103,7 @@ interface PlanProgress {
 async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
   const { profile, manifest, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
+  assertListingAllowsInstall(req.listing); // in every mode, before the cell is contacted
   progress({ phase: 'status' });
   const { status, probe, cellKey, cellState } = await readCellForInstall(profile, req.ssh, manifest.id, { trustRoot: req.appTrustRoot, signal });
   const action = status.installed.some((s) => s.id === manifest.id) ? 'upgrade' : 'install';
@@ -140,6 +144,7 @@ async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promis
     cellVerification,
     mode: status.mode,
     decision: d.decision,
+    listing: receiptListing(req.listing),
   };
   let summary: PreflightSummary | null = null;
   if (d.decision !== 'block' && pinned && digest) {
@@ -172,7 +177,8 @@ function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): Rec
     service: { id: req.manifest.id, name: req.manifest.name, version: req.manifest.version },
     cell: cellOf(req.profile), image: req.manifest.image,
     digest: seen.decided?.digest ?? null, verification: seen.decided?.verification ?? null, cellVerification: seen.decided?.cellVerification ?? null,
-    mode, decision, outcome: code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code, message: errorMessage(e) },
+    mode, decision: isListingBlock(e) ? 'block' : decision, outcome: code === 'CANCELLED' ? 'cancelled' : isListingBlock(e) ? 'rejected' : 'failed', error: { code, message: errorMessage(e) },
+    listing: receiptListing(req.listing),
   };
 }
 

@@ -73,6 +73,7 @@ function buildReceiptSchema(obj: typeof z.object) {
     decision: z.enum(DECISIONS).nullable(),
     outcome: z.enum(RECEIPT_OUTCOMES),
     error: obj({ code: text(200), message: text(16_000) }).nullable(),
+    listing: obj({ signed: z.boolean(), storeVersion: z.number().int().min(0).nullable(), state: text(32) }).nullable().optional(),
   });
 }
 

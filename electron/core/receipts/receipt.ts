@@ -76,6 +76,15 @@ export interface Receipt {
   decision: Decision | null;
   outcome: ReceiptOutcome;
   error: { code: string; message: string } | null;
+  /** How the store listing the service came from was authenticated (DESIGN 2.5/2.7); version-1 addition. */
+  listing?: ReceiptListing | null;
+}
+
+export interface ReceiptListing {
+  signed: boolean;
+  /** The signed store's targets version; null for an unsigned listing. */
+  storeVersion: number | null;
+  state: string;
 }
 
 /** Everything the caller decides; the envelope (kind, version, id, time, app) is filled in here. */
@@ -107,6 +116,7 @@ export function createReceipt(fields: ReceiptFields, clock: ReceiptClock = {}): 
     decision: rest.decision,
     outcome: rest.outcome,
     error: rest.error,
+    ...(rest.listing !== undefined ? { listing: rest.listing } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { createAgents, destroyAgents, httpRequest } from '../registry/http-trans
 import { isLoopbackHost } from '../registry/plain-http';
 import { SourceError } from '../source/image-source';
 import { validateIndex, type StoreService } from './validate';
+import type { ListingStatus } from '../signed-store/signed-refresh';
 import { fileKind } from '../user-file';
 
 export interface LoadedStore {
@@ -27,6 +28,8 @@ export interface LoadedStore {
   transparencyLog?: 'if-present' | 'required';
   /** Notes for people (an ignored ociLayout on a remote index). */
   notes: string[];
+  /** How the listing itself is authenticated (DESIGN 2.7); absent for an index read directly. */
+  listing?: ListingStatus;
 }
 
 interface LoadIndexOptions {
