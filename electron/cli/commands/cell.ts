@@ -2,7 +2,7 @@ import { CoreError } from '../../core/errors';
 import { confirmHostKey } from '../../core/cell/host-keys';
 import { adHocProfile, DEFAULT_PIC_ROOT, type CellProfile } from '../../core/cell/profiles';
 import type { SshContext } from '../../core/cell/ssh-context';
-import { getCellStatus, type CellStatus } from '../../core/cell/status';
+import { getCellStatus, type CellStatus, type InstalledService } from '../../core/cell/status';
 import { terminalSafe } from '../../core/cell/terminal-text';
 import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
@@ -61,7 +61,7 @@ export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): P
       cellKey: status.cellKey ? { fingerprint: status.cellKey.fingerprint, matchesTrustRoot: status.cellKey.matchesTrustRoot } : null,
       runtime: status.runtime,
       cosign: status.cosign,
-      installed: status.installed.map((s) => ({ id: s.id, version: s.version, digest: s.digest })),
+      installed: status.installed.map((s) => ({ id: s.id, version: s.version, digest: s.digest, signers: s.signers ?? [], container: { state: s.container?.state ?? 'unknown', health: s.container?.health ?? null } })),
     });
     return EXIT.ok;
   }
@@ -79,10 +79,16 @@ export function formatCellStatus(s: CellStatus): string {
     `  runtime:  ${s.runtime ? `${s.runtime}${s.runtimeVersion ? ` ${s.runtimeVersion}` : ''}` : 'none found'}`,
     `  cosign:   ${s.cosign ?? 'not on the cell PATH'}`,
     `  installed (${s.installed.length}):`,
-    ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}${i.problem ? `  (${i.problem})` : ''}`),
+    ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}  ${containerText(i.container)}${i.problem ? `  (${i.problem})` : ''}`),
     ...(s.skipped.length ? [`  skipped under services/: ${s.skipped.map((x) => JSON.stringify(x)).join(', ')}`] : []),
   ];
   return `${lines.map(terminalSafe).join('\n')}\n`;
+}
+
+/** "running (healthy)", "exited", "missing": the container as the runtime reported it. */
+export function containerText(c: InstalledService['container']): string {
+  if (!c) return 'container unknown';
+  return `${c.state}${c.health ? ` (${c.health})` : ''}`;
 }
 
 /**
