@@ -21,6 +21,7 @@ import { lineSplitter } from './line-splitter';
 import { buildPreflight, type PreflightSummary } from './preflight';
 import type { CellProbe } from './probe';
 import { readCellForInstall } from './cell-read';
+import { revocationRefusal, revokedReceiptFields, reviewUpgrade, type UpgradeConsent } from '../updates/upgrade-gate';
 import { appendReceiptScript, applyScript, parseMarker, reconcileScript, REMOTE_SCRIPT_COMMAND } from './remote-scripts';
 
 /**
@@ -53,6 +54,9 @@ export interface InstallRequest {
   onProgress?: (p: InstallProgress) => void;
   /** Whole apply step limit (pull included); default 15 min. Hangs are caught sooner by ssh keepalives. */
   applyTimeoutMs?: number;
+  /** The admin's consent to an upgrade's review (DESIGN 2.9); whether the listing came from a signed store (2.7). */
+  consent?: UpgradeConsent;
+  listingSigned?: boolean;
 }
 
 export interface InstallPlan {
@@ -189,6 +193,8 @@ function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): Rec
 export async function installService(req: InstallRequest, confirm: (summary: PreflightSummary) => Promise<boolean>): Promise<InstallResult> {
   let plan: InstallPlan;
   const seen: PlanProgress = {};
+  const revoked = revocationRefusal(req.manifest); // withdrawn: refused in every mode, nothing verified or pulled (2.9)
+  if (revoked) return { receipt: await record(req, await revokedReceiptFields(req, revoked)), plan: null };
   try {
     plan = await planInstall(req, seen);
   } catch (e) {
@@ -209,6 +215,9 @@ export async function installService(req: InstallRequest, confirm: (summary: Pre
   if (!plan.summary || !plan.pinned) {
     return { receipt: await record(req, { ...plan.base, outcome: 'failed', error: { code: 'DIGEST_UNRESOLVED', message: 'the image has no digest that could be checked, so there is nothing safe to pin the install to; the cell was not changed' } }), plan };
   }
+  const gate = reviewUpgrade({ ...plan, manifest: req.manifest, digest: plan.base.digest, listingSigned: !!req.listingSigned, consent: req.consent ?? {} });
+  if (gate.review) [plan.base, plan.summary] = [{ ...plan.base, review: gate.review }, { ...plan.summary, review: gate.review }];
+  if (gate.refusal) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: gate.refusal }), plan };
   req.onProgress?.({ phase: 'confirm' });
   let ok: boolean;
   try {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CoreError } from '../errors';
 import { CHECK_IDS, REASON_CODES } from '../verification/types';
+import { reviewSchema } from './review-schema';
 import {
   DECISIONS,
   MODE_SOURCES,
@@ -75,6 +76,7 @@ function buildReceiptSchema(obj: typeof z.object) {
     decision: z.enum(DECISIONS).nullable(),
     outcome: z.enum(RECEIPT_OUTCOMES),
     error: obj({ code: text(200), message: text(16_000) }).nullable(),
+    review: reviewSchema(obj).nullable().optional(),
   });
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_VERSION } from '../app-info';
 import type { TrustedKeySummary } from '../trust/trust-root';
 import type { Check, ReasonCode, SignatureSummary } from '../verification/types';
+import type { ReceiptReview } from '../updates/upgrade-gate';
 
 /**
  * The receipt of one install, upgrade or uninstall attempt (DESIGN 2.5): what was asked, what
@@ -76,6 +77,8 @@ export interface Receipt {
   decision: Decision | null;
   outcome: ReceiptOutcome;
   error: { code: string; message: string } | null;
+  /** An upgrade's review and what the admin consented to (DESIGN 2.5, 2.9); absent on receipts before it. */
+  review?: ReceiptReview | null;
 }
 
 /** Everything the caller decides; the envelope (kind, version, id, time, app) is filled in here. */
@@ -107,6 +110,7 @@ export function createReceipt(fields: ReceiptFields, clock: ReceiptClock = {}): 
     decision: rest.decision,
     outcome: rest.outcome,
     error: rest.error,
+    ...(rest.review !== undefined ? { review: rest.review } : {}),
   };
 }
 
