@@ -2,7 +2,7 @@ import { CoreError } from '../../core/errors';
 import { confirmHostKey } from '../../core/cell/host-keys';
 import { adHocProfile, DEFAULT_PIC_ROOT, type CellProfile } from '../../core/cell/profiles';
 import type { SshContext } from '../../core/cell/ssh-context';
-import { getCellStatus, type CellStatus, type InstalledService } from '../../core/cell/status';
+import { getCellStatus, type CellStatus } from '../../core/cell/status';
 import { terminalSafe } from '../../core/cell/terminal-text';
 import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
@@ -86,7 +86,7 @@ export function formatCellStatus(s: CellStatus): string {
 }
 
 /** "running (healthy)", "exited", "missing": the container as the runtime reported it. */
-export function containerText(c: InstalledService['container']): string {
+export function containerText(c: { state: string; health: string | null } | undefined): string {
   if (!c) return 'container unknown';
   return `${c.state}${c.health ? ` (${c.health})` : ''}`;
 }

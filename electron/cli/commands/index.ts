@@ -15,5 +15,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   install: async () => (await import('./install')).installCommand,
   lint: async () => (await import('./lint')).lintCommand,
   uninstall: async () => (await import('./uninstall')).uninstallCommand,
+  updates: async () => (await import('./updates')).updatesCommand,
   verify: async () => (await import('./verify')).verifyCommand,
 };
