@@ -44,9 +44,17 @@ const v1 = () => web('1.0', imgA, { ports: [{ host: p1, container: 80, protocol:
 const v2 = () => web('2.0', imgB, { ports: [{ host: p1, container: 80, protocol: 'tcp' }, { host: p2, container: 443, protocol: 'tcp' }], environment: { MODE: 'b', KEEP: 'k' } });
 const v3 = (extra: object = {}) => ({ ...v2(), version: '3.0', image: imgC, ...extra });
 
+/** One service of the `updates` document (the fields these tests read). */
+interface ServiceJson {
+  id: string;
+  state: string;
+  review: { changes: object[] } & Record<string, unknown>;
+  [k: string]: unknown;
+}
+
 async function updates() {
   const r = await cli(['updates', '--cell', 'testcell', '--json']);
-  return { code: r.code, stderr: r.stderr, doc: JSON.parse(r.stdout) as { cells: { cell: string; reachable: boolean; services: Record<string, any>[] }[] } };
+  return { code: r.code, stderr: r.stderr, doc: JSON.parse(r.stdout) as { cells: { cell: string; reachable: boolean; services: ServiceJson[] }[] } };
 }
 async function runningImage(): Promise<string> {
   const ids = (await tb.docker(['ps', '-aq', '--filter', 'label=com.docker.compose.project=pic-web'])).trim().split('\n').filter(Boolean);
