@@ -215,7 +215,7 @@ export async function installService(req: InstallRequest, confirm: (summary: Pre
   if (!plan.summary || !plan.pinned) {
     return { receipt: await record(req, { ...plan.base, outcome: 'failed', error: { code: 'DIGEST_UNRESOLVED', message: 'the image has no digest that could be checked, so there is nothing safe to pin the install to; the cell was not changed' } }), plan };
   }
-  const gate = reviewUpgrade({ ...plan, manifest: req.manifest, digest: plan.base.digest, listingSigned: !!req.listingSigned, consent: req.consent ?? {} });
+  const gate = reviewUpgrade({ ...plan, manifest: req.manifest, digest: plan.base.digest, listingSigned: !!req.listingSigned, consent: req.consent });
   if (gate.review) [plan.base, plan.summary] = [{ ...plan.base, review: gate.review }, { ...plan.summary, review: gate.review }];
   if (gate.refusal) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: gate.refusal }), plan };
   req.onProgress?.({ phase: 'confirm' });

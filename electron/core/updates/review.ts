@@ -49,12 +49,12 @@ export function reportSigners(report: Pick<VerificationReport, 'signatures'> | n
 }
 
 /**
- * The signer changed unless the new image is signed by at least one key that signed the installed
- * one. Two unsigned sides (verification off on both installs) are no change; a signed version
- * followed by an unsigned one is.
+ * The signer changed when both versions are signed by trusted keys and no key signed both. A side
+ * with no valid signature is not a signer change: whether an unverified image may run is the
+ * cell's mode's decision (DESIGN 2.2's table), and `updates` holds an unverified listing anyway.
  */
 export function signersChanged(from: readonly string[], to: readonly string[]): boolean {
-  if (from.length === 0 && to.length === 0) return false;
+  if (from.length === 0 || to.length === 0) return false;
   return !to.some((fp) => from.includes(fp));
 }
 

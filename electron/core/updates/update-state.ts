@@ -75,7 +75,7 @@ export function updateStateOf(inst: InstalledService, listed: ListedService | nu
     // Another digest is listed but it does not verify under the app's keys: never offered as an update.
     return { ...out, state: 'held', reason: report.reason, review, note: `the listed version does not verify (${report.reason})` };
   }
-  if (review.signers.changed) return { ...out, state: 'held', reason: 'SIGNER_CHANGED', review, note: `signed by ${review.signers.to.join(', ') || 'no trusted key'} instead of ${review.signers.from.join(', ') || 'no key'}` };
+  if (review.signers.changed) return { ...out, state: 'held', reason: 'SIGNER_CHANGED', review, note: `signed by ${review.signers.to.join(', ')} instead of ${review.signers.from.join(', ')}` };
   return { ...out, state: 'update', reason: changesNeedingConsent(review).length ? 'UPDATE_NEEDS_REVIEW' : null, review };
 }
 

@@ -36,11 +36,11 @@ describe('review (typed diff)', () => {
       { field: 'environment', change: 'removed', name: 'OLD', from: 'x' },
     ]);
   });
-  it('signer continuity: any shared key keeps it; none shared, or signed → unsigned, changes it; both unsigned does not', () => {
+  it('signer continuity: any shared key keeps it; two signed sides with no key in common change it; an unsigned side is the mode\'s business', () => {
     expect(signersChanged([K1], [K1, K2])).toBe(false);
     expect(signersChanged([K1], [K2])).toBe(true);
-    expect(signersChanged([K1], [])).toBe(true);
-    expect(signersChanged([], [])).toBe(false);
+    expect(signersChanged([K1], [])).toBe(false);
+    expect(signersChanged([], [K2])).toBe(false);
   });
   it('an unreadable installed manifest makes everything the listing asks for "added" (fail closed)', () => {
     const r = buildReview({ version: '1', digest: A, signers: [K1], listing: null }, { manifest: manifest(B), digest: B, signers: [K1], cellKeyVerifies: true, listingSigned: false });
@@ -95,6 +95,11 @@ describe('upgrade gate', () => {
     const ok = gate([K2], { acceptChanges: true, acceptSigner: K2.toUpperCase() });
     expect(ok.refusal).toBeNull();
     expect(ok.review?.accepted[0]).toEqual({ field: 'signer', change: 'changed', name: K2 });
+  });
+  it('no consent given (the app: confirming the pre-flight that shows the review consents to changes), but a new signer still needs its fingerprint', () => {
+    const run = (signers: string[]) => reviewUpgrade({ manifest: manifest(B), status, digest: B, report: report(B, signers), appReport: null, listingSigned: false });
+    expect(run([K1])).toMatchObject({ refusal: null, review: { accepted: [{ name: '8443/tcp' }, { name: 'MODE' }] } });
+    expect(run([K2]).refusal?.code).toBe('SIGNER_CHANGED');
   });
   it('a fresh install has no review; a revoked listing is refused', () => {
     expect(reviewUpgrade({ manifest: manifest(B), status: { installed: [] } as unknown as CellStatus, digest: B, report: report(B, [K1]), appReport: null, listingSigned: false, consent: {} })).toEqual({ review: null, refusal: null });

@@ -82,7 +82,12 @@ export interface UpgradeReviewInput {
   /** Verification under the app's trust root, when its keys differ from the cell's (else `report` is it). */
   appReport: VerificationReport | null;
   listingSigned: boolean;
-  consent: UpgradeConsent;
+  /**
+   * Absent: the caller confirms the pre-flight, which shows the review, and that confirmation is the
+   * consent to added and changed things (the app's dialog); a new signer still needs its
+   * fingerprint. Given (the CLI): exactly what it says.
+   */
+  consent?: UpgradeConsent;
 }
 
 /**
@@ -98,19 +103,19 @@ export function reviewUpgrade(i: UpgradeReviewInput): { review: ReceiptReview | 
     { version: inst.version, digest: inst.digest, signers: inst.signers ?? [], listing: inst.listing ?? null },
     { manifest: i.manifest, digest: i.digest, signers: appSigners.length ? appSigners : reportSigners(i.report), cellKeyVerifies: i.report.verified, listingSigned: i.listingSigned },
   );
+  const consent = i.consent ?? { acceptChanges: true };
   const needing = changesNeedingConsent(review);
   const accepted: AcceptedItem[] = [];
   const full = (acc: AcceptedItem[]): ReceiptReview => ({ ...review, from: { version: inst.version, digest: inst.digest, signers: review.signers.from }, accepted: acc });
   const to = review.signers.to;
   if (review.signers.changed) {
-    const from = review.signers.from.join(', ') || 'no key';
-    if (to.length === 0) return { review: full([]), refusal: { code: 'SIGNER_CHANGED', message: `the installed version was signed by ${from}, and the new version carries no valid signature under a trusted key; there is no new signer to confirm` } };
-    const given = i.consent.acceptSigner?.trim().toLowerCase() ?? '';
+    const from = review.signers.from.join(', ');
+    const given = consent.acceptSigner?.trim().toLowerCase() ?? '';
     if (!given) return { review: full([]), refusal: { code: 'SIGNER_CHANGED', message: `the signer changed: the installed version was signed by ${from}, the new version by ${to.join(', ')}; confirm the new key's fingerprint (--accept-signer ${to[0]}) after checking it with the store` } };
     if (!to.includes(given)) return { review: full([]), refusal: { code: 'SIGNER_CHANGED', message: `the fingerprint confirmed (${given.slice(0, 80)}) is not the new signer's (${to.join(', ')}); nothing was changed` } };
     accepted.push({ field: 'signer', change: 'changed', name: given });
   }
-  if (needing.length && !i.consent.acceptChanges) {
+  if (needing.length && !consent.acceptChanges) {
     const list = needing.map((c) => `${c.field} ${c.name} ${c.change}${c.to !== undefined ? ` (${JSON.stringify(c.to)})` : ''}`).join('; ');
     return { review: full(accepted), refusal: { code: 'UPDATE_NEEDS_REVIEW', message: `the upgrade adds or changes what the service asks for — ${list}; review and consent (--accept-changes) to go ahead` } };
   }
