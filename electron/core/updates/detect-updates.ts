@@ -1,7 +1,7 @@
 import type { CellProfile } from '../cell/profiles';
 import type { SshContext } from '../cell/ssh-context';
 import { getCellStatus, type CellStatus } from '../cell/status';
-import { CoreError, errorMessage } from '../errors';
+import { CoreError, errorMessage, type ErrorInfo } from '../errors';
 import type { LoadedStore } from '../store/load-index';
 import type { TrustRoot } from '../trust/trust-root';
 import type { VerificationReport } from '../verification/types';
@@ -19,14 +19,14 @@ export interface UpdatesStore {
   entry: { name: string; url: string };
   /** The loaded index, or why it could not be loaded (its services then count as not listed). */
   loaded: (Pick<LoadedStore, 'name' | 'services' | 'ociLayoutDir' | 'isDemo'> & { listingSigned?: boolean }) | null;
-  error: { code: string; message: string } | null;
+  error: ErrorInfo | null;
 }
 
 export interface CellUpdates {
   cell: string;
   destination: string;
   reachable: boolean;
-  error: { code: string; message: string } | null;
+  error: ErrorInfo | null;
   checkedAt: string;
   services: ServiceUpdate[];
   /** The status this was computed from, for callers that show more (the Installed view). */
@@ -35,7 +35,7 @@ export interface CellUpdates {
 
 export interface UpdatesReport {
   cells: CellUpdates[];
-  stores: { name: string; url: string; error: { code: string; message: string } | null }[];
+  stores: { name: string; url: string; error: ErrorInfo | null }[];
 }
 
 export interface DetectUpdatesInput {
@@ -58,7 +58,7 @@ export async function detectUpdates(input: DetectUpdatesInput): Promise<UpdatesR
     try {
       return { profile, status: await getCellStatus(profile, input.ssh, { trustRoot: input.appTrustRoot, signal: input.signal, timeoutMs: input.timeoutMs }), error: null };
     } catch (e) {
-      return { profile, status: null, error: { code: e instanceof CoreError ? e.code : 'CELL_UNREACHABLE', message: errorMessage(e) } };
+      return { profile, status: null, error: { code: e instanceof CoreError ? e.code : ('CELL_UNREACHABLE' as const), message: errorMessage(e) } };
     }
   });
   const candidates: (ListedService & { from: UpdatesStore })[] = [];
