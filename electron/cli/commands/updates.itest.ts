@@ -183,6 +183,12 @@ describe('pic-store updates and the upgrade review on a real cell (built CLI)', 
     const u = await updates();
     expect(u.code).toBe(0);
     expect(u.doc.cells[0]!.services[0]).toMatchObject({ id: 'web', state: 'unlisted', listed: null, note: 'no configured store lists this service', installed: { version: '3.0', container: { state: 'exited' } } });
+    // A store that cannot be read is reported, and "unlisted" then says which store could not be asked.
+    const stores = [{ name: 'Test store', url: pathToFileURL(indexPath).href }, { name: 'Gone store', url: pathToFileURL(join(tmp, 'gone.json')).href }];
+    await writeFile(join(home, 'stores.json'), JSON.stringify({ stores }));
+    const partial = await updates();
+    expect(partial.doc.cells[0]!.services[0]).toMatchObject({ state: 'unlisted', note: 'not listed by any store that could be read (Gone store could not be)' });
+    expect((partial.doc as unknown as { stores: unknown[] }).stores).toEqual([{ ...stores[0], error: null }, { ...stores[1], error: { code: 'INDEX_UNREADABLE', message: expect.stringMatching(/gone\.json/) } }]);
     const st = await cli(['cell', 'status', tb.cell.alias, '--ssh-config', tb.cell.sshConfig, '--root', tb.cell.root, '--json']);
     expect(JSON.parse(st.stdout).installed).toEqual([{ id: 'web', version: '3.0', digest: imgC.split('@')[1], signers: [otherFp], container: { state: 'exited', health: null } }]);
   }, 240_000);

@@ -83,6 +83,7 @@ export async function detectUpdates(input: DetectUpdatesInput): Promise<UpdatesR
     const rs = await verifyStore({ services, ociLayoutDir: store.loaded!.ociLayoutDir }, { trustRoot, exhaustive: true, cache: null, signal: input.signal, ...input.verify });
     for (const r of rs) if (r.serviceId) reports.set(`${store.entry.url}\n${r.serviceId}`, r);
   }
+  const unreadable = input.stores.filter((s) => !s.loaded).map((s) => s.entry.name);
   const cells: CellUpdates[] = statuses.map(({ profile, status, error }) => ({
     cell: profile.name,
     destination: profile.destination,
@@ -90,7 +91,10 @@ export async function detectUpdates(input: DetectUpdatesInput): Promise<UpdatesR
     error,
     checkedAt: status?.checkedAt ?? new Date().toISOString(),
     services: (status?.installed ?? []).map((inst) => {
-      const { listed, note } = pickListing(inst, candidates);
+      const picked = pickListing(inst, candidates);
+      const { listed } = picked;
+      // Not found while a store could not be read: say so rather than claim nobody lists it.
+      const note = picked.note ?? (!listed && unreadable.length ? `not listed by any store that could be read (${unreadable.join(', ')} could not be)` : undefined);
       const report = listed ? (reports.get(`${listed.store.url}\n${inst.id}`) ?? null) : null;
       return updateStateOf(inst, listed, report, { cellKeyVerifies: cellKeyVerdict(status!, report), ...(note ? { note } : {}) });
     }),
