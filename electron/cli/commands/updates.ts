@@ -5,11 +5,9 @@ import { terminalSafe } from '../../core/cell/terminal-text';
 import { explainUpdateCode, isUpdateCode } from '../../core/catalogue/update-catalogue';
 import { CoreError, errorMessage } from '../../core/errors';
 import { loadStoreIndex } from '../../core/store/load-index';
-import { readPlainHttpRegistries, readStoresConfig } from '../../core/store/stores-config';
-import { loadTrustRoot } from '../../core/trust/trust-root';
+import { readStoresConfig } from '../../core/store/stores-config';
 import { detectUpdates, updatesExitCode, type UpdatesReport, type UpdatesStore } from '../../core/updates/detect-updates';
 import { formatReview } from '../../core/updates/review';
-import { trustRootForStore } from '../../core/verification/store-trust';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { printJson, type CliIo, type ExitCode } from '../io';
@@ -47,14 +45,14 @@ export async function updatesCommand(argv: string[], io: CliIo, ctx: CliContext)
       stores.push({ entry, loaded: null, error: { code: e instanceof CoreError ? e.code : 'INDEX_UNREADABLE', message: errorMessage(e) } });
     }
   }
-  const appTrustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
-  const insecureHosts = await readPlainHttpRegistries(ctx.dataDir).catch(() => []);
+  const appTrustRoot = await ctx.trustRoot();
+  const insecureHosts = await ctx.plainHttpRegistries();
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   let report: UpdatesReport;
   try {
     report = await detectUpdates({
       cells, stores, ssh, appTrustRoot,
-      trustRootFor: (s) => trustRootForStore({ isDemo: !!s.loaded?.isDemo, appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir }),
+      trustRootFor: (s) => ctx.trustRootFor({ isDemo: !!s.loaded?.isDemo }),
       verify: { insecureHosts, timeoutMs: 30_000 },
     });
   } finally {
