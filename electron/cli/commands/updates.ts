@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { getCellProfile, listCellProfiles, type CellProfile } from '../../core/cell/profiles';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 import { explainUpdateCode, isUpdateCode } from '../../core/catalogue/update-catalogue';
 import { CoreError, errorMessage } from '../../core/errors';
 import { loadStoreIndex } from '../../core/store/load-index';
@@ -96,5 +96,5 @@ export function formatUpdates(report: UpdatesReport): string {
       if (s.review && (s.state === 'update' || s.state === 'held')) L.push(...formatReview(s.review).map((l) => `  ${l}`));
     }
   }
-  return `${L.map(terminalSafe).join('\n')}\n`;
+  return terminalLines(...L);
 }

@@ -6,7 +6,7 @@ import type { ServiceManifest } from '../store/manifest-schema';
 import { explainMode, explainReport, type Explanation } from '../catalogue/reason-catalogue';
 import type { ReasonCode, VerificationReport } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
-import { terminalSafe } from '../cell/terminal-text';
+import { terminalLines } from '../terminal-text';
 import { formatReview } from '../updates/review';
 import type { ReceiptReview } from '../updates/upgrade-gate';
 
@@ -166,5 +166,5 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`  disk:     ${s.freeBytes === null ? 'unknown' : `${s.freeText} free`}`);
   if (s.review) L.push(...formatReview(s.review));
   for (const w of s.warnings) L.push(`  ! ${w}`);
-  return `${L.map(terminalSafe).join('\n')}\n`;
+  return terminalLines(...L);
 }
