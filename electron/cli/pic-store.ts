@@ -14,7 +14,9 @@ Usage:
                    [--json] [--timeout SECONDS] [--no-cache] [-v]
   pic-store lint FILE [--json]
   pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]
-  pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes] [--json]
+  pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes]
+                   [--accept-changes] [--accept-signer FINGERPRINT] [--json]
+  pic-store updates [--cell DEST]... [--json]
   pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]
   pic-store activity [--json] [--limit N]
   pic-store explain RECEIPT_FILE

@@ -16,5 +16,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   lint: async () => (await import('./lint')).lintCommand,
   store: async () => (await import('./store')).storeCommand,
   uninstall: async () => (await import('./uninstall')).uninstallCommand,
+  updates: async () => (await import('./updates')).updatesCommand,
   verify: async () => (await import('./verify')).verifyCommand,
 };

@@ -1,7 +1,8 @@
 // `pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH]
-// [--yes] [--json]` (DESIGN 2.4): the whole install flow of core; the pre-flight is shown and
-// confirmed on the terminal unless --yes. Exit 0 installed, 1 blocked / not confirmed, 2 usage,
-// 3 the install could not be done.
+// [--yes] [--accept-changes] [--accept-signer FINGERPRINT] [--json]` (DESIGN 2.4, 2.9): the whole
+// install flow of core; the pre-flight (with an upgrade's review) is shown and confirmed on the
+// terminal unless --yes. Exit 0 installed, 1 blocked / not confirmed, 2 usage, 3 the install could
+// not be done.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
@@ -29,8 +30,12 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
     'ssh-config': { type: 'string' },
     root: { type: 'string' },
     yes: { type: 'boolean' },
+    'accept-changes': { type: 'boolean' },
+    'accept-signer': { type: 'string' },
     json: { type: 'boolean' },
   });
+  const acceptSigner = values['accept-signer'];
+  if (acceptSigner !== undefined && !/^[0-9a-fA-F]{64}$/.test(acceptSigner)) throw new UsageError('--accept-signer takes the new key\'s fingerprint: 64 hex characters (the SHA-256 of its public key)');
   if (positionals.length !== 1) throw new UsageError('give exactly one MANIFEST_OR_ID');
   if (!values.cell) throw new UsageError('--cell DEST is required');
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
@@ -43,6 +48,9 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
     const { receipt, declined } = await installService(
       {
         manifest, store, listing, profile, ssh, appTrustRoot, transparencyLog, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
+        // The review's added and changed things: consented by --accept-changes, or by confirming the
+        // pre-flight on a terminal (it shows them). A new signer always needs its fingerprint named.
+        consent: { acceptChanges: !!values['accept-changes'] || !values.yes, acceptSigner: acceptSigner ?? null },
         onProgress: (p) => {
           if (!values.json && p.line) io.err(terminalLines(`  ${p.line}`));
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);

@@ -24,6 +24,7 @@ import { imagePlatforms } from './image-platforms';
 import { buildPreflight, type PreflightSummary } from './preflight';
 import type { CellProbe } from './probe';
 import { readCellForInstall } from './cell-read';
+import { revocationRefusal, revokedReceiptFields, reviewUpgrade, type UpgradeConsent } from '../updates/upgrade-gate';
 import { portsInUse } from './ports-in-use';
 
 export { applyPlan } from './apply-plan';
@@ -56,6 +57,9 @@ export interface InstallRequest {
   onProgress?: (p: InstallProgress) => void;
   /** Whole apply step limit (pull included); default 15 min. Hangs are caught sooner by ssh keepalives. */
   applyTimeoutMs?: number;
+  /** The admin's consent to an upgrade's review (DESIGN 2.9); whether the listing came from a signed store (2.7). */
+  consent?: UpgradeConsent;
+  listingSigned?: boolean;
 }
 
 export interface InstallPlan {
@@ -191,6 +195,8 @@ function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): Rec
 export async function installService(req: InstallRequest, confirm: (summary: PreflightSummary) => Promise<boolean>): Promise<InstallResult> {
   let plan: InstallPlan;
   const seen: PlanProgress = {};
+  const revoked = revocationRefusal(req.manifest); // withdrawn: refused in every mode, nothing verified or pulled (2.9)
+  if (revoked) return { receipt: await record(req, await revokedReceiptFields(req, revoked)), plan: null };
   try {
     plan = await planInstall(req, seen);
   } catch (e) {
@@ -211,6 +217,9 @@ export async function installService(req: InstallRequest, confirm: (summary: Pre
   if (!plan.summary || !plan.pinned) {
     return { receipt: await record(req, { ...plan.base, outcome: 'failed', error: { code: 'DIGEST_UNRESOLVED', message: 'the image has no digest that could be checked, so there is nothing safe to pin the install to; the cell was not changed' } }), plan };
   }
+  const gate = reviewUpgrade({ ...plan, manifest: req.manifest, digest: plan.base.digest, listingSigned: !!req.listingSigned, consent: req.consent });
+  if (gate.review) [plan.base, plan.summary] = [{ ...plan.base, review: gate.review }, { ...plan.summary, review: gate.review }];
+  if (gate.refusal) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: gate.refusal }), plan };
   const taken = portsInUse(plan.summary);
   if (taken) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: { code: 'PORT_IN_USE', message: taken } }), plan };
   req.onProgress?.({ phase: 'confirm' });

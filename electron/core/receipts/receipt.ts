@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_VERSION } from '../app-info';
 import type { TrustedKeySummary } from '../trust/trust-root';
 import type { Check, ReasonCode, SignatureSummary, TlogPolicy } from '../verification/types';
+import type { ReceiptReview } from '../updates/upgrade-gate';
 
 export const RECEIPT_KIND = 'pic-store-receipt';
 export const RECEIPT_VERSION = 1;
@@ -78,6 +79,8 @@ export interface Receipt {
   error: { code: string; message: string } | null;
   /** How the store listing the service came from was authenticated (DESIGN 2.5/2.7); version-1 addition. */
   listing?: ReceiptListing | null;
+  /** An upgrade's review and what the admin consented to (DESIGN 2.5, 2.9); absent on receipts before it. */
+  review?: ReceiptReview | null;
 }
 
 export interface ReceiptListing {
@@ -117,6 +120,7 @@ export function createReceipt(fields: ReceiptFields, clock: ReceiptClock = {}): 
     outcome: rest.outcome,
     error: rest.error,
     ...(rest.listing !== undefined ? { listing: rest.listing } : {}),
+    ...(rest.review !== undefined ? { review: rest.review } : {}),
   };
 }
 

@@ -24,7 +24,7 @@ export interface StoreProgress {
   result: VerificationReport;
 }
 
-interface VerifyStoreOptions {
+export interface VerifyStoreOptions {
   trustRoot: TrustRoot;
   signal?: AbortSignal;
   onProgress?: (p: StoreProgress) => void;
