@@ -168,7 +168,7 @@ function failureCode(e: unknown, signal: AbortSignal | undefined): string {
  * verified" — block under enforce, warn under warn, allow under off — since nothing had verified
  * when the attempt stopped. Only an unreachable cell leaves mode and decision null (DESIGN 2.5).
  */
-function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): ReceiptFields {
+export function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): ReceiptFields {
   const code = failureCode(e, req.signal);
   const mode = seen.status?.mode ?? null;
   const decision = seen.decided?.decision ?? (mode ? decideInstall({ mode: mode.value, desktopVerified: false, cellVerified: null }).decision : null);

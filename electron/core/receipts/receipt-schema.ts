@@ -75,6 +75,7 @@ function buildReceiptSchema(obj: typeof z.object) {
     decision: z.enum(DECISIONS).nullable(),
     outcome: z.enum(RECEIPT_OUTCOMES),
     error: obj({ code: text(200), message: text(16_000) }).nullable(),
+    fleet: obj({ runId: text(200), batch: z.number().int().min(1).max(1_000_000) }).nullable().optional(),
   });
 }
 

@@ -76,6 +76,8 @@ export interface Receipt {
   decision: Decision | null;
   outcome: ReceiptOutcome;
   error: { code: string; message: string } | null;
+  /** The fleet run and batch (from 1) this attempt was part of (DESIGN 2.10); absent or null for a single install. */
+  fleet?: { runId: string; batch: number } | null;
 }
 
 /** Everything the caller decides; the envelope (kind, version, id, time, app) is filled in here. */
@@ -107,6 +109,7 @@ export function createReceipt(fields: ReceiptFields, clock: ReceiptClock = {}): 
     decision: rest.decision,
     outcome: rest.outcome,
     error: rest.error,
+    ...(rest.fleet ? { fleet: rest.fleet } : {}),
   };
 }
 
