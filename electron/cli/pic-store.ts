@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { APP_VERSION } from '../core/app-info';
-import { errorMessage, isCoreError } from '../core/errors';
+import { errorMessage, toErrorInfo } from '../core/errors';
 import { UsageError } from './args';
 import { cliContextFromEnv, type CliContext } from './context';
 import { EXIT, printJson, type CliIo, type ExitCode } from './io';
@@ -60,8 +60,7 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
       io.err(`pic-store ${name}: ${e.message}\n`);
       return EXIT.usage;
     }
-    const code = isCoreError(e) ? e.code : 'INTERNAL_ERROR';
-    if (json) printJson(io, { error: { code, message: errorMessage(e) } });
+    if (json) printJson(io, { error: toErrorInfo(e) });
     else io.err(`pic-store ${name}: ${errorMessage(e)}\n`);
     return EXIT.failure;
   }

@@ -139,7 +139,7 @@ export async function editCellProfile(dataDir: string, id: string, input: unknow
   const parsed = parseInput(input);
   const cells = await listCellProfiles(dataDir);
   const at = cells.findIndex((c) => c.id === id);
-  if (at < 0) throw new CoreError('PROFILE_NOT_FOUND', `no cell profile with id ${id}`);
+  if (at < 0) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${id}`);
   assertUniqueName(cells, parsed.name, id);
   const profile: CellProfile = { ...parsed, id };
   const next = [...cells];
@@ -150,7 +150,7 @@ export async function editCellProfile(dataDir: string, id: string, input: unknow
 
 export async function removeCellProfile(dataDir: string, id: string): Promise<void> {
   const cells = await listCellProfiles(dataDir);
-  if (!cells.some((c) => c.id === id)) throw new CoreError('PROFILE_NOT_FOUND', `no cell profile with id ${id}`);
+  if (!cells.some((c) => c.id === id)) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${id}`);
   await save(
     dataDir,
     cells.filter((c) => c.id !== id),

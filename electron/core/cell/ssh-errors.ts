@@ -1,17 +1,11 @@
-import { CoreError } from '../errors';
+import { CoreError, type SshFailureCode } from '../errors';
+
+export type { SshFailureCode };
 
 /**
  * Turns what the ssh client printed when it gave up (exit 255) into a CoreError a person can act
  * on. The raw stderr stays in `details` for helpdesk.
  */
-export type SshFailureCode =
-  | 'HOST_KEY_UNKNOWN'
-  | 'HOST_KEY_CHANGED'
-  | 'AUTH_FAILED'
-  | 'CELL_UNREACHABLE'
-  | 'CELL_TIMEOUT'
-  | 'CONNECTION_LOST'
-  | 'SSH_FAILED';
 
 export function classifySshFailure(stderr: string): SshFailureCode {
   // A multiplexed session whose server side died ends with 255 and no word from ssh at all.

@@ -3,7 +3,7 @@ import type { CellProfile } from '../cell/profiles';
 import { runRemote } from '../cell/ssh';
 import type { SshContext } from '../cell/ssh-context';
 import type { CellStatus } from '../cell/status';
-import { CoreError, errorMessage } from '../errors';
+import { CoreError, errorMessage, type ErrorCode } from '../errors';
 import { appendReceipt } from '../receipts/activity-log';
 import { explainReceipt } from '../receipts/explain';
 import { createReceipt, receiptVerification, type Decision, type Receipt, type ReceiptCellVerification, type ReceiptFields } from '../receipts/receipt';
@@ -242,7 +242,7 @@ export async function applyPlan(req: InstallRequest, plan: InstallPlan): Promise
     receiptLine: JSON.stringify(success),
     image: plan.pinned ?? undefined,
   });
-  const seen = { step: 'lock', ok: false, fail: null as null | { step: string; code: string }, tail: [] as string[] };
+  const seen = { step: 'lock', ok: false, fail: null as null | { step: string; code: ErrorCode }, tail: [] as string[] };
   const lines = lineSplitter((_s, line) => {
     const m = parseMarker(line);
     if (m?.kind === 'step') {
@@ -266,7 +266,7 @@ export async function applyPlan(req: InstallRequest, plan: InstallPlan): Promise
     }
     if (!seen.fail) {
       // The script ended without saying how (killed on the cell): look before reporting.
-      return await interrupted(req, plan, success, nonce, seen.step, new CoreError(`EXIT_${r.exitCode}`, `the install script stopped on the cell without finishing (exit ${r.exitCode}): ${r.stderr.trim().slice(-300)}`));
+      return await interrupted(req, plan, success, nonce, seen.step, new CoreError('REMOTE_SCRIPT_FAILED', `the install script stopped on the cell without finishing (exit ${r.exitCode}): ${r.stderr.trim().slice(-300)}`));
     }
     const f = seen.fail;
     const detail = seen.tail.join('\n').trim().slice(-1500) || r.stderr.trim().slice(-1500);

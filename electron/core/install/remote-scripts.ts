@@ -1,6 +1,6 @@
 import { assertRemoteRoot, assertServiceId, quoteRemoteArg } from '../cell/remote-quote';
 import type { ContainerRuntime } from '../cell/status';
-import { CoreError } from '../errors';
+import { CoreError, remoteFailureCode, type RemoteFailureCode } from '../errors';
 
 /**
  * The POSIX sh scripts that change a cell (DESIGN 2.2). Each is sent on ssh's stdin to a fixed
@@ -269,7 +269,7 @@ main </dev/null
 export interface StepMarker {
   kind: 'step' | 'ok' | 'fail' | 'note' | 'state';
   step?: string;
-  code?: string;
+  code?: RemoteFailureCode | 'REMOTE_SCRIPT_FAILED';
   text?: string;
 }
 
@@ -279,7 +279,7 @@ export function parseMarker(line: string): StepMarker | null {
   let m = /^@@PIC-STEP (\S+)$/.exec(line);
   if (m) return { kind: 'step', step: m[1]! };
   m = /^@@PIC-FAIL (\S+) (\S+)$/.exec(line);
-  if (m) return { kind: 'fail', step: m[1]!, code: m[2]! };
+  if (m) return { kind: 'fail', step: m[1]!, code: remoteFailureCode(m[2]) };
   m = /^@@PIC-STATE (\S+)$/.exec(line);
   if (m) return { kind: 'state', text: m[1]! };
   m = /^@@PIC-NOTE (.*)$/.exec(line);

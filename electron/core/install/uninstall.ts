@@ -73,7 +73,7 @@ export async function uninstallService(req: UninstallRequest): Promise<Receipt> 
     });
     lines.flush();
     if (ok && r.exitCode === 0) return done(success);
-    return done(createReceipt({ ...fields, outcome: 'failed', error: { code: fail ?? `EXIT_${r.exitCode}`, message: `uninstall failed on the cell: ${tail.slice(-20).join('\n') || r.stderr.trim().slice(-1000)}` } }, { newId: () => success.id }));
+    return done(createReceipt({ ...fields, outcome: 'failed', error: { code: fail ?? 'REMOTE_SCRIPT_FAILED', message: `uninstall failed on the cell (exit ${r.exitCode}): ${tail.slice(-20).join('\n') || r.stderr.trim().slice(-1000)}` } }, { newId: () => success.id }));
   } catch (e) {
     const code = e instanceof CoreError ? e.code : 'UNINSTALL_FAILED';
     return done(createReceipt({ ...fields, outcome: code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code, message: errorMessage(e) } }, { newId: () => success.id }));

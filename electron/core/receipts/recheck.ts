@@ -1,6 +1,6 @@
 import { explainMode, explainReport, type Explanation } from '../catalogue/reason-catalogue';
 import type { ResolvedMode } from '../cell/mode';
-import { errorMessage, isCoreError } from '../errors';
+import { errorMessage, isCoreError, type ErrorInfo } from '../errors';
 import { decideInstall } from '../install/decision';
 import { parseImageReference, pinnedReference } from '../reference/image-reference';
 import type { VerificationReport } from '../verification/types';
@@ -36,7 +36,7 @@ export interface RecheckResult {
   explanation: Explanation;
   /** The chosen cell and its mode now; null when no cell was chosen or it could not be read. */
   cell: { name: string; mode: ResolvedMode; explanation: Explanation } | null;
-  cellError: { code: string; message: string } | null;
+  cellError: ErrorInfo | null;
   /** What that cell would decide now (under the app's trust root); null without a cell. */
   decision: Decision | null;
   changes: RecheckChange[];

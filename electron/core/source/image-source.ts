@@ -1,4 +1,4 @@
-import { CoreError } from '../errors';
+import { CoreError, type SourceErrorCode } from '../errors';
 
 /**
  * Where verification reads images and signatures from: a registry (distribution API) or an OCI
@@ -33,12 +33,20 @@ export const DEFAULT_SOURCE_LIMITS: SourceLimits = {
  */
 export type SourceErrorKind = 'unreachable' | 'auth' | 'digest-mismatch' | 'limit' | 'invalid';
 
+const SOURCE_ERROR_CODES: Record<SourceErrorKind, SourceErrorCode> = {
+  unreachable: 'SOURCE_UNREACHABLE',
+  auth: 'SOURCE_AUTH',
+  'digest-mismatch': 'SOURCE_DIGEST_MISMATCH',
+  limit: 'SOURCE_LIMIT',
+  invalid: 'SOURCE_INVALID',
+};
+
 export class SourceError extends CoreError {
   constructor(
     readonly kind: SourceErrorKind,
     message: string,
   ) {
-    super(`SOURCE_${kind.toUpperCase().replace('-', '_')}`, message);
+    super(SOURCE_ERROR_CODES[kind], message);
     this.name = 'SourceError';
   }
 }

@@ -5,14 +5,14 @@
  * spelling. This file and `channels/**` are pure data and types: safe for the renderer and the
  * sandboxed preload to import.
  */
+import type { ErrorCode, ErrorInfo } from '../../core/errors';
 
 /** The envelope every invoke resolves to; nothing is ever thrown across the boundary. */
 export type IpcResult<T> = { ok: true; data: T } | { ok: false; error: IpcError };
 
-export interface IpcError {
-  code: string;
-  message: string;
-}
+/** The one error shape (core's `ErrorInfo`): a member of the `ErrorCode` union and a message. */
+export type IpcError = ErrorInfo;
+export type { ErrorCode };
 
 /** A request/response pair, as a type only. */
 export interface Invoke<Req, Res> {

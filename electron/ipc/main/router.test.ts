@@ -69,9 +69,9 @@ describe('IpcRouter.dispatch', () => {
 
   it('turns a thrown error into an envelope, and unknown channels too', async () => {
     const services = makeServices();
-    vi.spyOn(services.trust, 'status').mockRejectedValue(new CoreError('X_FAILED', 'boom'));
+    vi.spyOn(services.trust, 'status').mockRejectedValue(new CoreError('READ_FAILED', 'boom'));
     const router = createIpcRouter(services);
-    expect(await router.dispatch('trust:get', undefined, trusted)).toEqual({ ok: false, error: { code: 'X_FAILED', message: 'boom' } });
+    expect(await router.dispatch('trust:get', undefined, trusted)).toEqual({ ok: false, error: { code: 'READ_FAILED', message: 'boom' } });
     expect(await router.dispatch('nope:nothing', undefined, trusted)).toMatchObject({ ok: false, error: { code: 'IPC_UNKNOWN_CHANNEL' } });
   });
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { isCoreError, errorMessage } from '../../core/errors';
-import type { IpcError, IpcResult, Unsubscribe } from '../contract/domain';
+import { toErrorInfo, type ErrorCode } from '../../core/errors';
+import type { IpcResult, Unsubscribe } from '../contract/domain';
 import type { EventChannel, EventMap, InvokeChannel, RequestOf, ResponseOf } from '../contract/channels';
 
 /**
@@ -58,7 +58,7 @@ export class IpcRouter {
       const data = await handler.run(parsed.data as never, { sender });
       return { ok: true, data };
     } catch (e) {
-      return { ok: false, error: toIpcError(e) };
+      return { ok: false, error: toErrorInfo(e) };
     }
   }
 
@@ -80,12 +80,8 @@ export class IpcRouter {
   }
 }
 
-function fail(code: string, message: string): IpcResult<never> {
+function fail(code: ErrorCode, message: string): IpcResult<never> {
   return { ok: false, error: { code, message } };
 }
 
-/** Keeps a CoreError's code; anything else is an internal error with its message. */
-export function toIpcError(e: unknown): IpcError {
-  if (isCoreError(e)) return { code: e.code, message: e.message };
-  return { code: 'INTERNAL', message: errorMessage(e) };
-}
+

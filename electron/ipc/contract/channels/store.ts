@@ -1,4 +1,4 @@
-import { defineDomain, type Invoke } from '../domain';
+import { defineDomain, type Invoke, type IpcError } from '../domain';
 import type { SchemaError } from '../../../core/store/manifest-schema';
 import type { ServiceManifest } from '../../../core/store/manifest-schema';
 
@@ -16,7 +16,7 @@ export interface StoreList {
   /** True when no store is configured and the embedded demo store stands in. */
   usingDemo: boolean;
   /** Set when stores.json exists but cannot be read; the demo store is NOT substituted then. */
-  configError: { code: string; message: string } | null;
+  configError: IpcError | null;
 }
 
 /** One listed service: the validated manifest, or the raw id and errors when it is invalid. */
@@ -36,7 +36,7 @@ export interface LoadedStoreView {
   name: string;
   services: StoreServiceView[];
   /** The index could not be fetched now; this is the last good copy from `fetchedAt`. */
-  stale: { fetchedAt: string; error: { code: string; message: string } } | null;
+  stale: { fetchedAt: string; error: IpcError } | null;
   notes: string[];
   /** Which keys judge this store: the demo store uses its own demo key only. */
   trustLabel: string;

@@ -1,4 +1,4 @@
-import { defineDomain, type Invoke } from '../domain';
+import { defineDomain, type Invoke, type IpcError } from '../domain';
 import type { ReasonCode, VerificationReport } from '../../../core/verification/types';
 import type { Explanation } from '../../../core/catalogue/reason-catalogue';
 
@@ -47,7 +47,7 @@ export interface VerificationFinished {
   done: number;
   total: number;
   cancelled: boolean;
-  error: { code: string; message: string } | null;
+  error: IpcError | null;
 }
 
 /**

@@ -142,6 +142,6 @@ describe('cells handlers on a real sshd', () => {
     expect(await ok('cells:remove', { id: profile.id })).toEqual({ removed: profile.id });
     expect(await ok<CellProfile[]>('cells:list')).toEqual([]);
     expect(events.at(-1)).toEqual({ channel: 'cells:changed', payload: [] });
-    expect(await call('cells:check', { id: profile.id })).toMatchObject({ ok: false, error: { code: 'PROFILE_NOT_FOUND' } });
+    expect(await call('cells:check', { id: profile.id })).toMatchObject({ ok: false, error: { code: 'CELL_NOT_FOUND' } });
   });
 });

@@ -33,7 +33,7 @@ export function registerCellsHandlers(router: IpcRouter, services: AppServices):
   const ctx: SshContext = { dataDir: services.dataDir };
   const profileOf = async (id: string): Promise<CellProfile> => {
     const p = await getCellProfile(services.dataDir, id);
-    if (!p) throw new CoreError('PROFILE_NOT_FOUND', `no cell profile with id ${id}`);
+    if (!p) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${id}`);
     return p;
   };
   const changed = async () => router.emit('cells:changed', await listCellProfiles(services.dataDir));

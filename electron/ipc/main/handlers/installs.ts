@@ -41,7 +41,7 @@ export function registerInstallsHandlers(router: IpcRouter, services: AppService
 
   const profileOf = async (cellId: string): Promise<CellProfile> => {
     const p = await getCellProfile(services.dataDir, cellId);
-    if (!p) throw new CoreError('PROFILE_NOT_FOUND', `no cell profile with id ${cellId}`);
+    if (!p) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${cellId}`);
     return p;
   };
   const finish = (outcome: InstallOutcome): InstallOutcome => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CoreError, errorMessage, isCoreError } from '../../../core/errors';
+import { CoreError, toErrorInfo } from '../../../core/errors';
 import { loadStoreIndex, type LoadedStore } from '../../../core/store/load-index';
 import { validateIndex } from '../../../core/store/validate';
 import { readLastGoodIndex, saveLastGoodIndex } from '../../../core/store/index-cache';
@@ -41,8 +41,7 @@ export class StoreRuntime {
     try {
       configured = await readStoresConfig(this.dirs.dataDir);
     } catch (e) {
-      const err = isCoreError(e) ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: errorMessage(e) };
-      return { stores: [], usingDemo: false, configError: err };
+      return { stores: [], usingDemo: false, configError: toErrorInfo(e) };
     }
     if (configured.length === 0) {
       const has = existsSync(this.demoIndexPath());
@@ -71,7 +70,7 @@ export class StoreRuntime {
       }
       return this.view(ref, store, null);
     } catch (e) {
-      const error = isCoreError(e) ? { code: e.code, message: e.message } : { code: 'INTERNAL', message: errorMessage(e) };
+      const error = toErrorInfo(e);
       const cached = ref.isDemo ? null : await readLastGoodIndex(this.dirs.dataDir, ref.url);
       const v = cached ? safeValidate(cached.text) : null;
       if (!cached || !v) throw e;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toErrorInfo } from '../../../core/errors';
 import { explainReport } from '../../../core/catalogue/reason-catalogue';
 import type { LoadedStore } from '../../../core/store/load-index';
 import type { StoreService } from '../../../core/store/validate';
@@ -110,7 +111,7 @@ export class VerificationRunner {
         },
       });
     } catch (e) {
-      if (!signal.aborted) error = { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+      if (!signal.aborted) error = toErrorInfo(e);
     } finally {
       clearInterval(timer);
       flush();

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { CellProfile } from '../../../../electron/ipc/contract/channels';
+import type { IpcError } from '../../../../electron/ipc/contract/domain';
 import { ErrorView } from '../../components/error-view';
 import { useCellsSlice } from '../../state/cells-slice';
 import { CellForm } from './cell-form';
@@ -18,7 +19,7 @@ export function CellCard({ profile }: { profile: CellProfile }) {
   const { check: runCheck, cancelCheck, edit, remove, confirmHostKey, dismissCheck } = useCellsSlice.getState();
   const [editing, setEditing] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
-  const [removeError, setRemoveError] = useState<{ code: string; message: string } | null>(null);
+  const [removeError, setRemoveError] = useState<IpcError | null>(null);
   const titleId = `cell-${profile.id}-title`;
   const result = check?.result;
   const editButton = useRef<HTMLButtonElement>(null);
