@@ -26,7 +26,7 @@ export async function applyFleetPlan(req: FleetApplyRequest): Promise<{ receipt:
   const profiles = await listCellProfiles(req.dataDir);
   const wanted = participants(plan, req.options?.only);
   const missing = wanted.filter((c) => !profiles.some((p) => p.name === c.cell)).map((c) => c.cell);
-  if (missing.length) throw new CoreError('PROFILE_NOT_FOUND', `the plan names cells that are no longer in cells.json: ${missing.join(', ')}; plan again`);
+  if (missing.length) throw new CoreError('CELL_NOT_FOUND', `the plan names cells that are no longer in cells.json: ${missing.join(', ')}; plan again`);
   if (wanted.length && !plan.digest) throw new CoreError('FLEET_PLAN_INVALID', 'the plan has cells to install but no digest');
   const manifest = plan.digest ? { ...plan.manifest, image: pinnedImage(plan.manifest.image, plan.digest) } : plan.manifest;
   const base: FleetRequestBase = { ...req, manifest, store: plan.store };

@@ -77,7 +77,7 @@ export function rowOf(profile: CellProfile, plan: InstallPlan | null, seen: Plan
   };
   if (!plan) {
     // The ssh code itself (CELL_UNREACHABLE, CELL_TIMEOUT, HOST_KEY_UNKNOWN — an imported host whose key is not confirmed yet…).
-    const code = isCoreError(error) ? error.code : 'PLAN_FAILED';
+    const code = isCoreError(error) ? error.code : 'INTERNAL';
     return { ...base, reachable: !isUnreachable(error, seen), action: 'blocked', reason: code, detail: errorMessage(error) };
   }
   if (plan.decision === 'block') {

@@ -99,7 +99,7 @@ export async function runFleet(plan: FleetPlan, turn: CellTurnRunner, opts: Flee
             r = await turn(row, { runId, batch }, opts.signal);
           } catch (e) {
             // The turn records its own receipt; only a failure to record lands here.
-            r = { outcome: 'failed', receiptId: '', error: { code: 'TURN_FAILED', message: (e as Error).message } };
+            r = { outcome: 'failed', receiptId: '', error: { code: 'INTERNAL', message: (e as Error).message } };
           }
           const outcome = fleetOutcome(row, r);
           if (outcome === 'failed' || outcome === 'rejected') failed++;
