@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
@@ -77,6 +78,14 @@ export function parsePlan(raw: unknown, where: string): FleetPlan {
   return { ...(r.data as Omit<FleetPlan, 'manifest'>), manifest: m.manifest };
 }
 
+/** A plan saved under fleet/ by its id only (the app: the renderer never names a path). */
+export async function loadPlanById(dataDir: string, id: string): Promise<FleetPlan> {
+  if (!ID.test(id)) throw new CoreError('FLEET_PLAN_INVALID', `"${id.slice(0, 80)}" is not a plan id`);
+  const raw = await readJsonFile(planPath(dataDir, id));
+  if (raw === undefined) throw new CoreError('FLEET_PLAN_INVALID', `there is no plan ${id} in ${dataPaths(dataDir).fleet}; plan again`);
+  return parsePlan(raw, planPath(dataDir, id));
+}
+
 /** A plan file named by a person (the CLI's PLAN_FILE), or a plan id under fleet/. */
 export async function loadPlan(dataDir: string, fileOrId: string): Promise<FleetPlan> {
   if (ID.test(fileOrId)) {
@@ -96,4 +105,15 @@ export async function loadPlan(dataDir: string, fileOrId: string): Promise<Fleet
 export async function loadFleetReceipt(dataDir: string, id: string): Promise<FleetReceipt | undefined> {
   if (!ID.test(id)) throw new CoreError('FLEET_RECEIPT_INVALID', `"${id.slice(0, 80)}" is not a fleet run id`);
   return (await readJsonFile(fleetReceiptPath(dataDir, id))) as FleetReceipt | undefined;
+}
+
+/** The fleet receipts under fleet/, newest first (for Activity); unreadable files are skipped. */
+export async function listFleetReceipts(dataDir: string, limit = 50): Promise<FleetReceipt[]> {
+  const names = await readdir(dataPaths(dataDir).fleet).catch(() => [] as string[]);
+  const out: FleetReceipt[] = [];
+  for (const n of names.filter((x) => x.endsWith('.json') && !x.startsWith('plan-')).slice(0, 10_000)) {
+    const r = (await readJsonFile(join(dataPaths(dataDir).fleet, n)).catch(() => undefined)) as FleetReceipt | undefined;
+    if (r?.kind === 'pic-store-fleet-receipt') out.push(r);
+  }
+  return out.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
 }

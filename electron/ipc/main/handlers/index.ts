@@ -3,6 +3,7 @@ import type { AppServices } from '../services/app-services';
 import { registerActivityHandlers } from './activity';
 import { registerAppHandlers } from './app';
 import { registerCellsHandlers } from './cells';
+import { registerFleetHandlers } from './fleet';
 import { registerInstallsHandlers } from './installs';
 import { registerPreviewHandlers } from './preview';
 import { registerStoreHandlers } from './store';
@@ -25,5 +26,6 @@ export function createIpcRouter(services: AppServices): IpcRouter {
   registerActivityHandlers(router, services);
   registerPreviewHandlers(router, services);
   registerInstallsHandlers(router, services);
+  registerFleetHandlers(router, services);
   return router;
 }
