@@ -21,6 +21,8 @@ export class FakeEmitter {
 }
 
 export class FakeWebContents extends FakeEmitter {
+  private static nextId = 1;
+  readonly id = FakeWebContents.nextId++;
   windowOpenHandler: ((d: { url: string }) => { action: string }) | null = null;
   mainFrame = { url: '' };
   url = '';

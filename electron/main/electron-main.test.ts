@@ -153,16 +153,28 @@ describe('ipcMain transport', () => {
     expect(senderOf(cases[0] as never, ownPage)).toEqual({ transport: 'electron', id: 'https://evil.example/', trusted: false });
   });
 
-  it('pushes events only to WebContents showing the app page', () => {
+  it('pushes events only to WebContents showing the app page, held until that page says app:ready and again while it reloads', async () => {
     const router = new IpcRouter();
+    router.handle('app:ready', { args: z.undefined(), run: () => ({ ready: true as const }) });
     attachIpcMain(router, ownPage);
     const mine = new fake.FakeWebContents();
     mine.url = 'file:///opt/app/dist/renderer/index.html';
+    mine.mainFrame = { url: mine.url };
     const other = new fake.FakeWebContents();
     other.url = 'https://evil.example/';
     fake.allWebContents.push(mine, other);
     router.emit('trust:changed', { state: 'no-key' } as never);
+    expect(mine.sent).toEqual([]);
+    const ready = () => fake.ipcMainFake.handlers.get('app:ready')?.({ senderFrame: mine.mainFrame, sender: mine }, undefined);
+    expect(await ready()).toEqual({ ok: true, data: { ready: true } });
     expect(mine.sent).toEqual([['trust:changed', { state: 'no-key' }]]);
+    router.emit('activity:changed', { at: 'now' });
+    expect(mine.sent).toHaveLength(2);
+    mine.emit('did-start-loading');
+    router.emit('activity:changed', { at: 'during reload' });
+    expect(mine.sent).toHaveLength(2);
+    await ready();
+    expect(mine.sent.at(-1)).toEqual(['activity:changed', { at: 'during reload' }]);
     expect(other.sent).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
-import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, webContents, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { allInvokeChannels } from '../ipc/contract/api-builder';
+import { PAGE_READY_CHANNEL, PageEventQueue } from '../ipc/main/event-hub';
 import type { IpcRouter, IpcSender } from '../ipc/main/router';
 
 /**
@@ -15,14 +16,34 @@ export function senderOf(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender
 }
 
 export function attachIpcMain(router: IpcRouter, isAppUrl: (url: string) => boolean): () => void {
+  // Per WebContents, events are held until its page invokes app:ready (its listeners exist), and
+  // held again when it starts loading anew (a reload drops the page's listeners).
+  const pages = new Map<number, PageEventQueue>();
+  const pageOf = (wc: WebContents): PageEventQueue => {
+    let q = pages.get(wc.id);
+    if (!q) {
+      q = new PageEventQueue((channel, payload) => {
+        if (!wc.isDestroyed() && isAppUrl(wc.getURL())) wc.send(channel, payload);
+      });
+      pages.set(wc.id, q);
+      const page = q;
+      wc.on('did-start-loading', () => page.hold());
+      wc.once('destroyed', () => pages.delete(wc.id));
+    }
+    return q;
+  };
   const channels = allInvokeChannels();
   for (const channel of channels) {
-    ipcMain.handle(channel, (event, arg: unknown) => router.dispatch(channel, arg, senderOf(event, isAppUrl)));
+    ipcMain.handle(channel, async (event, arg: unknown) => {
+      const result = await router.dispatch(channel, arg, senderOf(event, isAppUrl));
+      if (channel === PAGE_READY_CHANNEL && result.ok) pageOf(event.sender).open();
+      return result;
+    });
   }
   // Events go only to WebContents that show the app's own page.
   const offEvents = router.onEvent((channel, payload) => {
     for (const wc of webContents.getAllWebContents()) {
-      if (!wc.isDestroyed() && isAppUrl(wc.getURL())) wc.send(channel, payload);
+      if (!wc.isDestroyed() && isAppUrl(wc.getURL())) pageOf(wc).push(channel, payload);
     }
   });
   return () => {

@@ -1,9 +1,8 @@
 import { app, BrowserWindow } from 'electron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createIpcRouter } from '../ipc/main/handlers';
+import { createIpcRouter } from '../ipc/main/router';
 import { createServices } from '../ipc/main/services/app-services';
-import { watchTrust } from '../ipc/main/services/trust-watcher';
 import { appIndexUrl, isAppUrl } from './app-url';
 import { attachIpcMain } from './ipc-main-transport';
 import { installAppMenu } from './menu';
@@ -52,8 +51,15 @@ export function startElectronApp(layout: AppLayout): boolean {
       chooser: createPathChooser({ window: () => win, home: homedir() }),
     });
     const router = createIpcRouter(services);
-    attachIpcMain(router, ownPage);
-    watchTrust(router, services);
+    const detachIpc = attachIpcMain(router, ownPage);
+    // Release watchers, timers and running work once, before the process exits.
+    let disposed = false;
+    app.on('will-quit', () => {
+      if (disposed) return;
+      disposed = true;
+      detachIpc();
+      void services.dispose();
+    });
     installAppMenu(process.platform, services.app.name);
     win = createMainWindow({ preloadPath, indexHtmlPath });
     app.on('activate', () => {

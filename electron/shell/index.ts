@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createIpcRouter } from '../ipc/main/handlers';
+import { createIpcRouter } from '../ipc/main/router';
 import { createServices } from '../ipc/main/services/app-services';
-import { watchTrust } from '../ipc/main/services/trust-watcher';
 import { canOpenBrowser, openInBrowser } from './open-browser';
 import { startShellServer } from './shell-server';
 
@@ -24,7 +23,6 @@ async function main(): Promise<void> {
     openExternal: async (url) => (mayOpen ? openInBrowser(url.href) : false),
   });
   const router = createIpcRouter(services);
-  watchTrust(router, services);
   const shell = await startShellServer({
     rendererDir,
     router,
@@ -37,7 +35,7 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void shell.close().finally(() => process.exit(0));
+    void Promise.allSettled([shell.close(), services.dispose()]).finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on('SIGINT', stop);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createIpcRouter } from '../ipc/main/handlers';
+import { createIpcRouter } from '../ipc/main/router';
 import type { IpcRouter } from '../ipc/main/router';
 import { createServices, type AppServices } from '../ipc/main/services/app-services';
 import { startShellServer, type ShellServer } from './shell-server';
@@ -151,7 +151,7 @@ describe('browser shell: IPC over the socket', () => {
 
   it('gives malformed arguments a clean error envelope and never reaches core', async () => {
     await freshShell();
-    const trustSpy = vi.spyOn(services.trust, 'status');
+    const trustSpy = vi.spyOn(services.core, 'trustStatus');
     const coreTrust = vi.mocked(trustView.loadTrustStatus);
     const coreUrl = vi.mocked(externalUrl.parseExternalUrl);
     coreTrust.mockClear();
@@ -176,13 +176,26 @@ describe('browser shell: IPC over the socket', () => {
     expect(coreTrust).toHaveBeenCalledTimes(1);
   });
 
-  it('pushes events from main to connected sessions', async () => {
+  it('holds events for a page until it says app:ready, then delivers them in order, and later ones at once', async () => {
     await freshShell();
     const ws = await session();
-    const got = new Promise((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
-    const status = await services.trust.status();
+    const seen: ShellServerMessage[] = [];
+    ws.on('message', (d) => seen.push(JSON.parse(String(d)) as ShellServerMessage));
+    const status = await services.core.trustStatus();
     router.emit('trust:changed', status);
-    expect(await got).toEqual({ type: 'event', channel: 'trust:changed', payload: status });
+    router.emit('activity:changed', { at: 'early' });
+    // Nothing reaches a page that has not subscribed yet (it would be lost there).
+    expect(await invoke(ws, 1, 'app:info')).toMatchObject({ ok: true });
+    expect(seen.filter((m) => m.type === 'event')).toEqual([]);
+    expect(await invoke(ws, 2, 'app:ready')).toEqual({ ok: true, data: { ready: true } });
+    await vi.waitFor(() => expect(seen.filter((m) => m.type === 'event')).toHaveLength(2));
+    expect(seen.filter((m) => m.type === 'event')).toEqual([
+      { type: 'event', channel: 'trust:changed', payload: status },
+      { type: 'event', channel: 'activity:changed', payload: { at: 'early' } },
+    ]);
+    router.emit('activity:changed', { at: 'late' });
+    await vi.waitFor(() => expect(seen.filter((m) => m.type === 'event')).toHaveLength(3));
+    expect(seen.at(-1)).toEqual({ type: 'event', channel: 'activity:changed', payload: { at: 'late' } });
   });
 });
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { PAGE_READY_CHANNEL, PageEventQueue } from '../ipc/main/event-hub';
 import type { IpcRouter } from '../ipc/main/router';
 import type { ShellCredentials } from './session-tokens';
 import { clientMessage, MAX_SHELL_MESSAGE, SHELL_SUBPROTOCOL, SHELL_WS_PATH } from './ws-protocol';
@@ -34,7 +35,8 @@ function credentialFrom(req: IncomingMessage): { kind: 'token' | 'session'; valu
  */
 export function createWsTransport(opts: WsTransportOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SHELL_MESSAGE, handleProtocols: () => SHELL_SUBPROTOCOL });
-  const sockets = new Set<WebSocket>();
+  // Each page's events are held until it invokes app:ready (its listeners exist), then delivered.
+  const sockets = new Map<WebSocket, PageEventQueue>();
 
   const refuse = (socket: Duplex, reason: UpgradeRefusal): void => {
     opts.onRefused?.(reason);
@@ -60,7 +62,7 @@ export function createWsTransport(opts: WsTransportOptions) {
     if (!session) return refuse(socket, 'credential');
     const id = `session:${session.slice(0, 6)}`;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
+      sockets.set(ws, new PageEventQueue((channel, payload) => send(ws, { type: 'event', channel, payload })));
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => ws.terminate());
       send(ws, issued ? { type: 'ready', session: session as string } : { type: 'ready' });
@@ -86,17 +88,18 @@ export function createWsTransport(opts: WsTransportOptions) {
     }
     const result = await opts.router.dispatch(msg.data.channel, msg.data.arg, { transport: 'browser-shell', id: senderId, trusted: true });
     send(ws, { type: 'result', id: msg.data.id, result });
+    if (msg.data.channel === PAGE_READY_CHANNEL && result.ok) sockets.get(ws)?.open();
   };
 
   const offEvents = opts.router.onEvent((channel, payload) => {
-    for (const ws of sockets) send(ws, { type: 'event', channel, payload });
+    for (const queue of sockets.values()) queue.push(channel, payload);
   });
 
   return {
     handleUpgrade,
     close(): void {
       offEvents();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of sockets.keys()) ws.terminate();
       wss.close();
     },
   };

@@ -1,3 +1,4 @@
+/* The app frame: sidebar, the connection and trust banners, and the current view. */
 import { useEffect } from 'react';
 import { Sidebar } from './components/sidebar';
 import { TrustBanner } from './components/trust-banner';
@@ -25,20 +26,17 @@ function CurrentView({ view }: { view: ViewId }) {
   }
 }
 
-/** The app frame: sidebar, the trust banner, and the current view. */
 export function App() {
   const view = useNavSlice((s) => s.view);
   const disconnected = useAppSlice((s) => s.disconnected);
   const loadTrust = useTrustSlice((s) => s.load);
-  const subscribeTrust = useTrustSlice((s) => s.subscribe);
   // Asked once at startup: whether this shell has file dialogs (the "Choose…" buttons).
   useEffect(() => {
     if (useAppSlice.getState().status === 'idle') void useAppSlice.getState().load();
   }, []);
   useEffect(() => {
     void loadTrust();
-    return subscribeTrust();
-  }, [loadTrust, subscribeTrust]);
+  }, [loadTrust]);
 
   return (
     <div className="app">

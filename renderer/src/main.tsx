@@ -1,8 +1,13 @@
+/*
+ * The renderer's entry: connects the API first (Electron's preload or the browser shell),
+ * subscribes the slices to main's events once, then renders the app; a failed connection says why.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initApi } from './api/api';
 import { App } from './app';
 import { useAppSlice } from './state/app-slice';
+import { subscribeToEvents } from './state/subscriptions';
 
 function BootError({ message }: { message: string }) {
   return (
@@ -13,7 +18,6 @@ function BootError({ message }: { message: string }) {
   );
 }
 
-/** Connects the API first (preload or shell), then renders; a failed connection says why. */
 async function boot(): Promise<void> {
   const el = document.getElementById('root');
   if (!el) return;
@@ -24,6 +28,10 @@ async function boot(): Promise<void> {
     root.render(<BootError message={e instanceof Error ? e.message : String(e)} />);
     return;
   }
+  // For the page's whole life: events reach their slices whichever view is shown.
+  subscribeToEvents();
+  // Every listener exists now: main may deliver the events it held for this page (event-hub.ts).
+  void useAppSlice.getState().announceReady();
   root.render(
     <StrictMode>
       <App />

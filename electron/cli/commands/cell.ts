@@ -4,7 +4,6 @@ import { adHocProfile, DEFAULT_PIC_ROOT, type CellProfile } from '../../core/cel
 import type { SshContext } from '../../core/cell/ssh-context';
 import { getCellStatus, type CellStatus } from '../../core/cell/status';
 import { terminalSafe } from '../../core/cell/terminal-text';
-import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
@@ -43,7 +42,7 @@ export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): P
   });
   const ssh: SshContext = { dataDir: ctx.dataDir };
   if (values['accept-host-key']) await confirmHostKey(profile, values['accept-host-key'], ssh);
-  const trustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
+  const trustRoot = await ctx.trustRoot();
 
   let status: CellStatus;
   try {

@@ -1,18 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
-import { dataPaths } from '../../core/data-dir';
 import { CoreError, errorMessage, isCoreError } from '../../core/errors';
 import { installService } from '../../core/install/install-flow';
 import { formatPreflight } from '../../core/install/preflight';
 import type { Receipt } from '../../core/receipts/receipt';
-import { RegistrySource } from '../../core/registry/registry-source';
-import { RegistrySourcePool } from '../../core/registry/registry-pool';
 import type { ServiceManifest } from '../../core/store/manifest-schema';
 import { loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
-import { readPlainHttpRegistries, readStoresConfig } from '../../core/store/stores-config';
+import { readStoresConfig } from '../../core/store/stores-config';
 import { validateManifest } from '../../core/store/validate';
-import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
@@ -39,14 +35,13 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
   const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
   const { manifest, store } = await resolveService(positionals[0]!, values.store, io, ctx);
-  const appTrustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
-  const plainHttpRegistries = await readPlainHttpRegistries(ctx.dataDir).catch(() => []);
-  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, insecureHosts: plainHttpRegistries }));
+  const appTrustRoot = await ctx.trustRoot();
+  const sources = await ctx.imageSources();
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const { receipt } = await installService(
       {
-        manifest, store, profile, ssh, appTrustRoot, sources: pool.provider, plainHttpRegistries, activityLog: dataPaths(ctx.dataDir).activity,
+        manifest, store, profile, ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
         onProgress: (p) => {
           if (!values.json && p.line) io.err(`  ${terminalSafe(p.line)}\n`);
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
@@ -64,7 +59,7 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
     printReceipt(io, receipt, !!values.json);
     return exitFor(receipt);
   } finally {
-    pool.close();
+    sources.close();
     await closeCellConnection(profile, ssh).catch(() => undefined);
   }
 }

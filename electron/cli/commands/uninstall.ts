@@ -3,7 +3,6 @@ import { assertServiceId } from '../../core/cell/remote-quote';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { dataPaths } from '../../core/data-dir';
 import { uninstallService } from '../../core/install/uninstall';
-import { loadTrustRoot } from '../../core/trust/trust-root';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
@@ -33,7 +32,7 @@ export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContex
   try {
     const receipt = await uninstallService({
       serviceId: id, profile, ssh, purgeVolumes: !!values['purge-volumes'],
-      appTrustRoot: await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir }),
+      appTrustRoot: await ctx.trustRoot(),
       activityLog: dataPaths(ctx.dataDir).activity,
       onProgress: (line) => {
         if (!values.json) io.err(`  ${terminalSafe(line)}\n`);

@@ -8,7 +8,6 @@ import { dockerConfigCredentials } from '../../core/registry/docker-credentials'
 import { isIndexUrl, loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
 import { readPlainHttpRegistries } from '../../core/store/stores-config';
 import { validateManifest, type StoreService } from '../../core/store/validate';
-import { trustRootForStore } from '../../core/verification/store-trust';
 import type { VerificationReport } from '../../core/verification/types';
 import { openFileCache, type VerificationCache } from '../../core/verification/verification-cache';
 import { verifyStore } from '../../core/verification/verify-store';
@@ -103,7 +102,7 @@ export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext):
   const overallMs = Math.max(timeoutMs * 4, 60_000);
   const deadline = Date.now() + overallMs;
   for (const t of targets) {
-    const trustRoot = await trustRootForStore({ isDemo: t.store.isDemo, appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir, override: trustKeys });
+    const trustRoot = await ctx.trustRootFor(t.store, trustKeys);
     const reports = await verifyStore(t.store, { trustRoot, cache, timeoutMs, credentials, deadline, insecureHosts: plainHttp });
     for (const r of reports) results.push(r.serviceId === '' ? withoutServiceId(r) : r);
   }

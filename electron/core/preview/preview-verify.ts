@@ -1,9 +1,7 @@
 import { explainReport, type Explanation } from '../catalogue/reason-catalogue';
-import { openOciLayout } from '../oci-layout/oci-layout-source';
-import { RegistrySourcePool } from '../registry/registry-pool';
-import { RegistrySource } from '../registry/registry-source';
+import { openImageSources } from '../core-services';
 import { loadKeyFile, type TrustRoot } from '../trust/trust-root';
-import { verifyImage, type SourceProvider } from '../verification/verify-image';
+import { verifyImage } from '../verification/verify-image';
 import type { VerificationReport } from '../verification/types';
 import { modeTable, type ModeRow } from './mode-table';
 
@@ -43,17 +41,8 @@ export interface PreviewVerdict {
   devKey: DevKeyVerdict | null;
 }
 
-function sourcesFor(input: PreviewVerifyInput): { provider: SourceProvider; close(): void } {
-  if (input.ociLayoutDir) {
-    const layout = openOciLayout(input.ociLayoutDir);
-    return { provider: () => layout, close: () => undefined };
-  }
-  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: input.timeoutMs ?? 15_000, insecureHosts: input.plainHttpRegistries }));
-  return { provider: pool.provider, close: () => pool.close() };
-}
-
 export async function verifyForPreview(input: PreviewVerifyInput): Promise<PreviewVerdict> {
-  const sources = sourcesFor(input);
+  const sources = openImageSources({ ociLayoutDir: input.ociLayoutDir, timeoutMs: input.timeoutMs, plainHttpRegistries: input.plainHttpRegistries ?? [] });
   try {
     const report = await verifyImage({ image: input.image, serviceId: input.serviceId, trustRoot: input.trustRoot, sources: sources.provider });
     let devKey: DevKeyVerdict | null = null;

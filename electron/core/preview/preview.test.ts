@@ -8,7 +8,7 @@ import type { VerificationReport } from '../verification/types';
 import { modeTable } from './mode-table';
 import { verifyForPreview } from './preview-verify';
 import { readListing } from './read-listing';
-import { watchListing } from './watch-listing';
+import { watchFile } from '../file-watch';
 
 const D = `sha256:${'a'.repeat(64)}`;
 const good = { id: 'web', name: 'Web', version: '1.0', image: `127.0.0.1:5000/demo/web@${D}` };
@@ -83,12 +83,12 @@ describe('modeTable', () => {
   });
 });
 
-describe('watchListing', () => {
+describe('watchFile', () => {
   it('fires on an in-place write and on a rename-over save, debounced', async () => {
     const file = join(dir, 'w.json');
     await writeFile(file, '{}');
     let n = 0;
-    const w = watchListing(file, () => n++, 50);
+    const w = watchFile(file, () => n++, 50);
     try {
       await new Promise((r) => setTimeout(r, 50));
       await writeFile(file, '{"a":1}');

@@ -1,8 +1,6 @@
-import { openOciLayout } from '../oci-layout/oci-layout-source';
+import { openImageSources } from '../core-services';
 import { parseImageReference, type ImageReference } from '../reference/image-reference';
 import type { CredentialProvider } from '../registry/docker-credentials';
-import { RegistrySourcePool } from '../registry/registry-pool';
-import { RegistrySource } from '../registry/registry-source';
 import { Semaphore } from '../registry/semaphore';
 import { SourceError, type ImageSource } from '../source/image-source';
 import type { LoadedStore } from '../store/load-index';
@@ -79,12 +77,7 @@ export function manifestInvalidReport(service: StoreService, trustRoot: TrustRoo
 
 /** Where a store's images are read from: its OCI layout, else one registry client per host. */
 export function storeSources(store: Pick<LoadedStore, 'ociLayoutDir'>, opts: Pick<VerifyStoreOptions, 'timeoutMs' | 'insecureHosts' | 'credentials'>): { provider: SourceProvider; close(): void } {
-  if (store.ociLayoutDir) {
-    const layout: ImageSource = openOciLayout(store.ociLayoutDir);
-    return { provider: () => layout, close: () => undefined };
-  }
-  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: opts.timeoutMs, insecureHosts: opts.insecureHosts, credentials: opts.credentials }));
-  return { provider: pool.provider, close: () => pool.close() };
+  return openImageSources({ ociLayoutDir: store.ociLayoutDir, timeoutMs: opts.timeoutMs, credentials: opts.credentials, plainHttpRegistries: opts.insecureHosts ?? [] });
 }
 
 export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayoutDir'>, opts: VerifyStoreOptions): Promise<VerificationReport[]> {

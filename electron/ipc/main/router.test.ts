@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CoreError } from '../../core/errors';
 import { allEventChannels, allInvokeChannels, buildPicStoreApi, type RendererTransport } from '../contract/api-builder';
 import { domains } from '../contract/channels';
-import { createIpcRouter } from './handlers';
+import { createIpcRouter } from './router';
 import { createServices } from './services/app-services';
 
 const home = mkdtempSync(join(tmpdir(), 'pic-ipc-'));
@@ -38,7 +38,7 @@ describe('IPC contract', () => {
 describe('IpcRouter.dispatch', () => {
   it('refuses an untrusted sender before parsing or running anything', async () => {
     const services = makeServices();
-    const spy = vi.spyOn(services.trust, 'status');
+    const spy = vi.spyOn(services.core, 'trustStatus');
     const router = createIpcRouter(services);
     const r = await router.dispatch('trust:get', undefined, { ...trusted, trusted: false });
     expect(r).toEqual({ ok: false, error: { code: 'IPC_SENDER_REFUSED', message: expect.stringContaining('trust:get') } });
@@ -69,7 +69,7 @@ describe('IpcRouter.dispatch', () => {
 
   it('turns a thrown error into an envelope, and unknown channels too', async () => {
     const services = makeServices();
-    vi.spyOn(services.trust, 'status').mockRejectedValue(new CoreError('READ_FAILED', 'boom'));
+    vi.spyOn(services.core, 'trustStatus').mockRejectedValue(new CoreError('READ_FAILED', 'boom'));
     const router = createIpcRouter(services);
     expect(await router.dispatch('trust:get', undefined, trusted)).toEqual({ ok: false, error: { code: 'READ_FAILED', message: 'boom' } });
     expect(await router.dispatch('nope:nothing', undefined, trusted)).toMatchObject({ ok: false, error: { code: 'IPC_UNKNOWN_CHANNEL' } });

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { toErrorInfo, type ErrorCode } from '../../core/errors';
 import type { IpcResult, Unsubscribe } from '../contract/domain';
+import { EventHub, type EventSink } from './event-hub';
+import { registerHandlers } from './handlers';
+import type { AppServices } from './services/app-services';
 import type { EventChannel, EventMap, InvokeChannel, RequestOf, ResponseOf } from '../contract/channels';
 
 /**
@@ -25,8 +28,6 @@ export interface IpcHandler<C extends InvokeChannel> {
   run(args: RequestOf<C>, ctx: HandlerContext): Promise<ResponseOf<C>> | ResponseOf<C>;
 }
 
-type EventSink = (channel: string, payload: unknown) => void;
-
 /**
  * The handler registry both transports dispatch into (registered once, DESIGN 3.2). `dispatch`
  * never throws: sender check, then argument parsing, then the handler, and any failure becomes
@@ -34,7 +35,9 @@ type EventSink = (channel: string, payload: unknown) => void;
  */
 export class IpcRouter {
   private readonly handlers = new Map<string, IpcHandler<InvokeChannel>>();
-  private readonly sinks = new Set<EventSink>();
+
+  /** Events come from main's services through `events`; the router only carries them to transports. */
+  constructor(private readonly events: EventHub = new EventHub()) {}
 
   handle<C extends InvokeChannel>(channel: C, handler: IpcHandler<C>): void {
     if (this.handlers.has(channel)) throw new Error(`IPC channel ${channel} registered twice`);
@@ -64,19 +67,12 @@ export class IpcRouter {
 
   /** Pushes an event to every attached transport (all windows / all shell sessions). */
   emit<C extends EventChannel>(channel: C, payload: EventMap[C]): void {
-    for (const sink of this.sinks) {
-      try {
-        sink(channel, payload);
-      } catch {
-        // One broken transport must not stop the event reaching the others.
-      }
-    }
+    this.events.emit(channel, payload);
   }
 
   /** A transport attaches here to receive pushed events. */
   onEvent(sink: EventSink): Unsubscribe {
-    this.sinks.add(sink);
-    return () => this.sinks.delete(sink);
+    return this.events.onEvent(sink);
   }
 }
 
@@ -85,3 +81,8 @@ function fail(code: ErrorCode, message: string): IpcResult<never> {
 }
 
 
+
+/** The router of one app process: events from the services' hub, every domain's handlers registered. */
+export function createIpcRouter(services: AppServices): IpcRouter {
+  return registerHandlers(new IpcRouter(services.events), services);
+}

@@ -1,3 +1,7 @@
+/*
+ * The browser shell's side of the contract (DESIGN 3.2): spends the single-use bootstrap token
+ * (or reuses this tab's session) and carries the same API over the shell's WebSocket.
+ */
 import { buildPicStoreApi, type RendererTransport } from '../../../electron/ipc/contract/api-builder';
 import type { IpcResult } from '../../../electron/ipc/contract/domain';
 import type { PicStoreApi } from '../../../electron/ipc/contract/channels';
@@ -10,7 +14,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
  * Reads the single-use bootstrap token from the URL fragment and removes it from the address
  * bar and history at once (DESIGN 3.2), so it is never bookmarked, shared or shown again.
  */
-export function takeBootstrapToken(): string | null {
+function takeBootstrapToken(): string | null {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
   const token = params.get('token');
   if (window.location.hash) window.history.replaceState(null, '', window.location.pathname + window.location.search);

@@ -1,9 +1,10 @@
+/* What each verification badge shows: words, an icon and a tone, and the order badges are listed in. */
 import type { ReasonCode } from '../../../electron/ipc/contract/channels';
 
 /** A badge's tone: colour is never the only signal — every badge also has an icon and words. */
-export type BadgeTone = 'ok' | 'warn' | 'danger' | 'neutral';
+type BadgeTone = 'ok' | 'warn' | 'danger' | 'neutral';
 
-export interface BadgeMeta {
+interface BadgeMeta {
   label: string;
   icon: string;
   tone: BadgeTone;

@@ -1,14 +1,13 @@
+/*
+ * "Choose…" beside a path field (PathField): asks main for a native file dialog (DESIGN 3 —
+ * files are opened by path in main, never read here). Shown only where the shell has dialogs
+ * (Electron); in the browser shell it renders nothing and the typed field is the way in. Should
+ * main answer that it cannot show one after all, the typed field gets the focus instead.
+ */
 import { useState, type RefObject } from 'react';
 import type { PathPurpose } from '../../../electron/ipc/contract/channels';
-import { api } from '../api/api';
 import { useAppSlice } from '../state/app-slice';
 
-/**
- * "Choose…" beside a path field: asks main for a native file dialog (DESIGN 3 — files are
- * opened by path in main, never read here). Shown only where the shell has dialogs (Electron);
- * in the browser shell it renders nothing and the typed field is the way in. Should main answer
- * that it cannot show one after all, the typed field gets the focus instead.
- */
 export function ChoosePathButton({ purpose, suggestedName, label, field, onChosen }: {
   purpose: PathPurpose;
   suggestedName?: string;
@@ -18,11 +17,12 @@ export function ChoosePathButton({ purpose, suggestedName, label, field, onChose
   onChosen: (path: string) => void;
 }) {
   const supported = useAppSlice((s) => s.info?.canChoosePaths === true);
+  const choosePath = useAppSlice((s) => s.choosePath);
   const [busy, setBusy] = useState(false);
   if (!supported) return null;
   const choose = async () => {
     setBusy(true);
-    const r = await api().app.choosePath(suggestedName ? { purpose, suggestedName } : { purpose });
+    const r = await choosePath(suggestedName ? { purpose, suggestedName } : { purpose });
     setBusy(false);
     if (r.ok && r.data.supported) {
       if (r.data.path) onChosen(r.data.path);

@@ -1,7 +1,49 @@
+/*
+ * The one error presenter: every error the renderer shows — an IPC error from a slice, or one a
+ * receipt recorded — goes through here, so what failed (the stable code) and why read the same
+ * everywhere. The variants only fit the error to where it stands:
+ * - `block` (default): a titled panel with the message, the code and an optional retry;
+ * - `line`: a one-line refusal under the form that was refused;
+ * - `coded`: the code then the message, on one line (a receipt's recorded error);
+ * - `inline`: "title: message" as text, inside a cell of a table or a badge's place.
+ */
+import type { Receipt } from '../../../electron/ipc/contract/channels';
 import type { IpcError } from '../../../electron/ipc/contract/domain';
 
-/** The one error presenter: what failed (the stable code) and why, with an optional retry. */
-export function ErrorView({ error, title, onRetry }: { error: IpcError; title?: string; onRetry?: () => void }) {
+/** An IPC error, or one a receipt recorded (written by any version, so its code is any string). */
+type ShownError = IpcError | NonNullable<Receipt['error']>;
+
+export function ErrorView({ error, title, onRetry, variant = 'block', className, testId }: {
+  error: ShownError;
+  title?: string;
+  onRetry?: () => void;
+  variant?: 'block' | 'line' | 'coded' | 'inline';
+  /** `coded` only: the line's class. */
+  className?: string;
+  /** `coded` only: the line's test hook. */
+  testId?: string;
+}) {
+  if (variant === 'line') {
+    return (
+      <p className="callout callout--danger" role="alert">
+        {error.message}
+      </p>
+    );
+  }
+  if (variant === 'coded') {
+    return (
+      <p className={className} data-testid={testId}>
+        <code>{error.code}</code> {error.message}
+      </p>
+    );
+  }
+  if (variant === 'inline') {
+    return (
+      <>
+        {title ?? 'failed'}: {error.message}
+      </>
+    );
+  }
   return (
     <div className="error-view" role="alert">
       <p className="error-view__title">{title ?? 'Something went wrong'}</p>

@@ -1,13 +1,13 @@
-import { useState, type ReactNode } from 'react';
-import ReactMarkdown, { type Components } from 'react-markdown';
-import { api } from '../api/api';
-import { CopyButton } from './copy-button';
-
-/**
+/*
  * Sanitized Markdown for store descriptions (DESIGN 2.1): raw HTML is dropped (never parsed into
  * elements), links survive only as https: and open in the user's browser through main, images
  * only as data: URLs (so nothing is fetched), everything else is text.
  */
+import { useState, type ReactNode } from 'react';
+import ReactMarkdown, { type Components } from 'react-markdown';
+import { useAppSlice } from '../state/app-slice';
+import { CopyButton } from './copy-button';
+
 function safeUrl(url: string, key: string): string {
   if (key === 'src') return /^data:image\/(png|webp|svg\+xml|gif|jpeg);base64,/i.test(url) ? url : '';
   try {
@@ -24,11 +24,10 @@ function safeUrl(url: string, key: string): string {
  */
 export function ExternalLink({ href, children, className = 'md-link' }: { href: string; children: ReactNode; className?: string }) {
   const [notOpened, setNotOpened] = useState(false);
+  const openExternal = useAppSlice((s) => s.openExternal);
   const open = (e: { preventDefault(): void }) => {
     e.preventDefault();
-    void api()
-      .app.openExternal({ url: href })
-      .then((r) => setNotOpened(!r.ok || !r.data.opened));
+    void openExternal(href).then((opened) => setNotOpened(!opened));
   };
   return (
     <>

@@ -1,23 +1,20 @@
+/*
+ * The `activity` domain (helpdesk): the receipt list (this machine's log or a cell's), receipts
+ * imported this session, and the one receipt explained. Explanations and re-check verdicts are
+ * made in main.
+ */
 import { create } from 'zustand';
 import type { ActivityListRequest, ActivityPage, ExplainedReceipt, Receipt, RecheckResult } from '../../../electron/ipc/contract/channels';
-import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract/domain';
+import type { Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
-import type { LoadStatus, SliceStatus } from './load-status';
+import { IDLE_OP, LOADING_OP, settled, type AsyncOp, type SliceStatus } from './load-status';
 
 export const ACTIVITY_PAGE_SIZE = 100;
 
 export type ActivityFilters = Pick<ActivityListRequest, 'outcome' | 'cell' | 'service' | 'reason'>;
 
-interface OpState<T> {
-  status: LoadStatus;
-  result: T | null;
-  error: IpcError | null;
-}
-
-const idleOp = { status: 'idle' as const, result: null, error: null };
-
 /** Where the list comes from: this machine's log, or (on demand) the receipts a configured cell stores. */
-export type ActivitySource = { kind: 'log' } | { kind: 'cell'; cellId: string };
+type ActivitySource = { kind: 'log' } | { kind: 'cell'; cellId: string };
 
 interface ActivitySlice extends SliceStatus {
   page: ActivityPage | null;
@@ -30,10 +27,10 @@ interface ActivitySlice extends SliceStatus {
   /** The receipt on the detail page, explained by main. */
   selected: ExplainedReceipt | null;
   selectedFrom: 'log' | 'imported' | null;
-  detail: OpState<ExplainedReceipt>;
-  exported: OpState<{ path: string; bytes: number }>;
-  importOp: OpState<ExplainedReceipt>;
-  recheck: OpState<RecheckResult>;
+  detail: AsyncOp<ExplainedReceipt>;
+  exported: AsyncOp<{ path: string; bytes: number }>;
+  importOp: AsyncOp<ExplainedReceipt>;
+  recheck: AsyncOp<RecheckResult>;
   load(): Promise<void>;
   setFilters(f: ActivityFilters): Promise<void>;
   goTo(offset: number): Promise<void>;
@@ -42,11 +39,10 @@ interface ActivitySlice extends SliceStatus {
   importFrom(path: string): Promise<void>;
   exportTo(path: string): Promise<void>;
   recheckWith(cellId: string | null): Promise<void>;
-  /** Follows `activity:changed` (a receipt appended by an install or the CLI). */
+  /** Follows `activity:changed` (a receipt appended by an install or the CLI); subscribed once at app level. */
   subscribe(): Unsubscribe;
 }
 
-/** The `activity` domain (helpdesk). Explanations and re-check verdicts are made in main. */
 export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
   status: 'idle',
   error: null,
@@ -57,10 +53,10 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
   imported: [],
   selected: null,
   selectedFrom: null,
-  detail: idleOp,
-  exported: idleOp,
-  importOp: idleOp,
-  recheck: idleOp,
+  detail: IDLE_OP,
+  exported: IDLE_OP,
+  importOp: IDLE_OP,
+  recheck: IDLE_OP,
   async load() {
     set({ status: 'loading', error: null });
     const { filters, offset, source } = get();
@@ -85,48 +81,48 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
     await get().load();
   },
   async open(receipt, from) {
-    set({ selected: null, selectedFrom: from, detail: { status: 'loading', result: null, error: null }, exported: idleOp, recheck: idleOp });
+    set({ selected: null, selectedFrom: from, detail: LOADING_OP, exported: IDLE_OP, recheck: IDLE_OP });
     const r = await api().activity.explain({ receipt });
-    if (r.ok) set({ selected: r.data, detail: { status: 'ready', result: r.data, error: null } });
-    else set({ detail: { status: 'error', result: null, error: r.error } });
+    set({ detail: settled(r), ...(r.ok ? { selected: r.data } : {}) });
   },
   close() {
-    set({ selected: null, selectedFrom: null, detail: idleOp, exported: idleOp, recheck: idleOp });
+    set({ selected: null, selectedFrom: null, detail: IDLE_OP, exported: IDLE_OP, recheck: IDLE_OP });
   },
   async importFrom(path) {
-    set({ importOp: { status: 'loading', result: null, error: null } });
+    set({ importOp: LOADING_OP });
     const r = await api().activity.import({ path });
     if (!r.ok) {
-      set({ importOp: { status: 'error', result: null, error: r.error } });
+      set({ importOp: settled(r) });
       return;
     }
     set((s) => ({
-      importOp: { status: 'ready', result: r.data, error: null },
+      importOp: settled(r),
       imported: [r.data, ...s.imported.filter((x) => x.receipt.id !== r.data.receipt.id)],
       selected: r.data,
       selectedFrom: 'imported',
-      detail: { status: 'ready', result: r.data, error: null },
-      exported: idleOp,
-      recheck: idleOp,
+      detail: settled(r),
+      exported: IDLE_OP,
+      recheck: IDLE_OP,
     }));
   },
   async exportTo(path) {
     const selected = get().selected;
     if (!selected) return;
-    set({ exported: { status: 'loading', result: null, error: null } });
+    set({ exported: LOADING_OP });
     const r = await api().activity.export({ receipt: selected.receipt, path });
-    set({ exported: r.ok ? { status: 'ready', result: r.data, error: null } : { status: 'error', result: null, error: r.error } });
+    set({ exported: settled(r) });
   },
   async recheckWith(cellId) {
     const selected = get().selected;
     if (!selected) return;
-    set({ recheck: { status: 'loading', result: null, error: null } });
+    set({ recheck: LOADING_OP });
     const r = await api().activity.recheck(cellId ? { receipt: selected.receipt, cellId } : { receipt: selected.receipt });
-    set({ recheck: r.ok ? { status: 'ready', result: r.data, error: null } : { status: 'error', result: null, error: r.error } });
+    set({ recheck: settled(r) });
   },
   subscribe() {
     return api().activity.on('changed', () => {
-      if (get().source.kind === 'log') void get().load();
+      // Never shown yet: the view loads when it first opens, so there is nothing to refresh.
+      if (get().source.kind === 'log' && get().status !== 'idle') void get().load();
     });
   },
 }));

@@ -1,21 +1,21 @@
+/*
+ * The `cells` domain: profiles and per-cell checks (test connection / refresh status). Verdicts
+ * (mode, key match) come from main; this slice only keeps what the last answer said.
+ */
 import { create } from 'zustand';
 import type { CellCheckResult, CellProfile, CellProfileForm, CellSaveResult, HostKeyView } from '../../../electron/ipc/contract/channels';
-import type { IpcError, IpcResult, Unsubscribe } from '../../../electron/ipc/contract/domain';
+import type { IpcResult, Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
-import type { LoadStatus, SliceStatus } from './load-status';
+import { IDLE_OP, settled, type AsyncOp, type SliceStatus } from './load-status';
 
-/** What the app knows about one cell from its last check (test connection / refresh). */
-export interface CellCheckState {
-  status: LoadStatus;
-  result: CellCheckResult | null;
-  error: IpcError | null;
-}
+/** What the app knows about one cell from its last check. */
+type CellCheckState = AsyncOp<CellCheckResult>;
 
 interface CellsSlice extends SliceStatus {
   profiles: CellProfile[];
   checks: Record<string, CellCheckState>;
   load(): Promise<void>;
-  /** Follows `cells:changed` pushed from main (another window, the CLI is separate); returns the unsubscribe. */
+  /** Follows `cells:changed` pushed from main (another window; the CLI is separate); subscribed once at app level. */
   subscribe(): Unsubscribe;
   add(form: CellProfileForm): Promise<IpcResult<CellSaveResult>>;
   edit(id: string, form: CellProfileForm): Promise<IpcResult<CellSaveResult>>;
@@ -28,12 +28,9 @@ interface CellsSlice extends SliceStatus {
   dismissCheck(id: string): void;
 }
 
-const idle: CellCheckState = { status: 'idle', result: null, error: null };
-
-/** The `cells` domain: profiles and per-cell checks. Verdicts (mode, key match) come from main. */
 export const useCellsSlice = create<CellsSlice>()((set, get) => {
   const setCheck = (id: string, next: Partial<CellCheckState>) =>
-    set((s) => ({ checks: { ...s.checks, [id]: { ...(s.checks[id] ?? idle), ...next } } }));
+    set((s) => ({ checks: { ...s.checks, [id]: { ...(s.checks[id] ?? IDLE_OP), ...next } } }));
   const applyProfiles = (profiles: CellProfile[]) =>
     set((s) => ({
       status: 'ready',
@@ -64,7 +61,7 @@ export const useCellsSlice = create<CellsSlice>()((set, get) => {
     async edit(id, form) {
       const r = await api().cells.edit({ id, form });
       if (r.ok && r.data.saved) {
-        setCheck(id, idle);
+        setCheck(id, IDLE_OP);
         await get().load();
       }
       return r;
@@ -77,8 +74,7 @@ export const useCellsSlice = create<CellsSlice>()((set, get) => {
     async check(id) {
       setCheck(id, { status: 'loading', error: null });
       const r = await api().cells.check({ id });
-      if (r.ok) setCheck(id, { status: 'ready', result: r.data, error: null });
-      else setCheck(id, { status: 'error', result: null, error: r.error });
+      setCheck(id, settled(r));
     },
     async cancelCheck(id) {
       await api().cells.cancelCheck({ id });
@@ -89,7 +85,7 @@ export const useCellsSlice = create<CellsSlice>()((set, get) => {
       return r;
     },
     dismissCheck(id) {
-      setCheck(id, idle);
+      setCheck(id, IDLE_OP);
     },
   };
 });

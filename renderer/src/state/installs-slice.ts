@@ -1,13 +1,18 @@
+/*
+ * The `installs` domain: the one install dialog's session (choose a cell, core's plan, the
+ * pre-flight, the apply and its output, the outcome) and the actions on services a cell already
+ * runs (upgrade, uninstall, restart, logs). Plans, decisions and receipts all come from main.
+ */
 import { create } from 'zustand';
-import type { InstallOutcome, InstallPhase, InstallStage, PreflightSummary, VerdictWords, Explanation } from '../../../electron/ipc/contract/channels';
-import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract/domain';
+import type { InstallOutcome, InstallPhase, InstallStage, PreflightSummary, VerdictWords, Explanation, ServiceOp } from '../../../electron/ipc/contract/channels';
+import type { IpcError, IpcResult, Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
-import type { SliceStatus } from './load-status';
+import { IDLE_OP, LOADING_OP, settled, type AsyncOp, type SliceStatus } from './load-status';
 
 /** Where the one install dialog is: choosing a cell, core planning, the pre-flight, applying, or done. */
-export type DialogStep = 'choose' | 'planning' | 'confirm' | 'applying' | 'finished';
+type DialogStep = 'choose' | 'planning' | 'confirm' | 'applying' | 'finished';
 
-export interface InstallDialogState {
+interface InstallDialogState {
   storeId: string;
   serviceId: string;
   serviceName: string;
@@ -24,6 +29,24 @@ export interface InstallDialogState {
 
 const MAX_LINES = 500;
 
+type InstalledAction = 'upgrade' | 'uninstall' | ServiceOp;
+
+/** One installed service's actions (Cells view), by `installedActionsKey`. */
+interface InstalledActionsState {
+  /** The action under way, or the last one with how it ended. */
+  op: AsyncOp<true> & { action: InstalledAction | null };
+  /** What the last Logs / Restart printed. */
+  output: string | null;
+  /** The uninstall's receipt, shown until the person is done reading it. */
+  receipt: InstallOutcome | null;
+}
+
+export const IDLE_INSTALLED_ACTIONS: InstalledActionsState = { op: { ...IDLE_OP, action: null }, output: null, receipt: null };
+
+export function installedActionsKey(cellId: string, serviceId: string): string {
+  return `${cellId} ${serviceId}`;
+}
+
 interface InstallsSlice extends SliceStatus {
   dialog: InstallDialogState | null;
   open(storeId: string, serviceId: string, serviceName: string, cellId?: string | null): void;
@@ -33,10 +56,21 @@ interface InstallsSlice extends SliceStatus {
   confirm(): Promise<void>;
   cancel(): Promise<void>;
   close(): void;
+  installed: Record<string, InstalledActionsState>;
+  /** Upgrade: opens the dialog on the listing a configured store has for this service. */
+  upgradeInstalled(cellId: string, serviceId: string, serviceName: string): Promise<void>;
+  /** Logs, restart or state of an installed service; its output is kept to show. */
+  serviceOp(cellId: string, serviceId: string, op: ServiceOp): Promise<void>;
+  /** Uninstalls (volumes kept unless `purgeVolumes`); true when a receipt came back. */
+  uninstall(cellId: string, serviceId: string, purgeVolumes: boolean): Promise<boolean>;
+  /** The person is done reading the uninstall receipt. */
+  dismissReceipt(cellId: string, serviceId: string): void;
+  /** The service's row is gone (or its view closed): its actions' state goes with it. */
+  forgetInstalled(cellId: string, serviceId: string): void;
+  /** Follows install progress pushed from main; subscribed once at app level. */
   subscribe(): Unsubscribe;
 }
 
-/** The `installs` domain: one dialog's session. Plans, decisions and receipts all come from main. */
 export const useInstallsSlice = create<InstallsSlice>()((set, get) => {
   const patch = (next: Partial<InstallDialogState>) => set((s) => (s.dialog ? { dialog: { ...s.dialog, ...next } } : s));
   const fail = (error: IpcError) => set((s) => ({ status: 'error', error, dialog: s.dialog ? { ...s.dialog, step: s.dialog.step === 'planning' ? 'choose' : s.dialog.step } : null }));
@@ -44,10 +78,24 @@ export const useInstallsSlice = create<InstallsSlice>()((set, get) => {
     if (stage.stage === 'confirm') patch({ step: 'confirm', preflight: { summary: stage.summary, verdict: stage.verdict, mode: stage.mode } });
     else patch({ step: 'finished', outcome: stage.outcome });
   };
+  const patchInstalled = (key: string, next: Partial<InstalledActionsState>) =>
+    set((s) => ({ installed: { ...s.installed, [key]: { ...(s.installed[key] ?? IDLE_INSTALLED_ACTIONS), ...next } } }));
+  /** Runs one action on an installed service; the answer is dropped if its row was forgotten meanwhile. */
+  const runInstalled = async <T>(cellId: string, serviceId: string, action: InstalledAction, call: () => Promise<IpcResult<T>>, done: (data: T) => Partial<InstalledActionsState>): Promise<boolean> => {
+    const key = installedActionsKey(cellId, serviceId);
+    const op = { ...LOADING_OP, action };
+    patchInstalled(key, { op });
+    const r = await call();
+    if (get().installed[key]?.op !== op) return false;
+    patchInstalled(key, { op: { ...settled(r), result: r.ok ? true : null, action }, ...(r.ok ? done(r.data) : {}) });
+    return r.ok;
+  };
+  const notListed = (serviceId: string): IpcError => ({ code: 'NOT_LISTED', message: `no configured store lists ${serviceId}; there is nothing to upgrade to` });
   return {
     status: 'idle',
     error: null,
     dialog: null,
+    installed: {},
     open(storeId, serviceId, serviceName, cellId = null) {
       set({
         status: 'idle',
@@ -90,6 +138,34 @@ export const useInstallsSlice = create<InstallsSlice>()((set, get) => {
     },
     close() {
       set({ dialog: null, status: 'idle', error: null });
+    },
+    async upgradeInstalled(cellId, serviceId, serviceName) {
+      let storeId: string | null = null;
+      const ok = await runInstalled(cellId, serviceId, 'upgrade', () => api().installs.findListing({ serviceId }), (l) => {
+        storeId = l.storeId;
+        return {};
+      });
+      if (!ok) return;
+      if (storeId) get().open(storeId, serviceId, serviceName, cellId);
+      else patchInstalled(installedActionsKey(cellId, serviceId), { op: { status: 'error', result: null, error: notListed(serviceId), action: 'upgrade' } });
+    },
+    async serviceOp(cellId, serviceId, op) {
+      await runInstalled(cellId, serviceId, op, () => api().installs.service({ cellId, serviceId, op }), (r) => ({ output: r.output || '(no output)' }));
+    },
+    uninstall(cellId, serviceId, purgeVolumes) {
+      return runInstalled(cellId, serviceId, 'uninstall', () => api().installs.uninstall({ cellId, serviceId, purgeVolumes }), (receipt) => ({ receipt }));
+    },
+    dismissReceipt(cellId, serviceId) {
+      patchInstalled(installedActionsKey(cellId, serviceId), { receipt: null });
+    },
+    forgetInstalled(cellId, serviceId) {
+      const key = installedActionsKey(cellId, serviceId);
+      set((s) => {
+        if (!(key in s.installed)) return s;
+        const installed = { ...s.installed };
+        delete installed[key];
+        return { installed };
+      });
     },
     subscribe() {
       const offProgress = api().installs.on('progress', (p) => {

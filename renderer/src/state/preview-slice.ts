@@ -1,13 +1,14 @@
+/*
+ * The `preview` domain (service developers): the listing file open for preview, re-read when it
+ * is saved, and the verdict for its selected service. The file is read and judged in main only.
+ */
 import { create } from 'zustand';
 import type { ListingPreviewView, PreviewVerdict } from '../../../electron/ipc/contract/channels';
-import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract/domain';
+import type { Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
-import type { LoadStatus, SliceStatus } from './load-status';
+import { IDLE_OP, LOADING_OP, settled, type AsyncOp, type SliceStatus } from './load-status';
 
-interface VerifyState {
-  status: LoadStatus;
-  result: PreviewVerdict | null;
-  error: IpcError | null;
+interface VerifyState extends AsyncOp<PreviewVerdict> {
   /** The image the result is for: a re-read listing with another image re-verifies. */
   image: string | null;
 }
@@ -24,13 +25,12 @@ interface PreviewSlice extends SliceStatus {
   setDevKeyPath(p: string): void;
   setOciLayoutDir(p: string): void;
   runVerify(): Promise<void>;
-  /** Follows `preview:changed` (the file was saved); returns the unsubscribe. */
+  /** Follows `preview:changed` (the file was saved); subscribed once at app level. */
   subscribe(): Unsubscribe;
 }
 
-const idleVerify: VerifyState = { status: 'idle', result: null, error: null, image: null };
+const idleVerify: VerifyState = { ...IDLE_OP, image: null };
 
-/** The `preview` domain (service developers). The file is read and judged in main only. */
 export const usePreviewSlice = create<PreviewSlice>()((set, get) => {
   const selectedImage = () => {
     const { listing, selected } = get();
@@ -68,7 +68,7 @@ export const usePreviewSlice = create<PreviewSlice>()((set, get) => {
       const { path, selected, devKeyPath, ociLayoutDir } = get();
       const image = selectedImage();
       if (!path || !image) return;
-      set({ verify: { status: 'loading', result: null, error: null, image } });
+      set({ verify: { ...LOADING_OP, image } });
       const r = await api().preview.verify({
         path,
         serviceIndex: selected,
@@ -77,7 +77,7 @@ export const usePreviewSlice = create<PreviewSlice>()((set, get) => {
       });
       // A newer request (another file, another service) may have replaced this one.
       if (get().verify.image !== image || get().path !== path) return;
-      set({ verify: r.ok ? { status: 'ready', result: r.data, error: null, image } : { status: 'error', result: null, error: r.error, image } });
+      set({ verify: { ...settled(r), image } });
     },
     subscribe() {
       return api().preview.on('changed', (listing) => {

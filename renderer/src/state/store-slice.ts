@@ -1,5 +1,10 @@
+/*
+ * The `store` domain: which stores exist, the loaded index, the open service, remote icons
+ * (fetched by main), and what the browse view showed per store.
+ */
 import { create } from 'zustand';
 import type { LoadedStoreView, StoreList } from '../../../electron/ipc/contract/channels';
+import type { IpcError } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
 import type { SliceStatus } from './load-status';
 
@@ -30,7 +35,7 @@ interface StoreSlice extends SliceStatus {
   openServiceId: string | null;
   /** Remote icons fetched by main, by URL (`data:` URLs), or null when refused. */
   icons: Record<string, string | null>;
-  manageError: { code: string; message: string } | null;
+  manageError: IpcError | null;
   browse: Record<string, BrowseState>;
   /** Set by `/` or Ctrl/Cmd+K: the browse view focuses its search field when it (re)appears. */
   searchFocusPending: boolean;
@@ -48,7 +53,6 @@ interface StoreSlice extends SliceStatus {
   fetchIcon(url: string): void;
 }
 
-/** The `store` domain: which stores exist, the loaded index, the open service. */
 export const useStoreSlice = create<StoreSlice>()((set, get) => ({
   status: 'idle',
   error: null,

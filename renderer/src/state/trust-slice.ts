@@ -1,3 +1,4 @@
+/* The `trust` domain: which keys decide "Verified". Read-only; the verdicts about keys are made in core. */
 import { create } from 'zustand';
 import type { TrustStatus } from '../../../electron/ipc/contract/channels';
 import type { Unsubscribe } from '../../../electron/ipc/contract/domain';
@@ -7,11 +8,10 @@ import type { SliceStatus } from './load-status';
 interface TrustSlice extends SliceStatus {
   trust: TrustStatus | null;
   load(): Promise<void>;
-  /** Follows `trust:changed` pushed from main; returns the unsubscribe. */
+  /** Follows `trust:changed` pushed from main; subscribed once at app level. */
   subscribe(): Unsubscribe;
 }
 
-/** The `trust` domain: read-only; the verdicts about keys are made in core. */
 export const useTrustSlice = create<TrustSlice>()((set) => ({
   status: 'idle',
   error: null,

@@ -1,10 +1,15 @@
+/*
+ * The `verification` domain: verdicts as main reaches them — a whole store's badges streamed as
+ * a run goes, one service's full verdict for its page, and the current badge of an image a cell
+ * runs. The renderer never decides one.
+ */
 import { create } from 'zustand';
 import type { ServiceVerdict, VerdictSummary } from '../../../electron/ipc/contract/channels';
 import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
-import type { SliceStatus } from './load-status';
+import { LOADING_OP, settled, type AsyncOp, type SliceStatus } from './load-status';
 
-export interface RunState {
+interface RunState {
   runId: string;
   storeId: string;
   done: number;
@@ -35,11 +40,14 @@ interface VerificationSlice extends SliceStatus {
   verifyService(storeId: string, serviceId: string): Promise<void>;
   /** Fetches main's full verdict for one service (its page opened, or its summary changed). */
   loadReport(storeId: string, serviceId: string): Promise<void>;
-  /** Follows progress pushed from main; returns the unsubscribe. */
+  /** The current verdict of what a cell runs, by `installedKey` (image@digest afresh against today's trust root). */
+  installed: Record<string, AsyncOp<ServiceVerdict>>;
+  /** Verifies an installed image@digest again (a refreshed cell status asks again too). */
+  verifyInstalled(image: string, serviceId: string): Promise<void>;
+  /** Follows progress pushed from main; subscribed once at app level. */
   subscribe(): Unsubscribe;
 }
 
-/** The `verification` domain: verdicts as main reaches them. The renderer never decides one. */
 export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
   status: 'idle',
   error: null,
@@ -50,6 +58,7 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
   stale: {},
   reverifying: {},
   reverifyErrors: {},
+  installed: {},
   async verifyStore(storeId, fresh = false) {
     const sameStore = get().storeId === storeId;
     // Same store: keep what is known until this run replaces it (a fresh run marks it stale).
@@ -80,6 +89,15 @@ export const useVerificationSlice = create<VerificationSlice>()((set, get) => ({
     if (!r.ok || !r.data || get().storeId !== storeId) return;
     const v = r.data;
     set((s) => ({ reports: { ...s.reports, [serviceId]: v } }));
+  },
+  async verifyInstalled(image, serviceId) {
+    const key = installedKey(image, serviceId);
+    // Each request replaces the last: only the newest answer for this image is kept.
+    const op = { ...LOADING_OP };
+    set((s) => ({ installed: { ...s.installed, [key]: op } }));
+    const r = await api().verification.verifyImage({ image, serviceId });
+    if (get().installed[key] !== op) return;
+    set((s) => ({ installed: { ...s.installed, [key]: settled(r) } }));
   },
   subscribe() {
     const offProgress = api().verification.on('progress', (p) => {
@@ -112,13 +130,18 @@ function without<T>(map: Record<string, T>, key: string): Record<string, T> {
   return out;
 }
 
+/** Where `installed` keeps the verdict of one service's installed image. */
+export function installedKey(image: string, serviceId: string): string {
+  return `${serviceId} ${image}`;
+}
+
 /** Whether a whole-store run is starting or under way (a service without a verdict is being checked). */
 export function runActive(s: { status: string; run: RunState | null }): boolean {
   return s.status === 'loading' || (s.run?.running ?? false);
 }
 
 /** The summary of a full verdict, as main's progress events carry it. */
-export function summaryOf({ serviceId, report }: ServiceVerdict): VerdictSummary {
+function summaryOf({ serviceId, report }: ServiceVerdict): VerdictSummary {
   return { serviceId, reason: report.reason, verified: report.verified, verifiedAt: report.verifiedAt ?? null, cached: report.cached === true };
 }
 

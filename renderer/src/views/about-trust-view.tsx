@@ -1,7 +1,8 @@
+/* About / Trust: what the app is, where its data lives, and which keys decide "Verified". */
 import { useEffect } from 'react';
 import type { TrustKeyView, TrustState, TrustStatus } from '../../../electron/ipc/contract/channels';
-import { CopyButton } from '../components/copy-button';
 import { ErrorView } from '../components/error-view';
+import { Fingerprint } from '../components/fingerprint';
 import { useAppSlice } from '../state/app-slice';
 import { useTrustSlice } from '../state/trust-slice';
 
@@ -39,12 +40,7 @@ function KeyRow({ k, testId = 'trusted-key' }: { k: TrustKeyView; testId?: strin
           {k.source}
         </span>
       </div>
-      <div className="key__fp">
-        <code data-testid="key-fingerprint" className="fingerprint">
-          {k.fingerprint}
-        </code>
-        <CopyButton value={k.fingerprint} label={`Copy fingerprint ${k.fingerprint.slice(0, 12)}`} />
-      </div>
+      <Fingerprint as="div" className="key__fp" value={k.fingerprint} label={`Copy fingerprint ${k.fingerprint.slice(0, 12)}`} testId="key-fingerprint" />
     </li>
   );
 }
@@ -108,7 +104,6 @@ function TrustDetails({ trust }: { trust: TrustStatus }) {
   );
 }
 
-/** About / Trust: what the app is, where its data lives, and which keys decide "Verified". */
 export function AboutTrustView() {
   const app = useAppSlice();
   const trust = useTrustSlice();

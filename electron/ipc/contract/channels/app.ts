@@ -49,4 +49,6 @@ export const app = defineDomain<{
   info: Invoke<void, AppInfo>;
   openExternal: Invoke<{ url: string }, OpenExternalResult>;
   choosePath: Invoke<ChoosePathRequest, ChoosePathResult>;
-}>()('app', ['info', 'openExternal', 'choosePath']);
+  /** The page's app-level event subscriptions exist: main delivers the events it held for it. */
+  ready: Invoke<void, { ready: true }>;
+}>()('app', ['info', 'openExternal', 'choosePath', 'ready']);

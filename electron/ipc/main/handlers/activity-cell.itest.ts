@@ -9,7 +9,7 @@ import type { CellSaveResult } from '../../contract/channels/cells';
 import type { IpcResult } from '../../contract/domain';
 import type { IpcRouter } from '../router';
 import { createServices } from '../services/app-services';
-import { createIpcRouter } from './index';
+import { createIpcRouter } from '../router';
 
 /** `activity:cell-receipts` through the real router against the real sshd test cell. */
 const sender = { transport: 'browser-shell' as const, id: 'itest', trusted: true };

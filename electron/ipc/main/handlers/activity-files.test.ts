@@ -7,7 +7,7 @@ import { sampleReceipt } from '../../../core/receipts/sample-receipt';
 import type { IpcResult } from '../../contract/domain';
 import type { IpcRouter } from '../router';
 import { createServices } from '../services/app-services';
-import { createIpcRouter } from './index';
+import { createIpcRouter } from '../router';
 
 /**
  * activity:export and activity:import through the real router: paths typed in the renderer are

@@ -1,10 +1,10 @@
+/** Handlers of the `app` domain: who we are, the one audited way out (https links), file dialogs, page readiness. */
 import { z } from 'zod';
 import { parseExternalUrl } from '../../../core/external-url';
 import { PATH_PURPOSES } from '../../contract/channels/app';
 import type { IpcRouter } from '../router';
 import type { AppServices } from '../services/app-services';
 
-/** Handlers of the `app` domain. */
 export function registerAppHandlers(router: IpcRouter, services: AppServices): void {
   router.handle('app:info', {
     args: z.undefined(),
@@ -41,4 +41,7 @@ export function registerAppHandlers(router: IpcRouter, services: AppServices): v
       return { supported: true as const, path: await services.chooser(req) };
     },
   });
+
+  // The transports open the calling page's held events when this succeeds (event-hub.ts).
+  router.handle('app:ready', { args: z.undefined(), run: () => ({ ready: true as const }) });
 }

@@ -9,7 +9,7 @@ import type { CellCheckResult, CellProfile, CellProfileForm, CellSaveResult } fr
 import type { IpcResult } from '../../contract/domain';
 import type { IpcRouter } from '../router';
 import { createServices } from '../services/app-services';
-import { createIpcRouter } from './index';
+import { createIpcRouter } from '../router';
 
 /**
  * The `cells` handlers through the real router (argument parsing, envelopes, events) against the

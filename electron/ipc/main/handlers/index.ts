@@ -1,4 +1,8 @@
-import { IpcRouter } from '../router';
+/**
+ * Registers every domain's handlers, once; both transports dispatch into the same router.
+ * To add a domain: one `register<Domain>Handlers(router, services)` line here.
+ */
+import type { IpcRouter } from '../router';
 import type { AppServices } from '../services/app-services';
 import { registerActivityHandlers } from './activity';
 import { registerAppHandlers } from './app';
@@ -9,19 +13,12 @@ import { registerPreviewHandlers } from './preview';
 import { registerStoreHandlers } from './store';
 import { registerTrustHandlers } from './trust';
 import { registerVerificationHandlers } from './verification';
-import { registerVerifyImageHandler } from './verification-image';
 
-/**
- * Registers every domain's handlers once; both transports dispatch into the returned router.
- * To add a domain: one `register<Domain>Handlers(router, services)` line here.
- */
-export function createIpcRouter(services: AppServices): IpcRouter {
-  const router = new IpcRouter();
+export function registerHandlers(router: IpcRouter, services: AppServices): IpcRouter {
   registerAppHandlers(router, services);
   registerTrustHandlers(router, services);
   registerStoreHandlers(router, services);
   registerVerificationHandlers(router, services);
-  registerVerifyImageHandler(router, services);
   registerCellsHandlers(router, services);
   registerActivityHandlers(router, services);
   registerPreviewHandlers(router, services);

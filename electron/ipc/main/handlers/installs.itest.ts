@@ -10,7 +10,7 @@ import { readActivity } from '../../../core/receipts/activity-log';
 import type { InstallOutcome, InstallProgressEvent, InstallStage } from '../../contract/channels/installs';
 import type { IpcResult } from '../../contract/domain';
 import { IpcRouter, type IpcSender } from '../router';
-import type { AppServices } from '../services/app-services';
+import { createServices, type AppServices } from '../services/app-services';
 import { registerInstallsHandlers } from './installs';
 
 /**
@@ -22,6 +22,7 @@ let appConfigDir: string;
 let storeDir: string;
 let cellId: string;
 let router: IpcRouter;
+let services: AppServices;
 const events: { channel: string; payload: unknown }[] = [];
 const sender: IpcSender = { transport: 'browser-shell', id: 'itest', trusted: true };
 const port = 19000 + (process.pid % 500);
@@ -56,19 +57,14 @@ beforeAll(async () => {
   const { id: _id, ...input } = tb.profile;
   void _id;
   cellId = (await addCellProfile(tb.dataDir, { ...input, name: 'itest cell' })).id;
-  const services: AppServices = {
-    app: { name: 'PIC Store Manager', version: 'test', platform: process.platform, transport: 'browser-shell' },
-    dataDir: tb.dataDir,
-    appConfigDir,
-    trust: { status: () => Promise.reject(new Error('not used')) },
-    openExternal: async () => false,
-  };
-  router = new IpcRouter();
+  services = createServices({ transport: 'browser-shell', env: { PIC_STORE_HOME: tb.dataDir, PIC_STORE_APP_CONFIG: appConfigDir }, startDir: appConfigDir, openExternal: async () => false });
+  router = new IpcRouter(services.events);
   router.onEvent((channel, payload) => events.push({ channel, payload }));
   registerInstallsHandlers(router, services);
 }, 240_000);
 
 afterAll(async () => {
+  await services?.dispose();
   if (tb) {
     await closeCellConnection(tb.profile, { dataDir: tb.dataDir }).catch(() => undefined);
     await tb.stop();

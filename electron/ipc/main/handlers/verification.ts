@@ -1,48 +1,29 @@
+/** Handlers of the `verification` domain: whole-store runs with pushed progress, cancel, one service, one image. */
 import { z } from 'zod';
-import { CoreError } from '../../../core/errors';
-import { dataPaths } from '../../../core/data-dir';
-import { readPlainHttpRegistries } from '../../../core/store/stores-config';
 import type { IpcRouter } from '../router';
 import type { AppServices } from '../services/app-services';
-import { storeRuntimeFor } from '../services/store-runtime';
-import { VerificationRunner } from '../services/verification-runner';
+import { serviceId, storeId } from './schemas';
 
-/** Handlers of the `verification` domain: whole-store runs with pushed progress, cancel, one service. */
-export function registerVerificationHandlers(router: IpcRouter, services: AppServices): void {
-  const runtime = storeRuntimeFor(services, { dataDir: services.dataDir, appConfigDir: services.appConfigDir });
-  const runner = new VerificationRunner(dataPaths(services.dataDir).cache, () => readPlainHttpRegistries(services.dataDir));
-
+export function registerVerificationHandlers(router: IpcRouter, { verification }: AppServices): void {
   router.handle('verification:verify-store', {
-    args: z.object({ storeId: z.string().min(1).max(4096), fresh: z.boolean().optional() }).strict(),
-    run: async ({ storeId, fresh }) => {
-      const { ref, store } = await runtime.current(storeId);
-      const root = await runtime.trustRootFor(ref);
-      const { runId, total } = runner.start(storeId, store, root, fresh ?? false, {
-        progress: (p) => router.emit('verification:progress', p),
-        finished: (f) => router.emit('verification:finished', f),
-      });
-      return { runId, storeId, total };
-    },
+    args: z.object({ storeId, fresh: z.boolean().optional() }).strict(),
+    run: (a) => verification.verifyStore(a.storeId, a.fresh ?? false),
   });
-
   router.handle('verification:cancel', {
     args: z.object({ runId: z.string().min(1).max(8192) }).strict(),
-    run: ({ runId }) => ({ cancelled: runner.cancel(runId) }),
+    run: ({ runId }) => ({ cancelled: verification.cancel(runId) }),
   });
-
   router.handle('verification:verify-service', {
-    args: z.object({ storeId: z.string().min(1).max(4096), serviceId: z.string().min(1).max(80) }).strict(),
-    run: async ({ storeId, serviceId }) => {
-      const { ref, store } = await runtime.current(storeId);
-      const service = store.services.find((s) => (s.id ?? `#${s.index}`) === serviceId);
-      if (!service) throw new CoreError('SERVICE_NOT_FOUND', `${ref.name} lists no service ${serviceId}`);
-      return runner.one(storeId, store, service, await runtime.trustRootFor(ref));
-    },
+    args: z.object({ storeId, serviceId }).strict(),
+    run: (a) => verification.verifyService(a.storeId, a.serviceId),
   });
-
   // Full verdicts are fetched one at a time when a service page opens; progress carries summaries.
   router.handle('verification:verdict', {
-    args: z.object({ storeId: z.string().min(1).max(4096), serviceId: z.string().min(1).max(80) }).strict(),
-    run: ({ storeId, serviceId }) => runner.verdict(storeId, serviceId),
+    args: z.object({ storeId, serviceId }).strict(),
+    run: (a) => verification.verdict(a.storeId, a.serviceId),
+  });
+  router.handle('verification:verify-image', {
+    args: z.object({ image: z.string().min(1).max(4096), serviceId: serviceId.optional() }).strict(),
+    run: (a) => verification.verifyImage(a.image, a.serviceId),
   });
 }

@@ -1,8 +1,26 @@
+/**
+ * The app's composition root (DESIGN 3, "One composition root"): everything long-lived in main —
+ * the core services (trust root, image sources), the store runtime, the verification runner,
+ * install sessions, cell checks, the activity and preview file watchers, the trust watcher and
+ * the icon cache — is built here, once per process, and released by `dispose()` on shutdown.
+ * IPC handlers only validate arguments and call into these; they construct nothing.
+ * To add a long-lived part: a field on `AppServices`, built in `createServices` from the ones
+ * above it, and released in `dispose` if it holds a resource.
+ */
 import { APP_NAME, APP_VERSION } from '../../../core/app-info';
 import { resolveAppConfigDir } from '../../../core/app-paths';
+import { createCoreServices, type CoreServices } from '../../../core/core-services';
 import { resolveDataDir } from '../../../core/data-dir';
 import type { ChoosePathRequest } from '../../contract/channels';
-import { loadTrustStatus, type TrustStatus } from '../../../core/trust/trust-view';
+import { EventHub } from '../event-hub';
+import { ActivityService } from './activity-service';
+import { CellService } from './cell-service';
+import { IconCache } from './icon-cache';
+import { InstallSessions } from './install-sessions';
+import { PreviewService } from './preview-service';
+import { StoreRuntime } from './store-runtime';
+import { watchTrust } from './trust-watcher';
+import { VerificationRunner } from './verification-runner';
 
 /** How the shell that hosts us opens an https link in the user's browser (already validated). */
 export type OpenExternalPort = (url: URL) => Promise<boolean>;
@@ -14,19 +32,25 @@ export type OpenExternalPort = (url: URL) => Promise<boolean>;
  */
 export type PathChooser = (req: ChoosePathRequest) => Promise<string | null>;
 
-/**
- * The composition root of the app's core services, built ONCE per process and handed to every
- * IPC handler. To add a domain's service (store, verification, cells, installs, activity): add a
- * field to `AppServices` and construct it in `createServices`, from the fields above it.
- */
 export interface AppServices {
   app: { name: string; version: string; platform: string; transport: 'electron' | 'browser-shell' };
   dataDir: string;
   appConfigDir: string;
-  trust: { status(): Promise<TrustStatus> };
+  /** Where services push events; transports attach to it (through the router). */
+  events: EventHub;
+  core: CoreServices;
+  stores: StoreRuntime;
+  icons: IconCache;
+  verification: VerificationRunner;
+  cells: CellService;
+  installs: InstallSessions;
+  activity: ActivityService;
+  preview: PreviewService;
   openExternal: OpenExternalPort;
   /** Absent in the browser shell: `app:choose-path` then answers `{ supported: false }`. */
   chooser?: PathChooser;
+  /** Stops watchers and timers, cancels running checks, verifications and installs. */
+  dispose(): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -44,13 +68,38 @@ export function createServices(opts: ServiceOptions): AppServices {
   const env = opts.env ?? process.env;
   const dataDir = resolveDataDir(env);
   const appConfigDir = opts.appConfigDir ?? resolveAppConfigDir(opts.startDir, env);
+  const events = new EventHub();
+  const core = createCoreServices({ dataDir, appConfigDir });
+  const stores = new StoreRuntime(core);
+  const cells = new CellService(core, events);
+  const verification = new VerificationRunner(core, stores, events);
+  const installs = new InstallSessions(core, stores, cells, events);
+  const activity = new ActivityService(core, cells, events);
+  const preview = new PreviewService(core, events);
+  activity.startWatching();
+  const stopTrustWatch = watchTrust(events, () => core.trustStatus());
   return {
     app: { name: APP_NAME, version: APP_VERSION, platform: process.platform, transport: opts.transport },
     dataDir,
     appConfigDir,
-    // Read from disk on every request: keys are placed as files, at any time.
-    trust: { status: () => loadTrustStatus({ appConfigDir, dataDir }) },
+    events,
+    core,
+    stores,
+    icons: new IconCache(),
+    verification,
+    cells,
+    installs,
+    activity,
+    preview,
     openExternal: opts.openExternal,
     chooser: opts.chooser,
+    dispose: async () => {
+      stopTrustWatch();
+      activity.dispose();
+      preview.dispose();
+      verification.dispose();
+      cells.dispose();
+      installs.dispose();
+    },
   };
 }

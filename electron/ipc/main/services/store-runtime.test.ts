@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addStore } from '../../../core/store/stores-config';
 import { DEMO_STORE_ID, StoreRuntime } from './store-runtime';
+import { createCoreServices } from '../../../core/core-services';
 
 /** The shipped app config dir: it holds the embedded demo store. */
 const APP_CONFIG = resolve(__dirname, '..', '..', '..', '..', 'config');
@@ -27,7 +28,7 @@ async function writeStoreIndex(path: string, name: string): Promise<void> {
 
 describe('StoreRuntime: the demo fallback', () => {
   it('lists the embedded demo store, and only it, when no store is configured', async () => {
-    const rt = new StoreRuntime({ dataDir, appConfigDir: APP_CONFIG });
+    const rt = new StoreRuntime(createCoreServices({ dataDir, appConfigDir: APP_CONFIG }));
     const list = await rt.list();
     expect(list).toMatchObject({ usingDemo: true, configError: null, stores: [{ id: DEMO_STORE_ID, isDemo: true }] });
     const loaded = await rt.load(DEMO_STORE_ID);
@@ -40,20 +41,20 @@ describe('StoreRuntime: the demo fallback', () => {
     const indexPath = join(tmp, 'team.json');
     await writeStoreIndex(indexPath, 'Team');
     await addStore(dataDir, { location: indexPath, name: 'Team' });
-    const rt = new StoreRuntime({ dataDir, appConfigDir: APP_CONFIG });
+    const rt = new StoreRuntime(createCoreServices({ dataDir, appConfigDir: APP_CONFIG }));
     expect(await rt.list()).toMatchObject({ usingDemo: false, stores: [{ id: pathToFileURL(indexPath).href, name: 'Team', isDemo: false }] });
     await writeFile(join(dataDir, 'stores.json'), JSON.stringify({ stores: [] }));
     expect(await rt.list()).toMatchObject({ usingDemo: true, stores: [{ id: DEMO_STORE_ID }] });
   });
 
   it('says plainly when there is no demo store in this installation', async () => {
-    const rt = new StoreRuntime({ dataDir, appConfigDir: join(tmp, 'empty-config') });
+    const rt = new StoreRuntime(createCoreServices({ dataDir, appConfigDir: join(tmp, 'empty-config') }));
     expect(await rt.list()).toEqual({ stores: [], usingDemo: false, configError: null });
   });
 
   it('a corrupt stores.json is reported, not papered over with the demo store', async () => {
     await writeFile(join(dataDir, 'stores.json'), 'not json');
-    const rt = new StoreRuntime({ dataDir, appConfigDir: APP_CONFIG });
+    const rt = new StoreRuntime(createCoreServices({ dataDir, appConfigDir: APP_CONFIG }));
     const list = await rt.list();
     expect(list.stores).toEqual([]);
     expect(list.usingDemo).toBe(false);
@@ -69,7 +70,7 @@ describe('StoreRuntime: the last good copy, marked stale', () => {
     await writeStoreIndex(indexPath, 'Team');
     await addStore(dataDir, { location: indexPath, name: 'Team' });
     const id = pathToFileURL(indexPath).href;
-    const rt = new StoreRuntime({ dataDir, appConfigDir: APP_CONFIG });
+    const rt = new StoreRuntime(createCoreServices({ dataDir, appConfigDir: APP_CONFIG }));
 
     const fresh = await rt.load(id);
     expect(fresh.stale).toBeNull();
@@ -93,7 +94,7 @@ describe('StoreRuntime: the last good copy, marked stale', () => {
   it('without a last good copy the load error itself is raised', async () => {
     const indexPath = join(tmp, 'missing.json');
     await addStore(dataDir, { location: indexPath });
-    const rt = new StoreRuntime({ dataDir, appConfigDir: APP_CONFIG });
+    const rt = new StoreRuntime(createCoreServices({ dataDir, appConfigDir: APP_CONFIG }));
     await expect(rt.load(pathToFileURL(indexPath).href)).rejects.toMatchObject({ code: 'INDEX_UNREADABLE' });
   });
 });

@@ -5,9 +5,9 @@ import { CoreError, toErrorInfo } from '../../../core/errors';
 import { loadStoreIndex, type LoadedStore } from '../../../core/store/load-index';
 import { validateIndex } from '../../../core/store/validate';
 import { readLastGoodIndex, saveLastGoodIndex } from '../../../core/store/index-cache';
-import { readStoresConfig } from '../../../core/store/stores-config';
+import { addStore, readStoresConfig, removeStore } from '../../../core/store/stores-config';
+import type { CoreServices } from '../../../core/core-services';
 import type { TrustRoot } from '../../../core/trust/trust-root';
-import { trustRootForStore } from '../../../core/verification/store-trust';
 import { serviceView } from './service-view';
 import type { LoadedStoreView, StoreList, StoreRef, StoreServiceView } from '../../contract/channels/store';
 
@@ -18,15 +18,14 @@ import type { LoadedStoreView, StoreList, StoreRef, StoreServiceView } from '../
  */
 export const DEMO_STORE_ID = 'demo';
 
-export interface StoreRuntimeDirs {
-  dataDir: string;
-  appConfigDir: string;
-}
-
 export class StoreRuntime {
   private readonly loaded = new Map<string, LoadedStore>();
 
-  constructor(readonly dirs: StoreRuntimeDirs) {}
+  constructor(private readonly core: CoreServices) {}
+
+  private get dirs(): { dataDir: string; appConfigDir: string } {
+    return this.core;
+  }
 
   private demoIndexPath(): string {
     return join(this.dirs.appConfigDir, 'demo-store', 'index.json');
@@ -90,8 +89,28 @@ export class StoreRuntime {
   }
 
   /** The demo store is judged by its own key only; every other store by the app's trust root. */
-  async trustRootFor(ref: StoreRef): Promise<TrustRoot> {
-    return trustRootForStore({ isDemo: ref.isDemo, appConfigDir: this.dirs.appConfigDir, dataDir: this.dirs.dataDir });
+  trustRootFor(ref: StoreRef): Promise<TrustRoot> {
+    return this.core.trustRootFor(ref);
+  }
+
+  async add(input: { location: string; name?: string }): Promise<StoreList> {
+    await addStore(this.dirs.dataDir, input);
+    return this.list();
+  }
+
+  async remove(url: string): Promise<StoreList> {
+    await removeStore(this.dirs.dataDir, url);
+    return this.list();
+  }
+
+  /** The listing of one service id in the first store that lists it (an installed service's upgrade). */
+  async findListing(serviceId: string): Promise<{ storeId: string | null; version: string | null }> {
+    const { stores } = await this.list();
+    for (const ref of stores) {
+      const found = await this.current(ref.id).then(({ store }) => store.services.find((s) => s.id === serviceId && s.manifest), () => undefined);
+      if (found?.manifest) return { storeId: ref.id, version: found.manifest.version };
+    }
+    return { storeId: null, version: null };
   }
 
   private view(ref: StoreRef, store: LoadedStore, stale: LoadedStoreView['stale']): LoadedStoreView {
@@ -116,14 +135,3 @@ function safeValidate(text: string): { name: string; services: LoadedStore['serv
   }
 }
 
-const runtimes = new WeakMap<object, StoreRuntime>();
-
-/** One runtime per services object, shared by the store and verification handlers. */
-export function storeRuntimeFor(key: object, dirs: StoreRuntimeDirs): StoreRuntime {
-  let r = runtimes.get(key);
-  if (!r) {
-    r = new StoreRuntime(dirs);
-    runtimes.set(key, r);
-  }
-  return r;
-}

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { IpcRouter } from '../router';
+import { EventHub } from '../event-hub';
 import { createServices } from './app-services';
 import { watchTrust } from './trust-watcher';
 
@@ -13,10 +13,10 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 describe('watchTrust', () => {
   it('emits trust:changed once a key file is placed, and not before', async () => {
     const services = createServices({ transport: 'browser-shell', env: { PIC_STORE_HOME: home, PIC_STORE_APP_CONFIG: join(home, 'cfg') }, startDir: home, openExternal: async () => false });
-    const router = new IpcRouter();
+    const hub = new EventHub();
     const seen = vi.fn();
-    router.onEvent(seen);
-    const stop = watchTrust(router, services, 50);
+    hub.onEvent(seen);
+    const stop = watchTrust(hub, () => services.core.trustStatus(), 50);
     try {
       await new Promise((r) => setTimeout(r, 200));
       expect(seen).not.toHaveBeenCalled();
@@ -28,6 +28,7 @@ describe('watchTrust', () => {
       expect(seen.mock.calls[0]?.[1]).toMatchObject({ state: 'local-only', keys: [{ origin: 'local', type: 'ed25519' }] });
     } finally {
       stop();
+      await services.dispose();
     }
   });
 });

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { toErrorInfo } from '../../../core/errors';
+import { CoreError, toErrorInfo } from '../../../core/errors';
+import type { CoreServices, ImageSources } from '../../../core/core-services';
+import { verifyImage } from '../../../core/verification/verify-image';
+import type { AppEvents } from '../event-hub';
+import type { StoreRuntime } from './store-runtime';
 import { explainReport } from '../../../core/catalogue/reason-catalogue';
 import type { LoadedStore } from '../../../core/store/load-index';
 import type { StoreService } from '../../../core/store/validate';
@@ -30,21 +34,53 @@ export class VerificationRunner {
   private cache: Promise<VerificationCache> | null = null;
 
   /**
-   * `plainHttpRegistries` reads the admin's list (stores.json) at each run, so an edit applies
-   * to the next run; an unreadable list allows none (the store list reports the file).
+   * Image sources come from the core services at each run, so an edit of the admin's plain-http
+   * list (stores.json) applies to the next run.
    */
   constructor(
-    private readonly cacheDir: string,
-    private readonly plainHttpRegistries: () => Promise<readonly string[]> = async () => [],
+    private readonly core: CoreServices,
+    private readonly stores: StoreRuntime,
+    private readonly events: AppEvents,
   ) {}
 
-  private async insecureHosts(): Promise<readonly string[]> {
-    return this.plainHttpRegistries().catch(() => []);
+  private openCache(): Promise<VerificationCache> {
+    this.cache ??= openFileCache(this.core.paths.cache);
+    return this.cache;
   }
 
-  private openCache(): Promise<VerificationCache> {
-    this.cache ??= openFileCache(this.cacheDir);
-    return this.cache;
+  /** Starts a run over the store as last shown and returns at once; events report the rest. */
+  async verifyStore(storeId: string, fresh: boolean): Promise<{ runId: string; storeId: string; total: number }> {
+    const { ref, store } = await this.stores.current(storeId);
+    const root = await this.stores.trustRootFor(ref);
+    const { runId, total } = this.start(storeId, store, root, fresh, {
+      progress: (p) => this.events.emit('verification:progress', p),
+      finished: (f) => this.events.emit('verification:finished', f),
+    });
+    return { runId, storeId, total };
+  }
+
+  /** One listed service verified now (the Why panel's re-verify). */
+  async verifyService(storeId: string, serviceId: string): Promise<ServiceVerdict> {
+    const { ref, store } = await this.stores.current(storeId);
+    const service = store.services.find((s) => (s.id ?? `#${s.index}`) === serviceId);
+    if (!service) throw new CoreError('SERVICE_NOT_FOUND', `${ref.name} lists no service ${serviceId}`);
+    return this.one(storeId, store, service, await this.stores.trustRootFor(ref));
+  }
+
+  /**
+   * One image reference verified fresh (no badge cache) under the app's trust root — bundled +
+   * local keys, never a demo key, since no store listing is involved. The Cells view asks for the
+   * current badge of what a cell runs (its receipt's image@digest).
+   */
+  async verifyImage(image: string, serviceId?: string): Promise<ServiceVerdict> {
+    const trustRoot = await this.core.trustRootFor({ isDemo: false });
+    const sources = await this.core.imageSources();
+    try {
+      const report = await verifyImage({ image, ...(serviceId ? { serviceId } : {}), trustRoot, sources: sources.provider });
+      return { serviceId: serviceId ?? '', report, explanation: explainReport(report) };
+    } finally {
+      sources.close();
+    }
   }
 
   /** Starts a run and returns at once; events report the rest. A new run for a store cancels the old one. */
@@ -58,6 +94,12 @@ export class VerificationRunner {
     return { runId, total };
   }
 
+  /** Cancels every run (shutdown). */
+  dispose(): void {
+    for (const ctl of this.runs.values()) ctl.abort();
+    this.runs.clear();
+  }
+
   cancel(runId: string): boolean {
     const ctl = this.runs.get(runId);
     if (!ctl) return false;
@@ -67,7 +109,13 @@ export class VerificationRunner {
 
   /** Verifies one service now, bypassing the cache (the Why panel's re-verify) but refreshing it. */
   async one(storeId: string, store: LoadedStore, service: StoreService, trustRoot: TrustRoot): Promise<ServiceVerdict> {
-    const [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir }, { trustRoot, cache: writeOnly(await this.openCache()), insecureHosts: await this.insecureHosts() });
+    const sources = await this.core.imageSources({ ociLayoutDir: store.ociLayoutDir });
+    let report: VerificationReport | undefined;
+    try {
+      [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir }, { trustRoot, cache: writeOnly(await this.openCache()), sources: sources.provider });
+    } finally {
+      sources.close();
+    }
     return this.keep(storeId, toVerdict(service, report ?? manifestInvalidReport(service, trustRoot), false));
   }
 
@@ -95,14 +143,16 @@ export class VerificationRunner {
     };
     const timer = setInterval(flush, PROGRESS_EVERY_MS);
     const byId = new Map(store.services.map((s) => [s.id ?? `#${s.index}`, s]));
+    let sources: ImageSources | null = null;
     try {
       const cache = await this.openCache();
+      sources = await this.core.imageSources({ ociLayoutDir: store.ociLayoutDir });
       await verifyStore(store, {
         trustRoot: root,
         signal,
         concurrency: CONCURRENCY,
         timeoutMs: 15_000,
-        insecureHosts: await this.insecureHosts(),
+        sources: sources.provider,
         cache: fresh ? writeOnly(cache) : cache,
         onProgress: (p) => {
           done = p.done;
@@ -113,6 +163,7 @@ export class VerificationRunner {
     } catch (e) {
       if (!signal.aborted) error = toErrorInfo(e);
     } finally {
+      sources?.close();
       clearInterval(timer);
       flush();
       sinks.finished({ runId, storeId, done, total, cancelled: signal.aborted, error });

@@ -1,8 +1,10 @@
+/* One receipt explained: the same sections, in the same words, as `pic-store explain`; export and re-check. */
 import { useEffect, useRef, useState } from 'react';
 import type { ExplainedReceipt, RecheckResult } from '../../../../electron/ipc/contract/channels';
-import { ChoosePathButton } from '../../components/choose-path-button';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorView } from '../../components/error-view';
+import { Fingerprint } from '../../components/fingerprint';
+import { PathField } from '../../components/path-field';
 import { useActivitySlice } from '../../state/activity-slice';
 import { useCellsSlice } from '../../state/cells-slice';
 
@@ -10,18 +12,6 @@ const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: '
 
 /** Core's words (explain-text) for key lists of an attempt that stopped before verification. */
 const NOT_CHECKED = 'not checked (verification did not run)';
-
-/** A value people paste into tickets and terminals (digest, fingerprint, reference), with its copy button. */
-function Copyable({ value, label, testId }: { value: string; label: string; testId?: string }) {
-  return (
-    <span className="copyable">
-      <code className="fingerprint" data-testid={testId}>
-        {value}
-      </code>
-      <CopyButton value={value} label={label} />
-    </span>
-  );
-}
 
 /** "abc… (origin)" as core lists trusted keys: the fingerprint is what gets copied. */
 function KeyList({ keys, empty, what }: { keys: string[]; empty: string; what: string }) {
@@ -32,7 +22,7 @@ function KeyList({ keys, empty, what }: { keys: string[]; empty: string; what: s
         const [fingerprint = k, ...rest] = k.split(' ');
         return (
           <li key={k}>
-            <Copyable value={fingerprint} label={`Copy ${what} ${fingerprint.slice(0, 12)}`} /> {rest.join(' ')}
+            <Fingerprint value={fingerprint} label={`Copy ${what} ${fingerprint.slice(0, 12)}`} /> {rest.join(' ')}
           </li>
         );
       })}
@@ -46,10 +36,10 @@ function Evidence({ x }: { x: ExplainedReceipt['explanation'] }) {
     <dl className="facts" data-testid="explain-evidence">
       <dt>Image</dt>
       <dd>
-        <Copyable value={e.image} label="Copy image reference" testId="evidence-image" />
+        <Fingerprint value={e.image} label="Copy image reference" testId="evidence-image" />
       </dd>
       <dt>Digest</dt>
-      <dd>{e.digest ? <Copyable value={e.digest} label="Copy image digest" testId="evidence-digest" /> : <code>none (not pinned)</code>}</dd>
+      <dd>{e.digest ? <Fingerprint value={e.digest} label="Copy image digest" testId="evidence-digest" /> : <code>none (not pinned)</code>}</dd>
       <dt>Trusted keys</dt>
       <dd data-testid="evidence-trusted-keys">{e.verificationRan ? <KeyList keys={e.trustedKeys} empty="none" what="trusted key" /> : NOT_CHECKED}</dd>
       <dt>Signed by</dt>
@@ -61,7 +51,7 @@ function Evidence({ x }: { x: ExplainedReceipt['explanation'] }) {
             <ul className="plain-list evidence-keys">
               {e.boundDigests.map((d) => (
                 <li key={d}>
-                  <Copyable value={d} label={`Copy bound digest ${d.slice(7, 19)}`} />
+                  <Fingerprint value={d} label={`Copy bound digest ${d.slice(7, 19)}`} />
                 </li>
               ))}
             </ul>
@@ -171,7 +161,6 @@ function RecheckView({ r }: { r: RecheckResult }) {
 function ExportPanel({ x }: { x: ExplainedReceipt }) {
   const { exported, exportTo } = useActivitySlice();
   const [path, setPath] = useState('');
-  const field = useRef<HTMLInputElement>(null);
   return (
     <section className="detail-section" aria-labelledby="export-title">
       <h3 id="export-title">Export</h3>
@@ -184,20 +173,23 @@ function ExportPanel({ x }: { x: ExplainedReceipt }) {
       >
         <label htmlFor="export-path">Save the receipt as a file (absolute path)</label>
         <div className="path-form__row">
-          <input ref={field} id="export-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder={`/home/you/receipt-${x.receipt.id.slice(0, 8)}.json`} />
-          <button type="submit" className="button button--inline">
-            Export
-          </button>
-          <ChoosePathButton
+          <PathField
+            id="export-path"
+            value={path}
+            onChange={setPath}
+            placeholder={`/home/you/receipt-${x.receipt.id.slice(0, 8)}.json`}
             purpose="receipt-export"
             suggestedName={`receipt-${x.receipt.id.slice(0, 8).replace(/[^A-Za-z0-9_-]/g, '')}.json`}
-            label="Choose where to save the receipt"
-            field={field}
+            chooseLabel="Choose where to save the receipt"
             onChosen={(p) => {
               setPath(p);
               void exportTo(p);
             }}
-          />
+          >
+            <button type="submit" className="button button--inline">
+              Export
+            </button>
+          </PathField>
           <CopyButton value={x.ticket} label="Copy for a ticket" />
           <span className="muted">copy for a ticket</span>
         </div>
@@ -213,7 +205,6 @@ function ExportPanel({ x }: { x: ExplainedReceipt }) {
   );
 }
 
-/** One receipt explained: the same sections, in the same words, as `pic-store explain`. */
 export function ActivityDetail() {
   const { selected, selectedFrom, detail, close } = useActivitySlice();
   const heading = useRef<HTMLHeadingElement>(null);

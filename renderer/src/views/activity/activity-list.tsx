@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+/* The local activity log (or a cell's receipts), newest first, one page at a time; filters and receipt import. */
+import { useEffect, useState, type FormEvent } from 'react';
 import type { ExplainedReceipt, Receipt } from '../../../../electron/ipc/contract/channels';
-import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';
-import { pathFromDrop } from '../../components/path-drop';
+import { PathField, usePathDrop } from '../../components/path-field';
 import { ACTIVITY_PAGE_SIZE, useActivitySlice, type ActivityFilters } from '../../state/activity-slice';
 import { useCellsSlice } from '../../state/cells-slice';
 
@@ -82,7 +82,7 @@ function ImportForm() {
   const importFrom = useActivitySlice((s) => s.importFrom);
   const op = useActivitySlice((s) => s.importOp);
   const [path, setPath] = useState('');
-  const field = useRef<HTMLInputElement>(null);
+  const { onDragOver, onDrop } = usePathDrop(setPath);
   return (
     <form
       className="path-form"
@@ -90,28 +90,27 @@ function ImportForm() {
         e.preventDefault();
         if (path.trim()) void importFrom(path.trim());
       }}
-      onDragOver={(e) => e.preventDefault()}
-      onDrop={(e) => {
-        e.preventDefault();
-        const p = pathFromDrop(e.dataTransfer);
-        if (p) setPath(p);
-      }}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
     >
       <label htmlFor="import-path">Import a receipt someone sent you (absolute path of the .json file)</label>
       <div className="path-form__row">
-        <input ref={field} id="import-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/Downloads/receipt.json" />
-        <button type="submit" className="button button--inline" disabled={op.status === 'loading'}>
-          Import
-        </button>
-        <ChoosePathButton
+        <PathField
+          id="import-path"
+          value={path}
+          onChange={setPath}
+          placeholder="/home/you/Downloads/receipt.json"
           purpose="receipt-import"
-          label="Choose a receipt file to import"
-          field={field}
+          chooseLabel="Choose a receipt file to import"
           onChosen={(p) => {
             setPath(p);
             void importFrom(p);
           }}
-        />
+        >
+          <button type="submit" className="button button--inline" disabled={op.status === 'loading'}>
+            Import
+          </button>
+        </PathField>
       </div>
       {op.error && <ErrorView error={op.error} title="That file is not a receipt this app can show" />}
     </form>
@@ -166,7 +165,7 @@ function SourcePicker() {
   );
 }
 
-/** The local activity log, newest first, one page (100 receipts) at a time: 10,000 stay instant. */
+/** One page (100 receipts) at a time: 10,000 stay instant. */
 export function ActivityList() {
   const { status, error, page, offset, imported, load, goTo, open, source } = useActivitySlice();
   const cellName = useCellsSlice((s) => (source.kind === 'cell' ? (s.profiles.find((p) => p.id === source.cellId)?.name ?? source.cellId) : null));

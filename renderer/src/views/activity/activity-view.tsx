@@ -1,13 +1,12 @@
+/* Helpdesk: every receipt, and why each attempt ended as it did. */
 import { useEffect, useRef } from 'react';
 import { useActivitySlice } from '../../state/activity-slice';
 import { ActivityDetail } from './activity-detail';
 import { ActivityList } from './activity-list';
 import './activity.css';
 
-/** Helpdesk: every receipt, and why each attempt ended as it did. */
 export function ActivityView() {
   const load = useActivitySlice((s) => s.load);
-  const subscribe = useActivitySlice((s) => s.subscribe);
   const close = useActivitySlice((s) => s.close);
   const open = useActivitySlice((s) => s.selectedFrom !== null);
   const openedId = useActivitySlice((s) => s.selected?.receipt.id ?? null);
@@ -16,8 +15,7 @@ export function ActivityView() {
   const returnTo = useRef<string | null>(null);
   useEffect(() => {
     void load();
-    return subscribe();
-  }, [load, subscribe]);
+  }, [load]);
   useEffect(() => {
     if (openedId) returnTo.current = openedId;
   }, [openedId]);

@@ -1,3 +1,4 @@
+/* One cell: its profile, its actions, and what its last check found. */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { CellProfile } from '../../../../electron/ipc/contract/channels';
 import type { IpcError } from '../../../../electron/ipc/contract/domain';
@@ -13,7 +14,6 @@ function formOf(p: CellProfile) {
   return { name: p.name, destination: p.destination, port: p.port === undefined ? '' : String(p.port), identityFile: p.identityFile ?? '', root: p.root, sshConfig: p.sshConfig ?? '' };
 }
 
-/** One cell: its profile, its actions, and what its last check found. */
 export function CellCard({ profile }: { profile: CellProfile }) {
   const check = useCellsSlice((s) => s.checks[profile.id]);
   const { check: runCheck, cancelCheck, edit, remove, confirmHostKey, dismissCheck } = useCellsSlice.getState();

@@ -1,9 +1,12 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+/*
+ * Add / edit a cell profile. Validation happens in main with core's rules; what comes back is
+ * shown next to the field it concerns.
+ */
+import { useEffect, useId, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
 import type { CellFormField, CellProfileForm, CellSaveResult } from '../../../../electron/ipc/contract/channels';
 import type { IpcError, IpcResult } from '../../../../electron/ipc/contract/domain';
-import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';
-import { pathFromDrop } from '../../components/path-drop';
+import { PathField } from '../../components/path-field';
 
 export const EMPTY_CELL_FORM: CellProfileForm = { name: '', destination: '', port: '', identityFile: '', root: '', sshConfig: '' };
 
@@ -22,10 +25,6 @@ const FILE_FIELDS: Partial<Record<CellFormField, { purpose: 'identity-file' | 's
   sshConfig: { purpose: 'ssh-config', label: 'Choose the SSH config file' },
 };
 
-/**
- * Add / edit a cell profile. Validation happens in main with core's rules; what comes back is
- * shown next to the field it concerns.
- */
 export function CellForm({ title, initial, submitLabel, onSubmit, onDone }: {
   title: string;
   initial: CellProfileForm;
@@ -38,9 +37,6 @@ export function CellForm({ title, initial, submitLabel, onSubmit, onDone }: {
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
   const uid = useId();
-  const identityRef = useRef<HTMLInputElement>(null);
-  const sshConfigRef = useRef<HTMLInputElement>(null);
-  const refs: Partial<Record<CellFormField, RefObject<HTMLInputElement | null>>> = { identityFile: identityRef, sshConfig: sshConfigRef };
   const setField = (field: CellFormField, value: string) => setForm((f) => ({ ...f, [field]: value }));
   const formRef = useRef<HTMLFormElement>(null);
   // Opening the form puts the caret in its first field; a refused submit moves it to the first
@@ -70,43 +66,26 @@ export function CellForm({ title, initial, submitLabel, onSubmit, onDone }: {
         const id = `${uid}-${field}`;
         const problem = fieldErrors[field];
         const file = FILE_FIELDS[field];
-        const ref = refs[field];
-        const input = (
-          <input
-            ref={ref}
-            id={id}
-            name={field}
-            className={problem ? 'input input--invalid' : 'input'}
-            value={form[field]}
-            placeholder={placeholder}
-            autoComplete="off"
-            spellCheck={false}
-            inputMode={field === 'port' ? 'numeric' : undefined}
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={`${id}-hint${problem ? ` ${id}-error` : ''}`}
-            onChange={(e) => setField(field, e.target.value)}
-            onDragOver={file ? (e) => e.preventDefault() : undefined}
-            onDrop={
-              file
-                ? (e) => {
-                    e.preventDefault();
-                    const p = pathFromDrop(e.dataTransfer);
-                    if (p) setField(field, p);
-                  }
-                : undefined
-            }
-          />
-        );
+        const attrs: InputHTMLAttributes<HTMLInputElement> = {
+          id,
+          name: field,
+          className: problem ? 'input input--invalid' : 'input',
+          placeholder,
+          autoComplete: 'off',
+          spellCheck: false,
+          inputMode: field === 'port' ? 'numeric' : undefined,
+          'aria-invalid': problem ? true : undefined,
+          'aria-describedby': `${id}-hint${problem ? ` ${id}-error` : ''}`,
+        };
         return (
           <div className="cell-form__row" key={field}>
             <label htmlFor={id}>{label}</label>
-            {file && ref ? (
+            {file ? (
               <span className="cell-form__path">
-                {input}
-                <ChoosePathButton purpose={file.purpose} label={file.label} field={ref} onChosen={(p) => setField(field, p)} />
+                <PathField {...attrs} value={form[field]} onChange={(v) => setField(field, v)} purpose={file.purpose} chooseLabel={file.label} droppable />
               </span>
             ) : (
-              input
+              <input {...attrs} value={form[field]} onChange={(e) => setField(field, e.target.value)} />
             )}
             <span id={`${id}-hint`} className="cell-form__hint">
               {hint}

@@ -1,5 +1,6 @@
+/* What one status round trip told us about a cell: the mode banner first, then the facts and its services. */
 import type { CellStatus } from '../../../../electron/ipc/contract/channels';
-import { CopyButton } from '../../components/copy-button';
+import { Fingerprint } from '../../components/fingerprint';
 import { InstalledActions } from '../install/installed-actions';
 import { InstalledBadge } from './installed-badge';
 
@@ -10,7 +11,6 @@ function tone(s: CellStatus): 'danger' | 'warn' | 'ok' {
   return 'ok';
 }
 
-/** What one status round trip told us about a cell: the mode banner first, then the facts. */
 export function CellStatusPanel({ status, cellId, onChanged }: { status: CellStatus; cellId?: string; onChanged?: () => void }) {
   const modeSource = { config: 'set in cell_config.json', default: 'default', 'fail-closed': 'failing closed' }[status.mode.source];
   // Core writes the banner as the mode line followed by its notes; the notes are listed separately.
@@ -48,12 +48,7 @@ export function CellStatusPanel({ status, cellId, onChanged }: { status: CellSta
         <dd data-testid="cell-key">
           {status.cellKey ? (
             <>
-              <span className="cell-fp">
-                <code className="fingerprint" data-testid="cell-key-fingerprint">
-                  {status.cellKey.fingerprint}
-                </code>
-                <CopyButton value={status.cellKey.fingerprint} label="Copy cell key fingerprint" />
-              </span>
+              <Fingerprint className="cell-fp" value={status.cellKey.fingerprint} label="Copy cell key fingerprint" testId="cell-key-fingerprint" />
               <span className={status.cellKey.matchesTrustRoot ? 'tag tag--bundled' : 'tag tag--local'} data-testid="cell-key-match">
                 {status.cellKey.matchesTrustRoot ? 'matches the app’s trust root' : 'differs from the app’s trust root'}
               </span>{' '}

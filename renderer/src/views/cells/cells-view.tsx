@@ -1,3 +1,4 @@
+/* Cells: the admin's cell profiles, each with its host key, mode banner, key and services. */
 import { useEffect, useRef, useState } from 'react';
 import { ErrorView } from '../../components/error-view';
 import { useCellsSlice } from '../../state/cells-slice';
@@ -6,12 +7,11 @@ import { CellCard } from './cell-card';
 import { CellForm, EMPTY_CELL_FORM } from './cell-form';
 import './cells.css';
 
-/** Cells: the admin's cell profiles, each with its host key, mode banner, key and services. */
 export function CellsView() {
   const status = useCellsSlice((s) => s.status);
   const error = useCellsSlice((s) => s.error);
   const profiles = useCellsSlice((s) => s.profiles);
-  const { load, subscribe, add } = useCellsSlice.getState();
+  const { load, add } = useCellsSlice.getState();
   const [adding, setAdding] = useState(false);
   const addButton = useRef<HTMLButtonElement>(null);
   const closedForm = useRef(false);
@@ -28,8 +28,7 @@ export function CellsView() {
   };
   useEffect(() => {
     void load();
-    return subscribe();
-  }, [load, subscribe]);
+  }, [load]);
 
   return (
     <section className="view" aria-labelledby="cells-title">

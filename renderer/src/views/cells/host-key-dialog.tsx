@@ -1,16 +1,16 @@
-import { useEffect, useRef, useState } from 'react';
-import type { CellCheckResult } from '../../../../electron/ipc/contract/channels';
-import type { IpcError } from '../../../../electron/ipc/contract/domain';
-import { CopyButton } from '../../components/copy-button';
-import { ErrorView } from '../../components/error-view';
-
-type Unknown = Extract<CellCheckResult, { kind: 'host-key-unknown' }>;
-
-/**
+/*
  * The host-key confirmation: a modal `<dialog>` (focus kept inside, Escape cancels) showing the
  * host, key type and SHA256 fingerprint. Nothing is recorded or sent to the cell until Confirm;
  * main then fetches the key again and records it only if it still has this fingerprint.
  */
+import { useEffect, useRef, useState } from 'react';
+import type { CellCheckResult } from '../../../../electron/ipc/contract/channels';
+import type { IpcError } from '../../../../electron/ipc/contract/domain';
+import { ErrorView } from '../../components/error-view';
+import { Fingerprint } from '../../components/fingerprint';
+
+type Unknown = Extract<CellCheckResult, { kind: 'host-key-unknown' }>;
+
 export function HostKeyDialog({ cellName, prompt, onConfirm, onCancel }: {
   cellName: string;
   prompt: Unknown;
@@ -62,12 +62,7 @@ export function HostKeyDialog({ cellName, prompt, onConfirm, onCancel }: {
         <dt>Key type</dt>
         <dd data-testid="host-key-type">{prompt.preferred.type}</dd>
         <dt>Fingerprint</dt>
-        <dd className="cell-fp">
-          <code className="fingerprint" data-testid="host-key-fingerprint">
-            {prompt.preferred.fingerprint}
-          </code>
-          <CopyButton value={prompt.preferred.fingerprint} label="Copy host key fingerprint" />
-        </dd>
+        <Fingerprint as="dd" className="cell-fp" value={prompt.preferred.fingerprint} label="Copy host key fingerprint" testId="host-key-fingerprint" />
       </dl>
       {prompt.keys.length > 1 && (
         <details className="host-key-dialog__others">

@@ -1,32 +1,21 @@
-import { useEffect, useState } from 'react';
-import type { InstalledService } from '../../../../electron/ipc/contract/channels';
-import { api } from '../../api/api';
-import { Badge } from '../../components/badge';
-
-type Current = { state: 'pending' } | { state: 'done'; reason: Parameters<typeof Badge>[0]['code']; sentence: string } | { state: 'error'; message: string };
-
-/**
+/*
  * The CURRENT badge of what a cell runs: main verifies the installed image@digest afresh against
  * today's trust root (a key rotated or revoked since the install shows here), the store's Badge.
  */
+import { useEffect } from 'react';
+import type { InstalledService } from '../../../../electron/ipc/contract/channels';
+import { Badge } from '../../components/badge';
+import { ErrorView } from '../../components/error-view';
+import { installedKey, useVerificationSlice } from '../../state/verification-slice';
+
 export function InstalledBadge({ service, checkedAt }: { service: InstalledService; checkedAt: string }) {
-  const [current, setCurrent] = useState<Current>({ state: 'pending' });
   const reference = service.reference;
+  const current = useVerificationSlice((s) => (reference ? s.installed[installedKey(reference, service.id)] : undefined));
+  const verifyInstalled = useVerificationSlice((s) => s.verifyInstalled);
   useEffect(() => {
-    if (!reference) return;
-    let live = true;
-    setCurrent({ state: 'pending' });
-    void api()
-      .verification.verifyImage({ image: reference, serviceId: service.id })
-      .then((r) => {
-        if (!live) return;
-        setCurrent(r.ok ? { state: 'done', reason: r.data.report.reason, sentence: r.data.explanation.sentence } : { state: 'error', message: r.error.message });
-      });
-    return () => {
-      live = false;
-    };
+    if (reference) void verifyInstalled(reference, service.id);
     // checkedAt: a refreshed status re-verifies too.
-  }, [reference, service.id, checkedAt]);
+  }, [reference, service.id, checkedAt, verifyInstalled]);
   if (!reference) {
     return (
       <span className="muted" data-testid="installed-badge" data-verification="unknown">
@@ -34,16 +23,17 @@ export function InstalledBadge({ service, checkedAt }: { service: InstalledServi
       </span>
     );
   }
-  if (current.state === 'error') {
+  if (current?.error) {
     return (
-      <span className="muted" data-testid="installed-badge" data-verification="error" title={current.message}>
-        could not verify: {current.message}
+      <span className="muted" data-testid="installed-badge" data-verification="error" title={current.error.message}>
+        <ErrorView error={current.error} title="could not verify" variant="inline" />
       </span>
     );
   }
-  const code = current.state === 'done' ? current.reason : 'pending';
+  const verdict = current?.result;
+  const code = verdict ? verdict.report.reason : 'pending';
   return (
-    <span data-testid="installed-badge" data-verification={code} title={current.state === 'done' ? current.sentence : 'Verifying what this cell runs'}>
+    <span data-testid="installed-badge" data-verification={code} title={verdict ? verdict.explanation.sentence : 'Verifying what this cell runs'}>
       <Badge code={code} />
     </span>
   );

@@ -1,3 +1,8 @@
+/*
+ * The install dialog: a modal `<dialog>` (the browser keeps focus inside it; Escape cancels
+ * before the apply and is ignored during it, where Cancel aborts instead). Shows core's
+ * pre-flight and outcome; a blocked plan ends with the reason and no Confirm button.
+ */
 import { useEffect, useRef } from 'react';
 import { ErrorView } from '../../components/error-view';
 import { useCellsSlice } from '../../state/cells-slice';
@@ -21,15 +26,10 @@ const PHASE_WORDS: Record<string, string> = {
   uninstall: 'Uninstalling',
 };
 
-/**
- * The install dialog: a modal `<dialog>` (the browser keeps focus inside it; Escape cancels
- * before the apply and is ignored during it, where Cancel aborts instead). Shows core's
- * pre-flight and outcome; a blocked plan ends with the reason and no Confirm button.
- */
 export function InstallDialog() {
   const d = useInstallsSlice((s) => s.dialog);
   const error = useInstallsSlice((s) => s.error);
-  const { chooseCell, plan, confirm, cancel, close, subscribe } = useInstallsSlice.getState();
+  const { chooseCell, plan, confirm, cancel, close } = useInstallsSlice.getState();
   const profiles = useCellsSlice((s) => s.profiles);
   const cellsStatus = useCellsSlice((s) => s.status);
   const loadCells = useCellsSlice((s) => s.load);
@@ -38,7 +38,6 @@ export function InstallDialog() {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const open = d !== null;
 
-  useEffect(() => subscribe(), [subscribe]);
   useEffect(() => {
     if (open && cellsStatus === 'idle') void loadCells();
   }, [open, cellsStatus, loadCells]);

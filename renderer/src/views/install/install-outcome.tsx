@@ -1,5 +1,7 @@
+/* The attempt's outcome and its receipt (already in the activity log), with the catalogue's words for the verdict. */
 import type { InstallOutcome } from '../../../../electron/ipc/contract/channels';
 import { CopyButton } from '../../components/copy-button';
+import { ErrorView } from '../../components/error-view';
 
 /**
  * The digest an `image@sha256:…` reference pins. Display only: when the attempt stopped before
@@ -17,7 +19,6 @@ const TONE: Record<InstallOutcome['receipt']['outcome'], 'ok' | 'warn' | 'danger
   cancelled: 'warn',
 };
 
-/** The attempt's outcome and its receipt (already in the activity log), with the catalogue's words for the verdict. */
 export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
   const r = outcome.receipt;
   const json = JSON.stringify(r, null, 2);
@@ -33,11 +34,7 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
           </>
         )}
       </p>
-      {r.error && (
-        <p className="install-outcome__error" data-testid="install-outcome-error">
-          <code>{r.error.code}</code> {r.error.message}
-        </p>
-      )}
+      {r.error && <ErrorView error={r.error} variant="coded" className="install-outcome__error" testId="install-outcome-error" />}
       {!r.verification && r.action === 'install' && (
         <p className="muted" data-testid="install-outcome-not-checked">
           Signature: not checked (verification did not run).

@@ -1,26 +1,25 @@
-import { useEffect, useRef, useState } from 'react';
-import type { InstallOutcome } from '../../../../electron/ipc/contract/channels';
-import type { IpcError } from '../../../../electron/ipc/contract/domain';
-import { api } from '../../api/api';
-import { ErrorView } from '../../components/error-view';
-import { useInstallsSlice } from '../../state/installs-slice';
-import { InstallOutcomeView } from './install-outcome';
-import './install.css';
-
-/**
+/*
  * Upgrade / Uninstall / Restart / Logs for one service installed on a cell (Cells view). Upgrade
  * opens the install dialog on the listing from the configured stores; Uninstall asks once (volumes
  * kept unless ticked) and shows its receipt. `onChanged` lets the cell refresh its status. The
- * view renders `<InstallDialog />` once for Upgrade.
+ * view renders `<InstallDialog />` once for Upgrade. The calls and what they answered live in the
+ * installs slice; only the question being asked is this component's own.
  */
+import { useEffect, useRef, useState } from 'react';
+import { ErrorView } from '../../components/error-view';
+import { IDLE_INSTALLED_ACTIONS, installedActionsKey, useInstallsSlice } from '../../state/installs-slice';
+import { InstallOutcomeView } from './install-outcome';
+import './install.css';
+
 export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: { cellId: string; serviceId: string; serviceName: string; onChanged?: () => void }) {
-  const openDialog = useInstallsSlice((s) => s.open);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [output, setOutput] = useState<string | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
+  const { op, output, receipt } = useInstallsSlice((s) => s.installed[installedActionsKey(cellId, serviceId)]) ?? IDLE_INSTALLED_ACTIONS;
+  const { upgradeInstalled, serviceOp, uninstall: uninstallService, dismissReceipt, forgetInstalled } = useInstallsSlice.getState();
+  const busy = op.status === 'loading' ? op.action : null;
+  const error = op.error;
   const [asking, setAsking] = useState(false);
   const [purge, setPurge] = useState(false);
-  const [receipt, setReceipt] = useState<InstallOutcome | null>(null);
+  // What the actions said goes with the row (a refresh that removes it, or leaving the view).
+  useEffect(() => () => forgetInstalled(cellId, serviceId), [cellId, serviceId, forgetInstalled]);
   const uninstallButton = useRef<HTMLButtonElement>(null);
   const kept = useRef(false);
   // "Keep it" closes the question and hands focus back to the Uninstall button that asked it.
@@ -35,26 +34,12 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
     if (!busy) f();
   };
 
-  const run = async <T,>(what: string, call: () => Promise<{ ok: true; data: T } | { ok: false; error: IpcError }>, done: (t: T) => void) => {
-    setBusy(what);
-    setError(null);
-    const r = await call();
-    setBusy(null);
-    if (r.ok) done(r.data);
-    else setError(r.error);
+  const upgrade = () => upgradeInstalled(cellId, serviceId, serviceName);
+  const run = (o: 'logs' | 'restart') => serviceOp(cellId, serviceId, o);
+  const uninstall = async () => {
+    // The cell is refreshed when the person is done reading the receipt: a refresh removes this row.
+    if (await uninstallService(cellId, serviceId, purge)) setAsking(false);
   };
-  const upgrade = () =>
-    run('upgrade', () => api().installs.findListing({ serviceId }), (l) => {
-      if (l.storeId) openDialog(l.storeId, serviceId, serviceName, cellId);
-      else setError({ code: 'NOT_LISTED', message: `no configured store lists ${serviceId}; there is nothing to upgrade to` });
-    });
-  const op = (o: 'logs' | 'restart' | 'state') => run(o, () => api().installs.service({ cellId, serviceId, op: o }), (r) => setOutput(r.output || '(no output)'));
-  const uninstall = () =>
-    run('uninstall', () => api().installs.uninstall({ cellId, serviceId, purgeVolumes: purge }), (o) => {
-      setAsking(false);
-      // The cell is refreshed when the person is done reading the receipt: a refresh removes this row.
-      setReceipt(o);
-    });
 
   return (
     <div className="install-actions-wrap" data-testid={`installed-actions-${serviceId}`}>
@@ -65,10 +50,10 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
         <button ref={uninstallButton} type="button" className="button button--small" aria-disabled={!!busy || undefined} data-testid="service-uninstall" onClick={idle(() => setAsking(true))}>
           Uninstall
         </button>
-        <button type="button" className="button button--small" aria-disabled={!!busy || undefined} onClick={idle(() => void op('restart'))}>
+        <button type="button" className="button button--small" aria-disabled={!!busy || undefined} onClick={idle(() => void run('restart'))}>
           {busy === 'restart' ? 'Restarting…' : 'Restart'}
         </button>
-        <button type="button" className="button button--small" aria-disabled={!!busy || undefined} data-testid="service-logs" onClick={idle(() => void op('logs'))}>
+        <button type="button" className="button button--small" aria-disabled={!!busy || undefined} data-testid="service-logs" onClick={idle(() => void run('logs'))}>
           {busy === 'logs' ? 'Reading…' : 'Logs'}
         </button>
       </div>
@@ -102,7 +87,7 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
       {receipt && (
         <>
           <InstallOutcomeView outcome={receipt} />
-          <button type="button" className="button button--small" data-testid="service-receipt-done" onClick={() => { setReceipt(null); onChanged?.(); }}>
+          <button type="button" className="button button--small" data-testid="service-receipt-done" onClick={() => { dismissReceipt(cellId, serviceId); onChanged?.(); }}>
             Done — refresh the cell
           </button>
         </>

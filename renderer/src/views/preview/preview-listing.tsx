@@ -1,6 +1,7 @@
+/* The preview's card and page: the store's own components, fed this preview's verdict, so a developer sees what users will. */
 import type { PreviewVerdict, StoreServiceView } from '../../../../electron/ipc/contract/channels';
 import { ServiceCard } from '../../components/service-card';
-import { ServicePage } from '../store/service-page';
+import { ServicePage } from '../../components/service-page';
 
 /** The card exactly as the store grid shows it, with this preview's badge. */
 export function PreviewCard({ service, verdict }: { service: StoreServiceView; verdict: PreviewVerdict | null }) {

@@ -1,9 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+/* Service developers: how the listing will look and what cells will do, before publishing. */
+import { useState } from 'react';
 import type { PreviewVerdict } from '../../../../electron/ipc/contract/channels';
 import { Badge } from '../../components/badge';
-import { ChoosePathButton } from '../../components/choose-path-button';
 import { ErrorView } from '../../components/error-view';
-import { pathFromDrop } from '../../components/path-drop';
+import { PathField, usePathDrop } from '../../components/path-field';
 import { usePreviewSlice } from '../../state/preview-slice';
 import { PreviewCard, PreviewPage } from './preview-listing';
 import '../store/store.css';
@@ -13,8 +13,11 @@ function OpenForm() {
   const open = usePreviewSlice((s) => s.open);
   const current = usePreviewSlice((s) => s.path);
   const [path, setPath] = useState(current ?? '');
-  const [over, setOver] = useState(false);
-  const field = useRef<HTMLInputElement>(null);
+  const take = (p: string) => {
+    setPath(p);
+    void open(p);
+  };
+  const { over, ...drop } = usePathDrop(take);
   return (
     <form
       className={over ? 'path-form drop-zone drop-zone--over' : 'path-form drop-zone'}
@@ -22,36 +25,15 @@ function OpenForm() {
         e.preventDefault();
         if (path.trim()) void open(path.trim());
       }}
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        const p = pathFromDrop(e.dataTransfer);
-        if (p) {
-          setPath(p);
-          void open(p);
-        }
-      }}
+      {...drop}
     >
       <label htmlFor="preview-path">Manifest or index to preview (absolute path, or drop the file here)</label>
       <div className="path-form__row">
-        <input ref={field} id="preview-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/my-service/manifest.json" />
-        <button type="submit" className="button button--inline">
-          Open
-        </button>
-        <ChoosePathButton
-          purpose="listing"
-          label="Choose a manifest or index file"
-          field={field}
-          onChosen={(p) => {
-            setPath(p);
-            void open(p);
-          }}
-        />
+        <PathField id="preview-path" value={path} onChange={setPath} placeholder="/home/you/my-service/manifest.json" purpose="listing" chooseLabel="Choose a manifest or index file" onChosen={take}>
+          <button type="submit" className="button button--inline">
+            Open
+          </button>
+        </PathField>
       </div>
     </form>
   );
@@ -80,8 +62,6 @@ function ModeTable({ verdict }: { verdict: PreviewVerdict }) {
 function VerifyPanel() {
   const { verify, devKeyPath, ociLayoutDir, setDevKeyPath, setOciLayoutDir, runVerify, listing } = usePreviewSlice();
   const v = verify.result;
-  const keyField = useRef<HTMLInputElement>(null);
-  const layoutField = useRef<HTMLInputElement>(null);
   return (
     <section className="preview-verify" aria-labelledby="preview-verify-title">
       <h3 id="preview-verify-title">Verification</h3>
@@ -96,10 +76,8 @@ function VerifyPanel() {
         }}
       >
         <div className="path-form__row">
-          <input ref={keyField} aria-label="Your public key (absolute path, optional)" value={devKeyPath} onChange={(e) => setDevKeyPath(e.target.value)} placeholder="Your public key: /home/you/cosign.pub (optional)" />
-          <ChoosePathButton purpose="public-key" label="Choose your public key file" field={keyField} onChosen={setDevKeyPath} />
-          <input ref={layoutField} aria-label="OCI layout directory (absolute path, optional)" value={ociLayoutDir} onChange={(e) => setOciLayoutDir(e.target.value)} placeholder="OCI layout dir instead of the registry (optional)" />
-          <ChoosePathButton purpose="oci-layout" label="Choose an OCI layout directory" field={layoutField} onChosen={setOciLayoutDir} />
+          <PathField aria-label="Your public key (absolute path, optional)" value={devKeyPath} onChange={setDevKeyPath} placeholder="Your public key: /home/you/cosign.pub (optional)" purpose="public-key" chooseLabel="Choose your public key file" />
+          <PathField aria-label="OCI layout directory (absolute path, optional)" value={ociLayoutDir} onChange={setOciLayoutDir} placeholder="OCI layout dir instead of the registry (optional)" purpose="oci-layout" chooseLabel="Choose an OCI layout directory" />
           <button type="submit" className="button button--inline" disabled={verify.status === 'loading'}>
             {verify.status === 'loading' ? 'Verifying…' : 'Verify'}
           </button>
@@ -127,10 +105,8 @@ function VerifyPanel() {
   );
 }
 
-/** Service developers: how the listing will look and what cells will do, before publishing. */
 export function PreviewView() {
-  const { status, error, listing, selected, select, verify, subscribe, runVerify } = usePreviewSlice();
-  useEffect(() => subscribe(), [subscribe]);
+  const { status, error, listing, selected, select, verify, runVerify } = usePreviewSlice();
   const service = listing?.services.find((s) => s.index === selected) ?? null;
   const problems = [...(listing?.errors ?? []), ...(service?.errors ?? [])];
   return (

@@ -1,10 +1,10 @@
+/* Search, filter and sort of the browse view: pure, so it is unit-tested and cheap per keystroke. */
 import type { StoreServiceView, VerdictSummary } from '../../../../electron/ipc/contract/channels';
 import type { BadgeKey } from '../../components/badge-meta';
 
-/** Search, filter and sort of the browse view: pure, so it is unit-tested and cheap per keystroke. */
 export type SortKey = 'name' | 'badge' | 'category' | 'developer';
 
-export interface FilterState {
+interface FilterState {
   query: string;
   category: string;
   badge: BadgeKey | '';

@@ -1,3 +1,8 @@
+/*
+ * The virtualised grid/list: only visible rows are in the DOM, so 5,000 services cost what 30
+ * do. One Tab stop (roving tabindex): arrow keys, Home and End move focus between cards
+ * (scrolling as needed), Enter opens (cards are buttons).
+ */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { VerdictSummary } from '../../../../electron/ipc/contract/channels';
@@ -9,7 +14,7 @@ const CARD_MIN_WIDTH = 280;
 /** First guesses only: rows are measured once rendered (a list row's three lines need ~84 px). */
 const ROW_ESTIMATE = { grid: 156, list: 84 } as const;
 
-export interface ServiceGridProps {
+interface ServiceGridProps {
   rows: Row[];
   verdicts: Record<string, VerdictSummary>;
   /** Services whose verdict predates the run under way. */
@@ -26,11 +31,6 @@ export interface ServiceGridProps {
   onFocusRestored: () => void;
 }
 
-/**
- * The virtualised grid/list: only visible rows are in the DOM, so 5,000 services cost what 30
- * do. One Tab stop (roving tabindex): arrow keys, Home and End move focus between cards
- * (scrolling as needed), Enter opens (cards are buttons).
- */
 export function ServiceGrid({ rows, verdicts, stale, missing, layout, onOpen, initialScrollTop, focusId, onScrolled, onFocusRestored }: ServiceGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(900);

@@ -1,29 +1,24 @@
-import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { ChoosePathButton } from '../../components/choose-path-button';
-import { pathFromDrop } from '../../components/path-drop';
-import { useStoreSlice } from '../../state/store-slice';
-
-/**
+/*
  * Add and remove stores. A location is typed, dropped (a file, or a URL as text) or chosen in a
  * file dialog where the shell has one: main reads it, never the renderer. Removing the last
  * store brings back the demo store.
  */
+import { useState, type FormEvent } from 'react';
+import { ErrorView } from '../../components/error-view';
+import { PathField, usePathDrop } from '../../components/path-field';
+import { useStoreSlice } from '../../state/store-slice';
+
 export function StoreManager() {
   const list = useStoreSlice((s) => s.list);
   const add = useStoreSlice((s) => s.add);
   const remove = useStoreSlice((s) => s.remove);
   const error = useStoreSlice((s) => s.manageError);
   const [location, setLocation] = useState('');
-  const field = useRef<HTMLInputElement>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (await add(location)) setLocation('');
   };
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    const text = pathFromDrop(e.dataTransfer) ?? (e.dataTransfer.getData('text/uri-list') || e.dataTransfer.getData('text/plain')).split('\n')[0]?.trim();
-    if (text) setLocation(text);
-  };
+  const { onDragOver, onDrop } = usePathDrop(setLocation, { acceptText: true });
   return (
     <section className="store-manager" aria-labelledby="stores-title">
       <h3 id="stores-title">Stores</h3>
@@ -40,12 +35,15 @@ export function StoreManager() {
             </li>
           ))}
       </ul>
-      <form className="store-manager__add" onSubmit={(e) => void submit(e)} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
-        <input ref={field} type="text" aria-label="Store URL or index file path" placeholder="https://…/index.json or /path/to/index.json (or drop it here)" value={location} onChange={(e) => setLocation(e.target.value)} />
-        <ChoosePathButton
+      <form className="store-manager__add" onSubmit={(e) => void submit(e)} onDragOver={onDragOver} onDrop={onDrop}>
+        <PathField
+          type="text"
+          aria-label="Store URL or index file path"
+          placeholder="https://…/index.json or /path/to/index.json (or drop it here)"
+          value={location}
+          onChange={setLocation}
           purpose="store-index"
-          label="Choose a store index file"
-          field={field}
+          chooseLabel="Choose a store index file"
           onChosen={(p) => {
             setLocation(p);
             void add(p).then((ok) => ok && setLocation(''));
@@ -55,11 +53,7 @@ export function StoreManager() {
           Add store
         </button>
       </form>
-      {error && (
-        <p className="callout callout--danger" role="alert">
-          {error.message}
-        </p>
-      )}
+      {error && <ErrorView error={error} variant="line" />}
     </section>
   );
 }

@@ -1,16 +1,16 @@
+/*
+ * The store's service page: ServicePage fed from the verification and store slices, with Install.
+ * The browse view holds only badge summaries; the full verdict (the Why panel's evidence) is
+ * fetched from main when the page opens and again whenever the service's summary changes.
+ */
 import { useCallback, useEffect } from 'react';
 import type { LoadedStoreView, StoreServiceView } from '../../../../electron/ipc/contract/channels';
 import { useStoreSlice } from '../../state/store-slice';
 import { BADGES } from '../../components/badge-meta';
 import { reportMatches, runActive, useVerificationSlice } from '../../state/verification-slice';
 import { InstallButton } from '../install/install-button';
-import { ServicePage } from './service-page';
+import { ServicePage } from '../../components/service-page';
 
-/**
- * The store's service page: ServicePage fed from the verification and store slices, with Install.
- * The browse view holds only badge summaries; the full verdict (the Why panel's evidence) is
- * fetched from main when the page opens and again whenever the service's summary changes.
- */
 export function StoreServicePage({ store, service }: { store: LoadedStoreView; service: StoreServiceView }) {
   const summary = useVerificationSlice((s) => s.verdicts[service.id]);
   const full = useVerificationSlice((s) => s.reports[service.id]);

@@ -1,3 +1,4 @@
+/* The Store view: picker, demo/stale/error states, then the browse view or one service page. */
 import { useEffect, useState } from 'react';
 import { ErrorView } from '../../components/error-view';
 import { useStoreSlice } from '../../state/store-slice';
@@ -13,14 +14,12 @@ const ERROR_HELP: Record<string, string> = {
   DATA_FILE_CORRUPT: 'Your stores.json cannot be read. Fix or remove it in your data directory, then try again.',
 };
 
-/** The Store view: picker, demo/stale/error states, then the browse view or one service page. */
 export function StoreView() {
   const { status, error, list, current, currentId, openServiceId } = useStoreSlice();
   const init = useStoreSlice((s) => s.init);
   const select = useStoreSlice((s) => s.select);
   const reload = useStoreSlice((s) => s.reload);
   const verifyStore = useVerificationSlice((s) => s.verifyStore);
-  const subscribe = useVerificationSlice((s) => s.subscribe);
   const focusSearch = useStoreSlice((s) => s.focusSearch);
   const [manage, setManage] = useState(false);
 
@@ -39,7 +38,6 @@ export function StoreView() {
     return () => window.removeEventListener('keydown', onKey);
   }, [focusSearch]);
 
-  useEffect(() => subscribe(), [subscribe]);
   useEffect(() => {
     if (!list) void init();
   }, [list, init]);

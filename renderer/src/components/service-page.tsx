@@ -1,13 +1,18 @@
+/*
+ * One service: description, what it will run (from the listing, not signed), and Why this badge.
+ * Pure presentation — everything arrives as props — so the store and the listing preview render
+ * the very same page (DESIGN 2.5: a developer sees exactly what users will).
+ */
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { ServiceVerdict, StoreServiceView } from '../../../../electron/ipc/contract/channels';
-import type { IpcError } from '../../../../electron/ipc/contract/domain';
-import { Badge } from '../../components/badge';
-import { CopyButton } from '../../components/copy-button';
-import { ExternalLink, Markdown } from '../../components/markdown';
-import { ServiceIcon } from '../../components/service-icon';
-import { WhyPanel } from '../../components/why-panel';
+import type { ServiceVerdict, StoreServiceView } from '../../../electron/ipc/contract/channels';
+import type { IpcError } from '../../../electron/ipc/contract/domain';
+import { Badge } from './badge';
+import { CopyButton } from './copy-button';
+import { ExternalLink, Markdown } from './markdown';
+import { ServiceIcon } from './service-icon';
+import { WhyPanel } from './why-panel';
 
-export interface ServicePageProps {
+interface ServicePageProps {
   service: StoreServiceView;
   /** Main's verdict for this listing's image; undefined while it is still being checked. */
   verdict: ServiceVerdict | undefined;
@@ -24,11 +29,6 @@ export interface ServicePageProps {
   reverifyError?: IpcError | null;
 }
 
-/**
- * One service: description, what it will run (from the listing, not signed), and Why this badge.
- * Pure presentation — everything arrives as props — so the store and the listing preview render
- * the very same page (DESIGN 2.5: a developer sees exactly what users will).
- */
 export function ServicePage({ service, verdict, busy, onReverify, back, actions, missing = 'pending', reverifyError = null }: ServicePageProps) {
   const onBack = back?.onBack;
   const heading = useRef<HTMLHeadingElement>(null);

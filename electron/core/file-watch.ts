@@ -1,16 +1,17 @@
+/**
+ * Watches one file (a listing being previewed, the activity log the CLI appends to). Editors
+ * often save by writing a new file and renaming it over the old one, which ends a watch on the
+ * file itself — so the DIRECTORY is watched and events for the file's name are debounced into
+ * one callback.
+ */
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
-/**
- * Watches one listing file for the live preview. Editors often save by writing a new file and
- * renaming it over the old one, which ends a watch on the file itself — so the DIRECTORY is
- * watched and events for the file's name are debounced into one callback.
- */
-export interface ListingWatch {
+export interface FileWatch {
   close(): void;
 }
 
-export function watchListing(path: string, onChange: () => void, debounceMs = 120): ListingWatch {
+export function watchFile(path: string, onChange: () => void, debounceMs = 120): FileWatch {
   const name = basename(path);
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -26,7 +27,7 @@ export function watchListing(path: string, onChange: () => void, debounceMs = 12
     });
     watcher.on('error', () => undefined);
   } catch {
-    // The directory cannot be watched (gone, no permission): the preview still works, just not live.
+    // The directory cannot be watched (gone, no permission): what shows it still works, just not live.
     watcher = null;
   }
   return {

@@ -1,0 +1,146 @@
+/*
+ * The slices against a fake transport (the real contract's API builder over a scripted
+ * invoke/on), for what views used to do themselves: installed-service actions, the installed
+ * badge's verification, and events subscribed once at app level.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildPicStoreApi, type RendererTransport } from '../../../electron/ipc/contract/api-builder';
+import type { PicStoreApi } from '../../../electron/ipc/contract/channels';
+import type { IpcResult } from '../../../electron/ipc/contract/domain';
+import { initApi } from '../api/api';
+import { useCellsSlice } from './cells-slice';
+import { useInstallsSlice } from './installs-slice';
+import { settled } from './load-status';
+import { subscribeToEvents } from './subscriptions';
+import { installedKey, useVerificationSlice } from './verification-slice';
+
+/** Invokes wait for the test to answer them, in any order; events are pushed by the test. */
+class FakeTransport implements RendererTransport {
+  calls: { channel: string; arg: unknown; answer: (r: IpcResult<unknown>) => void }[] = [];
+  listeners = new Map<string, Set<(p: unknown) => void>>();
+  invoke(channel: string, arg: unknown): Promise<IpcResult<unknown>> {
+    return new Promise((answer) => this.calls.push({ channel, arg, answer }));
+  }
+  on(channel: string, listener: (p: unknown) => void) {
+    const set = this.listeners.get(channel) ?? new Set();
+    set.add(listener);
+    this.listeners.set(channel, set);
+    return () => set.delete(listener);
+  }
+  take(channel: string) {
+    const i = this.calls.findIndex((c) => c.channel === channel);
+    if (i < 0) throw new Error(`no pending ${channel} (pending: ${this.calls.map((c) => c.channel).join(', ')})`);
+    return this.calls.splice(i, 1)[0]!;
+  }
+  emit(channel: string, payload: unknown) {
+    this.listeners.get(channel)?.forEach((l) => l(payload));
+  }
+}
+
+const transport = new FakeTransport();
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+beforeAll(async () => {
+  const picStore: PicStoreApi = buildPicStoreApi(transport);
+  (globalThis as { window?: unknown }).window = { picStore };
+  await initApi(() => undefined);
+});
+beforeEach(() => {
+  transport.calls = [];
+});
+
+describe('settled', () => {
+  it('turns an answer into a finished op', () => {
+    expect(settled({ ok: true, data: 3 })).toEqual({ status: 'ready', result: 3, error: null });
+    expect(settled({ ok: false, error: { code: 'CELL_NOT_FOUND', message: 'no such cell' } })).toEqual({ status: 'error', result: null, error: { code: 'CELL_NOT_FOUND', message: 'no such cell' } });
+  });
+});
+
+describe('installed-service actions (installs slice)', () => {
+  const key = 'c1 wiki';
+  it('keeps a Logs output, then an uninstall receipt, and forgets both with the row', async () => {
+    const s = useInstallsSlice.getState();
+    const logs = s.serviceOp('c1', 'wiki', 'logs');
+    expect(useInstallsSlice.getState().installed[key]?.op).toMatchObject({ status: 'loading', action: 'logs' });
+    const call = transport.take('installs:service');
+    expect(call.arg).toEqual({ cellId: 'c1', serviceId: 'wiki', op: 'logs' });
+    call.answer({ ok: true, data: { output: '' } });
+    await logs;
+    expect(useInstallsSlice.getState().installed[key]).toMatchObject({ output: '(no output)', op: { status: 'ready', error: null } });
+
+    const un = s.uninstall('c1', 'wiki', true);
+    const u = transport.take('installs:uninstall');
+    expect(u.arg).toEqual({ cellId: 'c1', serviceId: 'wiki', purgeVolumes: true });
+    const outcome = { sessionId: 'x', receipt: { id: 'r1' } };
+    u.answer({ ok: true, data: outcome });
+    expect(await un).toBe(true);
+    expect(useInstallsSlice.getState().installed[key]).toMatchObject({ output: '(no output)', receipt: outcome });
+
+    s.dismissReceipt('c1', 'wiki');
+    expect(useInstallsSlice.getState().installed[key]?.receipt).toBeNull();
+    s.forgetInstalled('c1', 'wiki');
+    expect(useInstallsSlice.getState().installed[key]).toBeUndefined();
+  });
+
+  it('drops the answer of an action whose row was forgotten meanwhile', async () => {
+    const s = useInstallsSlice.getState();
+    const restart = s.serviceOp('c1', 'wiki', 'restart');
+    s.forgetInstalled('c1', 'wiki');
+    transport.take('installs:service').answer({ ok: false, error: { code: 'CELL_UNREACHABLE', message: 'gone' } });
+    await restart;
+    expect(useInstallsSlice.getState().installed[key]).toBeUndefined();
+  });
+
+  it('upgrade opens the dialog on the listing found, or says no store lists the service', async () => {
+    const s = useInstallsSlice.getState();
+    let up = s.upgradeInstalled('c1', 'wiki', 'Open Wiki');
+    transport.take('installs:find-listing').answer({ ok: true, data: { storeId: null, version: null } });
+    await up;
+    expect(useInstallsSlice.getState().installed[key]?.op).toMatchObject({ status: 'error', action: 'upgrade', error: { code: 'NOT_LISTED' } });
+    expect(useInstallsSlice.getState().dialog).toBeNull();
+
+    up = s.upgradeInstalled('c1', 'wiki', 'Open Wiki');
+    expect(useInstallsSlice.getState().installed[key]?.op.error).toBeNull();
+    transport.take('installs:find-listing').answer({ ok: true, data: { storeId: 'store-a', version: '2' } });
+    await up;
+    expect(useInstallsSlice.getState().dialog).toMatchObject({ storeId: 'store-a', serviceId: 'wiki', serviceName: 'Open Wiki', cellId: 'c1', step: 'choose' });
+    s.close();
+    s.forgetInstalled('c1', 'wiki');
+  });
+});
+
+describe('installed badge (verification slice)', () => {
+  it('keeps only the newest answer for an image', async () => {
+    const image = `r/wiki@sha256:${'a'.repeat(64)}`;
+    const verdict = (reason: string) => ({ serviceId: 'wiki', report: { reason }, explanation: { sentence: reason } });
+    const first = useVerificationSlice.getState().verifyInstalled(image, 'wiki');
+    const second = useVerificationSlice.getState().verifyInstalled(image, 'wiki');
+    const [a, b] = [transport.take('verification:verify-image'), transport.take('verification:verify-image')];
+    expect(a.arg).toEqual({ image, serviceId: 'wiki' });
+    b.answer({ ok: true, data: verdict('SIGNATURE_INVALID') });
+    await second;
+    a.answer({ ok: true, data: verdict('VERIFIED') });
+    await first;
+    expect(useVerificationSlice.getState().installed[installedKey(image, 'wiki')]).toMatchObject({ status: 'ready', result: { report: { reason: 'SIGNATURE_INVALID' } } });
+  });
+});
+
+describe('subscribeToEvents', () => {
+  it('subscribes every pushed event once, reaches slices with no view mounted, and unsubscribes', async () => {
+    const off = subscribeToEvents();
+    const channels = [...transport.listeners].filter(([, set]) => set.size > 0).map(([c]) => c).sort();
+    expect(channels).toEqual(['activity:changed', 'cells:changed', 'installs:finished', 'installs:progress', 'preview:changed', 'trust:changed', 'verification:finished', 'verification:progress']);
+    for (const c of channels) expect(transport.listeners.get(c)?.size).toBe(1);
+
+    const profile = { id: 'c1', name: 'Lab', destination: 'admin@lab', root: '/opt/pic' };
+    transport.emit('cells:changed', [profile]);
+    expect(useCellsSlice.getState()).toMatchObject({ status: 'ready', profiles: [profile] });
+    // The activity list was never shown: a new receipt loads nothing until it is.
+    transport.emit('activity:changed', {});
+    await tick();
+    expect(transport.calls.map((c) => c.channel)).not.toContain('activity:list');
+
+    off();
+    for (const c of channels) expect(transport.listeners.get(c)?.size).toBe(0);
+  });
+});
