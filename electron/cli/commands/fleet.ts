@@ -8,10 +8,7 @@ import { loadFleetReceipt, loadPlan, savePlan } from '../../core/fleet/fleet-fil
 import { formatFleetEvent, formatFleetPlan, formatFleetReceipt } from '../../core/fleet/fleet-text';
 import { buildFleetPlan } from '../../core/fleet/plan';
 import { selectCells } from '../../core/fleet/selection';
-import { RegistrySource } from '../../core/registry/registry-source';
-import { RegistrySourcePool } from '../../core/registry/registry-pool';
-import { readPlainHttpRegistries } from '../../core/store/stores-config';
-import { loadTrustRoot } from '../../core/trust/trust-root';
+import { failedCells } from '../../core/fleet/run';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
@@ -37,11 +34,11 @@ function intOption(v: string | undefined, name: string, min: number, max: number
   return n;
 }
 
+/** What plan and apply share: the trust root and the one image-source builder of core services. */
 async function shared(ctx: CliContext, io: CliIo) {
-  const appTrustRoot = await loadTrustRoot({ appConfigDir: ctx.appConfigDir, dataDir: ctx.dataDir });
-  const plainHttpRegistries = await readPlainHttpRegistries(ctx.dataDir).catch(() => []);
-  const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, insecureHosts: plainHttpRegistries }));
-  return { appTrustRoot, plainHttpRegistries, pool, sources: pool.provider, ssh: { dataDir: ctx.dataDir, env: io.env }, activityLog: dataPaths(ctx.dataDir).activity };
+  const appTrustRoot = await ctx.trustRoot();
+  const sources = await ctx.imageSources();
+  return { appTrustRoot, plainHttpRegistries: [...sources.plainHttpRegistries], pool: sources, sources: sources.provider, ssh: { dataDir: ctx.dataDir, env: io.env }, activityLog: dataPaths(ctx.dataDir).activity };
 }
 
 async function planCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
@@ -94,7 +91,7 @@ async function applyCommand(argv: string[], io: CliIo, ctx: CliContext): Promise
   if (values.retry) {
     const prev = await loadFleetReceipt(ctx.dataDir, values.retry);
     if (!prev || prev.planId !== plan.id) throw new UsageError(`no fleet run ${values.retry} of plan ${plan.id} in ${dataPaths(ctx.dataDir).fleet}`);
-    only = prev.cells.filter((c) => c.outcome === 'failed' || c.outcome === 'rejected' || (c.outcome === 'not-tried' && c.batch !== null)).map((c) => c.cell);
+    only = failedCells(prev);
   }
   if (!values.json) io.err(formatFleetPlan(plan));
   if (!values.yes && !/^y(es)?$/i.test((await io.ask('Apply this plan? [y/N] ')).trim())) return EXIT.no;

@@ -63,6 +63,11 @@ export function fleetOutcome(row: FleetPlanCell, r: TurnResult): FleetCellOutcom
   return r.outcome === 'rejected' ? 'rejected' : 'failed';
 }
 
+/** The cells a retry takes: those that failed or were refused, and those a stop or cancel left untried. */
+export function failedCells(r: FleetReceipt): string[] {
+  return r.cells.filter((c) => c.outcome === 'failed' || c.outcome === 'rejected' || (c.outcome === 'not-tried' && c.batch !== null)).map((c) => c.cell);
+}
+
 /** The cells of a plan that take part: install or upgrade, in plan order (and in `only`, when given). */
 export function participants(plan: FleetPlan, only?: readonly string[]): FleetPlanCell[] {
   return plan.cells.filter((c) => (c.action === 'install' || c.action === 'upgrade') && (!only || only.includes(c.cell)));

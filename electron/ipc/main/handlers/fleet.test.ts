@@ -6,7 +6,7 @@ import { addCellProfile } from '../../../core/cell/profiles';
 import { saveFleetReceipt } from '../../../core/fleet/fleet-files';
 import type { FleetReceipt } from '../../../core/fleet/run';
 import { createServices } from '../services/app-services';
-import { createIpcRouter } from '.';
+import { createIpcRouter } from '../router';
 
 /** The fleet domain's argument checks and refusals, on a real data dir (no cell is contacted). */
 const home = mkdtempSync(join(tmpdir(), 'pic-ipc-fleet-'));
