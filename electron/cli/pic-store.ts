@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { APP_VERSION } from '../core/app-info';
 import { errorMessage, toErrorInfo } from '../core/errors';
+import { terminalLines, terminalSafe } from '../core/terminal-text';
 import { UsageError } from './args';
 import { cliContextFromEnv, type CliContext } from './context';
 import { EXIT, printJson, type CliIo, type ExitCode } from './io';
@@ -28,6 +29,10 @@ http(s): or file: index URL, or else an image reference. A file that does not ex
 error when the TARGET is written as a path (starts with ./ ../ or /, or has a directory and
 ends in .json).
 
+DEST is the name of a cell profile in the data directory's cells.json (the cells the app shows:
+its destination, port, identity, root and ssh config apply; options given here override them),
+or else an OpenSSH destination (user@host or a Host alias).
+
 Registries are reached over https; plain http only for loopback (localhost, 127.0.0.0/8, ::1),
 for each --plain-http-registry HOST[:PORT], and for the hosts an admin lists in the data
 directory's stores.json as "plainHttpRegistries": ["host:port", ...].
@@ -48,7 +53,7 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
   }
   const loadCommand = commands[name];
   if (!loadCommand) {
-    io.err(`pic-store: unknown command "${name}"\n\n${USAGE}`);
+    io.err(`pic-store: unknown command "${terminalSafe(name)}"\n\n${USAGE}`);
     return EXIT.usage;
   }
   const json = rest.includes('--json');
@@ -57,11 +62,12 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
     return await command(rest, io, ctx);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`pic-store ${name}: ${e.message}\n`);
+      // Messages quote what was given or read (a path, an id, a store's name): printed terminal-safe.
+      io.err(terminalLines(`pic-store ${name}: ${e.message}`));
       return EXIT.usage;
     }
     if (json) printJson(io, { error: toErrorInfo(e) });
-    else io.err(`pic-store ${name}: ${errorMessage(e)}\n`);
+    else io.err(terminalLines(`pic-store ${name}: ${errorMessage(e)}`));
     return EXIT.failure;
   }
 }
@@ -93,7 +99,7 @@ export function main(): void {
       process.exitCode = code;
     },
     (e) => {
-      io.err(`pic-store: ${errorMessage(e)}\n`);
+      io.err(terminalLines(`pic-store: ${errorMessage(e)}`));
       process.exitCode = EXIT.failure;
     },
   );

@@ -18,6 +18,8 @@ export const REMOTE_FAILURE_CODES = [
   'DOWN_FAILED',
   'REMOVE_FAILED',
   'NOT_INSTALLED',
+  // The mode or key re-read inside the lock is not what the operation was decided under (DESIGN 2.2).
+  'CELL_CHANGED',
 ] as const;
 export type RemoteFailureCode = (typeof REMOTE_FAILURE_CODES)[number];
 
@@ -25,7 +27,7 @@ export type RemoteFailureCode = (typeof REMOTE_FAILURE_CODES)[number];
 export type SshFailureCode = 'HOST_KEY_UNKNOWN' | 'HOST_KEY_CHANGED' | 'AUTH_FAILED' | 'CELL_UNREACHABLE' | 'CELL_TIMEOUT' | 'CONNECTION_LOST' | 'SSH_FAILED';
 
 /** An image source (registry, OCI layout) that could not answer; verification maps these to reasons. */
-export type SourceErrorCode = 'SOURCE_UNREACHABLE' | 'SOURCE_AUTH' | 'SOURCE_DIGEST_MISMATCH' | 'SOURCE_LIMIT' | 'SOURCE_INVALID';
+export type SourceErrorCode = 'SOURCE_UNREACHABLE' | 'SOURCE_UNREADABLE' | 'SOURCE_AUTH' | 'SOURCE_DIGEST_MISMATCH' | 'SOURCE_LIMIT' | 'SOURCE_INVALID';
 
 /** A signed store's state problems (DESIGN 2.7). */
 export type StoreUpdateCode = 'STORE_UNREACHABLE' | 'STORE_ROLLBACK' | 'STORE_EXPIRED' | 'STORE_METADATA_INVALID' | 'STORE_TARGET_MISMATCH';
@@ -34,6 +36,7 @@ export type ErrorCode =
   // local files and the data directory
   | 'DATA_FILE_CORRUPT'
   | 'DATA_FILE_UNREADABLE'
+  | 'DATA_FILE_LOCKED'
   | 'FILE_UNREADABLE'
   | 'FILE_TOO_LARGE'
   | 'INVALID_FILE'

@@ -1,6 +1,18 @@
 import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { CoreError, errorMessage } from './errors';
+
+/** What a path that is not a regular file is, in words for a message ("a named pipe"). */
+export function fileKind(s: Pick<Stats, 'isFile' | 'isDirectory' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isSymbolicLink'>): string {
+  if (s.isFile()) return 'a regular file';
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a named pipe';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  if (s.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
 
 /**
  * Reads a file a person named by path (an imported receipt, a listing to preview). The path comes
@@ -14,10 +26,8 @@ import { CoreError, errorMessage } from './errors';
  * message names the path and the reason, never any content.
  */
 export async function readUserFile(path: string, maxBytes: number): Promise<string> {
-  const kindOf = (s: Awaited<ReturnType<typeof stat>>) =>
-    s.isDirectory() ? 'a directory' : s.isFIFO() ? 'a named pipe' : s.isSocket() ? 'a socket' : s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : 'not a regular file';
   const check = (s: Awaited<ReturnType<typeof stat>>) => {
-    if (!s.isFile()) throw new CoreError('FILE_UNREADABLE', `${path} is ${kindOf(s)}, not a regular file`);
+    if (!s.isFile()) throw new CoreError('FILE_UNREADABLE', `${path} is ${fileKind(s)}, not a regular file`);
     if (s.size > maxBytes) throw new CoreError('FILE_TOO_LARGE', `${path} is ${s.size} bytes, more than the limit of ${maxBytes}`);
   };
   let fh;

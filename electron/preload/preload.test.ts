@@ -45,7 +45,7 @@ describe('preload: dropped-file path', () => {
 
   it('is the only non-IPC method on picStore', () => {
     const exposed = api() as unknown as Record<string, Record<string, unknown>>;
-    expect(Object.keys(exposed.app ?? {}).sort()).toEqual(['choosePath', 'info', 'on', 'openExternal', 'pathForFile']);
+    expect(Object.keys(exposed.app ?? {}).sort()).toEqual(['choosePath', 'info', 'on', 'openExternal', 'pathForFile', 'ready']);
     expect(exposed.trust?.pathForFile).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adHocProfile, type CellProfile } from '../../electron/core/cell/profiles';
 import type { SshContext } from '../../electron/core/cell/ssh-context';
-import { startTestCell, type TestCell } from '../testbed/cell';
+import { startTestCell, type ComposeRuntime, type TestCell } from '../testbed/cell';
 import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../testbed/cosign';
 import { cosignBin } from '../testbed/paths';
 import { startRegistry, type TestRegistry } from '../testbed/registry';
@@ -90,13 +90,13 @@ async function holdLock(c: TestCell): Promise<{ release(): Promise<void> }> {
   };
 }
 
-export async function startInstallTestbed(opts: { cellCosign?: boolean } = {}): Promise<InstallTestbed> {
+export async function startInstallTestbed(opts: { cellCosign?: boolean; compose?: ComposeRuntime } = {}): Promise<InstallTestbed> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pic-install-data-'));
   const reg = await startRegistry();
   let cell: TestCell | null = null;
   let cosign: CosignHome | null = null;
   try {
-    cell = await startTestCell({ withDocker: true, ...(opts.cellCosign ? { cosignPath: cosignBin() } : {}) });
+    cell = await startTestCell({ withDocker: true, compose: opts.compose, ...(opts.cellCosign ? { cosignPath: cosignBin() } : {}) });
     cosign = await cosignHome();
     const storeKey = await cosignKeyPair(cosign, 'store');
     const otherKey = await cosignKeyPair(cosign, 'other');

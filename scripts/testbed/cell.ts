@@ -1,10 +1,14 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile, link, copyFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile, link, copyFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from './registry';
+
+export type { ComposeRuntime } from './cell-docker';
+import { composeSession, startDockerd, stopDockerd, type ComposeRuntime, type Dockerd } from './cell-docker';
+import { descendantsOf, run, signal, waitExit } from './processes';
 
 /**
  * The test cell (testbed part 2, TESTBED.md): a real sshd on 127.0.0.1 with its own host key and
@@ -57,14 +61,18 @@ export interface TestCellOptions {
   withDocker?: boolean;
   /** Put the testbed's cosign on the session PATH (cell-side verification tests). */
   cosignPath?: string;
+  /**
+   * What the cell's session offers (withDocker): `v1` bookworm's `docker-compose` only (the
+   * default), `v2` only the `docker compose` plugin (trixie's 2.26, in a DOCKER_CONFIG cli-plugins
+   * dir; `docker-compose` hidden from the PATH), `both` (then the app must pick v2).
+   */
+  compose?: ComposeRuntime;
 }
+
 
 const CELL_USER = 'picstore-cell';
 const SSHD = '/usr/sbin/sshd';
 
-function run(file: string, args: string[]): string {
-  return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
-}
 
 /** The unprivileged login user (root ignores file modes, which would hide "unreadable" cases). */
 function ensureCellUser(): { user: string; uid: number; gid: number } {
@@ -109,115 +117,12 @@ async function waitForBanner(port: number, deadlineMs: number): Promise<boolean>
   return false;
 }
 
-/** Direct children of `pid` according to /proc (bounded scan). */
-async function childrenOf(pid: number): Promise<number[]> {
-  const out: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
-    // Field 4 (ppid) follows the ")" that closes the command name.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[1]) === pid) out.push(Number(name));
-  }
-  return out;
-}
-
-async function descendantsOf(pid: number): Promise<number[]> {
-  const all: number[] = [];
-  let frontier = [pid];
-  for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
-    const next: number[] = [];
-    for (const p of frontier) next.push(...(await childrenOf(p)));
-    all.push(...next);
-    frontier = next;
-  }
-  return all;
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // Already gone.
-  }
-}
-
-async function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return true;
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
 function sshKeygen(path: string, comment: string): void {
   run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
 }
 
 function fingerprintOf(pubFile: string): string {
   return run('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile]).split(/\s+/)[1] ?? '';
-}
-
-interface Dockerd {
-  child: ChildProcess;
-  socket: string;
-  dir: string;
-}
-
-/** A private dockerd per TESTBED.md: guard route first, private roots, no iptables, test-only pool. */
-async function startDockerd(owner: { uid: number; gid: number }): Promise<Dockerd> {
-  try {
-    run('ip', ['route', 'add', 'unreachable', '198.18.0.0/15']);
-  } catch (e) {
-    if (!/File exists/.test(String((e as { stderr?: string }).stderr ?? e))) throw e;
-  }
-  // Short path: containerd's socket lives under exec-root and unix socket paths are short.
-  const dir = await mkdtemp(join(tmpdir(), 'pcd-'));
-  // The cell user must traverse it to reach the socket (chowned to that user once it exists).
-  await chmod(dir, 0o711);
-  const socket = join(dir, 'docker.sock');
-  const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const child = spawn(
-    'dockerd',
-    [
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(dir, 'x'),
-      '-H', `unix://${socket}`,
-      '--pidfile', join(dir, 'docker.pid'),
-      '--bridge=none', '--iptables=false', '--ip-forward=false', '--ip-masq=false',
-      '--default-address-pool', 'base=198.18.0.0/16,size=24',
-    ],
-    { stdio: ['ignore', log, log] },
-  );
-  closeSync(log);
-  const until = Date.now() + 60_000;
-  for (let i = 0; i < 600 && Date.now() < until; i++) {
-    if (child.exitCode !== null) break;
-    try {
-      run('docker', ['-H', `unix://${socket}`, 'version', '--format', '{{.Server.Version}}']);
-      await chown(socket, owner.uid, owner.gid);
-      return { child, socket, dir };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  signal(child.pid ?? -1, 'SIGKILL');
-  const tail = await readFile(join(dir, 'dockerd.log'), 'utf8').catch(() => '');
-  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  throw new Error(`testbed: dockerd did not come up within 60 s:\n${tail.slice(-2000)}`);
-}
-
-async function stopDockerd(d: Dockerd): Promise<void> {
-  signal(d.child.pid ?? -1, 'SIGTERM');
-  if (!(await waitExit(d.child, 20_000))) {
-    for (const p of await descendantsOf(d.child.pid ?? -1)) signal(p, 'SIGKILL');
-    signal(d.child.pid ?? -1, 'SIGKILL');
-    await waitExit(d.child, 5000);
-  }
-  await rm(d.dir, { recursive: true, force: true }).catch(() => undefined);
 }
 
 export async function startTestCell(opts: TestCellOptions = {}): Promise<TestCell> {
@@ -265,14 +170,19 @@ export async function startTestCell(opts: TestCellOptions = {}): Promise<TestCel
       docker = await startDockerd(owner);
       env.push(`DOCKER_HOST=unix://${docker.socket}`);
     }
+    const path = ['/usr/local/bin', '/usr/bin', '/bin'];
     if (opts.cosignPath) {
       const bin = join(dir, 'bin');
       await mkdir(bin, { mode: 0o755 });
       // A hard link (or copy): the cell user cannot traverse root's home to follow a symlink.
       await link(opts.cosignPath, join(bin, 'cosign')).catch(() => copyFile(opts.cosignPath!, join(bin, 'cosign')));
       await chmod(join(bin, 'cosign'), 0o755);
-      env.push(`PATH=${bin}:/usr/local/bin:/usr/bin:/bin`);
+      path.unshift(bin);
     }
+    const compose = opts.compose ?? 'v1';
+    const session = await composeSession(dir, compose, path);
+    env.push(...session.env);
+    if (opts.cosignPath || compose === 'v2') env.push(`PATH=${session.path.join(':')}`);
 
     const startSshd = async (): Promise<void> => {
       for (let attempt = 0; attempt < 5; attempt++) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs on a fresh Debian bookworm machine everything the tests need: the Debian packages
 # (registry, sshd, dockerd, docker-compose, umoci, busybox, jq, Chromium, ansible-core as the
-# fleet tests' oracle) and cosign 2.5
-# (taken from Debian trixie without touching the system's apt state, TESTBED.md).
+# fleet tests' oracle), cosign 2.5 and the docker compose v2 plugin (taken from Debian trixie
+# without touching the system's apt state, TESTBED.md).
 # Idempotent: skips what is already there. Run as root.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,10 +27,9 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 fi
 
-# cosign 2.5 from Debian trixie, extracted into the cache (never installed system-wide).
-cosign_bin="$cache/cosign/usr/bin/cosign"
-if [ ! -x "$cosign_bin" ]; then
-  echo "testbed: fetching cosign from Debian trixie"
+# Packages from Debian trixie, extracted into the cache (never installed system-wide), with a
+# private apt state whose mirror is the system's own (read from its sources, never written here).
+fetch_trixie() { # PACKAGE DESTDIR
   d="$cache/apt-trixie"
   mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/debs"
   uri=""
@@ -44,10 +43,25 @@ if [ ! -x "$cosign_bin" ]; then
   echo "deb $uri trixie main" > "$d/sources.list"
   a=(-o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null -o APT::Sandbox::User=root
      -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache")
-  apt-get "${a[@]}" update -qq
-  (cd "$d/debs" && rm -f cosign_*.deb && apt-get "${a[@]}" download cosign >/dev/null)
-  rm -rf "$cache/cosign"
-  dpkg-deb -x "$d"/debs/cosign_*.deb "$cache/cosign"
+  [ -n "${trixie_updated:-}" ] || { apt-get "${a[@]}" update -qq; trixie_updated=1; }
+  (cd "$d/debs" && rm -f "$1"_*.deb && apt-get "${a[@]}" download "$1" >/dev/null)
+  rm -rf "$2"
+  dpkg-deb -x "$d/debs/$1"_*.deb "$2"
+}
+
+# cosign 2.5 (the independent signer and reference verifier).
+cosign_bin="$cache/cosign/usr/bin/cosign"
+if [ ! -x "$cosign_bin" ]; then
+  echo "testbed: fetching cosign from Debian trixie"
+  fetch_trixie cosign "$cache/cosign"
+fi
+
+# docker compose v2 (2.26, the CLI plugin only): test cells offer it next to bookworm's v1.
+compose_plugin="$cache/compose-v2/usr/libexec/docker/cli-plugins/docker-compose"
+if [ ! -x "$compose_plugin" ]; then
+  echo "testbed: fetching the docker compose v2 plugin from Debian trixie"
+  fetch_trixie docker-compose "$cache/compose-v2"
 fi
 "$cosign_bin" version 2>/dev/null | grep -i '^GitVersion' || true
-echo "testbed: dependencies ready (cosign at $cosign_bin)"
+"$compose_plugin" version 2>/dev/null || true
+echo "testbed: dependencies ready (cosign at $cosign_bin, compose v2 plugin at $compose_plugin)"

@@ -5,7 +5,7 @@ import { RECEIPT_ACTIONS, RECEIPT_OUTCOMES, type Receipt, type ReceiptAction, ty
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 
 const DEFAULT_LIMIT = 50;
 
@@ -40,16 +40,16 @@ export async function activityCommand(argv: string[], io: CliIo, ctx: CliContext
   if (values.json) {
     printJson(io, { receipts: page.receipts, total: page.total, offset: page.offset, skipped: page.skipped });
   } else if (page.receipts.length === 0) {
-    io.out(page.total === 0 ? `No activity recorded (${log}).\n` : `No receipts on this page (${page.total} in all).\n`);
+    io.out(terminalLines(page.total === 0 ? `No activity recorded (${log}).` : `No receipts on this page (${page.total} in all).`));
   } else {
-    for (const r of page.receipts) io.out(`${terminalSafe(receiptLine(r))}\n`);
+    io.out(terminalLines(...page.receipts.map(receiptLine)));
     if (page.total > page.offset + page.receipts.length) {
       io.out(`… ${page.total - page.offset - page.receipts.length} older; use --offset ${page.offset + page.receipts.length}\n`);
     }
   }
   if (page.skippedCount > 0) {
     const first = page.skipped.slice(0, 3).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
-    io.err(`warning: ${page.skippedCount} line(s) of ${log} could not be read and were skipped (${first})\n`);
+    io.err(terminalLines(`warning: ${page.skippedCount} line(s) of ${log} could not be read and were skipped (${first})`));
   }
   return EXIT.ok;
 }

@@ -1,15 +1,17 @@
+import { resolve } from 'node:path';
 import { CoreError } from '../../core/errors';
 import { confirmHostKey } from '../../core/cell/host-keys';
-import { adHocProfile, DEFAULT_PIC_ROOT, type CellProfile } from '../../core/cell/profiles';
+import { adHocProfile, getCellProfile, type CellProfile } from '../../core/cell/profiles';
 import type { SshContext } from '../../core/cell/ssh-context';
 import { getCellStatus, type CellStatus } from '../../core/cell/status';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
 /**
- * `pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]` (DESIGN 2.4).
+ * `pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]` (DESIGN 2.4); DEST is a
+ * cell profile's name or an OpenSSH destination (resolveCliCell).
  *
  * The CLI never trusts a host on first use and never prompts: an unknown host key is refused
  * (exit 3) with its fingerprint, and the admin re-runs with `--accept-host-key SHA256:…` after
@@ -27,19 +29,18 @@ export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): P
     'accept-host-key': { type: 'string' },
     timeout: { type: 'string' },
   });
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing DEST (user@host or a Host alias)' : `unexpected argument "${positionals[1]}"`);
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing DEST (a cell profile name, user@host or a Host alias)' : `unexpected argument "${positionals[1]}"`);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new UsageError('--port must be 1–65535');
   const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSec !== undefined && (!Number.isFinite(timeoutSec) || timeoutSec <= 0)) throw new UsageError('--timeout must be a positive number of seconds');
 
-  const profile = cliCellProfile({
-    destination: positionals[0]!,
-    root: values.root ?? DEFAULT_PIC_ROOT,
-    ...(port !== undefined ? { port } : {}),
-    ...(values.identity ? { identityFile: values.identity } : {}),
-    ...(values['ssh-config'] ? { sshConfig: values['ssh-config'] } : {}),
-  });
+  const profile = await resolveCliCell(positionals[0]!, {
+    root: values.root,
+    port,
+    identityFile: values.identity,
+    sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']),
+  }, ctx.dataDir);
   const ssh: SshContext = { dataDir: ctx.dataDir };
   if (values['accept-host-key']) await confirmHostKey(profile, values['accept-host-key'], ssh);
   const trustRoot = await ctx.trustRoot();
@@ -81,7 +82,26 @@ export function formatCellStatus(s: CellStatus): string {
     ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}${i.problem ? `  (${i.problem})` : ''}`),
     ...(s.skipped.length ? [`  skipped under services/: ${s.skipped.map((x) => JSON.stringify(x)).join(', ')}`] : []),
   ];
-  return `${lines.map(terminalSafe).join('\n')}\n`;
+  return terminalLines(...lines);
+}
+
+/**
+ * The cell a command's DEST names (DESIGN 2.4): the app's cell profile of that name in cells.json
+ * — its destination, port, identity, root and ssh config — or else an OpenSSH destination with the
+ * defaults. Options given on the command line override the profile's. A cells.json that cannot be
+ * read is an error, never a silent fall-back: DEST may well have meant one of its profiles.
+ */
+export async function resolveCliCell(dest: string, options: { root?: string; port?: number; identityFile?: string; sshConfig?: string }, dataDir: string): Promise<CellProfile> {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== ''));
+  const saved = await getCellProfileByName(dataDir, dest);
+  if (!saved) return cliCellProfile({ destination: dest, ...given });
+  const { id, ...fields } = saved;
+  return { ...cliCellProfile({ ...fields, ...given }), id };
+}
+
+async function getCellProfileByName(dataDir: string, name: string): Promise<CellProfile | undefined> {
+  const found = await getCellProfile(dataDir, name);
+  return found?.name === name ? found : undefined;
 }
 
 /**

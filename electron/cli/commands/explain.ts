@@ -1,11 +1,11 @@
 import { explainReceipt } from '../../core/receipts/explain';
-import { explanationText } from '../../core/receipts/explain-text';
+import { explanationLines } from '../../core/receipts/explain-text';
 import { importReceiptFile } from '../../core/receipts/receipt-file';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { resolve } from 'node:path';
-import { terminalSafeLines } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 
 /**
  * `pic-store explain RECEIPT_FILE [--json]` (DESIGN 2.4): the helpdesk explanation of a receipt,
@@ -18,6 +18,7 @@ export async function explainCommand(argv: string[], io: CliIo, _ctx: CliContext
   const receipt = await importReceiptFile(resolve(io.cwd, positionals[0]!));
   const explanation = explainReceipt(receipt);
   if (values.json) printJson(io, { explanation, receipt });
-  else io.out(terminalSafeLines(explanationText(explanation, receipt)));
+  // Line by line: a newline inside a receipt field is shown escaped and can never forge a line.
+  else io.out(terminalLines(...explanationLines(explanation, receipt)));
   return EXIT.ok;
 }

@@ -12,8 +12,8 @@ import { validateManifest } from '../../core/store/validate';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
-import { cliCellProfile } from './cell';
-import { terminalSafe, terminalSafeLines } from '../../core/cell/terminal-text';
+import { resolveCliCell } from './cell';
+import { terminalLines } from '../../core/terminal-text';
 
 /**
  * `pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH]
@@ -33,17 +33,17 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (positionals.length !== 1) throw new UsageError('give exactly one MANIFEST_OR_ID');
   if (!values.cell) throw new UsageError('--cell DEST is required');
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
-  const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
+  const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
   const { manifest, store } = await resolveService(positionals[0]!, values.store, io, ctx);
   const appTrustRoot = await ctx.trustRoot();
   const sources = await ctx.imageSources();
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
-    const { receipt } = await installService(
+    const { receipt, declined } = await installService(
       {
         manifest, store, profile, ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
         onProgress: (p) => {
-          if (!values.json && p.line) io.err(`  ${terminalSafe(p.line)}\n`);
+          if (!values.json && p.line) io.err(terminalLines(`  ${p.line}`));
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
         },
       },
@@ -56,6 +56,12 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
         return /^y(es)?$/i.test((await io.ask('Proceed? [y/N] ')).trim());
       },
     );
+    if (declined) {
+      // Not an attempt (DESIGN 2.5): nothing to print a receipt for, because none was written.
+      if (values.json) printJson(io, { declined: true, error: receipt.error });
+      else io.err('Not confirmed: the cell was not changed and nothing was recorded.\n');
+      return EXIT.no;
+    }
     printReceipt(io, receipt, !!values.json);
     return exitFor(receipt);
   } finally {
@@ -77,14 +83,14 @@ export function printReceipt(io: CliIo, r: Receipt, json: boolean): void {
   }
   const v = r.verification;
   // Receipt fields carry the cell's own output (docker, cosign): escaped before they reach the terminal.
-  const out = (text: string) => io.out(terminalSafeLines(text));
-  out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})\n`);
-  if (r.digest) out(`  digest:   ${r.digest}\n`);
-  if (r.mode) out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}\n`);
-  if (v) out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}\n`);
-  if (r.cellVerification?.ran) out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}\n`);
-  if (r.error) out(`  error:    ${r.error.code}: ${r.error.message}\n`);
-  out(`  receipt:  ${r.id}\n`);
+  const out = (line: string) => io.out(terminalLines(line));
+  out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})`);
+  if (r.digest) out(`  digest:   ${r.digest}`);
+  if (r.mode) out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}`);
+  if (v) out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}`);
+  if (r.cellVerification?.ran) out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}`);
+  if (r.error) out(`  error:    ${r.error.code}: ${r.error.message}`);
+  out(`  receipt:  ${r.id}`);
 }
 
 export async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<FoundService> {
@@ -112,7 +118,7 @@ export async function resolveService(arg: string, storeOpt: string | undefined, 
   }
   if (found.length === 0) throw new UsageError(`no service "${arg}" in ${locations.map((l) => l.url).join(', ')}`);
   if (found.length > 1) throw new UsageError(`"${arg}" is in several stores (${found.map((f) => f.store?.name).join(', ')}); choose one with --store`);
-  for (const u of unreadable) io.err(`pic-store install: warning: store ${terminalSafe(u.store.name)} (${terminalSafe(u.store.url)}) could not be read: ${terminalSafe(errorMessage(u.error))}\n`);
+  for (const u of unreadable) io.err(terminalLines(`pic-store install: warning: store ${u.store.name} (${u.store.url}) could not be read: ${errorMessage(u.error)}`));
   return found[0]!;
 }
 

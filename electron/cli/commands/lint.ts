@@ -3,6 +3,7 @@ import { isCoreError } from '../../core/errors';
 import { readStoreJsonFile } from '../../core/store/load-index';
 import type { SchemaError } from '../../core/store/manifest-schema';
 import { imageNote, validateIndex, validateManifest } from '../../core/store/validate';
+import { terminalLines } from '../../core/terminal-text';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
@@ -53,9 +54,14 @@ export async function lintCommand(argv: string[], io: CliIo, _ctx: CliContext): 
   const valid = errors.length === 0;
   if (values.json) printJson(io, { valid, kind, errors, warnings });
   else {
-    io.out(valid ? `${positionals[0]}: valid ${kind}\n` : `${positionals[0]}: invalid ${kind}, ${errors.length} error(s)\n`);
-    for (const e of errors) io.out(`  error   ${e.path || '/'}: ${e.message}\n`);
-    for (const w of warnings) io.out(`  warning ${w.path}: ${w.message}\n`);
+    // Messages quote the file's own values (a duplicate id, an image reference): printed terminal-safe.
+    io.out(
+      terminalLines(
+        valid ? `${positionals[0]}: valid ${kind}` : `${positionals[0]}: invalid ${kind}, ${errors.length} error(s)`,
+        ...errors.map((e) => `  error   ${e.path || '/'}: ${e.message}`),
+        ...warnings.map((w) => `  warning ${w.path}: ${w.message}`),
+      ),
+    );
   }
   return valid ? EXIT.ok : EXIT.no;
 }

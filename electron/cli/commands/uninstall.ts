@@ -6,9 +6,9 @@ import { uninstallService } from '../../core/install/uninstall';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
-import { cliCellProfile } from './cell';
+import { resolveCliCell } from './cell';
 import { exitFor, printReceipt } from './install';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalLines } from '../../core/terminal-text';
 
 /** `pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]` (DESIGN 2.4). */
 export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
@@ -27,7 +27,7 @@ export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContex
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const profile = cliCellProfile({ destination: values.cell, root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) });
+  const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const receipt = await uninstallService({
@@ -35,7 +35,7 @@ export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContex
       appTrustRoot: await ctx.trustRoot(),
       activityLog: dataPaths(ctx.dataDir).activity,
       onProgress: (line) => {
-        if (!values.json) io.err(`  ${terminalSafe(line)}\n`);
+        if (!values.json) io.err(terminalLines(`  ${line}`));
       },
     });
     printReceipt(io, receipt, !!values.json);

@@ -11,6 +11,8 @@ import { validateManifest, type StoreService } from '../../core/store/validate';
 import type { VerificationReport } from '../../core/verification/types';
 import { openFileCache, type VerificationCache } from '../../core/verification/verification-cache';
 import { verifyStore } from '../../core/verification/verify-store';
+import { terminalLines } from '../../core/terminal-text';
+import { fileKind } from '../../core/user-file';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
@@ -30,12 +32,20 @@ interface Target {
   store: Pick<LoadedStore, 'services' | 'ociLayoutDir' | 'isDemo'>;
 }
 
-async function isFile(p: string): Promise<boolean> {
+/**
+ * Whether the path is a regular file; false when nothing is there. Something that exists but is
+ * not a regular file — a FIFO, a device, a directory — is a usage error naming what it is
+ * (DESIGN 2.4): it is never opened (a FIFO would block) nor mistaken for an image reference.
+ */
+async function isFile(p: string, arg: string): Promise<boolean> {
+  let st;
   try {
-    return (await stat(p)).isFile();
+    st = await stat(p);
   } catch {
     return false;
   }
+  if (!st.isFile()) throw new UsageError(`${arg} is ${fileKind(st)}, not a file; a TARGET is an index or manifest file, an index URL, or an image reference`);
+  return true;
 }
 
 function imageService(image: string): StoreService {
@@ -54,7 +64,7 @@ function looksLikePath(arg: string): boolean {
 
 async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs: number): Promise<Target> {
   const path = resolve(io.cwd, arg);
-  if (await isFile(path)) {
+  if (await isFile(path, arg)) {
     // One way to load a file: the store loader's reader (size bound, BOM), then index or manifest.
     const raw = await readStoreJsonFile(path, { maxBytes: MAX_FILE_BYTES });
     if (raw && typeof raw === 'object' && 'services' in raw) {
@@ -126,7 +136,7 @@ async function plainHttpRegistries(flags: string[], io: CliIo, ctx: CliContext):
   try {
     listed = await readPlainHttpRegistries(ctx.dataDir);
   } catch (e) {
-    io.err(`pic-store verify: warning: ${errorMessage(e)}; no plain-http registries from it are used\n`);
+    io.err(terminalLines(`pic-store verify: warning: ${errorMessage(e)}; no plain-http registries from it are used`));
   }
   return [...flags, ...listed];
 }
@@ -140,25 +150,25 @@ function shortDigest(d: string | null): string {
   return d ? `${d.slice(0, 19)}…` : '(no digest)';
 }
 
+/** Every line through the terminal-safe printer: ids, images, details and messages come from the store and the registry. */
 function printHuman(io: CliIo, results: VerificationReport[], verbose: boolean): void {
+  const line = (...text: string[]) => io.out(terminalLines(...text));
   for (const r of results) {
     const mark = r.verified ? 'OK  ' : 'FAIL';
     const who = r.serviceId ? `${r.serviceId}: ` : '';
     const warn = r.checks.some((c) => c.status === 'warn' && c.id === 'identity') ? ' (identity warning)' : '';
     const ex = explainReport(r);
-    io.out(`${mark} ${r.reason.padEnd(25)} ${who}${r.image || '(no image)'}${r.verified ? warn : ` — ${ex.sentence}`}${r.cached ? ' [cached]' : ''}\n`);
+    line(`${mark} ${r.reason.padEnd(25)} ${who}${r.image || '(no image)'}${r.verified ? warn : ` — ${ex.sentence}`}${r.cached ? ' [cached]' : ''}`);
     if (!verbose) continue;
-    io.out(`       digest: ${r.digest ?? '(none)'}\n`);
-    for (const c of r.checks) io.out(`       ${c.status.padEnd(4)} ${c.id.padEnd(16)} ${c.detail}\n`);
+    line(`       digest: ${r.digest ?? '(none)'}`);
+    for (const c of r.checks) line(`       ${c.status.padEnd(4)} ${c.id.padEnd(16)} ${c.detail}`);
     for (const s of r.signatures) {
-      io.out(`       signature ${s.format}: key ${s.keyFingerprint ?? '(no trusted key)'}, identity ${s.identity ?? '(none)'}${s.problem ? `, ${s.problem}${s.boundDigest ? ` (binds ${shortDigest(s.boundDigest)})` : ''}` : ''}\n`);
+      line(`       signature ${s.format}: key ${s.keyFingerprint ?? '(no trusted key)'}, identity ${s.identity ?? '(none)'}${s.problem ? `, ${s.problem}${s.boundDigest ? ` (binds ${shortDigest(s.boundDigest)})` : ''}` : ''}`);
     }
-    for (const k of r.trustedKeys) io.out(`       trusted key ${k.fingerprint} (${k.origin})\n`);
-    for (const e of r.errors ?? []) io.out(`       error ${e.path || '/'}: ${e.message}\n`);
-    if (!r.verified) {
-      io.out(`       next (admin): ${ex.next.admin}\n       next (developer): ${ex.next.developer}\n       next (helpdesk): ${ex.next.helpdesk}\n`);
-    }
+    for (const k of r.trustedKeys) line(`       trusted key ${k.fingerprint} (${k.origin})`);
+    for (const e of r.errors ?? []) line(`       error ${e.path || '/'}: ${e.message}`);
+    if (!r.verified) line(`       next (admin): ${ex.next.admin}`, `       next (developer): ${ex.next.developer}`, `       next (helpdesk): ${ex.next.helpdesk}`);
   }
   const ok = results.filter((r) => r.verified).length;
-  io.out(`${ok} of ${results.length} verified\n`);
+  line(`${ok} of ${results.length} verified`);
 }

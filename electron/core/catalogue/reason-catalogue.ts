@@ -266,3 +266,41 @@ export function explainMode(mode: ResolvedMode): Explanation {
 }
 
 export const MODE_CATALOGUE_KEYS = Object.keys(MODES) as ModeKey[];
+
+/**
+ * Refusals that are not verdicts (DESIGN 2.2): an install or uninstall refused before the cell was
+ * touched, outcome `rejected`, recorded in the local activity log only. The receipt's message
+ * carries the evidence (what changed, which port); these are the plain words around it.
+ */
+export const REFUSAL_CODES = ['CELL_CHANGED', 'PORT_IN_USE'] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+type RefusalEntry = { title: string; sentence: (detail: string) => string; next: Record<Role, string> };
+
+const REFUSALS: Record<RefusalCode, RefusalEntry> = {
+  CELL_CHANGED: {
+    title: 'The cell changed while it waited',
+    sentence: (d) => `The cell's verification mode or its key changed between the pre-flight the admin confirmed and the moment the change would have been made, so nothing was done: ${d}.`,
+    next: {
+      admin: 'Find out who changed config/api/cell_config.json or config/cosign/cosign.pub on the cell and why; then run the operation again and review the new pre-flight.',
+      developer: 'Nothing for the service developer: the image was not the problem.',
+      helpdesk: 'Nothing was installed or removed. Ask the admin whether the change of mode or key on the cell was intended before anyone retries.',
+    },
+  },
+  PORT_IN_USE: {
+    title: 'A listed host port is taken',
+    sentence: (d) => `The store listing asks for a host port that something else already holds on the cell, so the install was refused at pre-flight, before the cell was touched: ${d}.`,
+    next: {
+      admin: 'See what holds the port on the cell (ss -ltnup there) and free it, or install a listing that uses another port.',
+      developer: 'If the port is a common one, consider listing a less contended default host port.',
+      helpdesk: 'Nothing was installed. Ask the admin which program holds the port on the cell.',
+    },
+  },
+};
+
+/** Plain words for a refusal code, or null when `code` is none (a verdict or a failure instead). */
+export function explainRefusal(code: string, detail: string): Explanation | null {
+  if (!(REFUSAL_CODES as readonly string[]).includes(code)) return null;
+  const entry = REFUSALS[code as RefusalCode];
+  return { code, title: entry.title, sentence: entry.sentence(detail.replace(/\.$/, '')), next: { ...entry.next } };
+}

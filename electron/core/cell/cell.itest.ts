@@ -1,6 +1,6 @@
 import { generateKeyPairSync, createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,16 @@ describe('host keys', () => {
     const r = await runRemote(p, `touch ${quoteRemoteArg(marker)}`, ctx);
     expect(r.exitCode).toBe(0);
     expect(existsSync(marker)).toBe(true);
+  });
+
+  it('confirmations made at once (two windows) record the key once and leave no lock behind', async () => {
+    const ctx: SshContext = { dataDir: await dataDir() };
+    const p = profileFor(cell, ctx);
+    const { fingerprint, line } = await cell.hostKey();
+    const recorded = await Promise.all(Array.from({ length: 4 }, () => confirmHostKey(p, fingerprint, ctx)));
+    expect(recorded.every((k) => k.known && k.fingerprint === fingerprint)).toBe(true);
+    expect(await readFile(join(ctx.dataDir, 'known_hosts'), 'utf8')).toBe(`[127.0.0.1]:${cell.port} ${line}\n`);
+    expect((await readdir(ctx.dataDir)).filter((f) => f.startsWith('known_hosts'))).toEqual(['known_hosts']);
   });
 
   it('a config file saying StrictHostKeyChecking no changes nothing', async () => {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { dataPaths } from '../data-dir';
+import { dataPaths, fsyncDir } from '../data-dir';
 import { CoreError } from '../errors';
+import { withFileLock } from '../file-lock';
 import type { CellProfile } from './profiles';
 import { binOf, describeTarget, resolveTarget, runnerOf, timeoutsOf, type SshContext } from './ssh-context';
 import type { SshTarget } from './ssh-options';
@@ -152,10 +153,31 @@ export async function confirmHostKey(profile: CellProfile, fingerprint: string, 
   }
   if (key.known) return key;
   const file = dataPaths(ctx.dataDir).knownHosts;
+  // Under the file's lock and re-read inside it (DESIGN 2.6): two confirmations at once never
+  // interleave, and one that another window recorded meanwhile is not appended twice.
+  return withFileLock(file, async () => {
+    const recorded = await recordedKeys(probe.hostToken, [file], ctx, signal);
+    if (recorded.some((r) => r.type === key.type && r.key === key.key)) return { ...key, known: true };
+    const matchesHost = probe.keys.some((k) => recorded.some((r) => r.type === k.type && r.key === k.key));
+    if (recorded.length > 0 && !matchesHost) {
+      throw new CoreError('HOST_KEY_CHANGED', `a different key was recorded for ${probe.hostToken} meanwhile; not adding ${want}`);
+    }
+    await appendDurably(file, `${probe.hostToken} ${key.type} ${key.key}\n`);
+    return { ...key, known: true };
+  });
+}
+
+/** Appends a line — never a rewrite, so entries confirmed earlier are never at risk — and fsyncs it. */
+async function appendDurably(file: string, line: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const existing = await readFile(file, 'utf8').catch(() => '');
   const sep = existing === '' || existing.endsWith('\n') ? '' : '\n';
-  // Append, never rewrite: entries the admin confirmed earlier are never at risk.
-  await appendFile(file, `${sep}${probe.hostToken} ${key.type} ${key.key}\n`, { mode: 0o600 });
-  return { ...key, known: true };
+  const fh = await open(file, 'a', 0o600);
+  try {
+    await fh.writeFile(`${sep}${line}`);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  if (existing === '') await fsyncDir(dirname(file));
 }

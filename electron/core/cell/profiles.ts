@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
 import { CoreError } from '../errors';
+import { withFileLock } from '../file-lock';
 import { assertRemoteRoot } from './remote-quote';
 
 /**
@@ -116,8 +117,17 @@ export async function listCellProfiles(dataDir: string): Promise<CellProfile[]> 
   return r.data.cells;
 }
 
-async function save(dataDir: string, cells: CellProfile[]): Promise<void> {
-  await writeJsonFile(dataPaths(dataDir).cells, { version: 1, cells });
+/**
+ * cells.json changed by `change` under its lock, re-read inside it (DESIGN 2.6): a profile added
+ * in another window or by the CLI meanwhile is kept, and the name check sees it.
+ */
+async function updateCells<T>(dataDir: string, change: (cells: CellProfile[]) => { cells: CellProfile[]; result: T }): Promise<T> {
+  const path = dataPaths(dataDir).cells;
+  return withFileLock(path, async () => {
+    const { cells, result } = change(await listCellProfiles(dataDir));
+    await writeJsonFile(path, { version: 1, cells });
+    return result;
+  });
 }
 
 function assertUniqueName(cells: CellProfile[], name: string, exceptId?: string): void {
@@ -128,33 +138,31 @@ function assertUniqueName(cells: CellProfile[], name: string, exceptId?: string)
 
 export async function addCellProfile(dataDir: string, input: unknown): Promise<CellProfile> {
   const parsed = parseInput(input);
-  const cells = await listCellProfiles(dataDir);
-  assertUniqueName(cells, parsed.name);
   const profile: CellProfile = { ...parsed, id: randomUUID() };
-  await save(dataDir, [...cells, profile]);
-  return profile;
+  return updateCells(dataDir, (cells) => {
+    assertUniqueName(cells, parsed.name);
+    return { cells: [...cells, profile], result: profile };
+  });
 }
 
 export async function editCellProfile(dataDir: string, id: string, input: unknown): Promise<CellProfile> {
   const parsed = parseInput(input);
-  const cells = await listCellProfiles(dataDir);
-  const at = cells.findIndex((c) => c.id === id);
-  if (at < 0) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${id}`);
-  assertUniqueName(cells, parsed.name, id);
   const profile: CellProfile = { ...parsed, id };
-  const next = [...cells];
-  next[at] = profile;
-  await save(dataDir, next);
-  return profile;
+  return updateCells(dataDir, (cells) => {
+    const at = cells.findIndex((c) => c.id === id);
+    if (at < 0) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${id}`);
+    assertUniqueName(cells, parsed.name, id);
+    const next = [...cells];
+    next[at] = profile;
+    return { cells: next, result: profile };
+  });
 }
 
 export async function removeCellProfile(dataDir: string, id: string): Promise<void> {
-  const cells = await listCellProfiles(dataDir);
-  if (!cells.some((c) => c.id === id)) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${id}`);
-  await save(
-    dataDir,
-    cells.filter((c) => c.id !== id),
-  );
+  return updateCells(dataDir, (cells) => {
+    if (!cells.some((c) => c.id === id)) throw new CoreError('CELL_NOT_FOUND', `no cell profile with id ${id}`);
+    return { cells: cells.filter((c) => c.id !== id), result: undefined };
+  });
 }
 
 export async function getCellProfile(dataDir: string, idOrName: string): Promise<CellProfile | undefined> {

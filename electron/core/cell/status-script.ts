@@ -23,12 +23,12 @@ export const STATUS_LIMITS = {
 
 export const REMOTE_STATUS_COMMAND = 'sh -s';
 
-export function statusScript(root: string): string {
-  const R = quoteRemoteArg(assertRemoteRoot(root));
-  const L = STATUS_LIMITS;
-  return `main() {
-R=${R}
-if command -v base64 >/dev/null 2>&1; then ENC=b64; else ENC=hex; fi
+/**
+ * The shell functions that read the cell's files (framed, bounded, type-checked), shared by the
+ * status script and the scripts that change the cell: the apply and uninstall scripts re-read the
+ * mode and key with exactly these functions inside the cell lock (DESIGN 2.2, CELL_CHANGED).
+ */
+export const CELL_READ_FNS = `if command -v base64 >/dev/null 2>&1; then ENC=b64; else ENC=hex; fi
 enc() { if [ "$ENC" = b64 ]; then base64; else od -An -v -tx1 | tr -d ' \\n'; echo; fi; }
 rec() { printf '@@PIC %s %s %s\\n' "$1" "$2" "$3"; }
 fin() { printf '@@END\\n'; }
@@ -54,10 +54,21 @@ readf() {
   if ! err=$(head -c 1 -- "$p" 2>&1 >/dev/null); then rec "$1" "$2" unreadable; printf '%s' "$err" | enc; fin; return; fi
   rec "$1" "$2" ok; head -c "$4" -- "$p" | enc; fin
 }
-printf '@@PIC-STATUS 1 %s\\n' "$ENC"
+fp() { if command -v sha256sum >/dev/null 2>&1; then sha256sum | cut -c1-64; else od -An -v -tx1 | tr -d ' \\n'; fi; }
+# The mode's and key's records, read once into $CS; csfp is their fingerprint (the same bytes as shown).
+cellstate() { readf config x "$R/config/api/cell_config.json" ${STATUS_LIMITS.configBytes}; readf cellkey x "$R/config/cosign/cosign.pub" ${STATUS_LIMITS.keyBytes}; }
+csfp() { printf '%s\\n' "$CS" | fp; }
+`;
+
+export function statusScript(root: string): string {
+  const R = quoteRemoteArg(assertRemoteRoot(root));
+  return `main() {
+R=${R}
+${CELL_READ_FNS}printf '@@PIC-STATUS 1 %s\\n' "$ENC"
 if [ -d "$R" ]; then val root present; else val root absent; fi
-readf config x "$R/config/api/cell_config.json" ${L.configBytes}
-readf cellkey x "$R/config/cosign/cosign.pub" ${L.keyBytes}
+CS=$(cellstate)
+printf '%s\\n' "$CS"
+val cellstate "$(csfp)"
 if docker compose version >/dev/null 2>&1; then
   val runtime "docker compose"; val runtimeversion "$(docker compose version --short 2>/dev/null | head -c 200)"
 elif command -v docker-compose >/dev/null 2>&1; then
@@ -71,9 +82,9 @@ if [ -d "$R/services" ]; then
   for d in "$R"/services/*/; do
     [ -d "$d" ] || continue
     n=$((n + 1))
-    if [ "$n" -gt ${L.maxServices} ]; then val truncated yes; break; fi
+    if [ "$n" -gt ${STATUS_LIMITS.maxServices} ]; then val truncated yes; break; fi
     name=\${d%/}; name=\${name##*/}
-    readf receipt "$(printf '%s' "$name" | enc | tr -d '\\n')" "$d/receipt.json" ${L.receiptBytes}
+    readf receipt "$(printf '%s' "$name" | enc | tr -d '\\n')" "$d/receipt.json" ${STATUS_LIMITS.receiptBytes}
   done
 fi
 printf '@@PIC-DONE\\n'

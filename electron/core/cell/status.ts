@@ -62,6 +62,15 @@ export interface CellStatusOptions extends Pick<RemoteRunOptions, 'signal' | 'ti
  * and then, by DESIGN 2.2, nothing may be installed.
  */
 export async function getCellStatus(profile: CellProfile, ctx: SshContext, opts: CellStatusOptions): Promise<CellStatus> {
+  return (await readCellStatus(profile, ctx, opts)).status;
+}
+
+/**
+ * The status and the fingerprint of the mode's and key's bytes it was built from (cellStateOf):
+ * what an operation hands to its script, which re-reads both inside the cell lock and refuses to
+ * go on when they changed (DESIGN 2.2, CELL_CHANGED).
+ */
+export async function readCellStatus(profile: CellProfile, ctx: SshContext, opts: CellStatusOptions): Promise<{ status: CellStatus; cellState: string }> {
   const started = performance.now();
   const r = await runRemote(profile, REMOTE_STATUS_COMMAND, ctx, {
     stdin: statusScript(profile.root),
@@ -72,8 +81,16 @@ export async function getCellStatus(profile: CellProfile, ctx: SshContext, opts:
   if (r.exitCode !== 0 && !r.stdout.includes('@@PIC-DONE')) {
     throw new CoreError('CELL_REPORT_INVALID', `the status script failed on the cell (exit ${r.exitCode}): ${r.stderr.trim().slice(-300)}`);
   }
-  const status = buildStatus(profile, parseStatusReport(r.stdout), opts.trustRoot);
-  return { ...status, elapsedMs: Math.round(performance.now() - started) };
+  const records = parseStatusReport(r.stdout);
+  const status = buildStatus(profile, records, opts.trustRoot);
+  return { status: { ...status, elapsedMs: Math.round(performance.now() - started) }, cellState: cellStateOf(records) };
+}
+
+/** The cell's own fingerprint of the config and key records in the report (the status script's `cellstate`). */
+export function cellStateOf(records: StatusRecord[]): string {
+  const v = records.find((x) => x.kind === 'value' && x.name === 'cellstate')?.body.toString('utf8').trim();
+  if (!v || !/^[0-9a-f]+$/.test(v)) throw new CoreError('CELL_REPORT_INVALID', 'the cell report lacks the fingerprint of its mode and key');
+  return v;
 }
 
 /** Pure: from the parsed report to the status (unit-tested without a cell). */

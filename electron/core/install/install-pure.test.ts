@@ -12,7 +12,7 @@ import { explainMode, explainReport } from '../catalogue/reason-catalogue';
 import type { VerificationReport } from '../verification/types';
 import { buildPreflight, formatPreflight, LISTING_LABEL } from './preflight';
 import { ociArchOf, parseDfFree, parseProbe, parseProcNet } from './probe';
-import { appendReceiptScript, applyScript, parseMarker, probeScript, reconcileScript, serviceOpScript, uninstallScript } from './remote-scripts';
+import { appendReceiptScript, applyScript, parseMarker, splitScriptLine, probeScript, reconcileScript, serviceOpScript, uninstallScript } from './remote-scripts';
 import { cellCosignDisagreementHint } from './cell-cosign';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -186,8 +186,8 @@ describe('pre-flight summary', () => {
 describe('remote scripts', () => {
   const receiptLine = JSON.stringify({ note: HOSTILE });
   const scripts = [
-    applyScript({ root: "/opt/pic'$(x)", serviceId: 'web', runtime: 'docker-compose', nonce: 'abc123', files: [{ name: 'docker-compose.yml', content: HOSTILE }], receiptLine }),
-    uninstallScript({ root: '/opt/pic', serviceId: 'web', runtime: 'docker compose', purgeVolumes: true, receiptLine }),
+    applyScript({ root: "/opt/pic'$(x)", serviceId: 'web', runtime: 'docker-compose', nonce: 'abc123', files: [{ name: 'docker-compose.yml', content: HOSTILE }], receiptLine, expectedCellState: 'ab12' }),
+    uninstallScript({ root: '/opt/pic', serviceId: 'web', runtime: 'docker compose', purgeVolumes: true, receiptLine, expectedCellState: 'ab12' }),
     appendReceiptScript('/opt/pic', receiptLine),
     serviceOpScript('/opt/pic', 'web', 'docker compose', 'logs', 50),
     probeScript('/opt/pic', 'web'),
@@ -204,15 +204,21 @@ describe('remote scripts', () => {
     expect(scripts[1]).toContain('down --volumes');
   });
   it('refuse bad ids and nonces', () => {
-    expect(() => uninstallScript({ root: '/opt/pic', serviceId: 'a;b', runtime: 'docker compose', purgeVolumes: false, receiptLine })).toThrow(/service id/);
-    expect(() => applyScript({ root: '/p', serviceId: 'web', runtime: 'docker-compose', nonce: '../x', files: [], receiptLine })).toThrow(/suffix/);
+    expect(() => uninstallScript({ root: '/opt/pic', serviceId: 'a;b', runtime: 'docker compose', purgeVolumes: false, receiptLine, expectedCellState: 'ab12' })).toThrow(/service id/);
+    expect(() => applyScript({ root: '/p', serviceId: 'web', runtime: 'docker-compose', nonce: '../x', files: [], receiptLine, expectedCellState: 'ab12' })).toThrow(/suffix/);
+    expect(() => applyScript({ root: '/p', serviceId: 'web', runtime: 'docker-compose', nonce: 'abc123', files: [], receiptLine, expectedCellState: "'; rm -rf /" })).toThrow(/fingerprint/);
   });
   it('parses markers', () => {
     expect(parseMarker('@@PIC-STEP pull')).toEqual({ kind: 'step', step: 'pull' });
     expect(parseMarker('@@PIC-FAIL up UP_FAILED')).toEqual({ kind: 'fail', step: 'up', code: 'UP_FAILED' });
     expect(parseMarker('@@PIC-OK')).toEqual({ kind: 'ok' });
+    expect(parseMarker('@@PIC-FAIL lock CELL_CHANGED')).toEqual({ kind: 'fail', step: 'lock', code: 'CELL_CHANGED' });
     expect(parseMarker('@@PIC-STATE completed')).toEqual({ kind: 'state', text: 'completed' });
     expect(parseMarker('Pulling web ... done')).toBeNull();
+    // A marker glued to docker's unterminated output is still a marker; a stray @@PIC piece is never shown.
+    expect(splitScriptLine('Pulling web ... done@@PIC-STEP swap')).toEqual({ text: 'Pulling web ... done', marker: { kind: 'step', step: 'swap' } });
+    expect(splitScriptLine('@@PIC-FAIL lock')).toEqual({ text: null, marker: null });
+    expect(splitScriptLine('plain output')).toEqual({ text: 'plain output', marker: null });
   });
 });
 

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstallTestbed, type InstallTestbed } from '../../../scripts/bench/install-testbed';
+import type { ComposeRuntime } from '../../../scripts/testbed/cell';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
+import { freePort } from '../../../scripts/testbed/registry';
 import { closeCellConnection } from '../cell/ssh';
 import { timeoutsOf } from '../cell/ssh-context';
 import { readActivity } from '../receipts/activity-log';
@@ -21,22 +24,37 @@ let signedA: string;
 let signedB: string;
 let unsigned: string;
 
-beforeAll(async () => {
-  tb = await startInstallTestbed();
-  appRoot = await loadTrustRootFromFiles([tb.storeKey.pub], 'local');
-  signedA = await tb.image('demo/web', 'version A');
-  signedB = await tb.image('demo/web', 'version B');
-  unsigned = await tb.image('demo/unsigned', 'unsigned');
-  await tb.sign(signedA);
-  await tb.sign(signedB);
-}, 180_000);
+/**
+ * One testbed per compose runtime the cell offers (DESIGN 2.2: both are first-class): the main
+ * install block runs on each; the fault, cancel and CLI blocks on bookworm's v1. `tb` and the
+ * images are those of the testbed in use.
+ */
+const testbeds: Partial<Record<ComposeRuntime, { tb: InstallTestbed; appRoot: TrustRoot; signedA: string; signedB: string; unsigned: string }>> = {};
+
+async function useTestbed(compose: ComposeRuntime): Promise<void> {
+  let t = testbeds[compose];
+  if (!t) {
+    const bed = await startInstallTestbed({ compose });
+    testbeds[compose] = t = { tb: bed, appRoot: await loadTrustRootFromFiles([bed.storeKey.pub], 'local'), signedA: await bed.image('demo/web', 'version A'), signedB: await bed.image('demo/web', 'version B'), unsigned: await bed.image('demo/unsigned', 'unsigned') };
+    await bed.sign(t.signedA);
+    await bed.sign(t.signedB);
+  }
+  ({ tb, appRoot, signedA, signedB, unsigned } = t);
+}
+
+async function stopTestbed(compose: ComposeRuntime): Promise<void> {
+  const t = testbeds[compose];
+  delete testbeds[compose];
+  if (!t) return;
+  await closeCellConnection(t.tb.profile, t.tb.ssh).catch(() => undefined);
+  await t.tb.stop();
+}
+
+beforeAll(() => useTestbed('v1'), 180_000);
 
 afterAll(async () => {
   pool.close();
-  if (tb) {
-    await closeCellConnection(tb.profile, tb.ssh).catch(() => undefined);
-    await tb.stop();
-  }
+  for (const c of Object.keys(testbeds) as ComposeRuntime[]) await stopTestbed(c);
 }, 120_000);
 
 function request(manifest: ServiceManifest, extra: Partial<InstallRequest> = {}): InstallRequest {
@@ -44,6 +62,15 @@ function request(manifest: ServiceManifest, extra: Partial<InstallRequest> = {})
 }
 
 const yes = async () => true;
+
+/** A listener of the test's own on a host port (loopback), as another program on the cell would hold it. */
+function listenOn(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((c) => c.destroy());
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
 
 async function runningImage(id: string): Promise<string> {
   const ids = (await tb.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=pic-${id}`])).trim().split('\n').filter(Boolean);
@@ -63,13 +90,22 @@ async function localReceipt(id: string) {
   return (await readActivity(activityLog(), { limit: 100_000 })).receipts.find((r) => r.id === id);
 }
 
-describe('install on a real cell', () => {
+describe.each(['v1', 'v2'] as const)('install on a real cell (compose %s)', (compose) => {
+  const expectedRuntime = compose === 'v2' ? 'docker compose' : 'docker-compose';
+  beforeAll(() => useTestbed(compose), 180_000);
+  // The later blocks run on v1: a v2 testbed is stopped once its block is done.
+  afterAll(async () => {
+    if (compose !== 'v1') await stopTestbed(compose);
+    await useTestbed('v1');
+  }, 180_000);
+
   it('enforce: a verified service installs and runs with exactly the verified digest', async () => {
     await tb.setMode('enforce');
     const phases: string[] = [];
-    const { receipt, plan } = await installService(request({ id: 'web', name: 'Web', version: '1', image: signedA, ports: [{ host: 18080 + (process.pid % 1000), container: 80, protocol: 'tcp' }] }, { onProgress: (p) => phases.push(p.phase) }), yes);
+    const { receipt, plan } = await installService(request({ id: 'web', name: 'Web', version: '1', image: signedA, ports: [{ host: 18080 + (process.pid % 1000) + (compose === 'v2' ? 1000 : 0), container: 80, protocol: 'tcp' }] }, { onProgress: (p) => phases.push(p.phase) }), yes);
     expect(receipt.error).toBeNull();
     expect(receipt.outcome).toBe('installed');
+    expect(plan?.status.runtime).toBe(expectedRuntime);
     expect(receipt.decision).toBe('allow');
     expect(receipt.verification?.verified).toBe(true);
     expect(receipt.verification?.trustedKeys[0]?.origin).toBe('cell');
@@ -257,6 +293,32 @@ describe('install on a real cell', () => {
     await tb.setMode('enforce');
   }, 180_000);
 
+  it('rollback: when `up` fails after the swap (a host port taken after the pre-flight), the previous version is restored and runs', async () => {
+    await tb.setMode('enforce');
+    await ensureRunning('rollback', signedA);
+    const prior = await cellState('rollback');
+    const port = await freePort();
+    let squatter: Server | null = null;
+    try {
+      const { receipt } = await installService(request({ id: 'rollback', name: 'Rollback', version: 'r2', image: signedB, ports: [{ host: port, container: 80, protocol: 'tcp' }] }), async (summary) => {
+        // Free at the pre-flight; taken between the confirmation and `up`, so compose itself fails.
+        expect(summary.portConflicts).toEqual([]);
+        squatter = await listenOn(port);
+        return true;
+      });
+      expect(receipt.outcome, JSON.stringify(receipt.error)).toBe('failed');
+      expect(receipt.error?.code).toBe('UP_FAILED');
+      expect(receipt.error?.message).toMatch(/^up failed on the cell; the previous version was restored and restarted/);
+      expect(receipt.error?.message).not.toContain('@@PIC');
+    } finally {
+      await new Promise((r) => (squatter ? (squatter as Server).close(r) : r(undefined)));
+    }
+    expect(await cellState('rollback')).toEqual(prior);
+    expect(prior.running).toBe(`${signedA}|true`);
+    expect((await cellReceipts()).at(-1)).toMatchObject({ outcome: 'failed', service: { id: 'rollback' } });
+    expect((await uninstallService({ serviceId: 'rollback', profile: tb.profile, ssh: tb.ssh, appTrustRoot: appRoot, activityLog: activityLog() })).outcome).toBe('uninstalled');
+  }, 180_000);
+
   it('two installs started at once never interleave: the second waits for the lock and works only after the first is done', async () => {
     await tb.setMode('enforce');
     interface Ev { phase: string; line: boolean; seq: number; at: number }
@@ -332,7 +394,8 @@ async function freshImage(repo: string, label: string): Promise<string> {
  */
 const faultBoundMs = () => {
   const t = timeoutsOf(tb.ssh);
-  return (t.serverAliveIntervalSec * t.serverAliveCountMax + t.connectTimeoutSec) * 1000 + 5000;
+  // Slack for a loaded 2-core machine (measured up to 15.4 s here against 8 s of ssh timeouts); an unbounded failure would take the 15-min apply limit.
+  return (t.serverAliveIntervalSec * t.serverAliveCountMax + t.connectTimeoutSec) * 1000 + 15_000;
 };
 
 async function cellState(id: string) {
@@ -526,5 +589,34 @@ describe('the built CLI against the real cell', () => {
     expect((await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-clisvc'])).trim()).toBe('');
     const log = await readActivity(join(home, 'activity.jsonl'));
     expect(log.receipts.map((r) => r.outcome).sort()).toEqual(['installed', 'rejected', 'uninstalled']);
+  }, 180_000);
+
+  it('--cell NAME (and cell status NAME) use the app\'s cell profile of that name; an unreadable cells.json is an error, not a guess', async () => {
+    await tb.setMode('enforce');
+    const cells = join(home, 'cells.json');
+    // Only the profile knows how to reach this cell: its destination is the Host alias of its own ssh config, and its root is not /opt/pic.
+    await writeFile(cells, JSON.stringify({ version: 1, cells: [{ id: 'c0ffee00-0000-4000-8000-000000000001', name: 'lab cell', destination: tb.cell.alias, sshConfig: tb.cell.sshConfig, root: tb.cell.root }] }));
+    try {
+      const st = await run(['cell', 'status', 'lab cell', '--json']);
+      expect(st.code, st.stderr).toBe(0);
+      expect(JSON.parse(st.stdout)).toMatchObject({ mode: { value: 'enforce', source: 'config' }, cellKey: { fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) }, runtime: 'docker-compose' });
+      const ok = await run(['install', await manifestFile({ id: 'cliprofile', name: 'CLI profile', version: '1', image: signedA }), '--cell', 'lab cell', '--yes', '--json']);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ outcome: 'installed', cell: { name: 'lab cell', destination: tb.cell.alias, root: tb.cell.root } });
+      expect(await runningImage('cliprofile')).toBe(`${signedA}|true`);
+      const un = await run(['uninstall', 'cliprofile', '--cell', 'lab cell', '--json']);
+      expect(un.code, un.stderr).toBe(0);
+      expect(JSON.parse(un.stdout)).toMatchObject({ outcome: 'uninstalled', cell: { name: 'lab cell', root: tb.cell.root } });
+      // A DEST that names no profile is an OpenSSH destination, with the defaults: a name with a space is none.
+      const none = await run(['cell', 'status', 'no such cell', '--json']);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/whitespace/);
+      await writeFile(cells, '{"version": 1, "cells": [');
+      const corrupt = await run(['cell', 'status', 'lab cell', '--json']);
+      expect(corrupt.code).toBe(3);
+      expect(corrupt.stdout + corrupt.stderr).toContain('cells.json');
+    } finally {
+      await rm(cells, { force: true });
+    }
   }, 180_000);
 });

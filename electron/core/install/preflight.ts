@@ -6,7 +6,7 @@ import type { ServiceManifest } from '../store/manifest-schema';
 import { explainMode, explainReport, type Explanation } from '../catalogue/reason-catalogue';
 import type { ReasonCode, VerificationReport } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
-import { terminalSafe } from '../cell/terminal-text';
+import { terminalLines } from '../terminal-text';
 
 /**
  * The pre-flight summary (DESIGN 2.2, issue 7): everything the admin confirms before the cell is
@@ -161,5 +161,5 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`  platform: cell ${s.architecture.cell ?? 'unknown'}, image ${s.architecture.image?.join(', ') ?? 'unknown'}${s.architecture.compatible === false ? ' — MISMATCH' : ''}`);
   L.push(`  disk:     ${s.freeBytes === null ? 'unknown' : `${s.freeText} free`}`);
   for (const w of s.warnings) L.push(`  ! ${w}`);
-  return `${L.map(terminalSafe).join('\n')}\n`;
+  return terminalLines(...L);
 }

@@ -1,5 +1,6 @@
 import { assertRemoteRoot, assertServiceId, quoteRemoteArg } from '../cell/remote-quote';
 import type { ContainerRuntime } from '../cell/status';
+import { CELL_READ_FNS } from '../cell/status-script';
 import { CoreError, remoteFailureCode, type RemoteFailureCode } from '../errors';
 
 /**
@@ -41,8 +42,24 @@ function runtimeFn(runtime: ContainerRuntime): string {
  * what an interrupted operation left: a `.previous-<id>-*` without `services/<id>` is a swap cut
  * short and is put back; other staging/previous dirs are removed.
  */
-function prologue(root: string, id: string, runtime: ContainerRuntime, lockWaitSeconds = LOCK_WAIT_SECONDS): string {
-  return `${lockPrologue(root, id, runtime, lockWaitSeconds)}${cleanupStale()}`;
+function prologue(root: string, id: string, runtime: ContainerRuntime, expectedCellState: string): string {
+  return `${lockPrologue(root, id, runtime, LOCK_WAIT_SECONDS)}${cellCheck(expectedCellState)}${cleanupStale()}`;
+}
+
+/**
+ * Inside the lock, before anything is touched (clean-up included): re-read the mode and the key
+ * with the status script's own functions and compare their fingerprint with the one the admin's
+ * pre-flight was built from. When they differ, print what the cell has now (a status report
+ * block, for the app to say what changed) and stop: CELL_CHANGED (DESIGN 2.2).
+ */
+function cellCheck(expected: string): string {
+  if (!/^[0-9a-f]+$/.test(expected)) throw new CoreError('CELL_REPORT_INVALID', 'no fingerprint of the cell\'s mode and key to check against');
+  return `${CELL_READ_FNS}CS=$(cellstate)
+if [ "$(csfp)" != ${quoteRemoteArg(expected)} ]; then
+  printf '\\n@@PIC-STATUS 1 %s\\n' "$ENC"; printf '%s\\n' "$CS"; val cellstate "$(csfp)"; printf '@@PIC-DONE\\n'
+  fail lock CELL_CHANGED
+fi
+`;
 }
 
 function lockPrologue(root: string, id: string, runtime: ContainerRuntime, lockWaitSeconds: number): string {
@@ -51,7 +68,7 @@ ID=${quoteRemoteArg(assertServiceId(id))}
 P=${quoteRemoteArg(`pic-${id}`)}
 S="$R/services"
 ALIVE=1
-say() { printf '%s\\n' "$*" 2>/dev/null || ALIVE=0; }
+say() { printf '\\n%s\\n' "$*" 2>/dev/null || ALIVE=0; }
 fail() { say "@@PIC-FAIL $1 $2"; exit 1; }
 ${runtimeFn(runtime)}
 trap '' HUP PIPE
@@ -98,6 +115,8 @@ export interface ApplyScriptInput {
   receiptLine: string;
   /** The image as pinned in the compose file (`repo@sha256:…`): the pull is skipped when the cell already holds exactly it. */
   image?: string;
+  /** The fingerprint of the mode and key the admin confirmed (the status's `cellstate`), re-checked inside the lock. */
+  expectedCellState: string;
 }
 
 /**
@@ -112,7 +131,7 @@ export function applyScript(i: ApplyScriptInput): string {
     return heredoc(`"$T"/${f.name}`, f.content);
   });
   return `main() {
-${prologue(i.root, i.serviceId, i.runtime)}
+${prologue(i.root, i.serviceId, i.runtime, i.expectedCellState)}
 T="$S/.staging-$ID-${i.nonce}"
 OLD="$S/.previous-$ID-${i.nonce}"
 say "@@PIC-STEP stage"
@@ -194,12 +213,14 @@ export interface UninstallScriptInput {
   runtime: ContainerRuntime;
   purgeVolumes: boolean;
   receiptLine: string;
+  /** As for the apply script: the mode and key the uninstall was decided under. */
+  expectedCellState: string;
 }
 
 /** `down` (keeping named volumes unless asked), remove the service directory, record the receipt. */
 export function uninstallScript(i: UninstallScriptInput): string {
   return `main() {
-${prologue(i.root, i.serviceId, i.runtime)}
+${prologue(i.root, i.serviceId, i.runtime, i.expectedCellState)}
 [ -d "$S/$ID" ] || fail check NOT_INSTALLED
 say "@@PIC-STEP down"
 (cd "$S/$ID" && dc -p "$P" -f docker-compose.yml down${i.purgeVolumes ? ' --volumes' : ''} 2>&1) || fail down DOWN_FAILED
@@ -242,7 +263,7 @@ ${runtimeFn(runtime)}
 [ -d "$R/services/$ID" ] || { printf '@@PIC-FAIL check NOT_INSTALLED\\n'; exit 1; }
 cd "$R/services/$ID" || exit 1
 ${body}
-printf '@@PIC-OK\\n'
+printf '\\n@@PIC-OK\\n'
 }
 main </dev/null
 `;
@@ -271,6 +292,18 @@ export interface StepMarker {
   step?: string;
   code?: RemoteFailureCode | 'REMOTE_SCRIPT_FAILED';
   text?: string;
+}
+
+/**
+ * One output line of a script as what a person may see and what the app acts on: a marker glued
+ * to the end of docker's unterminated output is still a marker, and a `@@PIC…` piece that is no
+ * marker of ours is dropped — internal markers never reach a person (progress, errors, receipts).
+ */
+export function splitScriptLine(line: string): { text: string | null; marker: StepMarker | null } {
+  const at = line.indexOf('@@PIC');
+  if (at < 0) return { text: line, marker: null };
+  const before = line.slice(0, at);
+  return { text: before ? before : null, marker: parseMarker(line.slice(at)) };
 }
 
 /** Reads one output line: a marker of ours, or null for docker's own output. */

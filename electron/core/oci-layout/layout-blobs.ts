@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SourceError } from '../source/image-source';
+import { fileKind } from '../user-file';
 
 /** `sha256:` + 64 lowercase hex: the only digest form a layout path is ever built from. */
 export const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -27,14 +29,17 @@ export function blobPath(layoutDir: string, digest: string): string {
 export async function readBoundedFile(path: string, maxBytes: number, what: string): Promise<Buffer | null> {
   try {
     const st = await lstat(path);
-    if (!st.isFile()) throw new SourceError('invalid', `${what} is not a regular file`);
+    if (!st.isFile()) throw new SourceError('invalid', `${what} is ${fileKind(st)}, not a regular file`);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
-  const fh = await open(path, 'r');
+  // Non-blocking, and checked again on the handle: a FIFO swapped in after the lstat can neither
+  // hang the read nor be read.
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = await fh.stat();
+    if (!st.isFile()) throw new SourceError('invalid', `${what} is ${fileKind(st)}, not a regular file`);
     if (st.size > maxBytes) throw new SourceError('limit', `${what} is ${st.size} bytes, more than the ${maxBytes}-byte limit`);
     const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
     let filled = 0;

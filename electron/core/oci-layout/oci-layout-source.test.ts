@@ -88,13 +88,13 @@ describe('openOciLayout', () => {
     }
   });
 
-  it('refuses what is not a layout, and a malformed index', async () => {
+  it('refuses what is not a layout, and a malformed index, as an unreadable source (never a verdict on a signature)', async () => {
     await rm(join(dir, 'oci-layout'));
     await writeIndex([]);
-    await expect(openOciLayout(dir).getManifest('r', 'latest')).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(openOciLayout(dir).getManifest('r', 'latest')).rejects.toMatchObject({ kind: 'unreadable', message: expect.stringMatching(/is not an OCI image layout/) });
     await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
     await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ digest: 'sha256:../x', size: 1 }] }));
-    await expect(openOciLayout(dir).getManifest('r', 'latest')).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(openOciLayout(dir).getManifest('r', 'latest')).rejects.toMatchObject({ kind: 'unreadable', message: expect.stringMatching(/digest is not a sha256 digest/) });
   });
 
   it('checks the size index.json declares for a tag', async () => {

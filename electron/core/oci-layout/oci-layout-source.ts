@@ -1,4 +1,5 @@
 import { resolve, join } from 'node:path';
+import { errorMessage } from '../errors';
 import {
   DEFAULT_SOURCE_LIMITS,
   SourceError,
@@ -22,11 +23,13 @@ export function openOciLayout(dir: string, limits: Partial<SourceLimits> = {}): 
   const lim: SourceLimits = { ...DEFAULT_SOURCE_LIMITS, ...limits };
   let index: Promise<LayoutDescriptor[]> | null = null;
 
-  // Read once per source: a layout is immutable content; failures are not cached.
+  // Read once per source: a layout is immutable content; failures are not cached. A layout whose
+  // index cannot be read is an unreadable source, not "something unreadable where a signature
+  // should be": it must never become a SIGNATURE_INVALID verdict (issue 12.11).
   const loadIndex = (): Promise<LayoutDescriptor[]> => {
     index ??= readIndex(root, lim).catch((e: unknown) => {
       index = null;
-      throw e;
+      throw new SourceError('unreadable', `the layout cannot be read (${errorMessage(e)})`);
     });
     return index;
   };

@@ -19,7 +19,8 @@ export function evidenceKeysText(x: ReceiptExplanation, which: 'trustedKeys' | '
   return which === 'trustedKeys' ? 'none' : 'no trusted key';
 }
 
-export function explanationText(x: ReceiptExplanation, receipt?: Receipt): string {
+/** The explanation as lines (no line holds a line break of ours; values may hold theirs — the CLI escapes each line). */
+export function explanationLines(x: ReceiptExplanation, receipt?: Receipt): string[] {
   const out: string[] = [];
   out.push(x.headline, '', x.outcomeSentence, '');
   if (x.verdict) {
@@ -47,7 +48,11 @@ export function explanationText(x: ReceiptExplanation, receipt?: Receipt): strin
   out.push('', 'Next steps:');
   for (const role of ROLES) out.push(`  ${ROLE_LABEL[role]}: ${x.next[role]}`);
   if (receipt) out.push('', `Receipt ${receipt.id} (app ${receipt.app.version}, ${receipt.kind} v${receipt.version})`);
-  return `${out.join('\n')}\n`;
+  return out;
+}
+
+export function explanationText(x: ReceiptExplanation, receipt?: Receipt): string {
+  return `${explanationLines(x, receipt).join('\n')}\n`;
 }
 
 /** "Copy for a ticket": the explanation followed by the raw receipt, so nothing is lost. */

@@ -47,3 +47,15 @@ describe('explainReceipt evidence when verification never ran (UI finding 5)', (
     expect(text).toContain('signed by:    no trusted key');
   });
 });
+
+describe('refusals that are not verdicts (CELL_CHANGED, PORT_IN_USE)', () => {
+  it.each([
+    ['CELL_CHANGED', 'the cell changed after the pre-flight was confirmed: its mode is now enforce (config), it was warn (config); nothing on the cell was touched', /mode or its key changed.*its mode is now enforce/, /cell_config\.json or config\/cosign\/cosign\.pub/],
+    ['PORT_IN_USE', 'host port 8080/tcp is already in use on the cell by something other than web; the cell was not changed', /already holds on the cell.*8080\/tcp/, /ss -ltnup/],
+  ])('%s: the catalogue\'s sentence with the receipt\'s evidence, and its next step for every role', (code, message, sentence, adminNext) => {
+    const x = explainReceipt(sampleReceipt({ outcome: 'rejected', decision: 'allow', error: { code, message } }));
+    expect(x.outcomeSentence).toMatch(sentence);
+    expect(x.next.admin).toMatch(adminNext);
+    for (const role of ['developer', 'helpdesk'] as const) expect(x.next[role].length).toBeGreaterThan(20);
+  });
+});

@@ -1,5 +1,5 @@
 import { cellCosignDisagreementHint } from './cell-cosign-hint';
-import { explainMode, explainReport, type Explanation, type Role } from '../catalogue/reason-catalogue';
+import { explainMode, explainRefusal, explainReport, type Explanation, type Role } from '../catalogue/reason-catalogue';
 import { parseImageReference } from '../reference/image-reference';
 import type { Check, VerificationReport } from '../verification/types';
 import type { Receipt, ReceiptOutcome } from './receipt';
@@ -95,6 +95,7 @@ function outcomeSentence(r: Receipt): string {
       if (r.decision === 'block' && r.mode) {
         return `The ${what} was blocked before anything on the cell was touched: the image did not verify and the cell's mode is ${r.mode.value}.`;
       }
+      if (r.error && explainRefusal(r.error.code, r.error.message)) return explainRefusal(r.error.code, r.error.message)!.sentence;
       return `The ${what} was rejected${r.error ? `: ${r.error.message}` : ''}.`;
     case 'installed':
       if (r.decision === 'warn') return `The ${what} went ahead although the image did not verify, because the cell's mode is warn; a warning was recorded.`;
@@ -152,7 +153,10 @@ export function explainReceipt(r: Receipt): ReceiptExplanation {
   const sigs = r.verification?.signatures ?? [];
   const cellName = r.cell.name === r.cell.destination ? r.cell.name : `${r.cell.name} (${r.cell.destination})`;
   const rootNote = r.cell.root !== '/opt/pic' ? `, PIC root ${r.cell.root}` : '';
-  const next: Record<Role, string> = verdict
+  const refusal = r.error ? explainRefusal(r.error.code, r.error.message) : null;
+  const next: Record<Role, string> = refusal
+    ? { ...refusal.next }
+    : verdict
     ? { ...verdict.next }
     : {
         admin: r.error ? `Look at the error (${r.error.code}) and try again.` : 'Nothing to do.',

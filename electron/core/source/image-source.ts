@@ -28,13 +28,16 @@ export const DEFAULT_SOURCE_LIMITS: SourceLimits = {
 /**
  * Why a source could not answer; the verification orchestrator maps these onto reason codes:
  * unreachable → REGISTRY_UNREACHABLE, auth → REGISTRY_AUTH_FAILED, digest-mismatch →
- * CONTENT_DIGEST_MISMATCH, limit → LIMIT_EXCEEDED, invalid → (context dependent).
+ * CONTENT_DIGEST_MISMATCH, limit → LIMIT_EXCEEDED, invalid → (context dependent), unreadable (the
+ * source itself cannot be read — an OCI layout whose index.json is a pipe, a directory, missing or
+ * not JSON) → REGISTRY_UNREACHABLE: never a verdict on a signature, never cached.
  * "Not found" is not an error: the methods return null.
  */
-export type SourceErrorKind = 'unreachable' | 'auth' | 'digest-mismatch' | 'limit' | 'invalid';
+export type SourceErrorKind = 'unreachable' | 'unreadable' | 'auth' | 'digest-mismatch' | 'limit' | 'invalid';
 
 const SOURCE_ERROR_CODES: Record<SourceErrorKind, SourceErrorCode> = {
   unreachable: 'SOURCE_UNREACHABLE',
+  unreadable: 'SOURCE_UNREADABLE',
   auth: 'SOURCE_AUTH',
   'digest-mismatch': 'SOURCE_DIGEST_MISMATCH',
   limit: 'SOURCE_LIMIT',

@@ -7,6 +7,7 @@ import { createAgents, destroyAgents, httpRequest } from '../registry/http-trans
 import { isLoopbackHost } from '../registry/registry-source';
 import { SourceError } from '../source/image-source';
 import { validateIndex, type StoreService } from './validate';
+import { fileKind } from '../user-file';
 
 /**
  * Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
@@ -122,7 +123,7 @@ export async function readStoreJsonFile(path: string, opts: { maxBytes?: number 
 async function readIndexFile(path: string, maxBytes: number): Promise<string> {
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw new CoreError('INDEX_UNREADABLE', `${path} is not a regular file`);
+    if (!st.isFile()) throw new CoreError('INDEX_UNREADABLE', `${path} is ${fileKind(st)}, not a regular file`);
     if (st.size > maxBytes) throw new CoreError('INDEX_UNREADABLE', `${path} is ${st.size} bytes, more than the limit of ${maxBytes}`);
     return await readFile(path, 'utf8');
   } catch (e) {

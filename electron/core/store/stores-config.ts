@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CoreError } from '../errors';
 import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
+import { withFileLock } from '../file-lock';
 import { checkRegistryHost } from '../reference/image-reference';
 import { isLoopbackHost } from '../registry/registry-source';
 
@@ -89,26 +90,38 @@ export function normalizeStoreLocation(input: string): string {
   throw new CoreError('STORE_LOCATION_INVALID', `${url.protocol} store locations are not supported; use https:// or a file path`);
 }
 
+/**
+ * stores.json changed by `change` under its lock, re-read inside it (DESIGN 2.6): another window
+ * or the CLI adding a store at the same moment is never overwritten, and checks against the list
+ * (a duplicate URL) are made against what is on disk now.
+ */
+async function updateStores(dataDir: string, change: (stores: StoreEntry[]) => StoreEntry[]): Promise<StoreEntry[]> {
+  const path = dataPaths(dataDir).stores;
+  return withFileLock(path, async () => {
+    const file = await readStoresFile(dataDir);
+    const next = change(file.stores);
+    await writeJsonFile(path, storesFileWith(file, next));
+    return next;
+  });
+}
+
 /** Adds a store (refusing a duplicate URL) and returns the new list. */
 export async function addStore(dataDir: string, input: { location: string; name?: string }): Promise<StoreEntry[]> {
   const url = normalizeStoreLocation(input.location);
-  const file = await readStoresFile(dataDir);
-  const stores = file.stores;
-  if (stores.some((s) => s.url === url)) throw new CoreError('STORE_EXISTS', `${url} is already in your stores`);
   const name = (input.name?.trim() || defaultName(url)).slice(0, 120);
-  const next = [...stores, { name, url }];
-  await writeJsonFile(dataPaths(dataDir).stores, storesFileWith(file, next));
-  return next;
+  return updateStores(dataDir, (stores) => {
+    if (stores.some((s) => s.url === url)) throw new CoreError('STORE_EXISTS', `${url} is already in your stores`);
+    return [...stores, { name, url }];
+  });
 }
 
 /** Removes a store by URL; removing the last one brings the demo store back. */
 export async function removeStore(dataDir: string, url: string): Promise<StoreEntry[]> {
-  const file = await readStoresFile(dataDir);
-  const stores = file.stores;
-  const next = stores.filter((s) => s.url !== url);
-  if (next.length === stores.length) throw new CoreError('STORE_NOT_FOUND', `${url} is not one of your stores`);
-  await writeJsonFile(dataPaths(dataDir).stores, storesFileWith(file, next));
-  return next;
+  return updateStores(dataDir, (stores) => {
+    const next = stores.filter((s) => s.url !== url);
+    if (next.length === stores.length) throw new CoreError('STORE_NOT_FOUND', `${url} is not one of your stores`);
+    return next;
+  });
 }
 
 function defaultName(url: string): string {

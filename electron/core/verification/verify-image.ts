@@ -41,6 +41,7 @@ export interface VerifyImageInput {
 
 const SOURCE_REASON: Record<SourceError['kind'], ReasonCode> = {
   unreachable: 'REGISTRY_UNREACHABLE',
+  unreadable: 'REGISTRY_UNREACHABLE',
   auth: 'REGISTRY_AUTH_FAILED',
   'digest-mismatch': 'CONTENT_DIGEST_MISMATCH',
   limit: 'LIMIT_EXCEEDED',

@@ -18,6 +18,11 @@ import { trustRootPassDetail, verifyImage, type SourceProvider, type Verificatio
 export interface StoreProgress {
   done: number;
   total: number;
+  /**
+   * The entry's position in the index's `services` (StoreService.index): the one key that is
+   * unique per entry — a repeated service id must never make two entries share a verdict.
+   */
+  index: number;
   result: VerificationReport;
 }
 
@@ -96,7 +101,7 @@ export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayo
           const result = await verifyService(svc, provider, trustId, opts);
           results[i] = result;
           done++;
-          opts.onProgress?.({ done, total, result });
+          opts.onProgress?.({ done, total, index: svc.index, result });
         }),
       ),
     );

@@ -31,6 +31,8 @@ export interface InstallOutcome {
   mode: Explanation | null;
   /** Core's one-sentence reason for the decision (decision table), when a plan was made. */
   why: string | null;
+  /** The admin declined the pre-flight: `receipt` describes it but was recorded nowhere (DESIGN 2.5). */
+  declined?: true;
 }
 
 /** The catalogue's title for the verdict's reason code, and core's decision sentence. */

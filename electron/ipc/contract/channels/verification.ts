@@ -8,6 +8,12 @@ export type { Explanation } from '../../../core/catalogue/reason-catalogue';
 /** A verdict with its plain-words explanation from the catalogue (one catalogue, DESIGN 2.3). */
 export interface ServiceVerdict {
   serviceId: string;
+  /**
+   * The entry's position in its store's `services` (StoreServiceView.index), null for an image
+   * verified on its own. Key verdicts by this, never by serviceId: ids can repeat in an index.
+   * Always set by main; optional only so that verdicts built elsewhere (previews) stay valid.
+   */
+  index?: number | null;
   report: VerificationReport;
   explanation: Explanation;
 }
@@ -19,6 +25,8 @@ export interface ServiceVerdict {
  */
 export interface VerdictSummary {
   serviceId: string;
+  /** As ServiceVerdict.index: the per-entry key of the badge (always set by main). */
+  index?: number | null;
   reason: ReasonCode;
   verified: boolean;
   /** When the verdict was reached (ISO-8601): tells a fetched full verdict from an older one. */
@@ -58,9 +66,10 @@ export const verification = defineDomain<
   {
     verifyStore: Invoke<{ storeId: string; fresh?: boolean }, VerificationRun>;
     cancel: Invoke<{ runId: string }, { cancelled: boolean }>;
-    verifyService: Invoke<{ storeId: string; serviceId: string }, ServiceVerdict>;
-    /** The latest full verdict main reached for a service of a store this session; null before one. */
-    verdict: Invoke<{ storeId: string; serviceId: string }, ServiceVerdict | null>;
+    /** One entry, fresh; `index` names the entry (without it: the first entry with that id). */
+    verifyService: Invoke<{ storeId: string; serviceId: string; index?: number }, ServiceVerdict>;
+    /** The latest full verdict main reached for an entry of a store this session; null before one. `index` as for verifyService. */
+    verdict: Invoke<{ storeId: string; serviceId: string; index?: number }, ServiceVerdict | null>;
     /** One image reference, fresh, against the app's trust root — e.g. what a cell runs (its current badge). */
     verifyImage: Invoke<{ image: string; serviceId?: string }, ServiceVerdict>;
   },

@@ -144,4 +144,20 @@ describe('cells handlers on a real sshd', () => {
     expect(events.at(-1)).toEqual({ channel: 'cells:changed', payload: [] });
     expect(await call('cells:check', { id: profile.id })).toMatchObject({ ok: false, error: { code: 'CELL_NOT_FOUND' } });
   });
+  it('concurrent IPC calls lose no write (DESIGN 2.6): every cell and store added at once is kept, a duplicate is refused', async () => {
+    const adds = await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => ok<CellSaveResult>('cells:add', form({ name: `cell ${i}` }))),
+      ...Array.from({ length: 3 }, () => ok<CellSaveResult>('cells:add', form({ name: 'twin' }))),
+    ]);
+    expect(adds.filter((r) => r.saved)).toHaveLength(9);
+    expect(adds.filter((r) => !r.saved).map((r) => (r as { fieldErrors?: Record<string, string> }).fieldErrors?.name)).toEqual(Array(2).fill('a cell named "twin" already exists'));
+    expect((await ok<CellProfile[]>('cells:list')).map((c) => c.name).sort()).toEqual([...Array.from({ length: 8 }, (_, i) => `cell ${i}`), 'twin'].sort());
+
+    const stores = await Promise.all(
+      [...Array.from({ length: 6 }, (_, i) => `https://store${i}.example/index.json`), 'https://store0.example/index.json'].map((location) => call('store:add', { location })),
+    );
+    expect(stores.filter((r) => !r.ok).map((r) => (r as { error: { code: string } }).error.code)).toEqual(['STORE_EXISTS']);
+    const listed = await ok<{ stores: { url: string }[] }>('store:list');
+    expect(listed.stores.map((s) => s.url).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `https://store${i}.example/index.json`).sort());
+  });
 });

@@ -109,7 +109,7 @@ describe('installs IPC on a real cell', () => {
     expect(state.output).toMatch(/Up/);
     const listing = await call<{ storeId: string | null; version: string | null }>('installs:find-listing', { serviceId: 'web' });
     expect(listing).toEqual({ storeId: storeId(), version: '1.0' });
-    // Upgrade path: the same listing again is an upgrade in the pre-flight; cancelling it records a cancelled attempt.
+    // Upgrade path: the same listing again is an upgrade in the pre-flight; declining it is no attempt and records nothing (DESIGN 2.5).
     const again = crypto.randomUUID();
     const up = await call<InstallStage>('installs:start', { sessionId: again, storeId: storeId(), serviceId: 'web', cellId });
     expect(up.stage === 'confirm' && up.summary.upgrade?.from.version).toBe('1.0');
@@ -117,11 +117,14 @@ describe('installs IPC on a real cell', () => {
     await expect.poll(() => events.some((e) => e.channel === 'installs:finished' && (e.payload as InstallOutcome).sessionId === again), { timeout: 10_000 }).toBe(true);
     const cancelled = events.find((e) => e.channel === 'installs:finished' && (e.payload as InstallOutcome).sessionId === again)!.payload as InstallOutcome;
     expect(cancelled.receipt.outcome).toBe('cancelled');
+    expect(cancelled.declined).toBe(true);
+    expect((await readActivity(join(tb.dataDir, 'activity.jsonl'))).receipts.map((r) => r.id)).not.toContain(cancelled.receipt.id);
     const gone = await call<InstallOutcome>('installs:uninstall', { cellId, serviceId: 'web', purgeVolumes: false });
     expect(gone.receipt.outcome).toBe('uninstalled');
     expect((await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-web'])).trim()).toBe('');
     const log = await readActivity(join(tb.dataDir, 'activity.jsonl'));
-    expect(log.receipts.map((r) => r.outcome)).toEqual(expect.arrayContaining(['installed', 'cancelled', 'uninstalled']));
+    expect(log.receipts.map((r) => r.outcome)).toEqual(expect.arrayContaining(['installed', 'uninstalled']));
+    expect(log.receipts.map((r) => r.id)).not.toContain(cancelled.receipt.id);
   }, 180_000);
 
   it('an unsigned service in enforce: finished at once, rejected, with the catalogue reason and the cell untouched', async () => {

@@ -34,7 +34,8 @@ export class InstallSessions {
 
   private finish(outcome: InstallOutcome): InstallOutcome {
     this.events.emit('installs:finished', outcome);
-    this.events.emit('activity:changed', { at: outcome.receipt.at });
+    // A declined pre-flight recorded nothing (DESIGN 2.5): the activity log did not change.
+    if (!outcome.declined) this.events.emit('activity:changed', { at: outcome.receipt.at });
     return outcome;
   }
 
@@ -158,5 +159,6 @@ function outcomeOf(sessionId: string, r: InstallResult): InstallOutcome {
     verdict: r.plan ? explainReport(r.plan.report) : null,
     mode: r.plan ? explainMode(r.plan.status.mode) : null,
     why: r.plan?.summary?.verdict.why ?? (r.plan?.decision === 'block' ? receipt.error?.message ?? null : null),
+    ...(r.declined ? { declined: true as const } : {}),
   };
 }

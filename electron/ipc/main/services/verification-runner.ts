@@ -29,8 +29,8 @@ export interface RunSinks {
 
 export class VerificationRunner {
   private readonly runs = new Map<string, AbortController>();
-  /** The latest full verdict per store and service: what `verdict()` answers. */
-  private readonly latest = new Map<string, Map<string, ServiceVerdict>>();
+  /** The latest full verdict per store and entry (by position: ids can repeat): what `verdict()` answers. */
+  private readonly latest = new Map<string, Map<number, ServiceVerdict>>();
   private cache: Promise<VerificationCache> | null = null;
 
   /**
@@ -59,10 +59,10 @@ export class VerificationRunner {
     return { runId, storeId, total };
   }
 
-  /** One listed service verified now (the Why panel's re-verify). */
-  async verifyService(storeId: string, serviceId: string): Promise<ServiceVerdict> {
+  /** One listed entry verified now (the Why panel's re-verify): by position when given (ids can repeat); it must still carry that id. */
+  async verifyService(storeId: string, serviceId: string, index?: number): Promise<ServiceVerdict> {
     const { ref, store } = await this.stores.current(storeId);
-    const service = store.services.find((s) => (s.id ?? `#${s.index}`) === serviceId);
+    const service = store.services.find((s) => (index === undefined || s.index === index) && (s.id ?? `#${s.index}`) === serviceId);
     if (!service) throw new CoreError('SERVICE_NOT_FOUND', `${ref.name} lists no service ${serviceId}`);
     return this.one(storeId, store, service, await this.stores.trustRootFor(ref));
   }
@@ -77,7 +77,7 @@ export class VerificationRunner {
     const sources = await this.core.imageSources();
     try {
       const report = await verifyImage({ image, ...(serviceId ? { serviceId } : {}), trustRoot, sources: sources.provider });
-      return { serviceId: serviceId ?? '', report, explanation: explainReport(report) };
+      return { serviceId: serviceId ?? '', index: null, report, explanation: explainReport(report) };
     } finally {
       sources.close();
     }
@@ -119,15 +119,25 @@ export class VerificationRunner {
     return this.keep(storeId, toVerdict(service, report ?? manifestInvalidReport(service, trustRoot), false));
   }
 
-  /** The latest full verdict reached for a service of a store, or null before any. */
-  verdict(storeId: string, serviceId: string): ServiceVerdict | null {
-    return this.latest.get(storeId)?.get(serviceId) ?? null;
+  /**
+   * The latest full verdict reached for an entry of a store, or null before any: the entry at
+   * `index` when given (and only if it still has that id), else the first entry with the id.
+   */
+  verdict(storeId: string, serviceId: string, index?: number): ServiceVerdict | null {
+    const byEntry = this.latest.get(storeId);
+    if (!byEntry) return null;
+    if (index !== undefined) {
+      const v = byEntry.get(index);
+      return v && v.serviceId === serviceId ? v : null;
+    }
+    const first = [...byEntry.values()].filter((v) => v.serviceId === serviceId).sort((a, b) => (a.index ?? 0) - (b.index ?? 0))[0];
+    return first ?? null;
   }
 
   private keep(storeId: string, v: ServiceVerdict): ServiceVerdict {
-    let byService = this.latest.get(storeId);
-    if (!byService) this.latest.set(storeId, (byService = new Map()));
-    byService.set(v.serviceId, v);
+    let byEntry = this.latest.get(storeId);
+    if (!byEntry) this.latest.set(storeId, (byEntry = new Map()));
+    if (typeof v.index === 'number') byEntry.set(v.index, v);
     return v;
   }
 
@@ -142,7 +152,7 @@ export class VerificationRunner {
       pending = [];
     };
     const timer = setInterval(flush, PROGRESS_EVERY_MS);
-    const byId = new Map(store.services.map((s) => [s.id ?? `#${s.index}`, s]));
+    const byIndex = new Map(store.services.map((s) => [s.index, s]));
     let sources: ImageSources | null = null;
     try {
       const cache = await this.openCache();
@@ -156,7 +166,7 @@ export class VerificationRunner {
         cache: fresh ? writeOnly(cache) : cache,
         onProgress: (p) => {
           done = p.done;
-          const svc = byId.get(p.result.serviceId ?? '');
+          const svc = byIndex.get(p.index);
           pending.push(summarize(this.keep(storeId, toVerdict(svc, p.result, fresh))));
         },
       });
@@ -176,13 +186,13 @@ function writeOnly(cache: VerificationCache): VerificationCache {
   return { get: () => null, set: (k, r) => cache.set(k, r), flush: () => cache.flush() };
 }
 
-export function summarize({ serviceId, report }: ServiceVerdict): VerdictSummary {
-  return { serviceId, reason: report.reason, verified: report.verified, verifiedAt: report.verifiedAt ?? null, cached: report.cached === true };
+export function summarize({ serviceId, index, report }: ServiceVerdict): VerdictSummary {
+  return { serviceId, index, reason: report.reason, verified: report.verified, verifiedAt: report.verifiedAt ?? null, cached: report.cached === true };
 }
 
 function toVerdict(svc: StoreService | undefined, r: VerificationReport, fresh: boolean): ServiceVerdict {
   const serviceId = r.serviceId ?? svc?.id ?? (svc ? `#${svc.index}` : '?');
   const report: VerificationReport = { ...r, serviceId, cached: fresh ? false : r.cached === true };
-  return { serviceId, report, explanation: explainReport(report) };
+  return { serviceId, index: svc?.index ?? null, report, explanation: explainReport(report) };
 }
 

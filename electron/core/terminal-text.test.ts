@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalSafe } from './terminal-text';
+import { terminalLines, terminalSafe } from './terminal-text';
 
 describe('terminalSafe', () => {
   it('shows control characters, DEL, C1 and bidi overrides as visible escapes', () => {
@@ -9,5 +9,18 @@ describe('terminalSafe', () => {
   });
   it('leaves ordinary text, including non-ASCII, as it is', () => {
     expect(terminalSafe('enforce — config unreadable (Permission denied) → block · ü')).toBe('enforce — config unreadable (Permission denied) → block · ü');
+  });
+});
+
+describe('terminalSafe: invisible and line-breaking characters', () => {
+  it('escapes zero-width characters, isolates, line separators and the BOM', () => {
+    expect(terminalSafe('ev\u200bil\u2066x\u2069\u2028\u2029\ufeff\u061c')).toBe('ev\\u200bil\\u2066x\\u2069\\u2028\\u2029\\ufeff\\u061c');
+  });
+});
+
+describe('terminalLines', () => {
+  it('ends each given line with a newline and escapes any newline inside one', () => {
+    expect(terminalLines('a', 'b\nOK VERIFIED', '')).toBe('a\nb\\x0aOK VERIFIED\n\n');
+    expect(terminalLines()).toBe('');
   });
 });
