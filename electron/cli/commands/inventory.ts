@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { addCellProfiles, listCellProfiles } from '../../core/cell/profiles';
-import { terminalSafe } from '../../core/cell/terminal-text';
+import { terminalSafe } from '../../core/terminal-text';
 import { CoreError } from '../../core/errors';
 import { exportInventory, importInventory } from '../../core/fleet/inventory';
 import { selectCells } from '../../core/fleet/selection';

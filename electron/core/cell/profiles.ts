@@ -176,11 +176,11 @@ export async function getCellProfile(dataDir: string, idOrName: string): Promise
  */
 export async function addCellProfiles(dataDir: string, inputs: readonly unknown[]): Promise<CellProfile[]> {
   const parsed = inputs.map((i) => parseInput(i));
-  const cells = await listCellProfiles(dataDir);
-  const taken = new Set(cells.map((c) => c.name));
-  const clash = parsed.filter((p) => taken.has(p.name) || !taken.add(p.name)).map((p) => p.name);
-  if (clash.length) throw new CoreError('PROFILE_EXISTS', `cells named ${clash.map((n) => `"${n}"`).join(', ')} already exist; nothing was imported`);
   const added: CellProfile[] = parsed.map((p) => ({ ...p, id: randomUUID() }));
-  await save(dataDir, [...cells, ...added]);
-  return added;
+  return updateCells(dataDir, (cells) => {
+    const taken = new Set(cells.map((c) => c.name));
+    const clash = parsed.filter((p) => taken.has(p.name) || !taken.add(p.name)).map((p) => p.name);
+    if (clash.length) throw new CoreError('PROFILE_EXISTS', `cells named ${clash.map((n) => `"${n}"`).join(', ')} already exist; nothing was imported`);
+    return { cells: [...cells, ...added], result: added };
+  });
 }

@@ -1,4 +1,4 @@
-import { terminalSafe } from '../cell/terminal-text';
+import { terminalSafe } from '../terminal-text';
 import type { FleetPlan } from './plan';
 import type { FleetEvent, FleetReceipt } from './run';
 
