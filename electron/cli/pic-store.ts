@@ -18,6 +18,11 @@ Usage:
                    [--accept-changes] [--accept-signer FINGERPRINT] [--json]
   pic-store updates [--cell DEST]... [--json]
   pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]
+  pic-store fleet plan SERVICE_ID --cells NAME_OR_GROUP... [--store INDEX] [--concurrency N] [--json]
+  pic-store fleet apply PLAN_FILE [--batches 1,10%,100%] [--max-fail-percent N] [--concurrency N]
+                   [--retry RUN_ID] [--yes] [--json]
+  pic-store inventory export [--cells NAME_OR_GROUP...] [--output FILE]
+  pic-store inventory import FILE [--json]
   pic-store activity [--json] [--limit N]
   pic-store explain RECEIPT_FILE
   pic-store store add NAME URL [--root ROOT_JSON] | store remove NAME

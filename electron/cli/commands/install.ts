@@ -102,7 +102,7 @@ export function printReceipt(io: CliIo, r: Receipt, json: boolean): void {
   out(`  receipt:  ${r.id}`);
 }
 
-async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<FoundService> {
+export async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<FoundService> {
   const path = resolve(io.cwd, arg);
   if (existsSync(path)) {
     // The one way a store file is read (size bound, byte-order mark), as verify and lint read it.

@@ -96,7 +96,7 @@ const cellOf = (p: CellProfile) => ({ name: p.name, destination: p.destination, 
  * records the cell's mode, the real action and the decision as far as it is known (DESIGN 2.5:
  * only an unreachable cell leaves them null).
  */
-interface PlanProgress {
+export interface PlanProgress {
   status?: CellStatus;
   action?: InstallPlan['action'];
   /** Set once both verdicts are in. */
@@ -104,7 +104,7 @@ interface PlanProgress {
 }
 
 /** Reads the cell, verifies fresh under its key (and the cell's own cosign), decides, and builds the pre-flight. Changes nothing. */
-async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
+export async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
   const { profile, manifest, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
   assertListingAllowsInstall(req.listing); // in every mode, before the cell is contacted
@@ -172,7 +172,7 @@ async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promis
  * verified" — block under enforce, warn under warn, allow under off — since nothing had verified
  * when the attempt stopped. Only an unreachable cell leaves mode and decision null (DESIGN 2.5).
  */
-function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): ReceiptFields {
+export function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): ReceiptFields {
   const code = failureCode(e, req.signal);
   const mode = seen.status?.mode ?? null;
   const decision = seen.decided?.decision ?? (mode ? decideInstall({ mode: mode.value, desktopVerified: false, cellVerified: null }).decision : null);

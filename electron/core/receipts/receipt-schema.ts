@@ -76,6 +76,7 @@ function buildReceiptSchema(obj: typeof z.object) {
     error: obj({ code: text(200), message: text(16_000) }).nullable(),
     listing: obj({ signed: z.boolean(), storeVersion: z.number().int().min(0).nullable(), state: text(32) }).nullable().optional(),
     review: reviewSchema(obj).nullable().optional(),
+    fleet: obj({ runId: text(200), batch: z.number().int().min(1).max(1_000_000) }).nullable().optional(),
   });
 }
 

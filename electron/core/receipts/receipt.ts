@@ -81,6 +81,8 @@ export interface Receipt {
   listing?: ReceiptListing | null;
   /** An upgrade's review and what the admin consented to (DESIGN 2.5, 2.9); absent on receipts before it. */
   review?: ReceiptReview | null;
+  /** The fleet run and batch (from 1) this attempt was part of (DESIGN 2.10); absent or null for a single install. */
+  fleet?: { runId: string; batch: number } | null;
 }
 
 export interface ReceiptListing {
@@ -121,6 +123,7 @@ export function createReceipt(fields: ReceiptFields, clock: ReceiptClock = {}): 
     error: rest.error,
     ...(rest.listing !== undefined ? { listing: rest.listing } : {}),
     ...(rest.review !== undefined ? { review: rest.review } : {}),
+    ...(rest.fleet ? { fleet: rest.fleet } : {}),
   };
 }
 
