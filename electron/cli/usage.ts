@@ -6,20 +6,30 @@
 import { APP_VERSION } from '../core/app-info';
 
 export const COMMAND_USAGE: Record<string, string> = {
-  verify: `  pic-store verify TARGET... [--trust-key FILE]... [--plain-http-registry HOST]... [--json]
-                   [--timeout SECONDS] [--no-cache] [-v|--verbose]`,
+  verify: `  pic-store verify TARGET... [--trust-key FILE]... [--trusted-root FILE] [--plain-http-registry HOST]...
+                   [--json] [--timeout SECONDS] [--no-cache] [-v|--verbose]`,
   lint: '  pic-store lint FILE [--json]',
   cell: `  pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--port N] [--identity FILE]
                    [--timeout SECONDS] [--accept-host-key SHA256:...] [--json]`,
-  install: '  pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes] [--json]',
+  install: `  pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes]
+                   [--accept-changes] [--accept-signer FINGERPRINT] [--json]`,
+  updates: '  pic-store updates [--cell DEST]... [--ssh-config FILE] [--root PATH] [--json]',
   uninstall: '  pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]',
+  fleet: `  pic-store fleet plan SERVICE_ID --cells NAME_OR_GROUP... [--store INDEX] [--concurrency N] [--json]
+  pic-store fleet apply PLAN_FILE [--batches 1,10%,100%] [--max-fail-percent N] [--concurrency N]
+                   [--retry RUN_ID] [--yes] [--json]`,
+  inventory: `  pic-store inventory export [--cells NAME_OR_GROUP...] [--output FILE]
+  pic-store inventory import FILE [--json]`,
   activity: `  pic-store activity [--json] [--limit N] [--offset N] [--outcome OUTCOME] [--action ACTION]
                    [--cell NAME] [--service ID] [--reason CODE]`,
   explain: '  pic-store explain RECEIPT_FILE [--json]',
+  store: `  pic-store store add NAME URL [--root ROOT_JSON] | store remove NAME
+  pic-store store list [--json] | store refresh [NAME] [--json]`,
 };
 
 const NOTES = `A verify TARGET is an existing file (an index if it lists services, else a manifest), an
-http(s): or file: index URL, or else an image reference. A file that does not exist is a usage
+http(s): or file: index URL, store:NAME (a configured store, its state reported beside the
+results), or else an image reference. A file that does not exist is a usage
 error when the TARGET is written as a path (starts with ./ ../ or /, or has a directory and
 ends in .json).
 

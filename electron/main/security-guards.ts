@@ -1,17 +1,20 @@
+// Every Electron security guard of the app, in one place (DESIGN 3.1), each citing by URL anchor
+// the item of the Electron security checklist it implements:
+// https://www.electronjs.org/docs/latest/tutorial/security
+// The window options (context isolation, sandbox, no Node integration) live in the one window
+// factory, window.ts; the CSP in renderer/index.html
+// (https://www.electronjs.org/docs/latest/tutorial/security#7-define-a-content-security-policy).
 import { app, session, shell, type Session, type WebContents } from 'electron';
 import { parseExternalUrl } from '../core/external-url';
 
-/**
- * Every Electron security guard of the app, in one place (DESIGN 3.1), each citing the item of
- * the Electron security checklist (https://www.electronjs.org/docs/latest/tutorial/security) it
- * implements. Window options (checklist #2 contextIsolation, #3 sandbox, #1 nodeIntegration
- * off) live in the one window factory, window.ts; the CSP (#7) in renderer/index.html.
- */
-export interface GuardOptions {
+interface GuardOptions {
   isAppUrl: (url: string) => boolean;
 }
 
-/** #15 "Do not use shell.openExternal with untrusted content": parsed https: URLs only. */
+/**
+ * Parsed https: URLs only.
+ * https://www.electronjs.org/docs/latest/tutorial/security#15-do-not-use-shellopenexternal-with-untrusted-content
+ */
 export async function openExternalSafely(raw: string): Promise<boolean> {
   let url: URL;
   try {
@@ -25,24 +28,28 @@ export async function openExternalSafely(raw: string): Promise<boolean> {
 
 /** The guards for one WebContents (the window, and anything it might try to create). */
 export function guardWebContents(contents: WebContents, opts: GuardOptions): void {
-  // #14 "Disable or limit creation of new windows": always deny; an https link goes to the browser.
+  // Always deny; an https link goes to the browser.
+  // https://www.electronjs.org/docs/latest/tutorial/security#14-disable-or-limit-creation-of-new-windows
   contents.setWindowOpenHandler(({ url }) => {
     void openExternalSafely(url);
     return { action: 'deny' };
   });
-  // #13 "Disable or limit navigation": the window never leaves the app's own page.
+  // The window never leaves the app's own page.
+  // https://www.electronjs.org/docs/latest/tutorial/security#13-disable-or-limit-navigation
   const blockForeign = (event: { preventDefault(): void }, url: string): void => {
     if (!opts.isAppUrl(url)) event.preventDefault();
   };
   contents.on('will-navigate', (event) => blockForeign(event, event.url));
   contents.on('will-redirect', (event) => blockForeign(event, event.url));
-  // #12 "Verify WebView options before creation": the app uses no <webview>, so none attaches.
+  // The app uses no <webview>, so none attaches.
+  // https://www.electronjs.org/docs/latest/tutorial/security#12-verify-webview-options-before-creation
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
 /**
- * #5 "Handle session permission requests from remote content": everything is denied, except the
- * app's own page writing to the clipboard (the Trust panel's copy-fingerprint button).
+ * Everything is denied, except the app's own page writing to the clipboard (the Trust panel's
+ * copy-fingerprint button).
+ * https://www.electronjs.org/docs/latest/tutorial/security#5-handle-session-permission-requests-from-remote-content
  */
 export function permissionRequestHandler(opts: GuardOptions) {
   return (_wc: WebContents, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }): void => {

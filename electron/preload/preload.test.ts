@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 
-vi.mock('electron', () => import('../main/electron-fake.test-helper'));
+vi.mock('electron', () => import('../../scripts/testbed/electron-fake'));
 
-const fake = await import('../main/electron-fake.test-helper');
+const fake = await import('../../scripts/testbed/electron-fake');
 await import('./index');
 
 describe('preload', () => {

@@ -25,7 +25,7 @@ const CONTENT_TYPES: Record<string, string> = {
  * encoded or literal `..`, backslashes, NUL, and symlinks that lead outside: the shell serves
  * only the built files (DESIGN 3.2), nothing else on the disk.
  */
-export async function resolveStaticFile(root: string, urlPath: string): Promise<string | null> {
+async function resolveStaticFile(root: string, urlPath: string): Promise<string | null> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -49,7 +49,7 @@ export async function resolveStaticFile(root: string, urlPath: string): Promise<
   return st.isFile() ? real : null;
 }
 
-export function contentTypeOf(file: string): string {
+function contentTypeOf(file: string): string {
   return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 

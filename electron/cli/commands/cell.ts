@@ -1,3 +1,9 @@
+// `pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]` (DESIGN 2.4); DEST is
+// a cell profile's name or an OpenSSH destination (resolveCliCell).
+//
+// The CLI never trusts a host on first use and never prompts: an unknown host key is refused
+// (exit 3) with its fingerprint, and the admin re-runs with `--accept-host-key SHA256:…` after
+// comparing it — which records exactly that key in the app's known_hosts, as the app's dialog does.
 import { resolve } from 'node:path';
 import { CoreError } from '../../core/errors';
 import { confirmHostKey } from '../../core/cell/host-keys';
@@ -10,14 +16,6 @@ import { didYouMean } from '../suggest';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
-/**
- * `pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]` (DESIGN 2.4); DEST is a
- * cell profile's name or an OpenSSH destination (resolveCliCell).
- *
- * The CLI never trusts a host on first use and never prompts: an unknown host key is refused
- * (exit 3) with its fingerprint, and the admin re-runs with `--accept-host-key SHA256:…` after
- * comparing it — which records exactly that key in the app's known_hosts, as the app's dialog does.
- */
 export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
   const [sub, ...rest] = argv;
   if (sub !== 'status') throw new UsageError(sub ? `unknown cell command "${sub}"${didYouMean(sub, ['status'])} (expected: status)` : 'missing cell command (expected: status DEST)');
@@ -62,7 +60,7 @@ export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): P
       cellKey: status.cellKey ? { fingerprint: status.cellKey.fingerprint, matchesTrustRoot: status.cellKey.matchesTrustRoot } : null,
       runtime: status.runtime,
       cosign: status.cosign,
-      installed: status.installed.map((s) => ({ id: s.id, version: s.version, digest: s.digest })),
+      installed: status.installed.map((s) => ({ id: s.id, version: s.version, digest: s.digest, signers: s.signers ?? [], container: { state: s.container?.state ?? 'unknown', health: s.container?.health ?? null } })),
     });
     return EXIT.ok;
   }
@@ -80,7 +78,7 @@ export function formatCellStatus(s: CellStatus): string {
     `  runtime:  ${s.runtime ? `${s.runtime}${s.runtimeVersion ? ` ${s.runtimeVersion}` : ''}` : 'none found'}`,
     `  cosign:   ${s.cosign ?? 'not on the cell PATH'}`,
     `  installed (${s.installed.length}):`,
-    ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}${i.problem ? `  (${i.problem})` : ''}`),
+    ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}  ${containerText(i.container)}${i.problem ? `  (${i.problem})` : ''}`),
     ...(s.skipped.length ? [`  skipped under services/: ${s.skipped.map((x) => JSON.stringify(x)).join(', ')}`] : []),
   ];
   return terminalLines(...lines);
@@ -103,6 +101,12 @@ export async function resolveCliCell(dest: string, options: { root?: string; por
 async function getCellProfileByName(dataDir: string, name: string): Promise<CellProfile | undefined> {
   const found = await getCellProfile(dataDir, name);
   return found?.name === name ? found : undefined;
+}
+
+/** "running (healthy)", "exited", "missing": the container as the runtime reported it. */
+export function containerText(c: { state: string; health: string | null } | undefined): string {
+  if (!c) return 'container unknown';
+  return `${c.state}${c.health ? ` (${c.health})` : ''}`;
 }
 
 /**

@@ -1,3 +1,5 @@
+// Issue 8 "Done when": `pic-store explain` (the built CLI) prints, for receipts of every reason
+// code, mode source and outcome, the catalogue's text filled with the receipt's own evidence.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,15 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainMode, explainReport } from '../../core/catalogue/reason-catalogue';
 import { exportReceipt } from '../../core/receipts/receipt-file';
 import { RECEIPT_OUTCOMES, type Receipt, type ReceiptMode } from '../../core/receipts/receipt';
-import { sampleReceipt } from '../../core/receipts/sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { REASON_CODES, type Check, type ReasonCode, type SignatureSummary } from '../../core/verification/types';
 import { CHECK_IDS } from '../../core/verification/types';
 
-/**
- * Issue 8 "Done when": `pic-store explain` (the built CLI) prints, for receipts of every reason
- * code, mode source and outcome, the catalogue's text filled with the receipt's own evidence.
- */
 let home: string;
 
 const DIGEST = `sha256:${'1f'.repeat(32)}`;
@@ -31,7 +29,7 @@ const FAILS_AT: Record<ReasonCode, string | null> = {
   TRUST_ROOT_INVALID: 'trust-root', REGISTRY_UNREACHABLE: 'registry', REGISTRY_AUTH_FAILED: 'registry',
   IMAGE_NOT_FOUND: 'manifest', CONTENT_DIGEST_MISMATCH: 'manifest', SIGNATURE_NOT_FOUND: 'signature-found',
   SIGNATURE_INVALID: 'signature-valid', SIGNATURE_DIGEST_MISMATCH: 'digest-binding', PAYLOAD_INVALID: 'signature-valid',
-  LIMIT_EXCEEDED: 'signature-found',
+  LIMIT_EXCEEDED: 'signature-found', TLOG_ENTRY_INVALID: 'transparency-log', TLOG_ENTRY_MISSING: 'transparency-log',
 };
 
 function receiptFor(reason: ReasonCode): Receipt {

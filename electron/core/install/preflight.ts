@@ -1,3 +1,6 @@
+// The pre-flight summary (DESIGN 2.2, issue 7): everything the admin confirms before the cell is
+// changed, as plain data for the UI and the CLI. Ports, volumes and environment are labelled as
+// listing data: the signature covers the image only.
 import type { ResolvedMode } from '../cell/mode';
 import type { CellProfile } from '../cell/profiles';
 import type { CellStatus } from '../cell/status';
@@ -7,12 +10,9 @@ import { explainMode, explainReport, type Explanation } from '../catalogue/reaso
 import type { ReasonCode, VerificationReport } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
 import { terminalLines } from '../terminal-text';
+import { formatReview } from '../updates/review';
+import type { ReceiptReview } from '../updates/upgrade-gate';
 
-/**
- * The pre-flight summary (DESIGN 2.2, issue 7): everything the admin confirms before the cell is
- * changed, as plain data for the UI and the CLI. Ports, volumes and environment are labelled as
- * listing data: the signature covers the image only.
- */
 export const LISTING_LABEL = 'from the store listing, not signed';
 
 export interface PreflightSummary {
@@ -48,9 +48,11 @@ export interface PreflightSummary {
   freeText: string;
   upgrade: { from: { version: string | null; digest: string | null }; to: { version: string; digest: string } } | null;
   warnings: string[];
+  /** An upgrade's review (DESIGN 2.9): the typed diff and what consent covered; set by the install flow. */
+  review?: ReceiptReview | null;
 }
 
-export interface PreflightInput {
+interface PreflightInput {
   profile: CellProfile;
   status: CellStatus;
   probe: CellProbe;
@@ -67,7 +69,7 @@ export interface PreflightInput {
 }
 
 /** Disk below this is worth a warning before a pull. */
-export const LOW_DISK_BYTES = 512 * 1024 * 1024;
+const LOW_DISK_BYTES = 512 * 1024 * 1024;
 
 export function buildPreflight(i: PreflightInput): PreflightSummary {
   const installed = i.status.installed.find((s) => s.id === i.manifest.id) ?? null;
@@ -121,7 +123,7 @@ function portsOf(raw: unknown): Set<string> {
   return out;
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
   let u = 0;
@@ -160,6 +162,7 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`    environment: ${env.length ? env.map(([k, v]) => `${k}=${show(v)}`).join(', ') : 'none'}`);
   L.push(`  platform: cell ${s.architecture.cell ?? 'unknown'}, image ${s.architecture.image?.join(', ') ?? 'unknown'}${s.architecture.compatible === false ? ' — MISMATCH' : ''}`);
   L.push(`  disk:     ${s.freeBytes === null ? 'unknown' : `${s.freeText} free`}`);
+  if (s.review) L.push(...formatReview(s.review));
   for (const w of s.warnings) L.push(`  ! ${w}`);
   return terminalLines(...L);
 }

@@ -1,6 +1,12 @@
+// The schema an imported receipt must pass before anything shows it (DESIGN 2.5). Receipts come
+// from other people's machines, so every string and list is bounded; unknown extra fields are
+// kept (a newer app may add some) so that export → import round-trips unchanged. An EXPORT, though,
+// writes only the fields this schema knows (knownReceiptFields): a file the app writes on
+// request carries nothing a caller smuggled into the value.
 import { z } from 'zod';
 import { CoreError } from '../errors';
 import { CHECK_IDS, REASON_CODES } from '../verification/types';
+import { reviewSchema } from './review-schema';
 import {
   DECISIONS,
   MODE_SOURCES,
@@ -12,13 +18,6 @@ import {
   type Receipt,
 } from './receipt';
 
-/**
- * The schema an imported receipt must pass before anything shows it (DESIGN 2.5). Receipts come
- * from other people's machines, so every string and list is bounded; unknown extra fields are
- * kept (a newer app may add some) so that export → import round-trips unchanged. An EXPORT, though,
- * writes only the fields this schema knows (knownReceiptFields): a file the app writes on
- * request carries nothing a caller smuggled into the value.
- */
 const text = (max: number) => z.string().max(max);
 const KEY_ORIGINS = ['bundled', 'local', 'command-line', 'demo', 'cell'] as const;
 
@@ -75,10 +74,13 @@ function buildReceiptSchema(obj: typeof z.object) {
     decision: z.enum(DECISIONS).nullable(),
     outcome: z.enum(RECEIPT_OUTCOMES),
     error: obj({ code: text(200), message: text(16_000) }).nullable(),
+    listing: obj({ signed: z.boolean(), storeVersion: z.number().int().min(0).nullable(), state: text(32) }).nullable().optional(),
+    review: reviewSchema(obj).nullable().optional(),
+    fleet: obj({ runId: text(200), batch: z.number().int().min(1).max(1_000_000) }).nullable().optional(),
   });
 }
 
-export const receiptSchema = buildReceiptSchema(z.looseObject as typeof z.object);
+const receiptSchema = buildReceiptSchema(z.looseObject as typeof z.object);
 const knownFieldsSchema = buildReceiptSchema(z.object);
 
 export interface ReceiptProblem {
@@ -87,7 +89,7 @@ export interface ReceiptProblem {
   message: string;
 }
 
-export type ReceiptValidation = { ok: true; receipt: Receipt } | { ok: false; problems: ReceiptProblem[] };
+type ReceiptValidation = { ok: true; receipt: Receipt } | { ok: false; problems: ReceiptProblem[] };
 
 /** Validates an unknown value as a receipt, with JSON-pointer paths a person can follow. */
 export function validateReceipt(value: unknown): ReceiptValidation {

@@ -1,21 +1,20 @@
+// Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
+// or a path, size-limited. The envelope must be valid (else INDEX_INVALID / INDEX_UNREADABLE:
+// the command could not do its job); each service is validated on its own. `ociLayout` is
+// honoured only for files, resolved inside the index's directory. The embedded demo store is
+// recognised by its location so it is verified under its own key alone.
 import { describeJsonSyntaxError } from '../json-syntax';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreError, errorMessage } from '../errors';
 import { createAgents, destroyAgents, httpRequest } from '../registry/http-transport';
-import { isLoopbackHost } from '../registry/registry-source';
+import { isLoopbackHost } from '../registry/plain-http';
 import { SourceError } from '../source/image-source';
 import { validateIndex, type StoreService } from './validate';
+import type { ListingStatus } from '../signed-store/signed-refresh';
 import { fileKind } from '../user-file';
 
-/**
- * Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
- * or a path, size-limited. The envelope must be valid (else INDEX_INVALID / INDEX_UNREADABLE:
- * the command could not do its job); each service is validated on its own. `ociLayout` is
- * honoured only for files, resolved inside the index's directory. The embedded demo store is
- * recognised by its location so it is verified under its own key alone.
- */
 export interface LoadedStore {
   location: string;
   kind: 'file' | 'https' | 'http';
@@ -25,11 +24,15 @@ export interface LoadedStore {
   ociLayoutDir: string | null;
   /** The embedded demo store (config/demo-store/index.json). */
   isDemo: boolean;
+  /** The index's `policy.transparencyLog` (DESIGN 2.8); absent means "if-present". */
+  transparencyLog?: 'if-present' | 'required';
   /** Notes for people (an ignored ociLayout on a remote index). */
   notes: string[];
+  /** How the listing itself is authenticated (DESIGN 2.7); absent for an index read directly. */
+  listing?: ListingStatus;
 }
 
-export interface LoadIndexOptions {
+interface LoadIndexOptions {
   cwd?: string;
   timeoutMs?: number;
   maxBytes?: number;
@@ -85,11 +88,11 @@ export async function loadStoreIndex(location: string, opts: LoadIndexOptions = 
     }
   }
   const isDemo = !!filePath && !!opts.appConfigDir && resolve(filePath) === resolve(opts.appConfigDir, 'demo-store', 'index.json');
-  return { location, kind, name: v.index.name, services: v.index.services, ociLayoutDir, isDemo, notes };
+  return { location, kind, name: v.index.name, services: v.index.services, ociLayoutDir, isDemo, notes, transparencyLog: v.index.transparencyLog };
 }
 
 /** A `file:` URL or a path, as an absolute path; a URL naming another host is unreadable, not a crash. */
-export function indexFilePath(location: string, cwd?: string): string {
+function indexFilePath(location: string, cwd?: string): string {
   if (!location.startsWith('file:')) return resolve(cwd ?? process.cwd(), location);
   try {
     return fileURLToPath(location);

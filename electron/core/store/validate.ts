@@ -1,11 +1,9 @@
+// Validation of a whole index and of single manifests, returning every error with its
+// JSON-pointer path. The image must at least be a reference string; whether it is pinned and
+// well-formed is verification's job (tag-only is valid input, rejected as DIGEST_MISSING).
 import { parseImageReference } from '../reference/image-reference';
 import { schemaErrors, serviceManifestSchema, storeIndexSchema, type SchemaError, type ServiceManifest } from './manifest-schema';
 
-/**
- * Validation of a whole index and of single manifests, returning every error with its
- * JSON-pointer path. The image must at least be a reference string; whether it is pinned and
- * well-formed is verification's job (tag-only is valid input, rejected as DIGEST_MISSING).
- */
 export interface StoreService {
   /** Position in the index's `services`. */
   index: number;
@@ -16,13 +14,15 @@ export interface StoreService {
   errors: SchemaError[];
 }
 
-export interface ValidatedIndex {
+interface ValidatedIndex {
   name: string;
   ociLayout: string | null;
+  /** `policy.transparencyLog`; "if-present" when the index says nothing (DESIGN 2.8). */
+  transparencyLog: 'if-present' | 'required';
   services: StoreService[];
 }
 
-export type IndexValidation = { ok: true; index: ValidatedIndex } | { ok: false; errors: SchemaError[] };
+type IndexValidation = { ok: true; index: ValidatedIndex } | { ok: false; errors: SchemaError[] };
 
 export function validateManifest(raw: unknown, prefix = ''): { manifest: ServiceManifest | null; errors: SchemaError[] } {
   const r = serviceManifestSchema.safeParse(raw);
@@ -46,7 +46,7 @@ export function validateIndex(raw: unknown): IndexValidation {
     }
     return { index: i, id: rawId, manifest: errors.length ? null : manifest, raw: s, errors };
   });
-  return { ok: true, index: { name: env.data.name, ociLayout: env.data.ociLayout ?? null, services } };
+  return { ok: true, index: { name: env.data.name, ociLayout: env.data.ociLayout ?? null, transparencyLog: env.data.policy?.transparencyLog ?? 'if-present', services } };
 }
 
 /** Lint-level advice beyond the schema (kept separate: not errors, verification decides). */

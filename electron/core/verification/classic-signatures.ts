@@ -1,16 +1,14 @@
+// Classic cosign signatures (DESIGN 2.3): the `sha256-<hex>.sig` tag in the image's repository,
+// an OCI manifest whose layers carry `dev.cosignproject.cosign/signature` (base64 over the raw
+// layer bytes). Each layer becomes one SignatureSummary judged against every trusted key.
 import { SourceError } from '../source/image-source';
 import { parseCosignPayload } from './cosign-payload';
 import { findVerifyingKey } from './key-verify';
+import { TLOG_BUNDLE_ANNOTATION, verifyClassicTlog } from '../tlog/classic-tlog';
 import { IncompleteCollection, isCancel, unreadableSignature, type CollectSignatures, type SignatureCollectorInput } from './signature-collector';
 import type { SignatureSummary } from './types';
 
-/**
- * Classic cosign signatures (DESIGN 2.3): the `sha256-<hex>.sig` tag in the image's repository,
- * an OCI manifest whose layers carry `dev.cosignproject.cosign/signature` (base64 over the raw
- * layer bytes). Each layer becomes one SignatureSummary judged against every trusted key.
- */
-export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
-export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
+const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 
 interface Descriptor {
   mediaType?: unknown;
@@ -19,7 +17,7 @@ interface Descriptor {
   annotations?: Record<string, unknown>;
 }
 
-export function classicSignatureTag(digest: string): string {
+function classicSignatureTag(digest: string): string {
   return `${digest.replace(':', '-')}.sig`;
 }
 
@@ -74,5 +72,7 @@ async function judgeLayer(input: SignatureCollectorInput, layer: Descriptor, src
   if (!key) return { format: 'classic', keyFingerprint: null, identity, boundDigest, problem: 'invalid-signature', source: src };
   if (!parsed.ok) return { format: 'classic', keyFingerprint: key.fingerprint, identity: null, boundDigest: null, problem: 'payload-invalid', source: src };
   if (parsed.payload.digest !== input.digest) return { format: 'classic', keyFingerprint: key.fingerprint, identity, boundDigest, problem: 'digest-mismatch', source: src };
-  return { format: 'classic', keyFingerprint: key.fingerprint, identity, boundDigest, problem: null, source: src };
+  // The log record is judged only for a signature that would otherwise count (DESIGN 2.8).
+  const tlog = verifyClassicTlog(layer.annotations?.[TLOG_BUNDLE_ANNOTATION], input.logs, { signature: sig, keyFingerprint: key.fingerprint, payload });
+  return { format: 'classic', keyFingerprint: key.fingerprint, identity, boundDigest, problem: tlog.status === 'invalid' ? 'tlog-invalid' : null, source: src, tlog };
 }
