@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import { screenshotPath } from './screenshot-path';
 import { expect, startShell, test } from './shell-fixture';
 
 /**
@@ -112,6 +113,11 @@ test('card names include their visible text; 1280×800 shows the first row of ca
     await expect(page.getByTestId('first-run')).toBeVisible();
     const first = await cards.first().boundingBox();
     expect(first!.y + first!.height).toBeLessThanOrEqual(800);
+    await expect(cards.first()).toHaveAttribute('data-verification', /^[A-Z_]+$/, { timeout: 30_000 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: screenshotPath(`first-run-1280-${scheme}.png`) });
+    }
 
     await page.setViewportSize({ width: 800, height: 600 });
     const nav = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
@@ -121,6 +127,10 @@ test('card names include their visible text; 1280×800 shows the first row of ca
     expect(main!.width).toBeGreaterThan(700);
     await expect(page.getByRole('button', { name: 'About / Trust', exact: true })).toBeInViewport();
     await expect(cards.first()).toBeInViewport();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: screenshotPath(`first-run-800-${scheme}.png`) });
+    }
   } finally {
     await stop();
   }
