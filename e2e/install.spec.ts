@@ -52,7 +52,7 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await page.goto(shell.url);
 
       // Install the verified service from its page.
-      await page.getByRole('button', { name: /^Web server,/ }).click();
+      await page.getByRole('button', { name: /^Web server v1\.0/ }).click();
       await page.getByTestId('install-open').click();
       const dialog = page.getByTestId('install-dialog');
       await expect(dialog).toBeVisible();
@@ -94,7 +94,7 @@ test('install a verified service from its page, see the unsigned one blocked, un
 
       // The unsigned one: blocked with its reason, no Confirm button, the cell untouched.
       await page.keyboard.press('Escape');
-      await page.getByRole('button', { name: /^Shady tool,/ }).click();
+      await page.getByRole('button', { name: /^Shady tool v0\.1/ }).click();
       await page.getByTestId('install-open').click();
       await page.getByTestId('install-check').click();
       await expect(page.getByTestId('install-outcome')).toBeVisible({ timeout: 60_000 });
@@ -168,7 +168,7 @@ test('an unreachable cell: the outcome and the receipt say verification did not 
     await page.screenshot({ path: screenshotPath('activity-empty.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Store', exact: true }).click();
-    await page.getByRole('button', { name: /^Pinned app,/ }).click();
+    await page.getByRole('button', { name: /^Pinned app v2\.0/ }).click();
     await page.getByTestId('install-open').click();
     await page.getByTestId('install-check').click();
     const outcome = page.getByTestId('install-outcome');

@@ -63,6 +63,8 @@ function buildReceiptSchema(obj: typeof z.object) {
       checks: z.array(checkSchema).max(64),
       signatures: z.array(signatureSchema).max(256),
       trustedKeys: z.array(trustedKeySchema).max(256),
+      // The store's transparency-log policy the verdict was reached under (DESIGN 2.8): known, so an export keeps it.
+      transparencyLogPolicy: z.enum(['if-present', 'required']).optional(),
     }).nullable(),
     cellVerification: obj({
       ran: z.boolean(),
