@@ -1,17 +1,23 @@
 import { app, session, shell, type Session, type WebContents } from 'electron';
 import { parseExternalUrl } from '../core/external-url';
 
-/**
+/*
  * Every Electron security guard of the app, in one place (DESIGN 3.1), each citing the item of
- * the Electron security checklist (https://www.electronjs.org/docs/latest/tutorial/security) it
- * implements. Window options (checklist #2 contextIsolation, #3 sandbox, #1 nodeIntegration
- * off) live in the one window factory, window.ts; the CSP (#7) in renderer/index.html.
+ * the Electron security checklist it implements by its anchor under CHECKLIST =
+ * https://www.electronjs.org/docs/latest/tutorial/security . Window options (#2, #3, #4, #6, #8,
+ * #9, #12) live in the one window factory, window.ts; the app:// protocol (#18) and the CSP header
+ * (#7) in app-protocol.ts, the CSP meta in renderer/index.html; the sender check (#17) in
+ * ipc-main-transport.ts; the fuses (#19) in electron-builder.yml.
  */
 export interface GuardOptions {
   isAppUrl: (url: string) => boolean;
+  /** Development builds only (`!app.isPackaged`): otherwise DevTools are closed if anything opens them. */
+  devTools?: boolean;
 }
 
-/** #15 "Do not use shell.openExternal with untrusted content": parsed https: URLs only. */
+/**
+ * CHECKLIST#15-do-not-use-shellopenexternal-with-untrusted-content: parsed https: URLs only.
+ */
 export async function openExternalSafely(raw: string): Promise<boolean> {
   let url: URL;
   try {
@@ -25,24 +31,27 @@ export async function openExternalSafely(raw: string): Promise<boolean> {
 
 /** The guards for one WebContents (the window, and anything it might try to create). */
 export function guardWebContents(contents: WebContents, opts: GuardOptions): void {
-  // #14 "Disable or limit creation of new windows": always deny; an https link goes to the browser.
+  // CHECKLIST#14-disable-or-limit-creation-of-new-windows: always deny; an https link goes to the browser.
   contents.setWindowOpenHandler(({ url }) => {
     void openExternalSafely(url);
     return { action: 'deny' };
   });
-  // #13 "Disable or limit navigation": the window never leaves the app's own page.
+  // CHECKLIST#13-disable-or-limit-navigation: the window never leaves the app's own page.
   const blockForeign = (event: { preventDefault(): void }, url: string): void => {
     if (!opts.isAppUrl(url)) event.preventDefault();
   };
   contents.on('will-navigate', (event) => blockForeign(event, event.url));
   contents.on('will-redirect', (event) => blockForeign(event, event.url));
-  // #12 "Verify WebView options before creation": the app uses no <webview>, so none attaches.
+  // CHECKLIST#12-verify-webview-options-before-creation: the app uses no <webview>, so none attaches.
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // DESIGN 3.1, DevTools only in development builds: the window's devTools webPreference is off
+  // in a packaged app already; should anything open them anyway, they are closed at once.
+  if (!opts.devTools) contents.on('devtools-opened', () => contents.closeDevTools());
 }
 
 /**
- * #5 "Handle session permission requests from remote content": everything is denied, except the
- * app's own page writing to the clipboard (the Trust panel's copy-fingerprint button).
+ * CHECKLIST#5-handle-session-permission-requests-from-remote-content: everything is denied,
+ * except the app's own page writing to the clipboard (the Trust panel's copy-fingerprint button).
  */
 export function permissionRequestHandler(opts: GuardOptions) {
   return (_wc: WebContents, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }): void => {
