@@ -7,7 +7,7 @@ import { startRegistry, type TestRegistry } from '../scripts/testbed/registry';
 import { startTestCell, type TestCell } from '../scripts/testbed/cell';
 import { explainReceipt } from '../electron/core/receipts/explain';
 import { createReceipt, receiptVerification, type Receipt } from '../electron/core/receipts/receipt';
-import { sampleReceipt } from '../electron/core/receipts/sample-receipt';
+import { sampleReceipt } from '../scripts/testbed/sample-receipt';
 import { RegistrySourcePool } from '../electron/core/registry/registry-pool';
 import { RegistrySource } from '../electron/core/registry/registry-source';
 import { loadTrustRootFromFiles } from '../electron/core/trust/trust-root';

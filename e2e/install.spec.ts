@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startInstallTestbed, type InstallTestbed } from '../scripts/bench/install-testbed';
+import { startInstallTestbed, type InstallTestbed } from '../scripts/testbed/install-testbed';
 import { addCellProfile } from '../electron/core/cell/profiles';
 import { expect, startShell, test } from './shell-fixture';
 import { screenshotPath } from './screenshot-path';

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`): sets up on a fresh Debian bookworm machine everything
 # the tests need (Debian packages, cosign, Chromium, npm dependencies), builds, then runs lint,
-# type checks, unit + integration tests (Vitest, against the real registry, cosign, sshd and
-# dockerd) and the e2e tests (Playwright on Debian's Chromium, through the browser shell).
+# type checks, the unit tests, the integration tests (Vitest, against the real registry, cosign,
+# sshd and dockerd) and the e2e tests (Playwright on Debian's Chromium, through the browser shell).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
@@ -14,5 +14,6 @@ fi
 npm run -s build
 npm run -s typecheck
 npm run -s lint
-npx vitest run
+npm run -s test:unit
+npm run -s test:integration
 npx playwright test

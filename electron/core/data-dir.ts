@@ -61,6 +61,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   await fsyncDir(dirname(path));
 }
 
+/**
+ * Makes a new or renamed directory entry durable (after a rename, or a file's creation). Best
+ * effort: some platforms cannot fsync a directory; the rename is still atomic there and the
+ * file's own fsync still holds.
+ */
 export async function fsyncDir(dir: string): Promise<void> {
   try {
     const fh = await open(dir, 'r');
@@ -70,7 +75,7 @@ export async function fsyncDir(dir: string): Promise<void> {
       await fh.close();
     }
   } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic there.
+    // See above: a directory that cannot be fsync'd is not an error.
   }
 }
 

@@ -1,9 +1,7 @@
-/**
- * Watches one file (a listing being previewed, the activity log the CLI appends to). Editors
- * often save by writing a new file and renaming it over the old one, which ends a watch on the
- * file itself — so the DIRECTORY is watched and events for the file's name are debounced into
- * one callback.
- */
+// Watches one file (a listing being previewed, the activity log the CLI appends to). Editors
+// often save by writing a new file and renaming it over the old one, which ends a watch on the
+// file itself — so the DIRECTORY is watched and events for the file's name are debounced into
+// one callback.
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 

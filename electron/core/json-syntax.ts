@@ -1,9 +1,8 @@
-/**
- * Finds where a JSON text stops being JSON. Node 20's JSON.parse messages carry no position, and
- * a helpdesk person needs "unexpected token at line 3" to find the typo on the cell, so this small
- * RFC 8259 scanner locates the first error. It only validates; values come from JSON.parse.
- */
-export interface JsonSyntaxError {
+// Finds where a JSON text stops being JSON. Node 20's JSON.parse messages carry no position, and
+// a helpdesk person needs "unexpected token at line 3" to find the typo on the cell, so this small
+// RFC 8259 scanner locates the first error. It only validates; values come from JSON.parse.
+
+interface JsonSyntaxError {
   message: string;
   /** 1-based line and column of the offending character (or end of input). */
   line: number;

@@ -1,13 +1,11 @@
+// The one way core starts a process: argv arrays only (never a shell string on the local side),
+// bounded output, timeouts and cancellation, and a typed error carrying exit code, stderr and
+// whether it was cancelled. Injected as a port so core tests can use a fake.
 import { StringDecoder } from 'node:string_decoder';
 import { execa } from 'execa';
 import { CoreError } from './errors';
 
-/**
- * The one way core starts a process: argv arrays only (never a shell string on the local side),
- * bounded output, timeouts and cancellation, and a typed error carrying exit code, stderr and
- * whether it was cancelled. Injected as a port so core tests can use a fake.
- */
-export interface RunOptions {
+interface RunOptions {
   input?: string | Uint8Array;
   env?: NodeJS.ProcessEnv;
   cwd?: string;

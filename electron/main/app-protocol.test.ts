@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
-vi.mock('electron', () => import('./electron-fake.test-helper'));
+vi.mock('electron', () => import('../../scripts/testbed/electron-fake'));
 
 const { APP_CSP, appProtocolHandler, registerAppScheme, serveAppProtocol } = await import('./app-protocol');
-const fake = await import('./electron-fake.test-helper');
+const fake = await import('../../scripts/testbed/electron-fake');
 
 const tmp = mkdtempSync(join(tmpdir(), 'pic-app-protocol-'));
 const rendererDir = join(tmp, 'renderer');

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('electron', () => import('./electron-fake.test-helper'));
+vi.mock('electron', () => import('../../scripts/testbed/electron-fake'));
 
-const fake = await import('./electron-fake.test-helper');
+const fake = await import('../../scripts/testbed/electron-fake');
 const { mainWindowOptions, createMainWindow } = await import('./window');
 const { guardWebContents, installSecurityGuards, openExternalSafely, permissionRequestHandler, permissionCheckHandler } = await import('./security-guards');
 const { appIndexUrl, isAppUrl } = await import('./app-url');

@@ -11,7 +11,7 @@ import { createPathChooser } from './path-chooser';
 import { installSecurityGuards, openExternalSafely } from './security-guards';
 import { createMainWindow } from './window';
 
-export interface AppLayout {
+interface AppLayout {
   /** dist/main — where main.cjs runs from. */
   mainDir: string;
   /** A packaged app's `resources/config`; in a checkout it is found by walking up. */

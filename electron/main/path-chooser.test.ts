@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('electron', () => import('./electron-fake.test-helper'));
+vi.mock('electron', () => import('../../scripts/testbed/electron-fake'));
 
-const fake = await import('./electron-fake.test-helper');
+const fake = await import('../../scripts/testbed/electron-fake');
 const { createPathChooser, dialogFor } = await import('./path-chooser');
 const { startElectronApp } = await import('./lifecycle');
 const { IpcRouter } = await import('../ipc/main/router');

@@ -1,22 +1,23 @@
+// Every Electron security guard of the app, in one place (DESIGN 3.1), each citing by URL anchor
+// the item of the Electron security checklist it implements:
+// https://www.electronjs.org/docs/latest/tutorial/security
+// The window options (context isolation, sandbox, no Node integration) live in the one window
+// factory, window.ts; the CSP in renderer/index.html and as a header in app-protocol.ts
+// (https://www.electronjs.org/docs/latest/tutorial/security#7-define-a-content-security-policy),
+// with the app:// protocol itself; the sender check in ipc-main-transport.ts; the fuses in
+// electron-builder.yml.
 import { app, session, shell, type Session, type WebContents } from 'electron';
 import { parseExternalUrl } from '../core/external-url';
 
-/*
- * Every Electron security guard of the app, in one place (DESIGN 3.1), each citing the item of
- * the Electron security checklist it implements by its anchor under CHECKLIST =
- * https://www.electronjs.org/docs/latest/tutorial/security . Window options (#2, #3, #4, #6, #8,
- * #9, #12) live in the one window factory, window.ts; the app:// protocol (#18) and the CSP header
- * (#7) in app-protocol.ts, the CSP meta in renderer/index.html; the sender check (#17) in
- * ipc-main-transport.ts; the fuses (#19) in electron-builder.yml.
- */
-export interface GuardOptions {
+interface GuardOptions {
   isAppUrl: (url: string) => boolean;
   /** Development builds only (`!app.isPackaged`): otherwise DevTools are closed if anything opens them. */
   devTools?: boolean;
 }
 
 /**
- * CHECKLIST#15-do-not-use-shellopenexternal-with-untrusted-content: parsed https: URLs only.
+ * Parsed https: URLs only.
+ * https://www.electronjs.org/docs/latest/tutorial/security#15-do-not-use-shellopenexternal-with-untrusted-content
  */
 export async function openExternalSafely(raw: string): Promise<boolean> {
   let url: URL;
@@ -31,18 +32,21 @@ export async function openExternalSafely(raw: string): Promise<boolean> {
 
 /** The guards for one WebContents (the window, and anything it might try to create). */
 export function guardWebContents(contents: WebContents, opts: GuardOptions): void {
-  // CHECKLIST#14-disable-or-limit-creation-of-new-windows: always deny; an https link goes to the browser.
+  // Always deny; an https link goes to the browser.
+  // https://www.electronjs.org/docs/latest/tutorial/security#14-disable-or-limit-creation-of-new-windows
   contents.setWindowOpenHandler(({ url }) => {
     void openExternalSafely(url);
     return { action: 'deny' };
   });
-  // CHECKLIST#13-disable-or-limit-navigation: the window never leaves the app's own page.
+  // The window never leaves the app's own page.
+  // https://www.electronjs.org/docs/latest/tutorial/security#13-disable-or-limit-navigation
   const blockForeign = (event: { preventDefault(): void }, url: string): void => {
     if (!opts.isAppUrl(url)) event.preventDefault();
   };
   contents.on('will-navigate', (event) => blockForeign(event, event.url));
   contents.on('will-redirect', (event) => blockForeign(event, event.url));
-  // CHECKLIST#12-verify-webview-options-before-creation: the app uses no <webview>, so none attaches.
+  // The app uses no <webview>, so none attaches.
+  // https://www.electronjs.org/docs/latest/tutorial/security#12-verify-webview-options-before-creation
   contents.on('will-attach-webview', (event) => event.preventDefault());
   // DESIGN 3.1, DevTools only in development builds: the window's devTools webPreference is off
   // in a packaged app already; should anything open them anyway, they are closed at once.
@@ -50,8 +54,9 @@ export function guardWebContents(contents: WebContents, opts: GuardOptions): voi
 }
 
 /**
- * CHECKLIST#5-handle-session-permission-requests-from-remote-content: everything is denied,
- * except the app's own page writing to the clipboard (the Trust panel's copy-fingerprint button).
+ * Everything is denied, except the app's own page writing to the clipboard (the Trust panel's
+ * copy-fingerprint button).
+ * https://www.electronjs.org/docs/latest/tutorial/security#5-handle-session-permission-requests-from-remote-content
  */
 export function permissionRequestHandler(opts: GuardOptions) {
   return (_wc: WebContents, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }): void => {

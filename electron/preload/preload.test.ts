@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 
-vi.mock('electron', () => import('../main/electron-fake.test-helper'));
+vi.mock('electron', () => import('../../scripts/testbed/electron-fake'));
 
-const fake = await import('../main/electron-fake.test-helper');
+const fake = await import('../../scripts/testbed/electron-fake');
 await import('./index');
 
 describe('preload', () => {
@@ -45,7 +45,7 @@ describe('preload: dropped-file path', () => {
 
   it('is the only non-IPC method on picStore', () => {
     const exposed = api() as unknown as Record<string, Record<string, unknown>>;
-    expect(Object.keys(exposed.app ?? {}).sort()).toEqual(['choosePath', 'info', 'on', 'openExternal', 'pathForFile']);
+    expect(Object.keys(exposed.app ?? {}).sort()).toEqual(['choosePath', 'info', 'on', 'openExternal', 'pathForFile', 'ready']);
     expect(exposed.trust?.pathForFile).toBeUndefined();
   });
 });

@@ -1,3 +1,6 @@
+// Entry of `node dist/shell/shell.cjs`: the browser shell used where Electron's binary cannot
+// be had (DESIGN 3.2). Prints exactly one line — the URL — on stdout and runs until SIGINT or
+// SIGTERM.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createIpcRouter } from '../ipc/main/router';
@@ -6,11 +9,6 @@ import { writeBootstrapFile, type BootstrapFile } from './bootstrap-file';
 import { canOpenBrowser, openInBrowser } from './open-browser';
 import { startShellServer } from './shell-server';
 
-/**
- * Entry of `node dist/shell/shell.cjs`: the browser shell used where Electron's binary cannot
- * be had (DESIGN 3.2). Prints exactly one line — the URL — on stdout and runs until SIGINT or
- * SIGTERM.
- */
 async function main(): Promise<void> {
   const rendererDir = resolve(process.env.PIC_STORE_RENDERER_DIR ?? join(__dirname, '..', 'renderer'));
   if (!existsSync(join(rendererDir, 'index.html'))) {

@@ -6,7 +6,7 @@ import { ShellCredentials } from './session-tokens';
 import { securityHeaders, serveStatic } from './static-files';
 import { createWsTransport, type UpgradeRefusal } from './ws-transport';
 
-export interface ShellServerOptions {
+interface ShellServerOptions {
   /** The built renderer (dist/renderer): the only files ever served. */
   rendererDir: string;
   router: IpcRouter;

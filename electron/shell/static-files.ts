@@ -23,7 +23,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * Maps a request path to a file strictly inside `root` (the built renderer), or null. Refuses
  * encoded or literal `..`, backslashes, NUL, and symlinks that lead outside: the shell serves
- * only the built files (DESIGN 3.2), nothing else on the disk.
+ * only the built files (DESIGN 3.2), nothing else on the disk; so does the app:// protocol.
  */
 export async function resolveStaticFile(root: string, urlPath: string): Promise<string | null> {
   let decoded: string;

@@ -10,7 +10,7 @@ import type { ShellServerMessage } from './ws-protocol';
 /** Why an upgrade was refused, for tests and for the one stderr line the shell prints. */
 export type UpgradeRefusal = 'path' | 'host' | 'origin' | 'protocol' | 'credential';
 
-export interface WsTransportOptions {
+interface WsTransportOptions {
   router: IpcRouter;
   credentials: ShellCredentials;
   /** `127.0.0.1:PORT`, known once the server listens. */

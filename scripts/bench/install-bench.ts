@@ -7,7 +7,7 @@ import { RegistrySource } from '../../electron/core/registry/registry-source';
 import { RegistrySourcePool } from '../../electron/core/registry/registry-pool';
 import type { ServiceManifest } from '../../electron/core/store/manifest-schema';
 import { loadTrustRootFromFiles } from '../../electron/core/trust/trust-root';
-import { startInstallTestbed } from './install-testbed';
+import { startInstallTestbed } from '../testbed/install-testbed';
 
 /**
  * `npm run bench:install` (DESIGN 4): our whole install (status and probe in one round trip, fresh verification under

@@ -15,9 +15,9 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 
-export const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 /** Fuse order of @electron/fuses V1, and what DESIGN 3.1 wants each to end up as. */
-export const FUSES = [
+const FUSES = [
   ['RunAsNode', false],
   ['EnableCookieEncryption', true],
   ['EnableNodeOptionsEnvironmentVariable', false],
@@ -32,7 +32,7 @@ export const FUSES = [
  * A stub Electron dist: a shell script named `electron` that carries a V1 fuse wire set to the
  * opposite of what we want, so a passing check proves electron-builder flipped every fuse.
  */
-export async function makeStubElectronDist(dir) {
+async function makeStubElectronDist(dir) {
   await mkdir(dir, { recursive: true });
   const wire = FUSES.map(([, want]) => (want === null ? '0' : want ? '0' : '1')).join('');
   const body = Buffer.concat([
@@ -52,7 +52,7 @@ export async function makeStubElectronDist(dir) {
  * into a temp project. keyMode: 'repo' ships config/cosign as it is, 'generated' replaces its
  * keys with one fresh public key (the private half is never written), 'none' removes them.
  */
-export async function stageProject(repo, stageDir, keyMode) {
+async function stageProject(repo, stageDir, keyMode) {
   await mkdir(join(stageDir, 'scripts'), { recursive: true });
   for (const f of ['package.json', 'electron-builder.yml']) await cp(join(repo, f), join(stageDir, f));
   await cp(join(repo, 'scripts/package'), join(stageDir, 'scripts/package'), { recursive: true });
@@ -71,7 +71,7 @@ export async function stageProject(repo, stageDir, keyMode) {
 }
 
 /** Runs electron-builder `--linux dir`; resolves with its output, never throws on a failed build. */
-export async function runLinuxDir(repo, { projectDir, electronDist, outDir, timeoutMs = 120_000 }) {
+async function runLinuxDir(repo, { projectDir, electronDist, outDir, timeoutMs = 120_000 }) {
   const electronVersion = JSON.parse(await readFile(join(repo, 'node_modules/electron/package.json'), 'utf8')).version;
   const bin = join(repo, 'node_modules/electron-builder/cli.js');
   const args = [bin, '--linux', 'dir', '--publish', 'never', '--projectDir', projectDir,
@@ -85,7 +85,7 @@ export async function runLinuxDir(repo, { projectDir, electronDist, outDir, time
 }
 
 /** Inspects a `linux-unpacked` dir: returns what is there and a list of problems. */
-export async function inspectLinuxUnpacked(appOutDir, executableName) {
+async function inspectLinuxUnpacked(appOutDir, executableName) {
   const problems = [];
   const asarPath = join(appOutDir, 'resources/app.asar');
   let asarEntries = [];
@@ -130,7 +130,7 @@ async function listFiles(dir, base, depth = 0) {
 }
 
 /** Makes sure dist/main/main.cjs exists, building main, preload and CLI only if it does not. */
-export async function ensureDist(repo) {
+async function ensureDist(repo) {
   const main = join(repo, 'dist/main/main.cjs');
   if (existsSync(main)) return;
   try {

@@ -3,9 +3,9 @@ import { join, resolve } from 'node:path';
 
 /** The checkout's root and the built `pic-store` the CLI tests run (DESIGN 2.4: tests run the built CLI). */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
-export const BUILT_CLI = join(REPO_ROOT, 'dist', 'cli', 'pic-store.cjs');
+const BUILT_CLI = join(REPO_ROOT, 'dist', 'cli', 'pic-store.cjs');
 
-export interface CliRun {
+interface CliRun {
   code: number;
   stdout: string;
   stderr: string;

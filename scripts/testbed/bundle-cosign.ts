@@ -1,13 +1,11 @@
+// cosign's bundle format (`--new-bundle-format`) as signer and offline judge, on top of the
+// classic testbed helpers: attestations of any predicate type, and the offline check with an
+// empty trusted root (TESTBED.md) that is the reference verdict for bundle signatures.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CosignHome } from './cosign';
 
-/**
- * cosign's bundle format (`--new-bundle-format`) as signer and offline judge, on top of the
- * classic testbed helpers: attestations of any predicate type, and the offline check with an
- * empty trusted root (TESTBED.md) that is the reference verdict for bundle signatures.
- */
-export const SIGN_V1 = 'https://sigstore.dev/cosign/sign/v1';
+const SIGN_V1 = 'https://sigstore.dev/cosign/sign/v1';
 
 const EMPTY_TRUSTED_ROOT = {
   mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',

@@ -1,14 +1,12 @@
+// Copies repositories from a test registry into an OCI image layout, the way the demo store is
+// made: every tag (images, `.sig` tags, `sha256-<hex>` fallback indexes) under a
+// `repo:tag` ref.name annotation, and every manifest, config, layer and child it names.
 import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
 import { MANIFEST_ACCEPT } from '../../electron/core/registry/registry-source';
 import { sha256 } from './images';
 
-/**
- * Copies repositories from a test registry into an OCI image layout, the way the demo store is
- * made: every tag (images, `.sig` tags, `sha256-<hex>` fallback indexes) under a
- * `repo:tag` ref.name annotation, and every manifest, config, layer and child it names.
- */
 function get(url: string, accept?: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const r = http.get(url, { headers: accept ? { Accept: accept } : {} }, (res) => {

@@ -1,3 +1,6 @@
+// The real cosign 2.5 as signer and reference verifier, plus signatures made by test code for
+// the key types cosign cannot generate (P-384, P-521, RSA), judged by `cosign verify`. cosign
+// runs with its own HOME in a temp dir; keys are generated at run time and never committed.
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -6,15 +9,10 @@ import { join } from 'node:path';
 import { cosignBin } from './paths';
 import { pushBlob, pushManifest, OCI_MANIFEST } from './images';
 
-/**
- * The real cosign 2.5 as signer and reference verifier, plus signatures made by test code for
- * the key types cosign cannot generate (P-384, P-521, RSA), judged by `cosign verify`. cosign
- * runs with its own HOME in a temp dir; keys are generated at run time and never committed.
- */
 export const COSIGN_PASSWORD = 'testbed-password';
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 
-export interface CosignRun {
+interface CosignRun {
   code: number;
   stdout: string;
   stderr: string;
@@ -96,7 +94,7 @@ export function cosignPayload(dockerReference: string, digest: string, extra: Re
   return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': dockerReference }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' }, optional: extra }));
 }
 
-export interface RawSignature {
+interface RawSignature {
   payload: Buffer;
   signature: Buffer;
 }

@@ -1,11 +1,9 @@
+// Pushes tiny, distinct images straight through the distribution API (no daemon): a config
+// blob, one layer blob, and an OCI manifest; multi-arch indexes; arbitrary manifests under
+// tags (signatures). Used by integration tests and the benchmark.
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 
-/**
- * Pushes tiny, distinct images straight through the distribution API (no daemon): a config
- * blob, one layer blob, and an OCI manifest; multi-arch indexes; arbitrary manifests under
- * tags (signatures). Used by integration tests and the benchmark.
- */
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 

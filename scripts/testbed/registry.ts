@@ -1,3 +1,5 @@
+// A real CNCF distribution registry (`docker-registry`, Debian) on a random loopback port in a
+// temp dir, for integration tests and the benchmark. The test owns the PID and stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -5,10 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 
-/**
- * A real CNCF distribution registry (`docker-registry`, Debian) on a random loopback port in a
- * temp dir, for integration tests and the benchmark. The test owns the PID and stops it.
- */
 export interface TestRegistry {
   /** `127.0.0.1:PORT`, as written in image references. */
   host: string;
@@ -41,7 +39,7 @@ function ping(url: string): Promise<boolean> {
   });
 }
 
-export interface RegistryOptions {
+interface RegistryOptions {
   /** Extra YAML appended under `auth:` (token auth tests), already indented. */
   authYaml?: string;
 }

@@ -1,13 +1,11 @@
+// A bearer-token front for a real registry, as Docker Hub and GHCR behave: every /v2/ request
+// without a valid token gets `401 WWW-Authenticate: Bearer realm=…,service=…,scope=…`; the token
+// endpoint issues a token per repository scope, anonymously or only to the given user. Requests
+// with a token are forwarded unchanged to the registry.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 
-/**
- * A bearer-token front for a real registry, as Docker Hub and GHCR behave: every /v2/ request
- * without a valid token gets `401 WWW-Authenticate: Bearer realm=…,service=…,scope=…`; the token
- * endpoint issues a token per repository scope, anonymously or only to the given user. Requests
- * with a token are forwarded unchanged to the registry.
- */
 export interface TokenProxy {
   host: string;
   stop(): Promise<void>;

@@ -1,13 +1,13 @@
+// `pic-store activity` through the built CLI, on a data directory seeded with real receipts.
 import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../core/data-dir';
 import { appendReceipt } from '../../core/receipts/activity-log';
-import { sampleReceipt } from '../../core/receipts/sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 
-/** `pic-store activity` through the built CLI, on a data directory seeded with real receipts. */
 let home: string;
 
 function picStore(args: string[], env: Record<string, string> = {}) {

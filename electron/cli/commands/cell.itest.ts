@@ -1,3 +1,4 @@
+// `pic-store cell status` through the built CLI against the real test cell (DESIGN 2.4).
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,6 @@ import { startTestCell, type TestCell } from '../../../scripts/testbed/cell';
 import { adHocProfile } from '../../core/cell/profiles';
 import { closeCellConnection } from '../../core/cell/ssh';
 
-/** `pic-store cell status` through the built CLI against the real test cell (DESIGN 2.4). */
 let home: string;
 let cell: TestCell;
 

@@ -1,3 +1,9 @@
+// `pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]` (DESIGN 2.4); DEST is
+// a cell profile's name or an OpenSSH destination (resolveCliCell).
+//
+// The CLI never trusts a host on first use and never prompts: an unknown host key is refused
+// (exit 3) with its fingerprint, and the admin re-runs with `--accept-host-key SHA256:…` after
+// comparing it — which records exactly that key in the app's known_hosts, as the app's dialog does.
 import { resolve } from 'node:path';
 import { CoreError } from '../../core/errors';
 import { confirmHostKey } from '../../core/cell/host-keys';
@@ -9,14 +15,6 @@ import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
-/**
- * `pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]` (DESIGN 2.4); DEST is a
- * cell profile's name or an OpenSSH destination (resolveCliCell).
- *
- * The CLI never trusts a host on first use and never prompts: an unknown host key is refused
- * (exit 3) with its fingerprint, and the admin re-runs with `--accept-host-key SHA256:…` after
- * comparing it — which records exactly that key in the app's known_hosts, as the app's dialog does.
- */
 export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
   const [sub, ...rest] = argv;
   if (sub !== 'status') throw new UsageError(sub ? `unknown cell command "${sub}" (expected: status)` : 'missing cell command (expected: status DEST)');

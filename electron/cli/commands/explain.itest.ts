@@ -1,3 +1,5 @@
+// Issue 8 "Done when": `pic-store explain` (the built CLI) prints, for receipts of every reason
+// code, mode source and outcome, the catalogue's text filled with the receipt's own evidence.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,15 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainMode, explainReport } from '../../core/catalogue/reason-catalogue';
 import { exportReceipt } from '../../core/receipts/receipt-file';
 import { RECEIPT_OUTCOMES, type Receipt, type ReceiptMode } from '../../core/receipts/receipt';
-import { sampleReceipt } from '../../core/receipts/sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { REASON_CODES, type Check, type ReasonCode, type SignatureSummary } from '../../core/verification/types';
 import { CHECK_IDS } from '../../core/verification/types';
 
-/**
- * Issue 8 "Done when": `pic-store explain` (the built CLI) prints, for receipts of every reason
- * code, mode source and outcome, the catalogue's text filled with the receipt's own evidence.
- */
 let home: string;
 
 const DIGEST = `sha256:${'1f'.repeat(32)}`;

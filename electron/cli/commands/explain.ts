@@ -1,3 +1,6 @@
+// `pic-store explain RECEIPT_FILE [--json]` (DESIGN 2.4): the helpdesk explanation of a receipt,
+// the same words the Activity detail page shows. The file is validated as a receipt first; an
+// invalid one is exit 3 with the JSON paths of what is wrong.
 import { explainReceipt } from '../../core/receipts/explain';
 import { explanationLines } from '../../core/receipts/explain-text';
 import { importReceiptFile } from '../../core/receipts/receipt-file';
@@ -7,11 +10,6 @@ import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { resolve } from 'node:path';
 import { terminalLines } from '../../core/terminal-text';
 
-/**
- * `pic-store explain RECEIPT_FILE [--json]` (DESIGN 2.4): the helpdesk explanation of a receipt,
- * the same words the Activity detail page shows. The file is validated as a receipt first; an
- * invalid one is exit 3 with the JSON paths of what is wrong.
- */
 export async function explainCommand(argv: string[], io: CliIo, _ctx: CliContext): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
   if (positionals.length !== 1) throw new UsageError('needs exactly one RECEIPT_FILE');

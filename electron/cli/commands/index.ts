@@ -1,7 +1,7 @@
 import type { CliContext } from '../context';
 import type { CliIo, ExitCode } from '../io';
 
-export type Command = (argv: string[], io: CliIo, ctx: CliContext) => Promise<ExitCode>;
+type Command = (argv: string[], io: CliIo, ctx: CliContext) => Promise<ExitCode>;
 
 /**
  * The command table: one module per command under this directory. Each is loaded on first use,

@@ -1,3 +1,7 @@
+// `pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH]
+// [--yes] [--json]` (DESIGN 2.4): the whole install flow of core; the pre-flight is shown and
+// confirmed on the terminal unless --yes. Exit 0 installed, 1 blocked / not confirmed, 2 usage,
+// 3 the install could not be done.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
@@ -15,12 +19,6 @@ import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { resolveCliCell } from './cell';
 import { terminalLines } from '../../core/terminal-text';
 
-/**
- * `pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH]
- * [--yes] [--json]` (DESIGN 2.4): the whole install flow of core; the pre-flight is shown and
- * confirmed on the terminal unless --yes. Exit 0 installed, 1 blocked / not confirmed, 2 usage,
- * 3 the install could not be done.
- */
 export async function installCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, {
     cell: { type: 'string' },
@@ -122,7 +120,7 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
   return found[0]!;
 }
 
-export interface FoundService {
+interface FoundService {
   manifest: ServiceManifest;
   store: { name: string; url: string } | null;
 }

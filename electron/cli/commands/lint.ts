@@ -1,3 +1,8 @@
+// `pic-store lint FILE [--json]` (DESIGN 2.4): the schema check of a manifest or an index,
+// `{ valid, errors: [{ path, message }] }` with JSON-pointer paths. Warnings (tag-only or
+// malformed image references, which verification will reject) are extra and never fail lint.
+// The file is read as verify reads it (readStoreJsonFile: size bound, byte-order mark allowed),
+// so lint never rejects a file verify accepts.
 import { resolve } from 'node:path';
 import { isCoreError } from '../../core/errors';
 import { readStoreJsonFile } from '../../core/store/load-index';
@@ -8,13 +13,6 @@ import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
-/**
- * `pic-store lint FILE [--json]` (DESIGN 2.4): the schema check of a manifest or an index,
- * `{ valid, errors: [{ path, message }] }` with JSON-pointer paths. Warnings (tag-only or
- * malformed image references, which verification will reject) are extra and never fail lint.
- * The file is read as verify reads it (readStoreJsonFile: size bound, byte-order mark allowed),
- * so lint never rejects a file verify accepts.
- */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export async function lintCommand(argv: string[], io: CliIo, _ctx: CliContext): Promise<ExitCode> {

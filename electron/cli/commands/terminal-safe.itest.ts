@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { appendReceipt } from '../../core/receipts/activity-log';
 import { exportReceipt } from '../../core/receipts/receipt-file';
-import { sampleReceipt } from '../../core/receipts/sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 
 /**
  * DESIGN 2.4 (issue 12.5): every line of the built CLI's human output that carries text from a

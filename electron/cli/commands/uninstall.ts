@@ -1,3 +1,4 @@
+// `pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]` (DESIGN 2.4).
 import { resolve } from 'node:path';
 import { assertServiceId } from '../../core/cell/remote-quote';
 import { closeCellConnection } from '../../core/cell/ssh';
@@ -10,7 +11,6 @@ import { resolveCliCell } from './cell';
 import { exitFor, printReceipt } from './install';
 import { terminalLines } from '../../core/terminal-text';
 
-/** `pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]` (DESIGN 2.4). */
 export async function uninstallCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, {
     cell: { type: 'string' },

@@ -5,15 +5,14 @@ import { lookup } from 'node:dns/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackHost } from '../../core/registry/registry-source';
-import { buildCli, REPO_ROOT, runBuiltCli } from '../../../scripts/testbed/built-cli';
+import { isLoopbackHost } from '../../core/registry/plain-http';
+import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { startRegistry, type TestRegistry } from '../../../scripts/testbed/registry';
 import { copyImage, pushImage, type PushedImage } from '../../../scripts/testbed/images';
 import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../../../scripts/testbed/cosign';
 
 // The BUILT CLI (dist/cli/pic-store.cjs) against a real registry and real cosign signatures:
 // target rules, JSON shapes, exit codes, human output, --trust-key, --timeout, cache, lint.
-const ROOT = REPO_ROOT;
 let reg: TestRegistry;
 let home: CosignHome;
 let tmp: string;
@@ -295,24 +294,6 @@ describe('pic-store verify (built CLI)', () => {
       expect(plain.doc.results[0]?.reason).toBe('SIGNATURE_INVALID');
     } finally {
       await rm(join(dataDir, 'trust'), { recursive: true, force: true });
-    }
-  });
-});
-
-describe('pic-store verify on the real embedded demo store (built CLI)', () => {
-  it('config/demo-store/index.json: each service gets the reason config/demo-store/expected.json names, under the demo key; exit 1', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'pic-cli-demo-'));
-    try {
-      const index = join(ROOT, 'config', 'demo-store', 'index.json');
-      const expected = JSON.parse(await readFile(join(ROOT, 'config', 'demo-store', 'expected.json'), 'utf8')) as Record<string, string>;
-      const r = await run(['verify', index, '--json'], { PIC_STORE_HOME: home, PIC_STORE_APP_CONFIG: join(ROOT, 'config') });
-      expect(r.code, r.stderr).toBe(1);
-      const results = (JSON.parse(r.stdout) as { results: { serviceId: string; reason: string; trustedKeys: { origin: string }[] }[] }).results;
-      expect(Object.fromEntries(results.map((x) => [x.serviceId, x.reason]))).toEqual(expected);
-      expect(results.map((x) => x.serviceId)).toEqual(Object.keys(expected));
-      for (const x of results) expect(x.trustedKeys.map((k) => k.origin)).toEqual(['demo']);
-    } finally {
-      await rm(home, { recursive: true, force: true });
     }
   });
 });

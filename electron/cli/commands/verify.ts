@@ -1,3 +1,9 @@
+// `pic-store verify TARGET... [--trust-key FILE]... [--plain-http-registry HOST]... [--json]
+// [--timeout S] [--no-cache] [-v]` (DESIGN 2.4). Plain http goes to loopback registries and to
+// the hosts listed by --plain-http-registry or in stores.json's `plainHttpRegistries` (2.3). Each TARGET is an existing file (an index if it has `services`, else a
+// manifest), an index URL, or an image reference; a missing file named like a path (./x, ../x,
+// /x, dir/x.json) is a usage error. Exit 0 when every image verified, 1 when any
+// did not (an unreachable registry is a verdict), 3 when an index cannot be loaded.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { explainReport } from '../../core/catalogue/reason-catalogue';
@@ -17,14 +23,6 @@ import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
-/**
- * `pic-store verify TARGET... [--trust-key FILE]... [--plain-http-registry HOST]... [--json]
- * [--timeout S] [--no-cache] [-v]` (DESIGN 2.4). Plain http goes to loopback registries and to
- * the hosts listed by --plain-http-registry or in stores.json's `plainHttpRegistries` (2.3). Each TARGET is an existing file (an index if it has `services`, else a
- * manifest), an index URL, or an image reference; a missing file named like a path (./x, ../x,
- * /x, dir/x.json) is a usage error. Exit 0 when every image verified, 1 when any
- * did not (an unreachable registry is a verdict), 3 when an index cannot be loaded.
- */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 interface Target {

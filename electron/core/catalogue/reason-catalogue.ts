@@ -1,12 +1,10 @@
+// The one catalogue of plain words for every verdict and every mode (DESIGN 2.3): what
+// happened in one sentence, and a next step per role, filled from the report's evidence
+// (digests, fingerprints expected and found, the digest a transplanted signature binds). The UI,
+// the CLI and receipts all render from here so they never disagree.
 import type { ResolvedMode } from '../cell/mode';
 import type { ReasonCode, VerificationReport } from '../verification/types';
 
-/**
- * The one catalogue of plain words for every verdict and every mode (DESIGN 2.3): what
- * happened in one sentence, and a next step per role, filled from the report's evidence
- * (digests, fingerprints expected and found, the digest a transplanted signature binds). The UI,
- * the CLI and receipts all render from here so they never disagree.
- */
 export type Role = 'admin' | 'developer' | 'helpdesk';
 export const ROLES: readonly Role[] = ['admin', 'developer', 'helpdesk'];
 

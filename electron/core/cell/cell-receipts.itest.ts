@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCell, type TestCell } from '../../../scripts/testbed/cell';
-import { sampleReceipt } from '../receipts/sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 import { MAX_CELL_RECEIPTS_BYTES, readCellReceipts } from './cell-receipts';
 import { adHocProfile, type CellProfile } from './profiles';
 import { closeCellConnection } from './ssh';

@@ -1,3 +1,6 @@
+// The receipts a cell keeps in `<root>/store/receipts.jsonl` (DESIGN 2.5), read on demand for the
+// helpdesk. Bounded: only the newest 4 MiB travel over SSH (a cell's log only grows), and torn or
+// corrupt lines are reported by `queryReceiptLines`, never fatal.
 import { CoreError } from '../errors';
 import { queryReceiptLines, type ActivityPage, type ActivityQuery } from '../receipts/activity-query';
 import type { CellProfile } from './profiles';
@@ -5,11 +8,6 @@ import { assertRemoteRoot, quoteRemoteArg } from './remote-quote';
 import { runRemote, type RemoteRunOptions } from './ssh';
 import type { SshContext } from './ssh-context';
 
-/**
- * The receipts a cell keeps in `<root>/store/receipts.jsonl` (DESIGN 2.5), read on demand for the
- * helpdesk. Bounded: only the newest 4 MiB travel over SSH (a cell's log only grows), and torn or
- * corrupt lines are reported by `queryReceiptLines`, never fatal.
- */
 export const MAX_CELL_RECEIPTS_BYTES = 4 * 1024 * 1024;
 
 export interface CellReceiptsPage extends ActivityPage {
@@ -20,13 +18,13 @@ export interface CellReceiptsPage extends ActivityPage {
 }
 
 /** The remote command: the file's size on the first line, then at most its last MAX bytes. */
-export function cellReceiptsCommand(root: string): string {
+function cellReceiptsCommand(root: string): string {
   const file = quoteRemoteArg(`${assertRemoteRoot(root).replace(/\/+$/, '')}/store/receipts.jsonl`);
   return `if [ -f ${file} ]; then wc -c < ${file} && tail -c ${MAX_CELL_RECEIPTS_BYTES} ${file}; else echo absent; fi`;
 }
 
 /** Pure: the command's output to a page (unit-testable without a cell). */
-export function parseCellReceipts(stdout: string, query: ActivityQuery = {}): CellReceiptsPage {
+function parseCellReceipts(stdout: string, query: ActivityQuery = {}): CellReceiptsPage {
   const nl = stdout.indexOf('\n');
   const head = (nl < 0 ? stdout : stdout.slice(0, nl)).trim();
   if (head === 'absent') return { ...queryReceiptLines(Buffer.alloc(0), query), exists: false, sizeBytes: 0 };

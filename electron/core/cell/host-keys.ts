@@ -1,3 +1,7 @@
+// Host keys, done the way a careful admin does it: a host nobody has confirmed is never trusted
+// on first use. Its key is fetched with `ssh-keyscan` from the host and port `ssh -G` resolved,
+// shown as a SHA256 fingerprint, and written to the app's own known_hosts only when a person
+// confirms exactly that fingerprint.
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -8,12 +12,6 @@ import type { CellProfile } from './profiles';
 import { binOf, describeTarget, resolveTarget, runnerOf, timeoutsOf, type SshContext } from './ssh-context';
 import type { SshTarget } from './ssh-options';
 
-/**
- * Host keys, done the way a careful admin does it: a host nobody has confirmed is never trusted
- * on first use. Its key is fetched with `ssh-keyscan` from the host and port `ssh -G` resolved,
- * shown as a SHA256 fingerprint, and written to the app's own known_hosts only when a person
- * confirms exactly that fingerprint.
- */
 export interface HostKey {
   type: string;
   /** The key blob, base64 as in known_hosts. */
@@ -23,9 +21,9 @@ export interface HostKey {
   known: boolean;
 }
 
-export type HostKeyState = 'known' | 'unknown' | 'changed';
+type HostKeyState = 'known' | 'unknown' | 'changed';
 
-export interface HostKeyProbe {
+interface HostKeyProbe {
   /** The name used in known_hosts: `host`, `[host]:port`, or the HostKeyAlias. */
   hostToken: string;
   hostname: string;
@@ -38,18 +36,18 @@ export interface HostKeyProbe {
 
 const TYPE_ORDER = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'ssh-rsa'];
 
-export function fingerprintOfKey(base64Key: string): string {
+function fingerprintOfKey(base64Key: string): string {
   const digest = createHash('sha256').update(Buffer.from(base64Key, 'base64')).digest('base64');
   return `SHA256:${digest.replace(/=+$/, '')}`;
 }
 
-export function hostTokenOf(t: Pick<SshTarget, 'hostname' | 'port' | 'hostKeyAlias'>): string {
+function hostTokenOf(t: Pick<SshTarget, 'hostname' | 'port' | 'hostKeyAlias'>): string {
   if (t.hostKeyAlias) return t.hostKeyAlias;
   return t.port === 22 ? t.hostname : `[${t.hostname}]:${t.port}`;
 }
 
 /** Parses known_hosts-format lines (`ssh-keyscan`, `ssh-keygen -F`) into type + key. */
-export function parseKeyLines(text: string): Array<{ type: string; key: string }> {
+function parseKeyLines(text: string): Array<{ type: string; key: string }> {
   const out: Array<{ type: string; key: string }> = [];
   for (const line of text.split('\n')) {
     const t = line.trim();

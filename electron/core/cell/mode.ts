@@ -1,13 +1,11 @@
+// The cell's image-verification mode, resolved exactly per DESIGN 2.2's table. Pure: the remote
+// read (bounded, type-aware) happens elsewhere and hands over what it saw, so every variant of a
+// broken config is decided here, in one place, and can be tested without a cell.
+//
+// The rule that matters: anything we cannot read with certainty is `enforce` from `fail-closed`.
+// Verification never silently weakens.
 import { findJsonSyntaxError } from '../json-syntax';
 
-/**
- * The cell's image-verification mode, resolved exactly per DESIGN 2.2's table. Pure: the remote
- * read (bounded, type-aware) happens elsewhere and hands over what it saw, so every variant of a
- * broken config is decided here, in one place, and can be tested without a cell.
- *
- * The rule that matters: anything we cannot read with certainty is `enforce` from `fail-closed`.
- * Verification never silently weakens.
- */
 export type ModeValue = 'off' | 'warn' | 'enforce';
 export type ModeSource = 'config' | 'default' | 'fail-closed';
 

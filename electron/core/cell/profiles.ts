@@ -1,3 +1,6 @@
+// Cell profiles (`cells.json`, DESIGN 2.6): how to reach a cell with the admin's own ssh. Stored
+// atomically; a file that cannot be read is reported and left alone, never replaced, so a typo
+// in cells.json never silently loses the admin's cells.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
@@ -5,11 +8,6 @@ import { CoreError } from '../errors';
 import { withFileLock } from '../file-lock';
 import { assertRemoteRoot } from './remote-quote';
 
-/**
- * Cell profiles (`cells.json`, DESIGN 2.6): how to reach a cell with the admin's own ssh. Stored
- * atomically; a file that cannot be read is reported and left alone, never replaced, so a typo
- * in cells.json never silently loses the admin's cells.
- */
 export const DEFAULT_PIC_ROOT = '/opt/pic';
 
 /**
@@ -56,7 +54,7 @@ export const cellProfileInputSchema = z.object({
   sshConfig: z.string().min(1).max(4096).optional(),
 });
 
-export const cellProfileSchema = cellProfileInputSchema.extend({ id: z.string().min(1).max(64) });
+const cellProfileSchema = cellProfileInputSchema.extend({ id: z.string().min(1).max(64) });
 
 export type CellProfileInput = z.input<typeof cellProfileInputSchema>;
 export type CellProfile = z.output<typeof cellProfileSchema>;

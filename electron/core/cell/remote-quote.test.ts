@@ -1,46 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { assertRemoteRoot, assertServiceId, isValidServiceId, quoteRemoteArg, remoteCommand } from './remote-quote';
-
-/** Runs `printf '%s\0' WORDS` through a real POSIX shell and splits its output back into words. */
-function shellWords(cmd: string): string[] {
-  const out = execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${cmd}`], { encoding: 'utf8' });
-  return out.split('\0').slice(0, -1);
-}
-
-const hostile = [
-  '',
-  ' ',
-  "'",
-  "''",
-  "a'b",
-  "'; touch /tmp/pwned; '",
-  '$(touch /tmp/pwned)',
-  '`id`',
-  '${HOME}',
-  '"double" \\back\\slash',
-  'line1\nline2',
-  '\t\r',
-  '*',
-  '~',
-  '!event',
-  '-n',
-  '--',
-  '& | ; < > ( ) { }',
-  'unicode ✓ ümlaut',
-  "\\'",
-  'a\u0001b\u007f',
-];
+import { assertRemoteRoot, assertServiceId, isValidServiceId, quoteRemoteArg } from './remote-quote';
 
 describe('quoteRemoteArg', () => {
-  it.each(hostile)('keeps %j one literal word in a real shell', (s) => {
-    expect(shellWords(quoteRemoteArg(s))).toEqual([s]);
-  });
-
-  it('keeps many hostile words apart and literal', () => {
-    expect(shellWords(remoteCommand(hostile))).toEqual(hostile);
-  });
-
   it('refuses NUL, which no shell word can carry', () => {
     expect(() => quoteRemoteArg('a\0b')).toThrow(/NUL/);
   });

@@ -21,7 +21,7 @@ export function remoteCommand(words: readonly string[]): string {
 }
 
 /** Service ids as the store defines them (DESIGN 2.1); checked before an id is ever sent. */
-export const SERVICE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const SERVICE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export function isValidServiceId(id: unknown): id is string {
   return typeof id === 'string' && SERVICE_ID_PATTERN.test(id);

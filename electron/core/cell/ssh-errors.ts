@@ -1,11 +1,8 @@
+// Turns what the ssh client printed when it gave up (exit 255) into a CoreError a person can act
+// on. The raw stderr stays in `details` for helpdesk.
 import { CoreError, type SshFailureCode } from '../errors';
 
 export type { SshFailureCode };
-
-/**
- * Turns what the ssh client printed when it gave up (exit 255) into a CoreError a person can act
- * on. The raw stderr stays in `details` for helpdesk.
- */
 
 export function classifySshFailure(stderr: string): SshFailureCode {
   // A multiplexed session whose server side died ends with 255 and no word from ssh at all.
@@ -24,7 +21,7 @@ export function classifySshFailure(stderr: string): SshFailureCode {
 }
 
 /** The last meaningful lines of ssh's stderr, without the noise of warnings we already explain. */
-export function sshStderrTail(stderr: string, lines = 3): string {
+function sshStderrTail(stderr: string, lines = 3): string {
   return stderr
     .split('\n')
     .map((l) => l.trim())

@@ -1,3 +1,7 @@
+// How the system `ssh` is invoked (DESIGN 2.4): always the admin's own client and config, but
+// with the safety options forced ON THE COMMAND LINE, where they beat any config file — host-key
+// checking strict, no prompts, the app's known_hosts added to the user's, one multiplexed
+// connection per cell in a private directory, keepalives and timeouts.
 import { createHash } from 'node:crypto';
 import { lstat, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,12 +10,6 @@ import { dataPaths } from '../data-dir';
 import { CoreError } from '../errors';
 import { assertDestination, type CellProfile } from './profiles';
 
-/**
- * How the system `ssh` is invoked (DESIGN 2.4): always the admin's own client and config, but
- * with the safety options forced ON THE COMMAND LINE, where they beat any config file — host-key
- * checking strict, no prompts, the app's known_hosts added to the user's, one multiplexed
- * connection per cell in a private directory, keepalives and timeouts.
- */
 export interface SshTimeouts {
   /** TCP connect + SSH handshake (ssh ConnectTimeout). */
   connectTimeoutSec: number;
@@ -44,7 +42,7 @@ export interface SshTarget {
 }
 
 /** `-F`, `-p`, `-i` from the profile: the options both `ssh -G` and the real connection take. */
-export function profileOptions(profile: CellProfile): string[] {
+function profileOptions(profile: CellProfile): string[] {
   const args: string[] = [];
   if (profile.sshConfig) args.push('-F', profile.sshConfig);
   if (profile.port !== undefined) args.push('-p', String(profile.port));
@@ -63,7 +61,7 @@ export function sshPathWord(path: string): string {
   return /\s/.test(path) ? `"${path}"` : path;
 }
 
-export interface ForcedOptionsInput {
+interface ForcedOptionsInput {
   dataDir: string;
   controlDir: string;
   target: Pick<SshTarget, 'userKnownHostsFiles'>;

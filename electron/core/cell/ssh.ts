@@ -1,3 +1,6 @@
+// Runs commands on a cell through the system ssh. Every failure of the connection itself (ssh's
+// exit 255) becomes a CoreError naming what to do; the remote command's own exit status is
+// returned for the caller to judge.
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { CoreError } from '../errors';
@@ -8,11 +11,6 @@ import { classifySshFailure, sshFailure } from './ssh-errors';
 import { binOf, describeTarget, resolveTarget, runnerOf, timeoutsOf, type SshContext } from './ssh-context';
 import { connectArgv, controlArgv, ensureControlDir, forcedOptions, type SshTarget } from './ssh-options';
 
-/**
- * Runs commands on a cell through the system ssh. Every failure of the connection itself (ssh's
- * exit 255) becomes a CoreError naming what to do; the remote command's own exit status is
- * returned for the caller to judge.
- */
 export interface RemoteRunOptions {
   /** Sent on stdin (scripts go here, so the remote command line stays a fixed `sh -s`). */
   stdin?: string;
@@ -140,12 +138,5 @@ async function lockedKeyNotInAgent(target: SshTarget, ctx: SshContext): Promise<
 export async function closeCellConnection(profile: CellProfile, ctx: SshContext): Promise<boolean> {
   const { forced } = await prepare(profile, ctx);
   const r = await runnerOf(ctx)(binOf(ctx, 'ssh'), controlArgv(profile, forced, 'exit'), { env: ctx.env, timeoutMs: 10_000 });
-  return r.exitCode === 0;
-}
-
-/** Whether a shared master connection to the cell is up (for showing "connected"). */
-export async function isCellConnected(profile: CellProfile, ctx: SshContext): Promise<boolean> {
-  const { forced } = await prepare(profile, ctx);
-  const r = await runnerOf(ctx)(binOf(ctx, 'ssh'), controlArgv(profile, forced, 'check'), { env: ctx.env, timeoutMs: 10_000 });
   return r.exitCode === 0;
 }

@@ -1,19 +1,17 @@
+// The status report in ONE round trip: a POSIX sh script sent on stdin (`sh -s`), so the remote
+// command line is a constant and the login shell never parses anything of ours. Every file read
+// is bounded (`head -c`, one byte over the limit so "too large" is detectable) and type-checked
+// first; every value is framed and base64 (or hex) encoded, so arbitrary bytes — a BOM, NULs,
+// newlines in a directory name — arrive intact and cannot forge a frame.
+//
+// "Absent" is said only when it is known: a path that `[ -e ]` cannot see because a directory
+// above it exists but cannot be searched (EACCES) is reported `unreadable`, so the mode fails
+// closed rather than falling back to the default (DESIGN 2.2). `hidden` walks up from the path:
+// the nearest existing ancestor decides — searchable means the absence is real.
 import { CoreError } from '../errors';
 import { MAX_CONFIG_BYTES } from './mode';
 import { assertRemoteRoot, quoteRemoteArg } from './remote-quote';
 
-/**
- * The status report in ONE round trip: a POSIX sh script sent on stdin (`sh -s`), so the remote
- * command line is a constant and the login shell never parses anything of ours. Every file read
- * is bounded (`head -c`, one byte over the limit so "too large" is detectable) and type-checked
- * first; every value is framed and base64 (or hex) encoded, so arbitrary bytes — a BOM, NULs,
- * newlines in a directory name — arrive intact and cannot forge a frame.
- *
- * "Absent" is said only when it is known: a path that `[ -e ]` cannot see because a directory
- * above it exists but cannot be searched (EACCES) is reported `unreadable`, so the mode fails
- * closed rather than falling back to the default (DESIGN 2.2). `hidden` walks up from the path:
- * the nearest existing ancestor decides — searchable means the absence is real.
- */
 export const STATUS_LIMITS = {
   configBytes: MAX_CONFIG_BYTES + 1,
   keyBytes: 64 * 1024 + 1,

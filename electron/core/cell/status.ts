@@ -1,3 +1,4 @@
+// Plain data for the UI, the CLI and install pre-flight: everything known about a cell, from one round trip.
 import { CoreError, errorMessage } from '../errors';
 import { parseImageReference } from '../reference/image-reference';
 import { parsePublicKeyPem } from '../trust/public-key';
@@ -9,7 +10,6 @@ import { runRemote, type RemoteRunOptions } from './ssh';
 import type { SshContext } from './ssh-context';
 import { parseStatusReport, REMOTE_STATUS_COMMAND, STATUS_LIMITS, statusScript, type StatusRecord } from './status-script';
 
-/** Plain data for the UI, the CLI and install pre-flight: everything known about a cell, from one round trip. */
 export interface CellKeyInfo {
   fingerprint: string;
   type: string;
@@ -52,7 +52,7 @@ export interface CellStatus {
   elapsedMs: number;
 }
 
-export interface CellStatusOptions extends Pick<RemoteRunOptions, 'signal' | 'timeoutMs'> {
+interface CellStatusOptions extends Pick<RemoteRunOptions, 'signal' | 'timeoutMs'> {
   trustRoot: TrustRoot;
 }
 
@@ -224,14 +224,14 @@ function readReceipt(rec: StatusRecord): InstalledService {
  * The installed image pinned by the digest the receipt recorded (what the cell runs), whatever
  * tag the listing named; null when the receipt lacks either or the image is not a reference.
  */
-export function installedReference(image: string | null, digest: string | null): string | null {
+function installedReference(image: string | null, digest: string | null): string | null {
   if (!image || !digest) return null;
   const parsed = parseImageReference(image);
   return parsed.ok ? `${parsed.ref.name}@${digest}` : null;
 }
 
 /** `cosign version` prints a table; the GitVersion line is the version people know. */
-export function parseCosignVersion(out: string): string {
+function parseCosignVersion(out: string): string {
   const m = /GitVersion:\s*(\S+)/.exec(out);
   if (m) return m[1]!;
   return out.trim().split('\n')[0]?.slice(0, 80) || 'unknown';

@@ -4,12 +4,12 @@ import type { SshContext } from '../cell/ssh-context';
 import type { CellProfile } from '../cell/profiles';
 import { errorMessage } from '../errors';
 import { parseImageReference } from '../reference/image-reference';
-import { plainHttpAllowed } from '../registry/registry-source';
+import { plainHttpAllowed } from '../registry/plain-http';
 import type { ReceiptCellVerification } from '../receipts/receipt';
 export { cellCosignDisagreementHint } from '../receipts/cell-cosign-hint';
 
 /** How much of cosign's output a receipt keeps as evidence. */
-export const MAX_COSIGN_EVIDENCE = 4096;
+const MAX_COSIGN_EVIDENCE = 4096;
 
 /** The cell-side `cosign verify` words (DESIGN 2.2), quoted later by remoteCommand. */
 export function cellCosignArgv(root: string, pinned: string, plainHttpRegistries: readonly string[] = []): string[] {

@@ -1,18 +1,12 @@
+// The compose file for one service (DESIGN 2.2). Built as a plain object and serialised by the
+// `yaml` library — never a string template — so no manifest string can add keys, services or
+// documents. Every string value has `$` doubled (`$$`) so compose never interpolates it, the image
+// is always `repo@sha256:…` (the digest that was checked), and volumes are named volumes only.
 import { stringify } from 'yaml';
 import { CoreError } from '../errors';
 import { isSha256Digest, parseImageReference, pinnedReference } from '../reference/image-reference';
 import type { ServiceManifest } from '../store/manifest-schema';
 import { assertServiceId } from '../cell/remote-quote';
-
-/**
- * The compose file for one service (DESIGN 2.2). Built as a plain object and serialised by the
- * `yaml` library — never a string template — so no manifest string can add keys, services or
- * documents. Every string value has `$` doubled (`$$`) so compose never interpolates it, the image
- * is always `repo@sha256:…` (the digest that was checked), and volumes are named volumes only.
- */
-export function composeProjectName(serviceId: string): string {
-  return `pic-${assertServiceId(serviceId)}`;
-}
 
 /** `$` → `$$`: the compose escape, so `${HOME}` or `$(…)` stay literal text. */
 export function escapeCompose(value: string): string {
@@ -38,7 +32,7 @@ export function pinnedImage(image: string, digest: string): string {
   return pinnedReference(r.ref, digest);
 }
 
-export interface ComposeDocument {
+interface ComposeDocument {
   services: Record<string, Record<string, unknown>>;
   volumes?: Record<string, Record<string, never>>;
 }

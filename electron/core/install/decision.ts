@@ -1,11 +1,9 @@
+// The decision table (DESIGN 2.2), in one place. "Verified" for an install means the desktop's
+// fresh check under the CELL's key passed and, when cosign is on the cell, the cell-side check
+// passed too: in enforce both must pass. Anything else is "not verified", whatever the reason.
 import type { Decision, ModeValue } from '../receipts/receipt';
 
-/**
- * The decision table (DESIGN 2.2), in one place. "Verified" for an install means the desktop's
- * fresh check under the CELL's key passed and, when cosign is on the cell, the cell-side check
- * passed too: in enforce both must pass. Anything else is "not verified", whatever the reason.
- */
-export interface DecisionInput {
+interface DecisionInput {
   mode: ModeValue;
   /** The desktop's verdict under the cell's own key. */
   desktopVerified: boolean;
@@ -13,7 +11,7 @@ export interface DecisionInput {
   cellVerified: boolean | null;
 }
 
-export interface DecisionResult {
+interface DecisionResult {
   decision: Decision;
   verified: boolean;
   /** One sentence for people: why this decision. */

@@ -1,3 +1,7 @@
+// Decisions that depend on what the cell reports, on a real cell (sshd) and a real registry with
+// real cosign signatures, without dockerd: every case here is decided before anything would run.
+// The cell's `cosign` is a fake on its PATH that prints nothing for `version` and fails every
+// `verify` — a cosign whose version cannot be read is still present, so its check must run.
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,12 +21,6 @@ import { loadTrustRootFromFiles, type TrustRoot } from '../trust/trust-root';
 import { installService, type InstallRequest } from './install-flow';
 import { uninstallService } from './uninstall';
 
-/**
- * Decisions that depend on what the cell reports, on a real cell (sshd) and a real registry with
- * real cosign signatures, without dockerd: every case here is decided before anything would run.
- * The cell's `cosign` is a fake on its PATH that prints nothing for `version` and fails every
- * `verify` — a cosign whose version cannot be read is still present, so its check must run.
- */
 let reg: TestRegistry;
 let cell: TestCell;
 let cosign: CosignHome;

@@ -1,6 +1,10 @@
+// The cell-side check (DESIGN 2.2) with the testbed's cosign 2.5 on the cell's PATH: it runs,
+// agreement allows, and a real disagreement — an image signed only in the bundle format, which
+// the app verifies but cosign 2.5's `verify` cannot read — blocks in enforce with both verdicts
+// in the receipt and the cell untouched.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstallTestbed, type InstallTestbed } from '../../../scripts/bench/install-testbed';
+import { startInstallTestbed, type InstallTestbed } from '../../../scripts/testbed/install-testbed';
 import { cosignAttestBundle } from '../../../scripts/testbed/bundle-cosign';
 import { closeCellConnection } from '../cell/ssh';
 import { explainReceipt } from '../receipts/explain';
@@ -10,12 +14,6 @@ import type { ServiceManifest } from '../store/manifest-schema';
 import { loadTrustRootFromFiles, type TrustRoot } from '../trust/trust-root';
 import { installService, type InstallRequest } from './install-flow';
 
-/**
- * The cell-side check (DESIGN 2.2) with the testbed's cosign 2.5 on the cell's PATH: it runs,
- * agreement allows, and a real disagreement — an image signed only in the bundle format, which
- * the app verifies but cosign 2.5's `verify` cannot read — blocks in enforce with both verdicts
- * in the receipt and the cell untouched.
- */
 let tb: InstallTestbed;
 let appRoot: TrustRoot;
 const pool = new RegistrySourcePool((registry) => new RegistrySource({ registry, timeoutMs: 5000 }));

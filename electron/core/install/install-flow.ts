@@ -1,3 +1,8 @@
+// The install / upgrade flow (DESIGN 2.2, 2.5), shared by the UI and the CLI: plain async
+// functions with a progress callback and an AbortSignal. Every attempt ends in exactly one
+// receipt, appended to the local activity log; attempts that changed the cell also land in its
+// `store/receipts.jsonl`. A blocked install never runs anything on the cell beyond reading it.
+// A pre-flight the admin declined is not an attempt and leaves no receipt (DESIGN 2.5).
 import type { CellProfile } from '../cell/profiles';
 import type { SshContext } from '../cell/ssh-context';
 import type { CellStatus } from '../cell/status';
@@ -22,13 +27,6 @@ import { portsInUse } from './ports-in-use';
 
 export { applyPlan } from './apply-plan';
 
-/**
- * The install / upgrade flow (DESIGN 2.2, 2.5), shared by the UI and the CLI: plain async
- * functions with a progress callback and an AbortSignal. Every attempt ends in exactly one
- * receipt, appended to the local activity log; attempts that changed the cell also land in its
- * `store/receipts.jsonl`. A blocked install never runs anything on the cell beyond reading it.
- * A pre-flight the admin declined is not an attempt and leaves no receipt (DESIGN 2.5).
- */
 export type InstallPhase = 'status' | 'verify' | 'cell-verify' | 'confirm' | 'lock' | 'stage' | 'pull' | 'swap' | 'up' | 'rollback' | 'done';
 
 export interface InstallProgress {
@@ -89,7 +87,7 @@ const cellOf = (p: CellProfile) => ({ name: p.name, destination: p.destination, 
  * records the cell's mode, the real action and the decision as far as it is known (DESIGN 2.5:
  * only an unreachable cell leaves them null).
  */
-export interface PlanProgress {
+interface PlanProgress {
   status?: CellStatus;
   action?: InstallPlan['action'];
   /** Set once both verdicts are in. */
@@ -97,7 +95,7 @@ export interface PlanProgress {
 }
 
 /** Reads the cell, verifies fresh under its key (and the cell's own cosign), decides, and builds the pre-flight. Changes nothing. */
-export async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
+async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
   const { profile, manifest, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
   progress({ phase: 'status' });

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstallTestbed, type InstallTestbed } from '../../../scripts/bench/install-testbed';
+import { startInstallTestbed, type InstallTestbed } from '../../../scripts/testbed/install-testbed';
 import { freePort } from '../../../scripts/testbed/registry';
 import { closeCellConnection } from '../cell/ssh';
 import { timeoutsOf } from '../cell/ssh-context';

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstallTestbed, type InstallTestbed } from '../../../scripts/bench/install-testbed';
+import { startInstallTestbed, type InstallTestbed } from '../../../scripts/testbed/install-testbed';
 import type { ComposeRuntime } from '../../../scripts/testbed/cell';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
 import { freePort } from '../../../scripts/testbed/registry';

@@ -1,13 +1,12 @@
-/**
- * Turns streamed process output into whole lines, with one partial-line buffer PER STREAM: a
- * chunk boundary (or a stderr chunk arriving between two halves of a stdout line) must never cut
- * a progress marker such as `@@PIC-OK` in two, or the app would report a failure the cell did not
- * have. Shared by the install and uninstall flows. A line longer than `maxLine` is passed on in
- * pieces, so a remote that never prints a newline cannot grow the buffer without bound.
- */
-export type OutputStream = 'stdout' | 'stderr';
+// Turns streamed process output into whole lines, with one partial-line buffer PER STREAM: a
+// chunk boundary (or a stderr chunk arriving between two halves of a stdout line) must never cut
+// a progress marker such as `@@PIC-OK` in two, or the app would report a failure the cell did not
+// have. Shared by the install and uninstall flows. A line longer than `maxLine` is passed on in
+// pieces, so a remote that never prints a newline cannot grow the buffer without bound.
 
-export interface LineSplitter {
+type OutputStream = 'stdout' | 'stderr';
+
+interface LineSplitter {
   push(stream: OutputStream, text: string): void;
   /** Delivers what is left of each stream as a last line (call once the process has ended). */
   flush(): void;

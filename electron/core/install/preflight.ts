@@ -1,3 +1,6 @@
+// The pre-flight summary (DESIGN 2.2, issue 7): everything the admin confirms before the cell is
+// changed, as plain data for the UI and the CLI. Ports, volumes and environment are labelled as
+// listing data: the signature covers the image only.
 import type { ResolvedMode } from '../cell/mode';
 import type { CellProfile } from '../cell/profiles';
 import type { CellStatus } from '../cell/status';
@@ -8,11 +11,6 @@ import type { ReasonCode, VerificationReport } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
 import { terminalLines } from '../terminal-text';
 
-/**
- * The pre-flight summary (DESIGN 2.2, issue 7): everything the admin confirms before the cell is
- * changed, as plain data for the UI and the CLI. Ports, volumes and environment are labelled as
- * listing data: the signature covers the image only.
- */
 export const LISTING_LABEL = 'from the store listing, not signed';
 
 export interface PreflightSummary {
@@ -50,7 +48,7 @@ export interface PreflightSummary {
   warnings: string[];
 }
 
-export interface PreflightInput {
+interface PreflightInput {
   profile: CellProfile;
   status: CellStatus;
   probe: CellProbe;
@@ -67,7 +65,7 @@ export interface PreflightInput {
 }
 
 /** Disk below this is worth a warning before a pull. */
-export const LOW_DISK_BYTES = 512 * 1024 * 1024;
+const LOW_DISK_BYTES = 512 * 1024 * 1024;
 
 export function buildPreflight(i: PreflightInput): PreflightSummary {
   const installed = i.status.installed.find((s) => s.id === i.manifest.id) ?? null;
@@ -121,7 +119,7 @@ function portsOf(raw: unknown): Set<string> {
   return out;
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
   let u = 0;

@@ -1,10 +1,8 @@
+// Parses what probeScript printed: CPU architecture, free disk, listening ports and the manifest
+// of the version installed now (the cell key comes from the status report, read once). Pure, so port and disk parsing is tested
+// without a cell.
 import { CoreError } from '../errors';
 
-/**
- * Parses what probeScript printed: CPU architecture, free disk, listening ports and the manifest
- * of the version installed now (the cell key comes from the status report, read once). Pure, so port and disk parsing is tested
- * without a cell.
- */
 export interface CellProbe {
   /** `uname -m`, as the kernel says it. */
   machine: string | null;

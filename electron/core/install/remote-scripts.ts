@@ -1,24 +1,22 @@
+// The POSIX sh scripts that change a cell (DESIGN 2.2). Each is sent on ssh's stdin to a fixed
+// `sh -s`, so the remote command line never carries anything of ours; every value inside is a
+// word made by quoteRemoteArg, and every file travels as base64 in a quoted heredoc (base64 has
+// no character a heredoc or shell could act on). The body is wrapped in a function that is
+// called on the last line, so a script cut short in transit is never half-executed.
+//
+// Markers on stdout (`@@PIC-STEP name`, `@@PIC-OK`, `@@PIC-FAIL step code`) let the app follow
+// progress and tell where a failure happened; docker output is streamed between them.
 import { assertRemoteRoot, assertServiceId, quoteRemoteArg } from '../cell/remote-quote';
 import type { ContainerRuntime } from '../cell/status';
 import { CELL_READ_FNS } from '../cell/status-script';
 import { CoreError, remoteFailureCode, type RemoteFailureCode } from '../errors';
 
-/**
- * The POSIX sh scripts that change a cell (DESIGN 2.2). Each is sent on ssh's stdin to a fixed
- * `sh -s`, so the remote command line never carries anything of ours; every value inside is a
- * word made by quoteRemoteArg, and every file travels as base64 in a quoted heredoc (base64 has
- * no character a heredoc or shell could act on). The body is wrapped in a function that is
- * called on the last line, so a script cut short in transit is never half-executed.
- *
- * Markers on stdout (`@@PIC-STEP name`, `@@PIC-OK`, `@@PIC-FAIL step code`) let the app follow
- * progress and tell where a failure happened; docker output is streamed between them.
- */
 export const REMOTE_SCRIPT_COMMAND = 'sh -s';
 
 /** Waiting for the cell lock: another install on this cell is allowed to finish first. */
-export const LOCK_WAIT_SECONDS = 300;
+const LOCK_WAIT_SECONDS = 300;
 
-export interface FilePayload {
+interface FilePayload {
   /** Name inside the staging directory (fixed names of ours, never from a manifest). */
   name: 'docker-compose.yml' | 'manifest.json' | 'receipt.json';
   content: string;
@@ -104,7 +102,7 @@ for d in "$S"/.staging-*; do [ -d "$d" ] && rm -rf "$d" && say "@@PIC-NOTE remov
 `;
 }
 
-export interface ApplyScriptInput {
+interface ApplyScriptInput {
   root: string;
   serviceId: string;
   runtime: ContainerRuntime;
@@ -167,7 +165,7 @@ main </dev/null
 `;
 }
 
-export interface ReconcileScriptInput {
+interface ReconcileScriptInput {
   root: string;
   serviceId: string;
   runtime: ContainerRuntime;
@@ -207,7 +205,7 @@ main </dev/null
 `;
 }
 
-export interface UninstallScriptInput {
+interface UninstallScriptInput {
   root: string;
   serviceId: string;
   runtime: ContainerRuntime;

@@ -1,3 +1,7 @@
+// Uninstall (DESIGN 2.2, 2.5): `down` under the cell lock, named volumes kept unless
+// `purgeVolumes`, the service directory removed, one receipt locally and on the cell. Like an
+// install, it re-reads the mode and key inside the lock and refuses (CELL_CHANGED) when they are
+// no longer what it read first. Plus the basics of a running service: state, last log lines, restart.
 import type { CellProfile } from '../cell/profiles';
 import { assertServiceId } from '../cell/remote-quote';
 import { runRemote } from '../cell/ssh';
@@ -11,13 +15,6 @@ import type { TrustRoot } from '../trust/trust-root';
 import { lineSplitter } from './line-splitter';
 import { REMOTE_SCRIPT_COMMAND, serviceOpScript, splitScriptLine, uninstallScript, type ServiceOp } from './remote-scripts';
 
-/**
- * Uninstall (DESIGN 2.2, 2.5): `down` under the cell lock, named volumes kept unless
- * `purgeVolumes`, the service directory removed, one receipt locally and on the cell. Like an
- * install, it re-reads the mode and key inside the lock and refuses (CELL_CHANGED) when they are
- * no longer what it read first. Plus the
- * basics of a running service: state, last log lines, restart.
- */
 export interface UninstallRequest {
   serviceId: string;
   profile: CellProfile;

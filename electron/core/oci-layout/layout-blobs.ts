@@ -16,7 +16,7 @@ export function isSha256Digest(digest: string): boolean {
  * Path of a blob inside a layout. The digest is validated first, so the result can never
  * escape `blobs/sha256/` (no `..`, no separators, no other algorithms).
  */
-export function blobPath(layoutDir: string, digest: string): string {
+function blobPath(layoutDir: string, digest: string): string {
   if (!isSha256Digest(digest)) throw new SourceError('invalid', `not a sha256 digest: ${JSON.stringify(digest.slice(0, 100))}`);
   return join(layoutDir, 'blobs', 'sha256', digest.slice('sha256:'.length));
 }

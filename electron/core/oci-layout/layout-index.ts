@@ -2,7 +2,7 @@ import { SourceError } from '../source/image-source';
 import { isSha256Digest } from './layout-blobs';
 
 /** The annotation an OCI layout's index.json uses to name a tag. */
-export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
+const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
 
 export interface LayoutDescriptor {
   mediaType: string;

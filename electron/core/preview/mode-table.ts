@@ -1,13 +1,11 @@
+// What a cell would do with this image in each mode (issue 8), so a developer knows before
+// publishing. Decided by the same decision table installs use (DESIGN 2.2), with the cell key
+// assumed to be the app's trust root (the store's publish key).
 import { explainReport } from '../catalogue/reason-catalogue';
 import { decideInstall } from '../install/decision';
 import type { Decision, ModeValue } from '../receipts/receipt';
 import type { VerificationReport } from '../verification/types';
 
-/**
- * What a cell would do with this image in each mode (issue 8), so a developer knows before
- * publishing. Decided by the same decision table installs use (DESIGN 2.2), with the cell key
- * assumed to be the app's trust root (the store's publish key).
- */
 export interface ModeRow {
   mode: ModeValue;
   decision: Decision;

@@ -1,3 +1,7 @@
+// Verification for the listing preview: always against the app's trust root (what badges and
+// default cells will say), from a registry or a local OCI layout; and, only for the developer's
+// information, against a public key they point at. That key is read for this one check and is
+// never added to the trust root.
 import { explainReport, type Explanation } from '../catalogue/reason-catalogue';
 import { openImageSources } from '../core-services';
 import { loadKeyFile, type TrustRoot } from '../trust/trust-root';
@@ -5,13 +9,7 @@ import { verifyImage } from '../verification/verify-image';
 import type { VerificationReport } from '../verification/types';
 import { modeTable, type ModeRow } from './mode-table';
 
-/**
- * Verification for the listing preview: always against the app's trust root (what badges and
- * default cells will say), from a registry or a local OCI layout; and, only for the developer's
- * information, against a public key they point at. That key is read for this one check and is
- * never added to the trust root.
- */
-export interface PreviewVerifyInput {
+interface PreviewVerifyInput {
   image: string;
   serviceId?: string;
   trustRoot: TrustRoot;

@@ -1,3 +1,6 @@
+// The developer's listing preview (issue 8): a manifest or an index read by path in main, with
+// every schema error and its JSON pointer. It never throws for a broken file — a file that is
+// mid-edit, empty or not JSON is exactly what the preview must show — only reports it.
 import { dirname, resolve, sep } from 'node:path';
 import { describeJsonSyntaxError } from '../json-syntax';
 import { errorMessage } from '../errors';
@@ -5,12 +8,7 @@ import { readUserFile } from '../user-file';
 import type { SchemaError, ServiceManifest } from '../store/manifest-schema';
 import { validateIndex, validateManifest } from '../store/validate';
 
-/**
- * The developer's listing preview (issue 8): a manifest or an index read by path in main, with
- * every schema error and its JSON pointer. It never throws for a broken file — a file that is
- * mid-edit, empty or not JSON is exactly what the preview must show — only reports it.
- */
-export const MAX_LISTING_BYTES = 16 * 1024 * 1024;
+const MAX_LISTING_BYTES = 16 * 1024 * 1024;
 
 export interface PreviewService {
   index: number;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendReceipt, readActivity } from './activity-log';
 import type { Receipt, ReceiptOutcome } from './receipt';
-import { sampleReceipt } from './sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,18 +1,16 @@
+// The local activity log (DESIGN 2.5, 2.6): receipts as JSON lines in `activity.jsonl`,
+// append-only and fsync'd per receipt, so a crash loses at most the line being written — and a
+// torn line never swallows the next receipt (see appendReceipt). Nothing here ever rewrites or
+// truncates the file.
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { fsyncDir } from '../data-dir';
 import { CoreError, errorMessage } from '../errors';
 import type { Receipt } from './receipt';
 import { queryReceiptLines, type ActivityPage, type ActivityQuery } from './activity-query';
 
-/**
- * The local activity log (DESIGN 2.5, 2.6): receipts as JSON lines in `activity.jsonl`,
- * append-only and fsync'd per receipt, so a crash loses at most the line being written — and a
- * torn line never swallows the next receipt (see appendReceipt). Nothing here ever rewrites or
- * truncates the file.
- */
-
 /** Beyond this, only the newest part of the log is read (and the cut is reported). */
-export const MAX_ACTIVITY_READ_BYTES = 256 * 1024 * 1024;
+const MAX_ACTIVITY_READ_BYTES = 256 * 1024 * 1024;
 
 /**
  * Appends one receipt and fsyncs it before resolving: when this returns, the receipt survives a
@@ -53,19 +51,6 @@ async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
     const { bytesWritten } = await fh.write(buf, off, buf.length - off);
     if (bytesWritten <= 0) throw new Error('the file system accepted no bytes');
     off += bytesWritten;
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const d = await open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // Not every platform can fsync a directory; the file's own fsync still holds.
   }
 }
 

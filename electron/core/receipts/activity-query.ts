@@ -1,13 +1,11 @@
+// Paging and filtering over a receipts JSON-lines document — the local activity log or a cell's
+// `store/receipts.jsonl` fetched over SSH. Newest first means last line first. Lines are parsed
+// lazily from the end, and a filter first looks for its value in the raw line so that most
+// non-matching lines are never parsed (10,000 receipts stay fast).
 import type { Receipt, ReceiptAction, ReceiptOutcome } from './receipt';
 import { RECEIPT_KIND, RECEIPT_VERSION } from './receipt';
 import { validateReceipt } from './receipt-schema';
 
-/**
- * Paging and filtering over a receipts JSON-lines document — the local activity log or a cell's
- * `store/receipts.jsonl` fetched over SSH. Newest first means last line first. Lines are parsed
- * lazily from the end, and a filter first looks for its value in the raw line so that most
- * non-matching lines are never parsed (10,000 receipts stay fast).
- */
 export interface ActivityQuery {
   offset?: number;
   limit?: number;
@@ -44,8 +42,8 @@ export interface ActivityPage {
   truncatedHead: boolean;
 }
 
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 10_000;
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 10_000;
 const MAX_SKIPPED_LISTED = 100;
 
 export function queryReceiptLines(

@@ -1,18 +1,16 @@
+// The explanation as plain text: what `pic-store explain` prints and what "copy for a ticket"
+// puts on the clipboard — the same sections, in the same order, as the Activity detail page.
 import { ROLES } from '../catalogue/reason-catalogue';
 import type { Receipt } from './receipt';
 import type { ReceiptExplanation } from './explain';
 
-/**
- * The explanation as plain text: what `pic-store explain` prints and what "copy for a ticket"
- * puts on the clipboard — the same sections, in the same order, as the Activity detail page.
- */
 const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
 
 /** Said instead of a key list when the attempt stopped before verification: unknown, not "none". */
 export const NOT_CHECKED = 'not checked (verification did not run)';
 
 /** A key list in words: the fingerprints, "none"/"no trusted key" when checked and empty, or not checked. */
-export function evidenceKeysText(x: ReceiptExplanation, which: 'trustedKeys' | 'foundKeys'): string {
+function evidenceKeysText(x: ReceiptExplanation, which: 'trustedKeys' | 'foundKeys'): string {
   if (!x.evidence.verificationRan) return NOT_CHECKED;
   const keys = x.evidence[which];
   if (keys.length) return keys.join(', ');

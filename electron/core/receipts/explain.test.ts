@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainReceipt } from './explain';
 import { explanationText } from './explain-text';
-import { sampleReceipt } from './sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 

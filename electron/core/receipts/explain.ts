@@ -1,15 +1,13 @@
+// The helpdesk explanation of one receipt (issue 8): what happened, which check failed with
+// what evidence, the mode and why, the desktop's and the cell's verdicts side by side, and the
+// next step per role. Built only from the reason-code catalogue and the receipt's own evidence,
+// so `pic-store explain` and the Activity detail page say exactly the same words.
 import { cellCosignDisagreementHint } from './cell-cosign-hint';
 import { explainMode, explainRefusal, explainReport, type Explanation, type Role } from '../catalogue/reason-catalogue';
 import { parseImageReference } from '../reference/image-reference';
 import type { Check, VerificationReport } from '../verification/types';
 import type { Receipt, ReceiptOutcome } from './receipt';
 
-/**
- * The helpdesk explanation of one receipt (issue 8): what happened, which check failed with
- * what evidence, the mode and why, the desktop's and the cell's verdicts side by side, and the
- * next step per role. Built only from the reason-code catalogue and the receipt's own evidence,
- * so `pic-store explain` and the Activity detail page say exactly the same words.
- */
 export interface VerdictSide {
   /** true / false, or null when that side did not run. */
   verified: boolean | null;

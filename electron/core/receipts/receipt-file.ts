@@ -1,3 +1,6 @@
+// Export and import of single receipts (helpdesk, DESIGN 2.5). An exported file is the receipt
+// as pretty JSON; importing validates it fully, so a hand-edited or foreign file is rejected
+// with the JSON paths of what is wrong rather than half-shown.
 import { open, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeJsonSyntaxError } from '../json-syntax';
@@ -6,12 +9,7 @@ import { readUserFile } from '../user-file';
 import type { Receipt } from './receipt';
 import { knownReceiptFields, validateReceipt, type ReceiptProblem } from './receipt-schema';
 
-/**
- * Export and import of single receipts (helpdesk, DESIGN 2.5). An exported file is the receipt
- * as pretty JSON; importing validates it fully, so a hand-edited or foreign file is rejected
- * with the JSON paths of what is wrong rather than half-shown.
- */
-export const MAX_RECEIPT_FILE_BYTES = 4 * 1024 * 1024;
+const MAX_RECEIPT_FILE_BYTES = 4 * 1024 * 1024;
 
 /** The exact text an exported receipt file holds. */
 export function serializeReceipt(receipt: Receipt): string {

@@ -1,3 +1,8 @@
+// The schema an imported receipt must pass before anything shows it (DESIGN 2.5). Receipts come
+// from other people's machines, so every string and list is bounded; unknown extra fields are
+// kept (a newer app may add some) so that export → import round-trips unchanged. An EXPORT, though,
+// writes only the fields this schema knows (knownReceiptFields): a file the app writes on
+// request carries nothing a caller smuggled into the value.
 import { z } from 'zod';
 import { CoreError } from '../errors';
 import { CHECK_IDS, REASON_CODES } from '../verification/types';
@@ -12,13 +17,6 @@ import {
   type Receipt,
 } from './receipt';
 
-/**
- * The schema an imported receipt must pass before anything shows it (DESIGN 2.5). Receipts come
- * from other people's machines, so every string and list is bounded; unknown extra fields are
- * kept (a newer app may add some) so that export → import round-trips unchanged. An EXPORT, though,
- * writes only the fields this schema knows (knownReceiptFields): a file the app writes on
- * request carries nothing a caller smuggled into the value.
- */
 const text = (max: number) => z.string().max(max);
 const KEY_ORIGINS = ['bundled', 'local', 'command-line', 'demo', 'cell'] as const;
 
@@ -78,7 +76,7 @@ function buildReceiptSchema(obj: typeof z.object) {
   });
 }
 
-export const receiptSchema = buildReceiptSchema(z.looseObject as typeof z.object);
+const receiptSchema = buildReceiptSchema(z.looseObject as typeof z.object);
 const knownFieldsSchema = buildReceiptSchema(z.object);
 
 export interface ReceiptProblem {
@@ -87,7 +85,7 @@ export interface ReceiptProblem {
   message: string;
 }
 
-export type ReceiptValidation = { ok: true; receipt: Receipt } | { ok: false; problems: ReceiptProblem[] };
+type ReceiptValidation = { ok: true; receipt: Receipt } | { ok: false; problems: ReceiptProblem[] };
 
 /** Validates an unknown value as a receipt, with JSON-pointer paths a person can follow. */
 export function validateReceipt(value: unknown): ReceiptValidation {

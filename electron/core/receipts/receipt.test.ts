@@ -9,7 +9,7 @@ import { APP_VERSION } from '../app-info';
 import { createReceipt } from './receipt';
 import { exportReceipt, importReceiptFile, parseReceiptText, serializeReceipt } from './receipt-file';
 import { validateReceipt } from './receipt-schema';
-import { sampleReceipt } from './sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 
 // A receipt loosened for deliberate corruption in tests.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

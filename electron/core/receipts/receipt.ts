@@ -1,13 +1,11 @@
+// The receipt of one install, upgrade or uninstall attempt (DESIGN 2.5): what was asked, what
+// the desktop and the cell each concluded, under which mode, and what happened. It is plain
+// data so it can be appended to logs, exported, sent to helpdesk and imported unchanged.
 import { randomUUID } from 'node:crypto';
 import { APP_VERSION } from '../app-info';
 import type { TrustedKeySummary } from '../trust/trust-root';
 import type { Check, ReasonCode, SignatureSummary } from '../verification/types';
 
-/**
- * The receipt of one install, upgrade or uninstall attempt (DESIGN 2.5): what was asked, what
- * the desktop and the cell each concluded, under which mode, and what happened. It is plain
- * data so it can be appended to logs, exported, sent to helpdesk and imported unchanged.
- */
 export const RECEIPT_KIND = 'pic-store-receipt';
 export const RECEIPT_VERSION = 1;
 
@@ -34,7 +32,7 @@ export interface ReceiptMode {
 }
 
 /** The desktop's verdict, as much of the VerificationReport as a receipt keeps. */
-export interface ReceiptVerification {
+interface ReceiptVerification {
   verified: boolean;
   reason: ReasonCode;
   checks: Check[];
@@ -81,7 +79,7 @@ export interface Receipt {
 /** Everything the caller decides; the envelope (kind, version, id, time, app) is filled in here. */
 export type ReceiptFields = Omit<Receipt, 'kind' | 'version' | 'id' | 'at' | 'app'> & { app?: Receipt['app'] };
 
-export interface ReceiptClock {
+interface ReceiptClock {
   now?: () => Date;
   newId?: () => string;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CoreError } from '../errors';
 import type { VerificationReport } from '../verification/types';
 import { recheckReceipt, recheckTarget } from './recheck';
-import { sampleReceipt } from './sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 
 // Pure logic with fake ports; the real registry + cosign path is covered by the Activity e2e.
 const receipt = sampleReceipt();

@@ -1,3 +1,7 @@
+// Re-checking a receipt (issue 8, DESIGN 2.5): verify the same image digest again with TODAY's
+// trust root and, only when the helpdesk person picked a cell profile of their own, read that
+// cell's mode again — never the destination written in the receipt, which may come from
+// someone else's machine. The result lists what changed since the receipt was written.
 import { explainMode, explainReport, type Explanation } from '../catalogue/reason-catalogue';
 import type { ResolvedMode } from '../cell/mode';
 import { errorMessage, isCoreError, type ErrorInfo } from '../errors';
@@ -6,13 +10,7 @@ import { parseImageReference, pinnedReference } from '../reference/image-referen
 import type { VerificationReport } from '../verification/types';
 import type { Decision, Receipt } from './receipt';
 
-/**
- * Re-checking a receipt (issue 8, DESIGN 2.5): verify the same image digest again with TODAY's
- * trust root and, only when the helpdesk person picked a cell profile of their own, read that
- * cell's mode again — never the destination written in the receipt, which may come from
- * someone else's machine. The result lists what changed since the receipt was written.
- */
-export interface RecheckPorts {
+interface RecheckPorts {
   /** Verifies one image reference with today's trust root. */
   verify(image: string): Promise<VerificationReport>;
   /** Reads the mode of the cell profile the helpdesk person chose; absent when none was chosen. */

@@ -1,10 +1,9 @@
-/**
- * Container image references, parsed by the Docker/OCI grammar (distribution/reference) with
- * Docker Hub normalisation. Verification needs three facts from the string: which registry to
- * ask, which repository holds the image (and its signatures), and which digest is pinned.
- * Only `sha256:` + 64 lowercase hex counts as a digest (DESIGN 2.3); anything else is refused
- * with the reason, so "malformed" is never confused with "unsigned".
- */
+// Container image references, parsed by the Docker/OCI grammar (distribution/reference) with
+// Docker Hub normalisation. Verification needs three facts from the string: which registry to
+// ask, which repository holds the image (and its signatures), and which digest is pinned.
+// Only `sha256:` + 64 lowercase hex counts as a digest (DESIGN 2.3); anything else is refused
+// with the reason, so "malformed" is never confused with "unsigned".
+
 export interface ImageReference {
   /** The string as given. */
   original: string;
@@ -19,11 +18,11 @@ export interface ImageReference {
   digest: string | null;
 }
 
-export type ReferenceParseResult =
+type ReferenceParseResult =
   | { ok: true; ref: ImageReference }
   | { ok: false; reason: string };
 
-export const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB = 'docker.io';
 const MAX_NAME_LENGTH = 255;
 const MAX_REFERENCE_LENGTH = 1024;
 

@@ -1,8 +1,7 @@
-/**
- * Parses `WWW-Authenticate` challenges (RFC 7235 auth-params) as registries send them:
- * `Bearer realm="https://auth/token",service="registry",scope="repository:x:pull"` or `Basic realm=…`.
- */
-export interface AuthChallenge {
+// Parses `WWW-Authenticate` challenges (RFC 7235 auth-params) as registries send them:
+// `Bearer realm="https://auth/token",service="registry",scope="repository:x:pull"` or `Basic realm=…`.
+
+interface AuthChallenge {
   scheme: string;
   params: Record<string, string>;
 }

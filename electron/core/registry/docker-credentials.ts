@@ -1,15 +1,13 @@
+// Registry credentials from the user's Docker `config.json` (DESIGN 2.3): `credHelpers[host]`,
+// then `credsStore`, then inline `auths[host].auth`. Helpers are run as
+// `docker-credential-<name> get` with the server on stdin, through the process runner (argv
+// only, bounded). Nothing is cached on disk; a helper that fails means "no credentials", so the
+// registry's refusal (REGISTRY_AUTH_FAILED) is what the user sees.
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess, type ProcessRunner } from '../process-runner';
 
-/**
- * Registry credentials from the user's Docker `config.json` (DESIGN 2.3): `credHelpers[host]`,
- * then `credsStore`, then inline `auths[host].auth`. Helpers are run as
- * `docker-credential-<name> get` with the server on stdin, through the process runner (argv
- * only, bounded). Nothing is cached on disk; a helper that fails means "no credentials", so the
- * registry's refusal (REGISTRY_AUTH_FAILED) is what the user sees.
- */
 export interface RegistryCredentials {
   username?: string;
   password?: string;
@@ -29,7 +27,7 @@ const HUB_KEYS = ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io',
 const MAX_CONFIG_BYTES = 1024 * 1024;
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'config.json');
 }
 

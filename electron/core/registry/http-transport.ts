@@ -1,14 +1,12 @@
+// One bounded HTTP exchange over node:http/https with keep-alive agents (global fetch costs
+// ≈0.4 s on first use in a fresh process; TESTBED). Every body is streamed and the request is
+// destroyed the moment it passes its byte limit, and every request has a deadline, so an
+// oversized or endless answer is a clean SourceError, never a hang or an out-of-memory.
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { SourceError } from '../source/image-source';
 
-/**
- * One bounded HTTP exchange over node:http/https with keep-alive agents (global fetch costs
- * ≈0.4 s on first use in a fresh process; TESTBED). Every body is streamed and the request is
- * destroyed the moment it passes its byte limit, and every request has a deadline, so an
- * oversized or endless answer is a clean SourceError, never a hang or an out-of-memory.
- */
 export interface HttpRequest {
   url: URL;
   method?: 'GET' | 'HEAD' | 'POST';
@@ -46,7 +44,7 @@ export function destroyAgents(a: HttpAgents): void {
 }
 
 /** Thrown when the caller's signal aborts: cancellation is not a verdict. */
-export class RequestCancelledError extends Error {
+class RequestCancelledError extends Error {
   constructor() {
     super('cancelled');
     this.name = 'AbortError';

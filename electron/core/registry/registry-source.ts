@@ -1,19 +1,18 @@
+// The distribution-API client, as an ImageSource (DESIGN 2.3): HTTPS, plain HTTP only for
+// loopback or explicitly listed hosts; anonymous bearer tokens and Docker config credentials;
+// redirects for blobs that never go https→http and drop credentials across origins; keep-alive;
+// bounded concurrency, deadlines and body sizes; every manifest/blob asked by digest is hashed
+// and compared before it is returned.
 import { createHash } from 'node:crypto';
 import { SourceError, DEFAULT_SOURCE_LIMITS, type FetchedManifest, type ImageSource, type SourceLimits } from '../source/image-source';
-import { isSha256Digest, registryApiHost, registryHostname } from '../reference/image-reference';
+import { isSha256Digest } from '../reference/image-reference';
 import { parseAuthChallenge } from './auth-challenge';
+import { plainHttpAllowed, redirectRefusal, registryBaseUrl } from './plain-http';
 import type { CredentialProvider, RegistryCredentials } from './docker-credentials';
 import { createAgents, destroyAgents, httpRequest, type HttpAgents, type HttpRequest, type HttpResponse } from './http-transport';
 import { Semaphore } from './semaphore';
 
-/**
- * The distribution-API client, as an ImageSource (DESIGN 2.3): HTTPS, plain HTTP only for
- * loopback or explicitly listed hosts; anonymous bearer tokens and Docker config credentials;
- * redirects for blobs that never go https→http and drop credentials across origins; keep-alive;
- * bounded concurrency, deadlines and body sizes; every manifest/blob asked by digest is hashed
- * and compared before it is returned.
- */
-export interface RegistrySourceOptions {
+interface RegistrySourceOptions {
   /** Registry as written in the reference (`127.0.0.1:5000`, `docker.io`). */
   registry: string;
   /** Hosts (host or host:port) an admin allowed over plain HTTP. */
@@ -41,49 +40,7 @@ export const MANIFEST_ACCEPT = [
 const MAX_REDIRECTS = 5;
 const MAX_TOKEN_BYTES = 256 * 1024;
 
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
-/**
- * Whether plain http may be spoken to `host` (a URL's or a reference's `name[:port]`), DESIGN
- * 2.3: loopback always; any other host only if an admin listed it, as `name:port` (that port)
- * or `name` (any port). Everything else is https-only.
- */
-export function plainHttpAllowed(host: string, listed: readonly string[] = []): boolean {
-  const h = host.toLowerCase();
-  const name = registryHostname(h);
-  if (isLoopbackHost(name)) return true;
-  return listed.some((entry) => {
-    const e = entry.toLowerCase();
-    return e === h || e === name;
-  });
-}
-
-/** The URL the distribution API of `registry` is reached at: https unless plainHttpAllowed. */
-export function registryBaseUrl(registry: string, insecureHosts: readonly string[] = []): URL {
-  const apiHost = registryApiHost(registry);
-  const scheme = plainHttpAllowed(apiHost, insecureHosts) ? 'http' : 'https';
-  try {
-    return new URL(`${scheme}://${apiHost}`);
-  } catch {
-    throw new SourceError('invalid', `registry host "${registry}" cannot be reached as a URL`);
-  }
-}
-
-/**
- * Why a redirect from `from` to `to` must not be followed, or null (DESIGN 2.3): only http(s),
- * never https → http, and plain http only where plainHttpAllowed.
- */
-export function redirectRefusal(from: URL, to: URL, insecureHosts: readonly string[] = []): string | null {
-  if (to.protocol !== 'https:' && to.protocol !== 'http:') return `redirected to a ${to.protocol} URL; refused`;
-  if (from.protocol === 'https:' && to.protocol === 'http:') return `redirected from https to plain http (${to.host}); refused`;
-  if (to.protocol === 'http:' && !plainHttpAllowed(to.host, insecureHosts)) return `redirected to plain http on ${to.host}, which is not loopback or an allowed host; refused`;
-  return null;
-}
-
-export function sha256Digest(bytes: Uint8Array): string {
+function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 

@@ -1,11 +1,9 @@
+// Where verification reads images and signatures from: a registry (distribution API) or an OCI
+// image layout directory standing in for one (DESIGN 2.1 `ociLayout`). Both implement the same
+// checks: every manifest and blob fetched by digest is hashed and compared with that digest
+// before anyone sees its bytes, and every body is bounded.
 import { CoreError, type SourceErrorCode } from '../errors';
 
-/**
- * Where verification reads images and signatures from: a registry (distribution API) or an OCI
- * image layout directory standing in for one (DESIGN 2.1 `ociLayout`). Both implement the same
- * checks: every manifest and blob fetched by digest is hashed and compared with that digest
- * before anyone sees its bytes, and every body is bounded.
- */
 export interface FetchedManifest {
   /** sha256 digest of `bytes` (already checked against the digest asked for, when asked by digest). */
   digest: string;

@@ -1,15 +1,13 @@
+// Remote service icons are fetched by main (DESIGN 3.1) and handed to the renderer as `data:`
+// URLs, so the renderer never makes a network request. Only `https:` URLs, no redirects at all
+// (so no scheme change), a byte limit, and only PNG/WebP/SVG as recognised from the bytes —
+// a server's Content-Type is not trusted. SVG is only ever shown through `<img>`.
 import { CoreError, errorMessage } from '../errors';
 import { createAgents, destroyAgents, httpRequest, type HttpAgents } from '../registry/http-transport';
 
-/**
- * Remote service icons are fetched by main (DESIGN 3.1) and handed to the renderer as `data:`
- * URLs, so the renderer never makes a network request. Only `https:` URLs, no redirects at all
- * (so no scheme change), a byte limit, and only PNG/WebP/SVG as recognised from the bytes —
- * a server's Content-Type is not trusted. SVG is only ever shown through `<img>`.
- */
 export const MAX_ICON_BYTES = 256 * 1024;
 
-export type IconType = 'image/png' | 'image/webp' | 'image/svg+xml';
+type IconType = 'image/png' | 'image/webp' | 'image/svg+xml';
 
 /** Recognises the image type from its first bytes; null for anything else. */
 export function sniffIconType(bytes: Buffer): IconType | null {
@@ -20,7 +18,7 @@ export function sniffIconType(bytes: Buffer): IconType | null {
   return null;
 }
 
-export interface IconFetchOptions {
+interface IconFetchOptions {
   maxBytes?: number;
   timeoutMs?: number;
   agents?: HttpAgents;

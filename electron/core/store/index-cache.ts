@@ -1,15 +1,13 @@
+// The last good copy of each store's index, kept under `cache/indexes/` so that when a store
+// cannot be fetched the admin still sees what it listed — marked stale, with when it was
+// fetched. Only indexes that parsed as a store index are kept.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataPaths, writeFileAtomic } from '../data-dir';
 import { MAX_INDEX_BYTES } from './load-index';
 
-/**
- * The last good copy of each store's index, kept under `cache/indexes/` so that when a store
- * cannot be fetched the admin still sees what it listed — marked stale, with when it was
- * fetched. Only indexes that parsed as a store index are kept.
- */
-export interface CachedIndex {
+interface CachedIndex {
   url: string;
   fetchedAt: string;
   text: string;

@@ -1,21 +1,19 @@
+// Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
+// or a path, size-limited. The envelope must be valid (else INDEX_INVALID / INDEX_UNREADABLE:
+// the command could not do its job); each service is validated on its own. `ociLayout` is
+// honoured only for files, resolved inside the index's directory. The embedded demo store is
+// recognised by its location so it is verified under its own key alone.
 import { describeJsonSyntaxError } from '../json-syntax';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreError, errorMessage } from '../errors';
 import { createAgents, destroyAgents, httpRequest } from '../registry/http-transport';
-import { isLoopbackHost } from '../registry/registry-source';
+import { isLoopbackHost } from '../registry/plain-http';
 import { SourceError } from '../source/image-source';
 import { validateIndex, type StoreService } from './validate';
 import { fileKind } from '../user-file';
 
-/**
- * Loads a store index (DESIGN 2.1) from an `https:` URL, a loopback `http:` URL, a `file:` URL
- * or a path, size-limited. The envelope must be valid (else INDEX_INVALID / INDEX_UNREADABLE:
- * the command could not do its job); each service is validated on its own. `ociLayout` is
- * honoured only for files, resolved inside the index's directory. The embedded demo store is
- * recognised by its location so it is verified under its own key alone.
- */
 export interface LoadedStore {
   location: string;
   kind: 'file' | 'https' | 'http';
@@ -29,7 +27,7 @@ export interface LoadedStore {
   notes: string[];
 }
 
-export interface LoadIndexOptions {
+interface LoadIndexOptions {
   cwd?: string;
   timeoutMs?: number;
   maxBytes?: number;
@@ -89,7 +87,7 @@ export async function loadStoreIndex(location: string, opts: LoadIndexOptions = 
 }
 
 /** A `file:` URL or a path, as an absolute path; a URL naming another host is unreadable, not a crash. */
-export function indexFilePath(location: string, cwd?: string): string {
+function indexFilePath(location: string, cwd?: string): string {
   if (!location.startsWith('file:')) return resolve(cwd ?? process.cwd(), location);
   try {
     return fileURLToPath(location);

@@ -1,11 +1,9 @@
+// The service manifest and store index schemas (DESIGN 2.1). Objects are strict: anything the
+// table does not list (privileged, host networking, devices, bind mounts, capabilities) is an
+// error rather than silently dropped, so a listing can never smuggle it in. Errors carry
+// JSON-pointer paths so developers can find the field.
 import { z } from 'zod';
 
-/**
- * The service manifest and store index schemas (DESIGN 2.1). Objects are strict: anything the
- * table does not list (privileged, host networking, devices, bind mounts, capabilities) is an
- * error rather than silently dropped, so a listing can never smuggle it in. Errors carry
- * JSON-pointer paths so developers can find the field.
- */
 const httpsUrl = z.string().max(2048).refine((s) => {
   try {
     return new URL(s).protocol === 'https:';
@@ -44,7 +42,7 @@ export const serviceManifestSchema = z.strictObject({
 
 export type ServiceManifest = z.infer<typeof serviceManifestSchema>;
 
-export const MAX_SERVICES = 10_000;
+const MAX_SERVICES = 10_000;
 
 /** The index envelope; services are checked one by one so one bad manifest never breaks the rest. */
 export const storeIndexSchema = z.strictObject({
@@ -60,7 +58,7 @@ export interface SchemaError {
   message: string;
 }
 
-export function jsonPointer(path: readonly PropertyKey[]): string {
+function jsonPointer(path: readonly PropertyKey[]): string {
   return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 

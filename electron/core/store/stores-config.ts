@@ -1,3 +1,6 @@
+// The configured stores (`stores.json`, DESIGN 2.6). None configured means the embedded demo
+// store; the file is only ever written by add/remove, atomically, and an unreadable file is
+// reported rather than replaced (so a typo never silently drops an admin's stores).
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -5,14 +8,9 @@ import { CoreError } from '../errors';
 import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
 import { withFileLock } from '../file-lock';
 import { checkRegistryHost } from '../reference/image-reference';
-import { isLoopbackHost } from '../registry/registry-source';
+import { isLoopbackHost } from '../registry/plain-http';
 
-/**
- * The configured stores (`stores.json`, DESIGN 2.6). None configured means the embedded demo
- * store; the file is only ever written by add/remove, atomically, and an unreadable file is
- * reported rather than replaced (so a typo never silently drops an admin's stores).
- */
-export interface StoreEntry {
+interface StoreEntry {
   name: string;
   /** `https://…`, `file:…` or a loopback `http://…` URL. */
   url: string;
@@ -33,7 +31,7 @@ const fileSchema = z.object({
   plainHttpRegistries: z.array(registryHostSchema).max(64).optional(),
 });
 
-export interface StoresFile {
+interface StoresFile {
   stores: StoreEntry[];
   plainHttpRegistries: string[];
 }

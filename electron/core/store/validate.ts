@@ -1,11 +1,9 @@
+// Validation of a whole index and of single manifests, returning every error with its
+// JSON-pointer path. The image must at least be a reference string; whether it is pinned and
+// well-formed is verification's job (tag-only is valid input, rejected as DIGEST_MISSING).
 import { parseImageReference } from '../reference/image-reference';
 import { schemaErrors, serviceManifestSchema, storeIndexSchema, type SchemaError, type ServiceManifest } from './manifest-schema';
 
-/**
- * Validation of a whole index and of single manifests, returning every error with its
- * JSON-pointer path. The image must at least be a reference string; whether it is pinned and
- * well-formed is verification's job (tag-only is valid input, rejected as DIGEST_MISSING).
- */
 export interface StoreService {
   /** Position in the index's `services`. */
   index: number;
@@ -16,13 +14,13 @@ export interface StoreService {
   errors: SchemaError[];
 }
 
-export interface ValidatedIndex {
+interface ValidatedIndex {
   name: string;
   ociLayout: string | null;
   services: StoreService[];
 }
 
-export type IndexValidation = { ok: true; index: ValidatedIndex } | { ok: false; errors: SchemaError[] };
+type IndexValidation = { ok: true; index: ValidatedIndex } | { ok: false; errors: SchemaError[] };
 
 export function validateManifest(raw: unknown, prefix = ''): { manifest: ServiceManifest | null; errors: SchemaError[] } {
   const r = serviceManifestSchema.safeParse(raw);

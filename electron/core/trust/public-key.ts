@@ -2,7 +2,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { CoreError, errorMessage } from '../errors';
 
 /** The key types cosign accepts for verification (DESIGN 2.3). */
-export type PublicKeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521' | 'rsa' | 'ed25519';
+type PublicKeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'ecdsa-p521' | 'rsa' | 'ed25519';
 
 export interface ParsedPublicKey {
   key: KeyObject;

@@ -12,7 +12,7 @@ export interface TrustedKey extends ParsedPublicKey {
   source: string;
 }
 
-export interface KeyProblem {
+interface KeyProblem {
   source: string;
   origin: KeyOrigin;
   message: string;

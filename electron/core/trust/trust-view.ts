@@ -47,7 +47,7 @@ export interface TrustStatus {
 }
 
 /** Turns a loaded trust root into the plain-data view the About / Trust panel shows. */
-export function describeTrustRoot(root: TrustRoot, dirs: { appConfigDir: string; dataDir: string }, demo: TrustRoot = { keys: [], problems: [] }): TrustStatus {
+function describeTrustRoot(root: TrustRoot, dirs: { appConfigDir: string; dataDir: string }, demo: TrustRoot = { keys: [], problems: [] }): TrustStatus {
   const view = (k: TrustRoot['keys'][number]): TrustKeyView => ({ fingerprint: k.fingerprint, origin: k.origin, type: k.type, source: k.source });
   const keys = root.keys.map(view);
   const storeKeyInstalled = keys.some((k) => k.origin === 'bundled');

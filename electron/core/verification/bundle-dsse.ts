@@ -4,7 +4,7 @@ import { errorMessage } from '../errors';
 import type { TrustedKey } from '../trust/trust-root';
 
 /** A sigstore bundle (v0.3 media type) that carries a DSSE envelope; anything else is refused. */
-export type ParsedBundle = { ok: true; bundle: BundleWithDsseEnvelope; payloadType: string; payload: Buffer } | { ok: false; message: string };
+type ParsedBundle = { ok: true; bundle: BundleWithDsseEnvelope; payloadType: string; payload: Buffer } | { ok: false; message: string };
 
 export function parseDsseBundle(bytes: Buffer): ParsedBundle {
   let json: unknown;

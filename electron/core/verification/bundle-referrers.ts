@@ -1,16 +1,16 @@
 import { SourceError, type FetchedManifest, type ImageSource } from '../source/image-source';
 
-export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 const PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
 
-export interface ReferrerCandidate {
+interface ReferrerCandidate {
   digest: string;
   /** 'referrers API' or 'fallback tag sha256-…': where it was listed. */
   listedIn: string;
 }
 
 /** The referrer manifest's bundle layer, when it is a bundle referrer at all. */
-export interface BundleLayer {
+interface BundleLayer {
   digest: string;
   size: number;
   /** The manifest's (unsigned) predicate-type annotation, when present. */

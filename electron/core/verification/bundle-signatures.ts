@@ -1,3 +1,7 @@
+// Bundle-format signatures (cosign `--new-bundle-format`, the default of cosign 3): OCI 1.1
+// referrers holding a sigstore bundle whose DSSE envelope carries an in-toto statement with
+// predicate type `https://sigstore.dev/cosign/sign/v1` and the image digest as subject.
+// Other attestations are not signatures and are left out entirely (they do not count as found).
 import { SourceError } from '../source/image-source';
 import { verifyDsseWithKeys, parseDsseBundle } from './bundle-dsse';
 import { bundleLayerOf, listBundleReferrers } from './bundle-referrers';
@@ -5,12 +9,6 @@ import { IN_TOTO_PAYLOAD_TYPE, parseStatement, SIGN_PREDICATE_TYPE, subjectBindi
 import { IncompleteCollection, isCancel, unreadableSignature, type CollectSignatures, type SignatureCollectorInput } from './signature-collector';
 import type { SignatureSummary } from './types';
 
-/**
- * Bundle-format signatures (cosign `--new-bundle-format`, the default of cosign 3): OCI 1.1
- * referrers holding a sigstore bundle whose DSSE envelope carries an in-toto statement with
- * predicate type `https://sigstore.dev/cosign/sign/v1` and the image digest as subject.
- * Other attestations are not signatures and are left out entirely (they do not count as found).
- */
 export const collectBundleSignatures: CollectSignatures = async (input) => {
   const { source, repository, digest, maxSignatures, signal } = input;
   let candidates: Awaited<ReturnType<typeof listBundleReferrers>>;

@@ -1,23 +1,21 @@
+// The in-toto statement inside a cosign bundle signature. Only predicate type
+// `https://sigstore.dev/cosign/sign/v1` is a signature; other attestations (SBOMs, scans,
+// provenance) are not, and never count as one (DESIGN 2.3).
 import { parseOrderedJson, unambiguousFields, type OrderedJson } from './ordered-json';
 
-/**
- * The in-toto statement inside a cosign bundle signature. Only predicate type
- * `https://sigstore.dev/cosign/sign/v1` is a signature; other attestations (SBOMs, scans,
- * provenance) are not, and never count as one (DESIGN 2.3).
- */
 export const SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 
 const STATEMENT_TYPES = new Set(['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1']);
 const MAX_SUBJECTS = 256;
 
-export interface StatementSubject {
+interface StatementSubject {
   name: string | null;
   /** `sha256:<hex>` when the subject carries a well-formed sha256 digest. */
   digest: string | null;
 }
 
-export type ParsedStatement =
+type ParsedStatement =
   | { ok: true; predicateType: string; subjects: StatementSubject[] }
   | { ok: false; predicateType: string | null; message: string };
 

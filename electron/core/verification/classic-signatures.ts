@@ -1,16 +1,13 @@
+// Classic cosign signatures (DESIGN 2.3): the `sha256-<hex>.sig` tag in the image's repository,
+// an OCI manifest whose layers carry `dev.cosignproject.cosign/signature` (base64 over the raw
+// layer bytes). Each layer becomes one SignatureSummary judged against every trusted key.
 import { SourceError } from '../source/image-source';
 import { parseCosignPayload } from './cosign-payload';
 import { findVerifyingKey } from './key-verify';
 import { IncompleteCollection, isCancel, unreadableSignature, type CollectSignatures, type SignatureCollectorInput } from './signature-collector';
 import type { SignatureSummary } from './types';
 
-/**
- * Classic cosign signatures (DESIGN 2.3): the `sha256-<hex>.sig` tag in the image's repository,
- * an OCI manifest whose layers carry `dev.cosignproject.cosign/signature` (base64 over the raw
- * layer bytes). Each layer becomes one SignatureSummary judged against every trusted key.
- */
-export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
-export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
+const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 
 interface Descriptor {
   mediaType?: unknown;
@@ -19,7 +16,7 @@ interface Descriptor {
   annotations?: Record<string, unknown>;
 }
 
-export function classicSignatureTag(digest: string): string {
+function classicSignatureTag(digest: string): string {
   return `${digest.replace(':', '-')}.sig`;
 }
 

@@ -1,23 +1,21 @@
+// The simple-signing payload cosign signs (DESIGN 2.3). Read like cosign reads it: JSON object
+// keys match case-insensitively (Go's encoding/json), the digest binding is
+// `critical.image.docker-manifest-digest`; `critical.type` and `docker-reference` are not
+// required by cosign, so they are reported, not enforced.
+//
+// A payload that two JSON readers could read differently is refused (PAYLOAD_INVALID): a field
+// named twice (duplicate or case-variant keys — JS keeps the first key's position with the last
+// value, Go the last key in document order) or reached only through Unicode folding (`ſ` folds
+// to `s` in Go, not in JS). cosign never writes such a payload; refusing it can only be stricter.
 import { parseOrderedJson, unambiguousFields, type OrderedJson } from './ordered-json';
 
-/**
- * The simple-signing payload cosign signs (DESIGN 2.3). Read like cosign reads it: JSON object
- * keys match case-insensitively (Go's encoding/json), the digest binding is
- * `critical.image.docker-manifest-digest`; `critical.type` and `docker-reference` are not
- * required by cosign, so they are reported, not enforced.
- *
- * A payload that two JSON readers could read differently is refused (PAYLOAD_INVALID): a field
- * named twice (duplicate or case-variant keys — JS keeps the first key's position with the last
- * value, Go the last key in document order) or reached only through Unicode folding (`ſ` folds
- * to `s` in Go, not in JS). cosign never writes such a payload; refusing it can only be stricter.
- */
-export interface CosignPayload {
+interface CosignPayload {
   digest: string;
   identity: string | null;
   type: string | null;
 }
 
-export type PayloadParse = { ok: true; payload: CosignPayload } | { ok: false; reason: string };
+type PayloadParse = { ok: true; payload: CosignPayload } | { ok: false; reason: string };
 
 const isObject = (v: OrderedJson | undefined): v is Extract<OrderedJson, { kind: 'object' }> => v?.kind === 'object';
 const str = (v: OrderedJson | undefined): string | null => (v?.kind === 'string' ? v.value : null);

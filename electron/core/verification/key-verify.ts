@@ -11,7 +11,7 @@ export function findVerifyingKey(payload: Uint8Array, signature: Uint8Array, key
   return null;
 }
 
-export function verifyWithKey(payload: Uint8Array, signature: Uint8Array, k: TrustedKey): boolean {
+function verifyWithKey(payload: Uint8Array, signature: Uint8Array, k: TrustedKey): boolean {
   try {
     if (k.type === 'ed25519') return cryptoVerify(null, payload, k.key, signature);
     if (k.type === 'rsa') return cryptoVerify('sha256', payload, k.key, signature);

@@ -1,11 +1,10 @@
-/**
- * A JSON reader that keeps every object member, duplicates included, in document order.
- * `JSON.parse` silently merges duplicate keys (first key's position, last key's value), so a
- * signed payload can read one way to us and another way to cosign (Go keeps the last key in
- * document order and matches names case-insensitively). Signed payloads are read with this so
- * an ambiguous document is seen as ambiguous and refused, never resolved in our favour.
- * Syntax acceptance is exactly JSON.parse's (the text is checked with it first).
- */
+// A JSON reader that keeps every object member, duplicates included, in document order.
+// `JSON.parse` silently merges duplicate keys (first key's position, last key's value), so a
+// signed payload can read one way to us and another way to cosign (Go keeps the last key in
+// document order and matches names case-insensitively). Signed payloads are read with this so
+// an ambiguous document is seen as ambiguous and refused, never resolved in our favour.
+// Syntax acceptance is exactly JSON.parse's (the text is checked with it first).
+
 export type OrderedJson =
   | { kind: 'object'; members: [string, OrderedJson][] }
   | { kind: 'array'; items: OrderedJson[] }
@@ -17,7 +16,7 @@ export type OrderedJson =
 /** Deeper nesting than this is refused (a signed payload has four levels; recursion stays bounded). */
 export const MAX_DEPTH = 256;
 
-export type OrderedParse = { ok: true; value: OrderedJson } | { ok: false; reason: string };
+type OrderedParse = { ok: true; value: OrderedJson } | { ok: false; reason: string };
 
 export function parseOrderedJson(text: string): OrderedParse {
   try {
@@ -127,13 +126,9 @@ class Reader {
  * besides ASCII case, `ſ` (U+017F) matches `s` and the Kelvin sign (U+212A) matches `k`. This
  * maps a key to what Go would compare: the field name it could match, lowercased.
  */
-export function goFoldKey(key: string): string {
+function goFoldKey(key: string): string {
   return key.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
-
-export type FieldLookup =
-  | { ok: true; value: OrderedJson | undefined }
-  | { ok: false; reason: string };
 
 /**
  * The members of `obj` that a Go (case-insensitive) or exact-name reader could take for each of

@@ -1,18 +1,16 @@
+// One signature format's finder + checker (classic `.sig` tag, sigstore bundle referrers).
+// Each returns every signature it found attached to `digest`, each judged against `keys`:
+// `keyFingerprint` set and `problem` null means that signature verifies and binds the digest.
+// Something unreadable where a signature should be is reported as a signature that did not
+// count (`problem: 'invalid-signature'`), never thrown: one junk artifact must not hide the
+// verdict on the others. Source failures (unreachable, auth, digest mismatch, limits) are thrown
+// as SourceError — wrapped in IncompleteCollection when some signatures were judged before —
+// and decide the reason in the orchestrator only when no signature was judged; more than
+// `maxSignatures` is a SourceError('limit').
 import type { ImageSource } from '../source/image-source';
 import type { TrustedKey } from '../trust/trust-root';
 import type { SignatureFormat, SignatureSummary } from './types';
 
-/**
- * One signature format's finder + checker (classic `.sig` tag, sigstore bundle referrers).
- * Each returns every signature it found attached to `digest`, each judged against `keys`:
- * `keyFingerprint` set and `problem` null means that signature verifies and binds the digest.
- * Something unreadable where a signature should be is reported as a signature that did not
- * count (`problem: 'invalid-signature'`), never thrown: one junk artifact must not hide the
- * verdict on the others. Source failures (unreachable, auth, digest mismatch, limits) are thrown
- * as SourceError — wrapped in IncompleteCollection when some signatures were judged before —
- * and decide the reason in the orchestrator only when no signature was judged; more than
- * `maxSignatures` is a SourceError('limit').
- */
 export interface SignatureCollectorInput {
   source: ImageSource;
   /** Repository path inside the source (e.g. `library/nginx`, `demo/web`). */

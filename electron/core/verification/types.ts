@@ -1,10 +1,8 @@
+// The verification report: the one shape every face shows (CLI `verify --json`, badges, the
+// "Why this badge" panel, receipts). Plain data only, so it crosses IPC and lands in receipts
+// unchanged. Field names are the contract of DESIGN 2.4; extend, don't rename.
 import type { TrustedKeySummary } from '../trust/trust-root';
 
-/**
- * The verification report: the one shape every face shows (CLI `verify --json`, badges, the
- * "Why this badge" panel, receipts). Plain data only, so it crosses IPC and lands in receipts
- * unchanged. Field names are the contract of DESIGN 2.4; extend, don't rename.
- */
 export const REASON_CODES = [
   'VERIFIED',
   'MANIFEST_INVALID',

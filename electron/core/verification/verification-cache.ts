@@ -1,15 +1,13 @@
+// The badge cache (DESIGN 2.3 / 2.6 `cache/`): keyed by where the image was read from, the full
+// repository, the digest and the trust-root fingerprints — signatures live per repository, so
+// one repository's verdict is never served for another's image with the same digest. Positive
+// verdicts are kept for a day, negative ones for minutes (a fix should show up quickly). Never
+// used for installs: install-time verification is always fresh.
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReasonCode, VerificationReport } from './types';
 import { LOOKUP_INCOMPLETE_NOTE } from './verify-image';
 
-/**
- * The badge cache (DESIGN 2.3 / 2.6 `cache/`): keyed by where the image was read from, the full
- * repository, the digest and the trust-root fingerprints — signatures live per repository, so
- * one repository's verdict is never served for another's image with the same digest. Positive
- * verdicts are kept for a day, negative ones for minutes (a fix should show up quickly). Never
- * used for installs: install-time verification is always fresh.
- */
 export interface CacheKeyParts {
   source: string;
   repository: string;
@@ -24,7 +22,7 @@ export interface VerificationCache {
   flush(): Promise<void>;
 }
 
-export const POSITIVE_TTL_MS = 24 * 60 * 60 * 1000;
+const POSITIVE_TTL_MS = 24 * 60 * 60 * 1000;
 export const NEGATIVE_TTL_MS = 5 * 60 * 1000;
 const MAX_ENTRIES = 20_000;
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -35,7 +33,7 @@ interface Entry {
   report: VerificationReport;
 }
 
-export function cacheKey(k: CacheKeyParts): string {
+function cacheKey(k: CacheKeyParts): string {
   return JSON.stringify([k.source, k.repository, k.digest, k.trustRootId]);
 }
 

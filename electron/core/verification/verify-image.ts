@@ -1,3 +1,7 @@
+// The verification orchestrator (DESIGN 2.3): runs the checks in their fixed order —
+// reference, digest pinned, trust root, registry, manifest, signatures — and the first failure
+// decides the reason. Every check id appears in every report, with a readable detail; checks
+// after a failure are `skip` and say why. Cancellation (the signal) throws; it is not a verdict.
 import { parseImageReference, type ImageReference } from '../reference/image-reference';
 import { SourceError, type ImageSource } from '../source/image-source';
 import { summarizeKey, type TrustRoot } from '../trust/trust-root';
@@ -6,18 +10,12 @@ import { IncompleteCollection, isCancel, unreadableSignature, type SignatureColl
 import type { Check, CheckId, CheckStatus, ReasonCode, SignatureSummary, VerificationReport } from './types';
 import { CHECK_IDS } from './types';
 
-/**
- * The verification orchestrator (DESIGN 2.3): runs the checks in their fixed order —
- * reference, digest pinned, trust root, registry, manifest, signatures — and the first failure
- * decides the reason. Every check id appears in every report, with a readable detail; checks
- * after a failure are `skip` and say why. Cancellation (the signal) throws; it is not a verdict.
- */
 export interface VerificationLimits {
   maxSignatures: number;
   maxBlobBytes: number;
 }
 
-export const DEFAULT_VERIFICATION_LIMITS: VerificationLimits = { maxSignatures: 32, maxBlobBytes: 1024 * 1024 };
+const DEFAULT_VERIFICATION_LIMITS: VerificationLimits = { maxSignatures: 32, maxBlobBytes: 1024 * 1024 };
 
 /** Picks where an image is read from (a registry per host, or an OCI layout). */
 export type SourceProvider = (ref: ImageReference) => ImageSource;

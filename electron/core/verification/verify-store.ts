@@ -1,3 +1,6 @@
+// Whole-store verification (issue 4): every service concurrently, progress as each result
+// arrives, cancellation through the signal, and the badge cache. The IPC layer and the CLI call
+// this; installs never do (they verify fresh with verifyImage).
 import { openImageSources } from '../core-services';
 import { parseImageReference, type ImageReference } from '../reference/image-reference';
 import type { CredentialProvider } from '../registry/docker-credentials';
@@ -10,11 +13,6 @@ import { CHECK_IDS, type VerificationReport } from './types';
 import type { CacheKeyParts, VerificationCache } from './verification-cache';
 import { trustRootPassDetail, verifyImage, type SourceProvider, type VerificationLimits } from './verify-image';
 
-/**
- * Whole-store verification (issue 4): every service concurrently, progress as each result
- * arrives, cancellation through the signal, and the badge cache. The IPC layer and the CLI call
- * this; installs never do (they verify fresh with verifyImage).
- */
 export interface StoreProgress {
   done: number;
   total: number;
@@ -26,7 +24,7 @@ export interface StoreProgress {
   result: VerificationReport;
 }
 
-export interface VerifyStoreOptions {
+interface VerifyStoreOptions {
   trustRoot: TrustRoot;
   signal?: AbortSignal;
   onProgress?: (p: StoreProgress) => void;

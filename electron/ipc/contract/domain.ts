@@ -1,10 +1,8 @@
-/**
- * The vocabulary of the one IPC contract (DESIGN 3.3). A domain declares its invokes (request →
- * response) and its events (pushed from main) once; channel names are derived as
- * `domain:action`, so the two transports, the handlers and the renderer can never disagree on a
- * spelling. This file and `channels/**` are pure data and types: safe for the renderer and the
- * sandboxed preload to import.
- */
+// The vocabulary of the one IPC contract (DESIGN 3.3). A domain declares its invokes (request →
+// response) and its events (pushed from main) once; channel names are derived as
+// `domain:action`, so the two transports, the handlers and the renderer can never disagree on a
+// spelling. This file and `channels/**` are pure data and types: safe for the renderer and the
+// sandboxed preload to import.
 import type { ErrorCode, ErrorInfo } from '../../core/errors';
 
 /** The envelope every invoke resolves to; nothing is ever thrown across the boundary. */

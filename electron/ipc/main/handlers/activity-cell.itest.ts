@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestCell, type TestCell } from '../../../../scripts/testbed/cell';
-import { sampleReceipt } from '../../../core/receipts/sample-receipt';
+import { sampleReceipt } from '../../../../scripts/testbed/sample-receipt';
 import type { CellReceiptsPage } from '../../contract/channels/activity';
 import type { CellSaveResult } from '../../contract/channels/cells';
 import type { IpcResult } from '../../contract/domain';

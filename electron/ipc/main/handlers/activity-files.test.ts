@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sampleReceipt } from '../../../core/receipts/sample-receipt';
+import { sampleReceipt } from '../../../../scripts/testbed/sample-receipt';
 import type { IpcResult } from '../../contract/domain';
 import type { IpcRouter } from '../router';
 import { createServices } from '../services/app-services';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstallTestbed, type InstallTestbed } from '../../../../scripts/bench/install-testbed';
+import { startInstallTestbed, type InstallTestbed } from '../../../../scripts/testbed/install-testbed';
 import { addCellProfile } from '../../../core/cell/profiles';
 import { closeCellConnection } from '../../../core/cell/ssh';
 import { readActivity } from '../../../core/receipts/activity-log';

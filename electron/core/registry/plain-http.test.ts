@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainHttpAllowed, redirectRefusal, registryBaseUrl } from './registry-source';
+import { plainHttpAllowed, redirectRefusal, registryBaseUrl } from './plain-http';
 
 // The plain-http decision of DESIGN 2.3, tested as the pure functions the registry client uses
 // (a registry on a non-loopback address cannot be reached from this machine's tests).

@@ -1,4 +1,4 @@
-import { createReceipt, type Receipt, type ReceiptFields } from './receipt';
+import { createReceipt, type Receipt, type ReceiptFields } from '../../electron/core/receipts/receipt';
 
 /**
  * A realistic receipt for tests and demos: a rejected install of an unsigned image under an

@@ -1,12 +1,10 @@
+// A recording stand-in for the `electron` module, for unit tests of the Electron glue (the
+// binary cannot run here, DESIGN 3.2). Tests `vi.mock('electron', () => import(this file))`.
 import { vi } from 'vitest';
 
-/**
- * A recording stand-in for the `electron` module, for unit tests of the Electron glue (the
- * binary cannot run here, DESIGN 3.2). Tests `vi.mock('electron', () => import(this file))`.
- */
 type Listener = (...args: unknown[]) => unknown;
 
-export class FakeEmitter {
+class FakeEmitter {
   readonly listeners = new Map<string, Listener[]>();
   on(event: string, l: Listener): this {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), l]);

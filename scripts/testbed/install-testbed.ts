@@ -1,3 +1,6 @@
+// The install testbed shared by the install integration tests and `npm run bench:install`: a real
+// registry, a real cell (sshd + dockerd), cosign keys made now, and busybox images that stay up
+// (`httpd -f`), imported into the cell's dockerd and pushed to the registry.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, lstat, writeFile } from 'node:fs/promises';
@@ -5,16 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adHocProfile, type CellProfile } from '../../electron/core/cell/profiles';
 import type { SshContext } from '../../electron/core/cell/ssh-context';
-import { startTestCell, type ComposeRuntime, type TestCell } from '../testbed/cell';
-import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../testbed/cosign';
-import { cosignBin } from '../testbed/paths';
-import { startRegistry, type TestRegistry } from '../testbed/registry';
+import { startTestCell, type ComposeRuntime, type TestCell } from './cell';
+import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from './cosign';
+import { cosignBin } from './paths';
+import { startRegistry, type TestRegistry } from './registry';
 
-/**
- * The install testbed shared by the install integration tests and `npm run bench:install`: a real
- * registry, a real cell (sshd + dockerd), cosign keys made now, and busybox images that stay up
- * (`httpd -f`), imported into the cell's dockerd and pushed to the registry.
- */
 export interface InstallTestbed {
   reg: TestRegistry;
   cell: TestCell;

@@ -1,3 +1,6 @@
+// Crash safety, for real: a separate process appends receipts in a (bounded) loop through the
+// real appendReceipt and reports each one once it has returned (i.e. fsync'd); we SIGKILL it
+// mid-stream. Every acknowledged receipt must read back; at most the line being written is lost.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,13 +8,8 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendReceipt, readActivity } from './activity-log';
-import { sampleReceipt } from './sample-receipt';
+import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
 
-/**
- * Crash safety, for real: a separate process appends receipts in a (bounded) loop through the
- * real appendReceipt and reports each one once it has returned (i.e. fsync'd); we SIGKILL it
- * mid-stream. Every acknowledged receipt must read back; at most the line being written is lost.
- */
 let dir: string;
 let child: ReturnType<typeof spawn> | undefined;
 
@@ -21,7 +19,7 @@ beforeAll(async () => {
     stdin: {
       contents: `
         const { appendReceipt } = require('./activity-log');
-        const { sampleReceipt } = require('./sample-receipt');
+        const { sampleReceipt } = require('../../../scripts/testbed/sample-receipt');
         (async () => {
           const log = process.argv[2];
           // Large receipts make each write longer, so the kill often lands inside one.
