@@ -38,7 +38,8 @@ interface ActivitySlice extends SliceStatus {
   close(): void;
   importFrom(path: string): Promise<void>;
   exportTo(path: string): Promise<void>;
-  recheckWith(cellId: string | null): Promise<void>;
+  /** `confirmRegistry`: the image's registry host the person confirmed (DESIGN 2.5). */
+  recheckWith(cellId: string | null, confirmRegistry?: string): Promise<void>;
   /** Follows `activity:changed` (a receipt appended by an install or the CLI); subscribed once at app level. */
   subscribe(): Unsubscribe;
 }
@@ -112,11 +113,11 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
     const r = await api().activity.export({ receipt: selected.receipt, path });
     set({ exported: settled(r) });
   },
-  async recheckWith(cellId) {
+  async recheckWith(cellId, confirmRegistry) {
     const selected = get().selected;
     if (!selected) return;
     set({ recheck: LOADING_OP });
-    const r = await api().activity.recheck(cellId ? { receipt: selected.receipt, cellId } : { receipt: selected.receipt });
+    const r = await api().activity.recheck({ receipt: selected.receipt, ...(cellId ? { cellId } : {}), ...(confirmRegistry ? { confirmRegistry } : {}) });
     set({ recheck: settled(r) });
   },
   subscribe() {
