@@ -10,17 +10,27 @@ import { commands } from './commands';
 const USAGE = `pic-store ${APP_VERSION} — verify and install PIC store services
 
 Usage:
-  pic-store verify TARGET... [--trust-key FILE]... [--plain-http-registry HOST]... [--json]
-                   [--timeout SECONDS] [--no-cache] [-v]
+  pic-store verify TARGET... [--trust-key FILE]... [--trusted-root FILE] [--plain-http-registry HOST]...
+                   [--json] [--timeout SECONDS] [--no-cache] [-v]
   pic-store lint FILE [--json]
   pic-store cell status DEST [--ssh-config FILE] [--root PATH] [--json]
-  pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes] [--json]
+  pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH] [--yes]
+                   [--accept-changes] [--accept-signer FINGERPRINT] [--json]
+  pic-store updates [--cell DEST]... [--json]
   pic-store uninstall ID --cell DEST [--ssh-config FILE] [--root PATH] [--purge-volumes] [--json]
+  pic-store fleet plan SERVICE_ID --cells NAME_OR_GROUP... [--store INDEX] [--concurrency N] [--json]
+  pic-store fleet apply PLAN_FILE [--batches 1,10%,100%] [--max-fail-percent N] [--concurrency N]
+                   [--retry RUN_ID] [--yes] [--json]
+  pic-store inventory export [--cells NAME_OR_GROUP...] [--output FILE]
+  pic-store inventory import FILE [--json]
   pic-store activity [--json] [--limit N]
   pic-store explain RECEIPT_FILE
+  pic-store store add NAME URL [--root ROOT_JSON] | store remove NAME
+  pic-store store list [--json] | store refresh [NAME] [--json]
 
 A verify TARGET is an existing file (an index if it lists services, else a manifest), an
-http(s): or file: index URL, or else an image reference. A file that does not exist is a usage
+http(s): or file: index URL, store:NAME (a configured store, its state reported beside the
+results), or else an image reference. A file that does not exist is a usage
 error when the TARGET is written as a path (starts with ./ ../ or /, or has a directory and
 ends in .json).
 

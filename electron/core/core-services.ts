@@ -11,6 +11,7 @@ import { RegistrySource } from './registry/registry-source';
 import type { CredentialProvider } from './registry/docker-credentials';
 import type { SourceProvider } from './verification/verify-image';
 import { readPlainHttpRegistries } from './store/stores-config';
+import { loadTrustedLogs, loadTrustedLogsFile } from './tlog/trusted-logs';
 import { loadTrustRoot, loadTrustRootFromFiles, type TrustRoot } from './trust/trust-root';
 import { demoStoreKeyPath, loadTrustStatus, type TrustStatus } from './trust/trust-view';
 
@@ -34,13 +35,19 @@ export interface CoreServices {
   readonly dataDir: string;
   readonly appConfigDir: string;
   readonly paths: ReturnType<typeof dataPaths>;
-  /** The app's trust root: bundled `config/cosign/*.pub` plus the data directory's `trust/*.pub`. */
+  /**
+   * The app's trust root: bundled `config/cosign/*.pub` plus the data directory's `trust/*.pub`,
+   * with the trusted transparency logs (DESIGN 2.8: trust/trusted_root.json, else
+   * config/sigstore/trusted_root.json, else the public-good root from @sigstore/tuf).
+   */
   trustRoot(): Promise<TrustRoot>;
   /**
    * The keys that judge a store (DESIGN 2.3): the embedded demo store only its own demo key, every
    * other store the app's trust root; an explicit key list (`verify --trust-key`) replaces both.
+   * `trustedRootFile` (`verify --trusted-root`) replaces the trusted logs; an unusable one is a
+   * CoreError TRUSTED_ROOT_INVALID (the command cannot do what was asked).
    */
-  trustRootFor(store: { isDemo: boolean }, overrideKeyFiles?: readonly string[]): Promise<TrustRoot>;
+  trustRootFor(store: { isDemo: boolean }, overrideKeyFiles?: readonly string[], trustedRootFile?: string): Promise<TrustRoot>;
   trustStatus(): Promise<TrustStatus>;
   /** The admin's plain-http list (stores.json); an unreadable file allows none (the store list reports it). */
   plainHttpRegistries(): Promise<readonly string[]>;
@@ -52,17 +59,22 @@ export const DEFAULT_IMAGE_TIMEOUT_MS = 15_000;
 
 export function createCoreServices(dirs: { dataDir: string; appConfigDir: string }): CoreServices {
   const { dataDir, appConfigDir } = dirs;
-  const trustRoot = () => loadTrustRoot({ appConfigDir, dataDir });
+  const logs = (file?: string) => (file ? loadTrustedLogsFile(file) : loadTrustedLogs({ appConfigDir, dataDir }));
+  const keys = () => loadTrustRoot({ appConfigDir, dataDir });
+  const trustRoot = async (): Promise<TrustRoot> => ({ ...(await keys()), logs: await logs() });
   const plainHttpRegistries = () => readPlainHttpRegistries(dataDir).catch((): string[] => []);
   return {
     dataDir,
     appConfigDir,
     paths: dataPaths(dataDir),
     trustRoot,
-    trustRootFor: (store, overrideKeyFiles) => {
-      if (overrideKeyFiles && overrideKeyFiles.length) return loadTrustRootFromFiles([...overrideKeyFiles], 'command-line');
-      if (store.isDemo) return loadTrustRootFromFiles([demoStoreKeyPath(appConfigDir)], 'demo');
-      return trustRoot();
+    trustRootFor: async (store, overrideKeyFiles, trustedRootFile) => {
+      const trustedLogs = await logs(trustedRootFile);
+      let root: TrustRoot;
+      if (overrideKeyFiles && overrideKeyFiles.length) root = await loadTrustRootFromFiles([...overrideKeyFiles], 'command-line');
+      else if (store.isDemo) root = await loadTrustRootFromFiles([demoStoreKeyPath(appConfigDir)], 'demo');
+      else root = await keys();
+      return { ...root, logs: trustedLogs };
     },
     trustStatus: () => loadTrustStatus({ appConfigDir, dataDir }),
     plainHttpRegistries,

@@ -32,6 +32,7 @@ export function dataPaths(dataDir: string) {
     knownHosts: join(dataDir, 'known_hosts'),
     activity: join(dataDir, 'activity.jsonl'),
     cache: join(dataDir, 'cache'),
+    fleet: join(dataDir, 'fleet'),
   };
 }
 

@@ -62,6 +62,8 @@ export type ErrorCode =
   | 'DIGEST_INVALID'
   | 'DIGEST_MISMATCH'
   | 'KEY_INVALID'
+  // a --trusted-root file with no usable transparency log (DESIGN 2.8)
+  | 'TRUSTED_ROOT_INVALID'
   | SourceErrorCode
   | 'INVALID_ROOT'
   // cells and ssh
@@ -99,6 +101,13 @@ export type ErrorCode =
   | 'SESSION_EXISTS'
   | 'SESSION_NOT_FOUND'
   | 'CANCELLED'
+  // fleets (DESIGN 2.10)
+  | 'INVALID_SELECTION'
+  | 'INVENTORY_INVALID'
+  | 'INVALID_FLEET_SETTINGS'
+  | 'FLEET_PLAN_INVALID'
+  | 'FLEET_RECEIPT_INVALID'
+  | 'FILE_UNWRITABLE'
   // receipts and the activity log
   | 'RECEIPT_INVALID'
   | 'RECEIPT_UNREADABLE'

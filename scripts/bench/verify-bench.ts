@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { startRegistry } from '../testbed/registry';
 import { pushImage, type PushedImage } from '../testbed/images';
 import { cosignHome, cosignPayload, cosignVerifies, makeTestKey, pushClassicSignatures, signPayload } from '../testbed/cosign';
+import { hashedrekordEntry, makeTestLog, mockClassicEntry, writeTrustedRoot } from '../testbed/tlog';
+import { loadTrustedLogsFile, publicGoodLogs } from '../../electron/core/tlog/trusted-logs';
 import { loadStoreIndex } from '../../electron/core/store/load-index';
 import { loadTrustRootFromFiles } from '../../electron/core/trust/trust-root';
 import { openFileCache } from '../../electron/core/verification/verification-cache';
@@ -19,13 +21,16 @@ import { verifyStore } from '../../electron/core/verification/verify-store';
  *   cosign: `cosign verify` once per image (sequential, as a script would),
  *   floor: a bare keep-alive client making only the needed requests (image manifest, .sig
  *          manifest, payload blob), 16 in flight.
- * Printed as ratios to the floor.
+ * Printed as ratios to the floor. BENCH_TLOG=1 (default) gives every signature a transparency-log
+ * entry from a test log, trusts that log and makes the index require entries (DESIGN 2.8), so
+ * every SET and entry body is checked; BENCH_TLOG=0 measures without log data, for comparison.
  */
 declare const __BENCH_ROOT__: string;
 const ROOT = __BENCH_ROOT__;
 const N = Number(process.env.BENCH_IMAGES ?? 200);
 const COSIGN_SAMPLE = Number(process.env.BENCH_COSIGN_SAMPLE ?? N);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const TLOG = process.env.BENCH_TLOG !== '0';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -78,19 +83,23 @@ async function main(): Promise<void> {
   const home = await cosignHome();
   try {
     const key = await makeTestKey(tmp, 'p256');
-    process.stdout.write(`bench:verify — pushing and signing ${N} distinct images to ${reg.host}…\n`);
+    const log = await makeTestLog(tmp);
+    const rootFile = await writeTrustedRoot(join(tmp, 'trusted_root.json'), [{ log }]);
+    process.stdout.write(`bench:verify — pushing and signing ${N} distinct images to ${reg.host}${TLOG ? ', each with a transparency-log entry' : ''}…\n`);
     const images: PushedImage[] = [];
     for (let start = 0; start < N; start += 25) {
       images.push(...(await Promise.all(Array.from({ length: Math.min(25, N - start) }, async (_, j) => {
         const repo = `bench/svc-${start + j}`;
         const img = await pushImage(reg.host, repo);
         const payload = cosignPayload(`${reg.host}/${repo}`, img.digest);
-        await pushClassicSignatures(reg.host, repo, img.digest, [{ payload, signature: signPayload(key, payload) }]);
+        const signature = signPayload(key, payload);
+        const annotations: Record<string, string> = TLOG ? { 'dev.sigstore.cosign/bundle': JSON.stringify(await mockClassicEntry(log, hashedrekordEntry(signature, key.pem, payload))) } : {};
+        await pushClassicSignatures(reg.host, repo, img.digest, [{ payload, signature, annotations }]);
         return img;
       }))));
     }
     const indexPath = join(tmp, 'index.json');
-    await writeFile(indexPath, JSON.stringify({ schemaVersion: 1, name: 'Bench', services: images.map((img, i) => ({ id: `svc-${i}`, name: `Service ${i}`, version: '1', image: img.ref })) }));
+    await writeFile(indexPath, JSON.stringify({ schemaVersion: 1, name: 'Bench', ...(TLOG ? { policy: { transparencyLog: 'required' } } : {}), services: images.map((img, i) => ({ id: `svc-${i}`, name: `Service ${i}`, version: '1', image: img.ref })) }));
     const appConfig = join(tmp, 'appconfig');
 
     // Alternate floor and cold runs so both see the same machine state.
@@ -98,7 +107,10 @@ async function main(): Promise<void> {
     const cold: number[] = [];
     const inproc: number[] = [];
     const benchStore = await loadStoreIndex(indexPath);
-    const benchRoot = await loadTrustRootFromFiles([key.pubPath], 'command-line');
+    // Without --trusted-root the CLI trusts the public-good logs; in-process runs do the same so both share cache keys.
+    const logs = TLOG ? await loadTrustedLogsFile(rootFile) : publicGoodLogs();
+    const tlogArgs = TLOG ? ['--trusted-root', rootFile] : [];
+    const benchRoot = { ...(await loadTrustRootFromFiles([key.pubPath], 'command-line')), logs };
     const floorCpu: number[] = [];
     const inprocCpu: number[] = [];
     const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
@@ -112,17 +124,18 @@ async function main(): Promise<void> {
       inprocCpu.push(cpuMs(process.cpuUsage(cpu0)));
       inproc.push(performance.now() - ti);
       if (!inRes.every((x) => x.verified)) throw new Error('in-process cold run: not all verified');
+      if (TLOG && !inRes.every((x) => x.checks.some((c) => c.id === 'transparency-log' && c.status === 'pass'))) throw new Error('in-process cold run: a log entry was not verified');
       const dataDir = await mkdtemp(join(tmp, 'data-'));
-      const c = await runCli(['verify', indexPath, '--trust-key', key.pubPath, '--json'], { PIC_STORE_HOME: dataDir, PIC_STORE_APP_CONFIG: appConfig, HOME: tmp });
+      const c = await runCli(['verify', indexPath, '--trust-key', key.pubPath, ...tlogArgs, '--json'], { PIC_STORE_HOME: dataDir, PIC_STORE_APP_CONFIG: appConfig, HOME: tmp });
       const verified = (JSON.parse(c.stdout) as { results: { verified: boolean }[] }).results.filter((x) => x.verified).length;
       if (c.code !== 0 || verified !== N) throw new Error(`cold CLI run: exit ${c.code}, ${verified}/${N} verified`);
       cold.push(c.ms);
       if (r === RUNS - 1) {
-        const warmCli = await runCli(['verify', indexPath, '--trust-key', key.pubPath, '--json'], { PIC_STORE_HOME: dataDir, PIC_STORE_APP_CONFIG: appConfig, HOME: tmp });
+        const warmCli = await runCli(['verify', indexPath, '--trust-key', key.pubPath, ...tlogArgs, '--json'], { PIC_STORE_HOME: dataDir, PIC_STORE_APP_CONFIG: appConfig, HOME: tmp });
         process.stdout.write(`warm CLI process (cache filled):       ${warmCli.ms.toFixed(0)} ms\n`);
         // Warm in-process: index loaded and trust root read, cache opened from disk, as the app does.
         const store = await loadStoreIndex(indexPath);
-        const trustRoot = await loadTrustRootFromFiles([key.pubPath], 'command-line');
+        const trustRoot = { ...(await loadTrustRootFromFiles([key.pubPath], 'command-line')), logs: TLOG ? await loadTrustedLogsFile(rootFile) : publicGoodLogs() };
         const warm: number[] = [];
         for (let w = 0; w < 5; w++) {
           const t0 = performance.now();
@@ -147,7 +160,7 @@ async function main(): Promise<void> {
     const c = median(cold);
     process.stdout.write([
       `load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (figures are noisy when other work runs)`,
-      `images: ${N}; runs: ${RUNS} (medians)`,
+      `images: ${N}; runs: ${RUNS} (medians); transparency-log checks: ${TLOG ? 'on (every signature carries an entry from a trusted test log; policy "required")' : 'off (no entries)'}`,
       `floor  bare keep-alive client, 16 in flight:  ${f.toFixed(0)} ms   (client CPU ${median(floorCpu).toFixed(0)} ms; ${3 * N} requests)`,
       `ours   cold, in-process verifyStore:          ${median(inproc).toFixed(0)} ms   ratio to floor ${(median(inproc) / f).toFixed(2)}×   (client CPU ${median(inprocCpu).toFixed(0)} ms)`,
       `ours   cold, whole CLI process:               ${c.toFixed(0)} ms   ratio to floor ${(c / f).toFixed(2)}×  (target ≤ 1.5×)`,

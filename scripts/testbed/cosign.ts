@@ -20,7 +20,8 @@ interface CosignRun {
 
 export interface CosignHome {
   dir: string;
-  run(args: string[], timeoutMs?: number): Promise<CosignRun>;
+  /** `extraEnv`: e.g. SIGSTORE_REKOR_PUBLIC_KEY for an offline check against a test log. */
+  run(args: string[], timeoutMs?: number, extraEnv?: Record<string, string>): Promise<CosignRun>;
   cleanup(): Promise<void>;
 }
 
@@ -29,9 +30,9 @@ export async function cosignHome(): Promise<CosignHome> {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, COSIGN_PASSWORD, COSIGN_YES: 'true', DOCKER_CONFIG: join(dir, '.docker'), TUF_ROOT: join(dir, 'tuf') };
   return {
     dir,
-    run: (args, timeoutMs = 60_000) =>
+    run: (args, timeoutMs = 60_000, extraEnv = {}) =>
       new Promise((resolve) => {
-        execFile(cosignBin(), args, { env, cwd: dir, timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
+        execFile(cosignBin(), args, { env: { ...env, ...extraEnv }, cwd: dir, timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
           const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
           resolve({ code, stdout: String(stdout), stderr: String(stderr) });
         });
@@ -60,6 +61,16 @@ export async function cosignSign(home: CosignHome, key: string, ref: string, ann
 export async function cosignVerifies(home: CosignHome, pub: string, ref: string): Promise<boolean> {
   const r = await home.run(['verify', '--key', pub, '--insecure-ignore-tlog', '--allow-insecure-registry', '--allow-http-registry', ref], 30_000);
   return r.code === 0;
+}
+
+/**
+ * cosign 2.5's offline verdict on a classic signature's log entry: it honours only the
+ * environment variable SIGSTORE_REKOR_PUBLIC_KEY with `verify --key K --offline` (its
+ * `--trusted-root` flag needs --new-bundle-format and is ignored otherwise), and run that way it
+ * demands a valid entry for every signature — the behaviour of a "required" policy.
+ */
+export async function cosignVerifiesOffline(home: CosignHome, pub: string, logPub: string, ref: string): Promise<CosignRun> {
+  return home.run(['verify', '--key', pub, '--offline', '--allow-insecure-registry', '--allow-http-registry', ref], 30_000, { SIGSTORE_REKOR_PUBLIC_KEY: logPub });
 }
 
 export type TestKeyType = 'p256' | 'p384' | 'p521' | 'rsa' | 'ed25519';
@@ -97,6 +108,8 @@ export function cosignPayload(dockerReference: string, digest: string, extra: Re
 interface RawSignature {
   payload: Buffer;
   signature: Buffer;
+  /** Extra layer annotations (e.g. `dev.sigstore.cosign/bundle`, a transparency-log entry). */
+  annotations?: Record<string, string>;
 }
 
 /**
@@ -108,7 +121,7 @@ export async function pushClassicSignatures(host: string, repo: string, imageDig
   const layers = [];
   for (const s of sigs) {
     const d = await pushBlob(base, repo, s.payload, SIMPLE_SIGNING);
-    layers.push({ ...d, annotations: { 'dev.cosignproject.cosign/signature': s.signature.toString('base64') } });
+    layers.push({ ...d, annotations: { 'dev.cosignproject.cosign/signature': s.signature.toString('base64'), ...s.annotations } });
   }
   const config = await pushBlob(base, repo, Buffer.from('{}'), 'application/vnd.oci.image.config.v1+json');
   const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers }));

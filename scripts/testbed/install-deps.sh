@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs on a fresh Debian bookworm machine everything the tests need: the Debian packages
-# (registry, sshd, dockerd, docker-compose, umoci, busybox, jq, Chromium), cosign 2.5 and the
-# docker compose v2 plugin (taken from Debian trixie without touching the system's apt state, TESTBED.md).
+# (registry, sshd, dockerd, docker-compose, umoci, busybox, jq, Chromium, ansible-core as the
+# fleet tests' oracle), cosign 2.5 and the docker compose v2 plugin (taken from Debian trixie
+# without touching the system's apt state, TESTBED.md).
 # Idempotent: skips what is already there. Run as root.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,7 +13,8 @@ mkdir -p "$cache"
 need_pkgs=()
 for pair in docker-registry:docker-registry sshd:openssh-server dockerd:docker.io \
   docker-compose:docker-compose umoci:umoci busybox:busybox-static jq:jq chromium:chromium \
-  xvfb-run:xvfb flock:util-linux ip:iproute2 ssh-keygen:openssh-client; do
+  xvfb-run:xvfb flock:util-linux ip:iproute2 ssh-keygen:openssh-client \
+  ansible-playbook:ansible-core; do
   bin=${pair%%:*}; pkg=${pair#*:}
   if ! command -v "$bin" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$bin" ] && [ ! -x "/usr/bin/$bin" ]; then
     need_pkgs+=("$pkg")
@@ -23,6 +25,15 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# python3-securesystemslib: the independent check of the signed-store publisher's signatures
+# (scripts/testbed/tuf-verify.py); python3-nacl gives it Ed25519. Debian's own python3.
+if ! /usr/bin/python3 -c 'import securesystemslib, nacl' >/dev/null 2>&1; then
+  echo "testbed: installing python3-securesystemslib python3-nacl"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends python3-securesystemslib python3-nacl >/dev/null
 fi
 
 # Packages from Debian trixie, extracted into the cache (never installed system-wide), with a

@@ -59,7 +59,7 @@ export async function cellCommand(argv: string[], io: CliIo, ctx: CliContext): P
       cellKey: status.cellKey ? { fingerprint: status.cellKey.fingerprint, matchesTrustRoot: status.cellKey.matchesTrustRoot } : null,
       runtime: status.runtime,
       cosign: status.cosign,
-      installed: status.installed.map((s) => ({ id: s.id, version: s.version, digest: s.digest })),
+      installed: status.installed.map((s) => ({ id: s.id, version: s.version, digest: s.digest, signers: s.signers ?? [], container: { state: s.container?.state ?? 'unknown', health: s.container?.health ?? null } })),
     });
     return EXIT.ok;
   }
@@ -77,7 +77,7 @@ export function formatCellStatus(s: CellStatus): string {
     `  runtime:  ${s.runtime ? `${s.runtime}${s.runtimeVersion ? ` ${s.runtimeVersion}` : ''}` : 'none found'}`,
     `  cosign:   ${s.cosign ?? 'not on the cell PATH'}`,
     `  installed (${s.installed.length}):`,
-    ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}${i.problem ? `  (${i.problem})` : ''}`),
+    ...s.installed.map((i) => `    ${i.id}  ${i.version ?? '?'}  ${i.digest ?? '?'}  ${containerText(i.container)}${i.problem ? `  (${i.problem})` : ''}`),
     ...(s.skipped.length ? [`  skipped under services/: ${s.skipped.map((x) => JSON.stringify(x)).join(', ')}`] : []),
   ];
   return terminalLines(...lines);
@@ -100,6 +100,12 @@ export async function resolveCliCell(dest: string, options: { root?: string; por
 async function getCellProfileByName(dataDir: string, name: string): Promise<CellProfile | undefined> {
   const found = await getCellProfile(dataDir, name);
   return found?.name === name ? found : undefined;
+}
+
+/** "running (healthy)", "exited", "missing": the container as the runtime reported it. */
+export function containerText(c: { state: string; health: string | null } | undefined): string {
+  if (!c) return 'container unknown';
+  return `${c.state}${c.health ? ` (${c.health})` : ''}`;
 }
 
 /**

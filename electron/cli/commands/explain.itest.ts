@@ -29,7 +29,7 @@ const FAILS_AT: Record<ReasonCode, string | null> = {
   TRUST_ROOT_INVALID: 'trust-root', REGISTRY_UNREACHABLE: 'registry', REGISTRY_AUTH_FAILED: 'registry',
   IMAGE_NOT_FOUND: 'manifest', CONTENT_DIGEST_MISMATCH: 'manifest', SIGNATURE_NOT_FOUND: 'signature-found',
   SIGNATURE_INVALID: 'signature-valid', SIGNATURE_DIGEST_MISMATCH: 'digest-binding', PAYLOAD_INVALID: 'signature-valid',
-  LIMIT_EXCEEDED: 'signature-found',
+  LIMIT_EXCEEDED: 'signature-found', TLOG_ENTRY_INVALID: 'transparency-log', TLOG_ENTRY_MISSING: 'transparency-log',
 };
 
 function receiptFor(reason: ReasonCode): Receipt {

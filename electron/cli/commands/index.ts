@@ -12,8 +12,12 @@ export const commands: Record<string, () => Promise<Command>> = {
   activity: async () => (await import('./activity')).activityCommand,
   cell: async () => (await import('./cell')).cellCommand,
   explain: async () => (await import('./explain')).explainCommand,
+  fleet: async () => (await import('./fleet')).fleetCommand,
   install: async () => (await import('./install')).installCommand,
+  inventory: async () => (await import('./inventory')).inventoryCommand,
   lint: async () => (await import('./lint')).lintCommand,
+  store: async () => (await import('./store')).storeCommand,
   uninstall: async () => (await import('./uninstall')).uninstallCommand,
+  updates: async () => (await import('./updates')).updatesCommand,
   verify: async () => (await import('./verify')).verifyCommand,
 };

@@ -1,17 +1,21 @@
 // `pic-store install MANIFEST_OR_ID --cell DEST [--store INDEX] [--ssh-config FILE] [--root PATH]
-// [--yes] [--json]` (DESIGN 2.4): the whole install flow of core; the pre-flight is shown and
-// confirmed on the terminal unless --yes. Exit 0 installed, 1 blocked / not confirmed, 2 usage,
-// 3 the install could not be done.
+// [--yes] [--accept-changes] [--accept-signer FINGERPRINT] [--json]` (DESIGN 2.4, 2.9): the whole
+// install flow of core; the pre-flight (with an upgrade's review) is shown and confirmed on the
+// terminal unless --yes. Exit 0 installed, 1 blocked / not confirmed, 2 usage, 3 the install could
+// not be done.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { CoreError, errorMessage, isCoreError } from '../../core/errors';
 import { installService } from '../../core/install/install-flow';
+import type { TlogPolicy } from '../../core/verification/types';
 import { formatPreflight } from '../../core/install/preflight';
 import type { Receipt } from '../../core/receipts/receipt';
 import type { ServiceManifest } from '../../core/store/manifest-schema';
-import { loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
-import { readStoresConfig } from '../../core/store/stores-config';
+import { readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
+import { readStoresConfig, type StoreEntry } from '../../core/store/stores-config';
+import { loadConfiguredStore } from '../../core/signed-store/load-configured-store';
+import type { ListingStatus } from '../../core/signed-store/signed-refresh';
 import { validateManifest } from '../../core/store/validate';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
@@ -26,20 +30,27 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
     'ssh-config': { type: 'string' },
     root: { type: 'string' },
     yes: { type: 'boolean' },
+    'accept-changes': { type: 'boolean' },
+    'accept-signer': { type: 'string' },
     json: { type: 'boolean' },
   });
+  const acceptSigner = values['accept-signer'];
+  if (acceptSigner !== undefined && !/^[0-9a-fA-F]{64}$/.test(acceptSigner)) throw new UsageError('--accept-signer takes the new key\'s fingerprint: 64 hex characters (the SHA-256 of its public key)');
   if (positionals.length !== 1) throw new UsageError('give exactly one MANIFEST_OR_ID');
   if (!values.cell) throw new UsageError('--cell DEST is required');
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
   const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
-  const { manifest, store } = await resolveService(positionals[0]!, values.store, io, ctx);
+  const { manifest, store, transparencyLog, listing } = await resolveService(positionals[0]!, values.store, io, ctx);
   const appTrustRoot = await ctx.trustRoot();
   const sources = await ctx.imageSources();
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
     const { receipt, declined } = await installService(
       {
-        manifest, store, profile, ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
+        manifest, store, listing, profile, ssh, appTrustRoot, transparencyLog, sources: sources.provider, plainHttpRegistries: sources.plainHttpRegistries, activityLog: ctx.paths.activity,
+        // The review's added and changed things: consented by --accept-changes, or by confirming the
+        // pre-flight on a terminal (it shows them). A new signer always needs its fingerprint named.
+        consent: { acceptChanges: !!values['accept-changes'] || !values.yes, acceptSigner: acceptSigner ?? null },
         onProgress: (p) => {
           if (!values.json && p.line) io.err(terminalLines(`  ${p.line}`));
           else if (!values.json && ['lock', 'pull', 'swap', 'up', 'rollback'].includes(p.phase)) io.err(`… ${p.phase}\n`);
@@ -91,7 +102,7 @@ export function printReceipt(io: CliIo, r: Receipt, json: boolean): void {
   out(`  receipt:  ${r.id}`);
 }
 
-async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<FoundService> {
+export async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<FoundService> {
   const path = resolve(io.cwd, arg);
   if (existsSync(path)) {
     // The one way a store file is read (size bound, byte-order mark), as verify and lint read it.
@@ -107,9 +118,12 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
     return { manifest: v.manifest, store: null };
   }
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(arg)) throw new UsageError(`"${arg}" is neither a manifest file nor a service id`);
-  const locations = storeOpt ? [{ name: storeOpt, url: storeOpt }] : await readStoresConfig(ctx.dataDir);
+  const configured = await readStoresConfig(ctx.dataDir);
+  const locations: StoreEntry[] = storeOpt ? [configured.find((s) => s.name === storeOpt || s.url === storeOpt) ?? { name: storeOpt, url: storeOpt }] : configured;
   if (locations.length === 0) locations.push({ name: 'Demo store', url: join(ctx.appConfigDir, 'demo-store', 'index.json') });
-  const { found, unreadable } = await findServiceInStores(arg, locations, (url) => loadStoreIndex(url, { cwd: io.cwd, appConfigDir: ctx.appConfigDir }));
+  // A signed store is read only through TUF, and its listing's state travels to the install gate.
+  const entryOf = (url: string) => locations.find((l) => l.url === url) ?? { name: url, url };
+  const { found, unreadable } = await findServiceInStores(arg, locations, (url) => loadConfiguredStore(entryOf(url), { dataDir: ctx.dataDir, cwd: io.cwd, appConfigDir: ctx.appConfigDir }));
   if (found.length === 0 && unreadable.length > 0) {
     const first = unreadable[0]!.error;
     throw new CoreError(isCoreError(first) ? first.code : 'INDEX_UNREADABLE', `no service "${arg}" found, and ${unreadable.map((u) => `${u.store.name} (${u.store.url}) could not be read: ${errorMessage(u.error)}`).join('; ')}`);
@@ -123,6 +137,10 @@ async function resolveService(arg: string, storeOpt: string | undefined, io: Cli
 interface FoundService {
   manifest: ServiceManifest;
   store: { name: string; url: string } | null;
+  /** The store index's transparency-log policy (DESIGN 2.8); absent for a manifest file. */
+  transparencyLog?: TlogPolicy;
+  /** The listing's status when the service came from a store (DESIGN 2.7). */
+  listing?: ListingStatus;
 }
 
 /**
@@ -133,7 +151,7 @@ interface FoundService {
 export async function findServiceInStores(
   id: string,
   locations: readonly { name: string; url: string }[],
-  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services'>>,
+  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services' | 'transparencyLog' | 'listing'>>,
 ): Promise<{ found: FoundService[]; unreadable: { store: { name: string; url: string }; error: unknown }[] }> {
   const found: FoundService[] = [];
   const unreadable: { store: { name: string; url: string }; error: unknown }[] = [];
@@ -148,7 +166,7 @@ export async function findServiceInStores(
     const svc = loaded.services.find((x) => x.id === id);
     if (!svc) continue;
     if (!svc.manifest) throw new CoreError('MANIFEST_INVALID', `${id} in ${loaded.name} is invalid (MANIFEST_INVALID) and cannot be installed: ${svc.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
-    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url } });
+    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url }, listing: loaded.listing, ...(loaded.transparencyLog ? { transparencyLog: loaded.transparencyLog } : {}) });
   }
   return { found, unreadable };
 }

@@ -1,8 +1,11 @@
-// `pic-store verify TARGET... [--trust-key FILE]... [--plain-http-registry HOST]... [--json]
-// [--timeout S] [--no-cache] [-v]` (DESIGN 2.4). Plain http goes to loopback registries and to
-// the hosts listed by --plain-http-registry or in stores.json's `plainHttpRegistries` (2.3). Each TARGET is an existing file (an index if it has `services`, else a
-// manifest), an index URL, or an image reference; a missing file named like a path (./x, ../x,
-// /x, dir/x.json) is a usage error. Exit 0 when every image verified, 1 when any
+// `pic-store verify TARGET... [--trust-key FILE]... [--trusted-root FILE] [--plain-http-registry HOST]...
+// [--json] [--timeout S] [--no-cache] [-v]` (DESIGN 2.4). `--trusted-root` replaces the trusted
+// transparency logs for this one command (cosign's flag, DESIGN 2.8); an index's
+// `policy.transparencyLog` applies to its services, a bare image or manifest is "if-present".
+// Plain http goes to loopback registries and to the hosts listed by --plain-http-registry or in
+// stores.json's `plainHttpRegistries` (2.3). Each TARGET is an existing file (an index if it has
+// `services`, else a manifest), an index URL, or an image reference; a missing file named like a
+// path (./x, ../x, /x, dir/x.json) is a usage error. Exit 0 when every image verified, 1 when any
 // did not (an unreachable registry is a verdict), 3 when an index cannot be loaded.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -14,12 +17,14 @@ import { dockerConfigCredentials } from '../../core/registry/docker-credentials'
 import { isIndexUrl, loadStoreIndex, readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
 import { readPlainHttpRegistries } from '../../core/store/stores-config';
 import { validateManifest, type StoreService } from '../../core/store/validate';
-import type { VerificationReport } from '../../core/verification/types';
+import { signedNoLaterThan } from '../../core/verification/tlog-judgement';
+import type { TlogSummary, VerificationReport } from '../../core/verification/types';
 import { openFileCache, type VerificationCache } from '../../core/verification/verification-cache';
 import { verifyStore } from '../../core/verification/verify-store';
 import { terminalLines } from '../../core/terminal-text';
 import { fileKind } from '../../core/user-file';
 import { parseCommandArgs, UsageError } from '../args';
+import { configuredStoreTarget, listingUsable, printStoreStatus, type StoreStatus } from '../store-target';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
@@ -27,7 +32,9 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 interface Target {
   label: string;
-  store: Pick<LoadedStore, 'services' | 'ociLayoutDir' | 'isDemo'>;
+  store: Pick<LoadedStore, 'services' | 'ociLayoutDir' | 'isDemo' | 'transparencyLog'>;
+  /** For `store:NAME`: the configured store's state (DESIGN 2.7), reported beside the results. */
+  status?: StoreStatus;
 }
 
 /**
@@ -61,6 +68,7 @@ function looksLikePath(arg: string): boolean {
 }
 
 async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs: number): Promise<Target> {
+  if (arg.startsWith('store:')) return configuredStoreTarget(arg, ctx, io, timeoutMs);
   const path = resolve(io.cwd, arg);
   if (await isFile(path, arg)) {
     // One way to load a file: the store loader's reader (size bound, BOM), then index or manifest.
@@ -82,6 +90,7 @@ async function resolveTarget(arg: string, ctx: CliContext, io: CliIo, timeoutMs:
 export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, {
     'trust-key': { type: 'string', multiple: true },
+    'trusted-root': { type: 'string' },
     'plain-http-registry': { type: 'string', multiple: true },
     json: { type: 'boolean' },
     timeout: { type: 'string' },
@@ -96,10 +105,14 @@ export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext):
     timeoutMs = Math.round(s * 1000);
   }
   const trustKeys = (values['trust-key'] ?? []).map((f) => resolve(io.cwd, f));
+  const trustedRootFile = values['trusted-root'] !== undefined ? resolve(io.cwd, values['trusted-root']) : undefined;
   const plainHttp = await plainHttpRegistries(values['plain-http-registry'] ?? [], io, ctx);
 
   const targets: Target[] = [];
   for (const arg of positionals) targets.push(await resolveTarget(arg, ctx, io, timeoutMs));
+  const storeTargets = targets.filter((t) => t.status);
+  if (storeTargets.length > 1) throw new UsageError('verify takes one store:NAME at a time (its state is reported beside the results)');
+  const status = storeTargets[0]?.status;
 
   const cache: VerificationCache | null = values['no-cache'] ? null : await openFileCache(dataPaths(ctx.dataDir).cache);
   const credentials = dockerConfigCredentials({ env: io.env });
@@ -110,14 +123,17 @@ export async function verifyCommand(argv: string[], io: CliIo, ctx: CliContext):
   const overallMs = Math.max(timeoutMs * 4, 60_000);
   const deadline = Date.now() + overallMs;
   for (const t of targets) {
-    const trustRoot = await ctx.trustRootFor(t.store, trustKeys);
+    const trustRoot = await ctx.trustRootFor(t.store, trustKeys, trustedRootFile);
     const reports = await verifyStore(t.store, { trustRoot, cache, timeoutMs, credentials, deadline, insecureHosts: plainHttp });
     for (const r of reports) results.push(r.serviceId === '' ? withoutServiceId(r) : r);
   }
 
-  if (values.json) printJson(io, { results });
-  else printHuman(io, results, !!values.verbose);
-  return results.every((r) => r.verified) ? EXIT.ok : EXIT.no;
+  if (values.json) printJson(io, status ? { results, store: status } : { results });
+  else {
+    if (status) printStoreStatus(io, status);
+    printHuman(io, results, !!values.verbose);
+  }
+  return results.every((r) => r.verified) && listingUsable(status) ? EXIT.ok : EXIT.no;
 }
 
 /**
@@ -148,20 +164,34 @@ function shortDigest(d: string | null): string {
   return d ? `${d.slice(0, 19)}…` : '(no digest)';
 }
 
+/** " (logged: signed no later than …)" for a verified image whose log entry decided the check. */
+function loggedNote(r: VerificationReport): string {
+  const t = r.checks.find((c) => c.id === 'transparency-log');
+  if (t?.status !== 'pass') return '';
+  const entry = r.signatures.find((s) => s.tlog?.status === 'verified')?.tlog;
+  return entry ? ` (logged in ${entry.log} #${entry.index}: ${signedNoLaterThan(entry)})` : '';
+}
+
+function tlogText(t: TlogSummary): string {
+  if (t.status === 'verified') return `entry ${t.index} in ${t.log}, ${signedNoLaterThan(t)}`;
+  return `${t.status}${t.detail ? ` (${t.detail})` : ''}`;
+}
+
 /** Every line through the terminal-safe printer: ids, images, details and messages come from the store and the registry. */
 function printHuman(io: CliIo, results: VerificationReport[], verbose: boolean): void {
   const line = (...text: string[]) => io.out(terminalLines(...text));
   for (const r of results) {
     const mark = r.verified ? 'OK  ' : 'FAIL';
+    const logged = r.verified ? loggedNote(r) : '';
     const who = r.serviceId ? `${r.serviceId}: ` : '';
     const warn = r.checks.some((c) => c.status === 'warn' && c.id === 'identity') ? ' (identity warning)' : '';
     const ex = explainReport(r);
-    line(`${mark} ${r.reason.padEnd(25)} ${who}${r.image || '(no image)'}${r.verified ? warn : ` — ${ex.sentence}`}${r.cached ? ' [cached]' : ''}`);
+    line(`${mark} ${r.reason.padEnd(25)} ${who}${r.image || '(no image)'}${r.verified ? `${warn}${logged}` : ` — ${ex.sentence}`}${r.cached ? ' [cached]' : ''}`);
     if (!verbose) continue;
     line(`       digest: ${r.digest ?? '(none)'}`);
     for (const c of r.checks) line(`       ${c.status.padEnd(4)} ${c.id.padEnd(16)} ${c.detail}`);
     for (const s of r.signatures) {
-      line(`       signature ${s.format}: key ${s.keyFingerprint ?? '(no trusted key)'}, identity ${s.identity ?? '(none)'}${s.problem ? `, ${s.problem}${s.boundDigest ? ` (binds ${shortDigest(s.boundDigest)})` : ''}` : ''}`);
+      line(`       signature ${s.format}: key ${s.keyFingerprint ?? '(no trusted key)'}, identity ${s.identity ?? '(none)'}${s.problem ? `, ${s.problem}${s.boundDigest ? ` (binds ${shortDigest(s.boundDigest)})` : ''}` : ''}${s.tlog ? `, log: ${tlogText(s.tlog)}` : ''}`);
     }
     for (const k of r.trustedKeys) line(`       trusted key ${k.fingerprint} (${k.origin})`);
     for (const e of r.errors ?? []) line(`       error ${e.path || '/'}: ${e.message}`);

@@ -8,6 +8,8 @@ import { startRegistry, freePort, type TestRegistry } from '../../../scripts/tes
 import { startTokenProxy, type TokenProxy } from '../../../scripts/testbed/token-proxy';
 import { pushImage, sha256, OCI_MANIFEST } from '../../../scripts/testbed/images';
 import { cosignPayload, makeTestKey, pushClassicSignatures, signPayload, SIMPLE_SIGNING, type TestKey } from '../../../scripts/testbed/cosign';
+import { hashedrekordEntry, makeTestLog, mockClassicEntry, writeTrustedRoot } from '../../../scripts/testbed/tlog';
+import { loadTrustedLogsFile } from '../tlog/trusted-logs';
 import { resolveMode } from '../cell/mode';
 import { RegistrySourcePool } from '../registry/registry-pool';
 import { RegistrySource } from '../registry/registry-source';
@@ -55,6 +57,18 @@ beforeAll(async () => {
   const odd = await pushImage(reg.host, 'cat/odd');
   await sign('cat/odd', odd.digest, Buffer.from('["not a cosign payload"]'));
   reports.set('PAYLOAD_INVALID', await v(odd.ref));
+  // Transparency log (DESIGN 2.8): an entry whose log index was altered after logging, and a
+  // store requiring an entry for a signature that has none.
+  const log = await makeTestLog(tmp);
+  const logged = { ...trustRoot, logs: await loadTrustedLogsFile(await writeTrustedRoot(join(tmp, 'root.json'), [{ log }])) };
+  const tl = await pushImage(reg.host, 'cat/tlog');
+  const tlPayload = cosignPayload(`${reg.host}/cat/tlog`, tl.digest);
+  const tlSig = signPayload(key, tlPayload);
+  const entry = await mockClassicEntry(log, hashedrekordEntry(tlSig, key.pem, tlPayload));
+  const altered = JSON.stringify({ ...entry, Payload: { ...entry.Payload, logIndex: entry.Payload.logIndex + 1 } });
+  await pushClassicSignatures(reg.host, 'cat/tlog', tl.digest, [{ payload: tlPayload, signature: tlSig, annotations: { 'dev.sigstore.cosign/bundle': altered } }]);
+  reports.set('TLOG_ENTRY_INVALID', await v(tl.ref, logged));
+  reports.set('TLOG_ENTRY_MISSING', await verifyImage({ image: ok.ref, trustRoot: logged, sources: pool.provider, transparencyLog: 'required' }));
   reports.set('IMAGE_NOT_FOUND', await v(`${reg.host}/cat/none@sha256:${'e'.repeat(64)}`));
   reports.set('REFERENCE_INVALID', await v(`${reg.host}/cat/x@sha256:xyz`));
   reports.set('DIGEST_MISSING', await v(`${reg.host}/cat/tagged:v1`));

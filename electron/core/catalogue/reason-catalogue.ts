@@ -177,6 +177,24 @@ const REASONS: Record<ReasonCode, Entry> = {
       helpdesk: (e) => `Verification stopped at a safety bound: ${e.detail}.`,
     },
   },
+  TLOG_ENTRY_INVALID: {
+    title: 'Transparency-log entry invalid',
+    sentence: (e) => `A signature verifies under trusted key ${e.found}, but its record in a trusted transparency log does not check out (${e.detail}), so it does not count.`,
+    next: {
+      admin: () => 'Do not install it: the log record was altered, belongs to another signature or key, or was made outside the log key\'s validity.',
+      developer: () => 'Re-sign the image with cosign uploading to the transparency log (do not edit or copy the dev.sigstore.cosign/bundle annotation or the bundle\'s tlogEntries), then publish again.',
+      helpdesk: (e) => `The signature is fine but its log record is not: ${e.detail}. Treat as tampering until the store re-signs; check that the trusted root (About / Trust) is the expected one.`,
+    },
+  },
+  TLOG_ENTRY_MISSING: {
+    title: 'Not in a transparency log',
+    sentence: (e) => `The store requires a transparency-log entry, and no signature on ${e.digest} that verifies under trusted key ${e.found} has a valid one from a trusted log.`,
+    next: {
+      admin: () => 'Do not install it: the store requires logged signatures, and a registry that strips log entries would look exactly like this.',
+      developer: () => 'Sign with the transparency-log upload on (cosign sign without --tlog-upload=false) so the signature carries its entry, and check the log is in the trusted root.',
+      helpdesk: (e) => `The store's policy is "required" and the signature has no entry from a trusted log (${e.detail}). Compare the log the signer used with the trusted logs in About / Trust.`,
+    },
+  },
 };
 
 function render(code: string, entry: Entry, e: Evidence): Explanation {
@@ -302,3 +320,6 @@ export function explainRefusal(code: string, detail: string): Explanation | null
   const entry = REFUSALS[code as RefusalCode];
   return { code, title: entry.title, sentence: entry.sentence(detail.replace(/\.$/, '')), next: { ...entry.next } };
 }
+
+// Signed stores' codes (DESIGN 2.7) have their own entries, in the same shape.
+export { explainStoreError, isStoreCode, STORE_CATALOGUE_CODES, type StoreEvidence } from './store-catalogue';

@@ -211,7 +211,9 @@ describe('cell status', () => {
     expect(st.cellKey).toEqual({ fingerprint: fp, type: 'ecdsa-p256', matchesTrustRoot: true });
     expect(st.runtime).toBe('docker-compose');
     expect(st.cosign).toBeNull();
-    expect(st.installed).toEqual([{ id: 'web', name: 'Web', version: '2.0', digest, image: null, reference: null }]);
+    // The inventory of DESIGN 2.9: no signers, store or installed manifest recorded here; this cell's
+    // runtime has no daemon of its own, so the container state is unknown or missing, never invented.
+    expect(st.installed).toEqual([{ id: 'web', name: 'Web', version: '2.0', digest, image: null, reference: null, signers: [], store: null, listing: null, container: { state: expect.stringMatching(/^(unknown|missing)$/), health: null, status: null } }]);
     expect(st.skipped).toEqual(['Bad_Dir']);
     expect(st.rootIsDefault).toBe(false);
 

@@ -68,3 +68,23 @@ describe('cell profiles', () => {
     expect(adHocProfile({ destination: 'cell' })).toMatchObject({ name: 'cell', root: '/opt/pic' });
   });
 });
+
+describe('cell profile groups', () => {
+  it('keeps valid groups and refuses names Ansible would not take', async () => {
+    const a = await addCellProfile(dir, { name: 'g1', destination: 'g1.lan', groups: ['edge', 'prod_eu'] });
+    expect(a.groups).toEqual(['edge', 'prod_eu']);
+    await expect(addCellProfile(dir, { name: 'g2', destination: 'g2.lan', groups: ['web-servers'] })).rejects.toThrow(/group name "web-servers"/);
+    await expect(addCellProfile(dir, { name: 'g3', destination: 'g3.lan', groups: ['all'] })).rejects.toThrow(/implicit group/);
+    await expect(addCellProfile(dir, { name: 'g4', destination: 'g4.lan', groups: ['a', 'a'] })).rejects.toThrow(/listed twice/);
+    expect((await listCellProfiles(dir)).map((c) => c.name)).toEqual(['g1']);
+  });
+
+  it('adds an imported batch in one write, or nothing when a name clashes', async () => {
+    const { addCellProfiles } = await import('./profiles');
+    await addCellProfile(dir, { name: 'x', destination: 'x.lan' });
+    await expect(addCellProfiles(dir, [{ name: 'y', destination: 'y.lan' }, { name: 'x', destination: 'x2.lan' }])).rejects.toThrow(/"x" already exist/);
+    expect((await listCellProfiles(dir)).map((c) => c.name)).toEqual(['x']);
+    await addCellProfiles(dir, [{ name: 'y', destination: 'y.lan' }, { name: 'z', destination: 'z.lan', groups: ['lab'] }]);
+    expect((await listCellProfiles(dir)).map((c) => c.name)).toEqual(['x', 'y', 'z']);
+  });
+});

@@ -43,6 +43,24 @@ const picRoot = z.string().superRefine((r, ctx) => {
   }
 });
 
+/**
+ * A group name (DESIGN 2.10) as Ansible accepts it without warnings: a letter or underscore, then
+ * letters, digits, underscores. `all` and `ungrouped` are Ansible's own implicit groups.
+ */
+export const GROUP_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+export const RESERVED_GROUPS = ['all', 'ungrouped'] as const;
+
+export function groupNameProblem(name: string): string | null {
+  if (!GROUP_NAME_PATTERN.test(name)) return `the group name "${name.slice(0, 70)}" must start with a letter or "_" and hold only letters, digits and "_" (at most 64)`;
+  if ((RESERVED_GROUPS as readonly string[]).includes(name)) return `"${name}" is Ansible's own implicit group and cannot be a group name`;
+  return null;
+}
+
+const groupName = z.string().superRefine((g, ctx) => {
+  const p = groupNameProblem(g);
+  if (p) ctx.addIssue({ code: 'custom', message: p });
+});
+
 /** What a person enters for a cell (add / edit). */
 export const cellProfileInputSchema = z.object({
   name: z.string().trim().min(1).max(80),
@@ -52,6 +70,8 @@ export const cellProfileInputSchema = z.object({
   root: picRoot.default(DEFAULT_PIC_ROOT),
   /** An extra ssh config file for `ssh -F` (DESIGN 2.4 `--ssh-config`). */
   sshConfig: z.string().min(1).max(4096).optional(),
+  /** Fleet groups (DESIGN 2.10): names an Ansible inventory can carry, so export/import round-trips. */
+  groups: z.array(groupName).max(64).refine((g) => new Set(g).size === g.length, 'a group is listed twice').optional(),
 });
 
 const cellProfileSchema = cellProfileInputSchema.extend({ id: z.string().min(1).max(64) });
@@ -146,4 +166,19 @@ export async function removeCellProfile(dataDir: string, id: string): Promise<vo
 export async function getCellProfile(dataDir: string, idOrName: string): Promise<CellProfile | undefined> {
   const cells = await listCellProfiles(dataDir);
   return cells.find((c) => c.id === idOrName) ?? cells.find((c) => c.name === idOrName);
+}
+
+/**
+ * Adds several profiles in one write (an inventory import): every one is validated and no name
+ * may clash with an existing profile or another new one, else nothing is written.
+ */
+export async function addCellProfiles(dataDir: string, inputs: readonly unknown[]): Promise<CellProfile[]> {
+  const parsed = inputs.map((i) => parseInput(i));
+  const added: CellProfile[] = parsed.map((p) => ({ ...p, id: randomUUID() }));
+  return updateCells(dataDir, (cells) => {
+    const taken = new Set(cells.map((c) => c.name));
+    const clash = parsed.filter((p) => taken.has(p.name) || !taken.add(p.name)).map((p) => p.name);
+    if (clash.length) throw new CoreError('PROFILE_EXISTS', `cells named ${clash.map((n) => `"${n}"`).join(', ')} already exist; nothing was imported`);
+    return { cells: [...cells, ...added], result: added };
+  });
 }

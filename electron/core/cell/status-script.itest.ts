@@ -42,7 +42,11 @@ describe('status script + report', () => {
     const fp = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
     const digest = `sha256:${'a'.repeat(64)}`;
     await mkdir(join(root, 'services/web'), { recursive: true });
-    await writeFile(join(root, 'services/web/receipt.json'), JSON.stringify({ service: { id: 'web', name: 'Web', version: '1.2' }, image: 'reg.example:5000/team/web:1.2', digest }));
+    const signer = 'b'.repeat(64);
+    const verification = { signatures: [{ keyFingerprint: signer }, { keyFingerprint: signer }, { keyFingerprint: 'c'.repeat(64), problem: 'digest-mismatch' }, { keyFingerprint: null }] };
+    const store = { name: 'Team store', url: 'https://store.example/index.json' };
+    await writeFile(join(root, 'services/web/receipt.json'), JSON.stringify({ service: { id: 'web', name: 'Web', version: '1.2' }, image: 'reg.example:5000/team/web:1.2', digest, store, verification }));
+    await writeFile(join(root, 'services/web/manifest.json'), JSON.stringify({ id: 'web', ports: [{ container: 80, host: 8080 }, { container: 0, host: 1 }], volumes: [{ name: 'data', path: '/d' }], environment: { A: 'x', 'bad name': 'y' } }));
     await mkdir(join(root, 'services/bad\nname'), { recursive: true });
     await mkdir(join(root, 'services/noreceipt'), { recursive: true });
     const recs = parseStatusReport(run(root));
@@ -50,10 +54,17 @@ describe('status script + report', () => {
     expect(st.mode).toMatchObject({ source: 'fail-closed' });
     expect(st.mode.detail).toMatch(/byte-order mark/);
     expect(st.cellKey).toEqual({ fingerprint: fp, type: 'ecdsa-p256', matchesTrustRoot: true });
+    // No daemon answers this machine's docker CLI here: the container state is unknown, never "missing".
+    const container = { state: 'unknown', health: null, status: null };
     expect(st.installed).toEqual([
-      { id: 'noreceipt', name: null, version: null, digest: null, image: null, reference: null, problem: 'receipt.json is absent' },
+      { id: 'noreceipt', name: null, version: null, digest: null, image: null, reference: null, signers: [], store: null, listing: null, container, problem: 'receipt.json is absent' },
       // The current badge verifies what runs: the repository pinned by the receipt's digest, not the tag.
-      { id: 'web', name: 'Web', version: '1.2', digest, image: 'reg.example:5000/team/web:1.2', reference: `reg.example:5000/team/web@${digest}` },
+      // Signers: the fingerprints whose signatures counted, once each; the listing keeps only well-formed entries.
+      {
+        id: 'web', name: 'Web', version: '1.2', digest, image: 'reg.example:5000/team/web:1.2', reference: `reg.example:5000/team/web@${digest}`,
+        signers: [signer], store, container,
+        listing: { ports: [{ container: 80, host: 8080, protocol: 'tcp' }], volumes: [{ name: 'data', path: '/d' }], environment: { A: 'x' } },
+      },
     ]);
     expect(st.skipped).toEqual(['bad\nname']);
   });

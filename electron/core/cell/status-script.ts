@@ -16,8 +16,19 @@ export const STATUS_LIMITS = {
   configBytes: MAX_CONFIG_BYTES + 1,
   keyBytes: 64 * 1024 + 1,
   receiptBytes: 64 * 1024 + 1,
+  /** The installed manifest (its ports, volumes and environment are what an update's review diffs against). */
+  manifestBytes: 256 * 1024 + 1,
+  /** `docker ps` lines for the services' containers. */
+  containersBytes: 256 * 1024,
   maxServices: 200,
 };
+
+/**
+ * One line per container the app started (compose files carry the label `org.pic.service`):
+ * service id, state, status text (which holds the health). `.State` is read but the status text
+ * decides when a client leaves it empty.
+ */
+const CONTAINERS_FORMAT = `'{{.Label "org.pic.service"}}|{{.State}}|{{.Status}}'`;
 
 export const REMOTE_STATUS_COMMAND = 'sh -s';
 
@@ -83,7 +94,13 @@ if [ -d "$R/services" ]; then
     if [ "$n" -gt ${STATUS_LIMITS.maxServices} ]; then val truncated yes; break; fi
     name=\${d%/}; name=\${name##*/}
     readf receipt "$(printf '%s' "$name" | enc | tr -d '\\n')" "$d/receipt.json" ${STATUS_LIMITS.receiptBytes}
+    readf manifest "$(printf '%s' "$name" | enc | tr -d '\\n')" "$d/manifest.json" ${STATUS_LIMITS.manifestBytes}
   done
+fi
+if command -v docker >/dev/null 2>&1 && ps=$(docker ps -a --no-trunc --filter label=org.pic.service --format ${CONTAINERS_FORMAT} 2>/dev/null); then
+  val containers "$(printf '%s' "$ps" | head -c ${STATUS_LIMITS.containersBytes})"
+else
+  val containers-unavailable yes
 fi
 printf '@@PIC-DONE\\n'
 }
@@ -121,7 +138,7 @@ export function parseStatusReport(out: string): StatusRecord[] {
         if (!STATUSES.has(cur.status)) throw new CoreError('CELL_REPORT_INVALID', `unknown status "${cur.status}" in the cell report`);
         records.push({
           kind: cur.kind,
-          name: cur.kind === 'receipt' ? decode(cur.name).toString('utf8') : cur.name,
+          name: cur.kind === 'receipt' || cur.kind === 'manifest' ? decode(cur.name).toString('utf8') : cur.name,
           status: cur.status as StatusRecord['status'],
           body: decode(cur.body.join('')),
         });

@@ -1,11 +1,11 @@
 // Plain data for the UI, the CLI and install pre-flight: everything known about a cell, from one round trip.
 import { CoreError, errorMessage } from '../errors';
-import { parseImageReference } from '../reference/image-reference';
 import { parsePublicKeyPem } from '../trust/public-key';
 import type { TrustRoot } from '../trust/trust-root';
 import { MAX_CONFIG_BYTES, modeBanner, resolveMode, type ConfigRead, type ResolvedMode } from './mode';
 import { isDefaultRoot, type CellProfile } from './profiles';
 import { isValidServiceId } from './remote-quote';
+import { parseContainers, readInstalled, type InstalledService } from './installed-inventory';
 import { runRemote, type RemoteRunOptions } from './ssh';
 import type { SshContext } from './ssh-context';
 import { parseStatusReport, REMOTE_STATUS_COMMAND, STATUS_LIMITS, statusScript, type StatusRecord } from './status-script';
@@ -16,18 +16,8 @@ export interface CellKeyInfo {
   matchesTrustRoot: boolean;
 }
 
-export interface InstalledService {
-  id: string;
-  name: string | null;
-  version: string | null;
-  digest: string | null;
-  /** The image reference the receipt records (as listed when it was installed). */
-  image?: string | null;
-  /** What runs on the cell, pinned: the image's repository @ the receipt's digest — what a current badge verifies. */
-  reference?: string | null;
-  /** Why the receipt could not be read, when it could not. */
-  problem?: string;
-}
+export type { InstalledService, ContainerInfo, ContainerState, ContainerHealth, InstalledListing } from './installed-inventory';
+export { installedReference } from './installed-inventory';
 
 export type ContainerRuntime = 'docker compose' | 'docker-compose';
 
@@ -76,7 +66,7 @@ export async function readCellStatus(profile: CellProfile, ctx: SshContext, opts
     stdin: statusScript(profile.root),
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
-    maxOutputBytes: 32 * 1024 * 1024,
+    maxOutputBytes: 96 * 1024 * 1024,
   });
   if (r.exitCode !== 0 && !r.stdout.includes('@@PIC-DONE')) {
     throw new CoreError('CELL_REPORT_INVALID', `the status script failed on the cell (exit ${r.exitCode}): ${r.stderr.trim().slice(-300)}`);
@@ -109,12 +99,14 @@ export function buildStatus(profile: CellProfile, records: StatusRecord[], trust
   const cosign = value('cosign') === 'present' ? parseCosignVersion(value('cosignversion') ?? '') : null;
   const installed: InstalledService[] = [];
   const skipped: string[] = [];
+  const containerOf = parseContainers(value('containers-unavailable') === 'yes' ? null : (value('containers') ?? null));
   for (const rec of records.filter((x) => x.kind === 'receipt')) {
     if (!isValidServiceId(rec.name)) {
       skipped.push(rec.name);
       continue;
     }
-    installed.push(readReceipt(rec));
+    const manifest = records.find((x) => x.kind === 'manifest' && x.name === rec.name);
+    installed.push(readInstalled(rec, manifest, containerOf(rec.name)));
   }
   if (value('truncated') === 'yes') skipped.push(`(more than ${STATUS_LIMITS.maxServices} service directories; the rest were not read)`);
   installed.sort((a, b) => a.id.localeCompare(b.id));
@@ -191,43 +183,6 @@ function readCellKey(rec: StatusRecord, trustRoot: TrustRoot): { cellKey: CellKe
   } catch (e) {
     return { cellKey: null, cellKeyProblem: `config/cosign/cosign.pub: ${errorMessage(e)}` };
   }
-}
-
-function readReceipt(rec: StatusRecord): InstalledService {
-  const base = { id: rec.name, name: null, version: null, digest: null, image: null, reference: null };
-  if (rec.status !== 'ok') return { ...base, problem: `receipt.json is ${rec.status}` };
-  if (rec.body.length >= STATUS_LIMITS.receiptBytes) return { ...base, problem: 'receipt.json is too large' };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(rec.body.toString('utf8'));
-  } catch {
-    return { ...base, problem: 'receipt.json is not valid JSON' };
-  }
-  const o = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
-  const service = (typeof o.service === 'object' && o.service !== null ? o.service : {}) as Record<string, unknown>;
-  const str = (v: unknown, max: number) => (typeof v === 'string' && v.length <= max ? v : null);
-  const rawDigest = str(o.digest, 80);
-  const digest = rawDigest && /^sha256:[0-9a-f]{64}$/.test(rawDigest) ? rawDigest : null;
-  const image = str(o.image, 4096);
-  return {
-    ...base,
-    name: str(service.name, 80),
-    version: str(service.version, 64),
-    digest,
-    image,
-    reference: installedReference(image, digest),
-    ...(service.id !== undefined && service.id !== rec.name ? { problem: `receipt names service "${String(service.id).slice(0, 64)}"` } : {}),
-  };
-}
-
-/**
- * The installed image pinned by the digest the receipt recorded (what the cell runs), whatever
- * tag the listing named; null when the receipt lacks either or the image is not a reference.
- */
-function installedReference(image: string | null, digest: string | null): string | null {
-  if (!image || !digest) return null;
-  const parsed = parseImageReference(image);
-  return parsed.ok ? `${parsed.ref.name}@${digest}` : null;
 }
 
 /** `cosign version` prints a table; the GitVersion line is the version people know. */

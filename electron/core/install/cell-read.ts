@@ -25,7 +25,7 @@ export async function readCellForInstall(profile: CellProfile, ctx: SshContext, 
     stdin: `${statusScript(profile.root)}${probeScript(profile.root, serviceId)}`,
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
-    maxOutputBytes: 64 * 1024 * 1024,
+    maxOutputBytes: 128 * 1024 * 1024,
   });
   const cut = r.stdout.indexOf(STATUS_END);
   if (cut < 0) {

@@ -12,8 +12,9 @@ import { createReceipt, receiptVerification, type Decision, type Receipt, type R
 import { parseImageReference } from '../reference/image-reference';
 import type { ServiceManifest } from '../store/manifest-schema';
 import { trustRootId, type TrustRoot } from '../trust/trust-root';
-import type { VerificationReport } from '../verification/types';
+import type { TlogPolicy, VerificationReport } from '../verification/types';
 import { verifyImage, type SourceProvider } from '../verification/verify-image';
+import { assertListingAllowsInstall, isListingBlock, receiptListing, type ListingStatus } from '../signed-store/listing-gate';
 import { cellCosignDisagreementHint, runCellCosign } from './cell-cosign';
 import { cellTrustRoot } from './cell-trust-root';
 import { applyPlan, failureCode, record } from './apply-plan';
@@ -23,6 +24,7 @@ import { imagePlatforms } from './image-platforms';
 import { buildPreflight, type PreflightSummary } from './preflight';
 import type { CellProbe } from './probe';
 import { readCellForInstall } from './cell-read';
+import { revocationRefusal, revokedReceiptFields, reviewUpgrade, type UpgradeConsent } from '../updates/upgrade-gate';
 import { portsInUse } from './ports-in-use';
 
 export { applyPlan } from './apply-plan';
@@ -38,10 +40,14 @@ export interface InstallProgress {
 export interface InstallRequest {
   manifest: ServiceManifest;
   store: { name: string; url: string } | null;
+  /** The store listing's status (DESIGN 2.7): a signed store's must be current or stale. */
+  listing?: ListingStatus | null;
   profile: CellProfile;
   ssh: SshContext;
   /** The app's trust root: its verdict is shown beside the cell's when they differ. */
   appTrustRoot: TrustRoot;
+  /** The store's transparency-log policy (index `policy.transparencyLog`); default "if-present". */
+  transparencyLog?: TlogPolicy;
   sources: SourceProvider;
   /** Registries the admin lets be reached over plain http (stores.json); loopback always is. */
   plainHttpRegistries?: readonly string[];
@@ -51,6 +57,9 @@ export interface InstallRequest {
   onProgress?: (p: InstallProgress) => void;
   /** Whole apply step limit (pull included); default 15 min. Hangs are caught sooner by ssh keepalives. */
   applyTimeoutMs?: number;
+  /** The admin's consent to an upgrade's review (DESIGN 2.9); whether the listing came from a signed store (2.7). */
+  consent?: UpgradeConsent;
+  listingSigned?: boolean;
 }
 
 export interface InstallPlan {
@@ -87,7 +96,7 @@ const cellOf = (p: CellProfile) => ({ name: p.name, destination: p.destination, 
  * records the cell's mode, the real action and the decision as far as it is known (DESIGN 2.5:
  * only an unreachable cell leaves them null).
  */
-interface PlanProgress {
+export interface PlanProgress {
   status?: CellStatus;
   action?: InstallPlan['action'];
   /** Set once both verdicts are in. */
@@ -95,20 +104,22 @@ interface PlanProgress {
 }
 
 /** Reads the cell, verifies fresh under its key (and the cell's own cosign), decides, and builds the pre-flight. Changes nothing. */
-async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
+export async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promise<InstallPlan> {
   const { profile, manifest, signal } = req;
   const progress = req.onProgress ?? (() => undefined);
+  assertListingAllowsInstall(req.listing); // in every mode, before the cell is contacted
   progress({ phase: 'status' });
   const { status, probe, cellKey, cellState } = await readCellForInstall(profile, req.ssh, manifest.id, { trustRoot: req.appTrustRoot, signal });
   const action = status.installed.some((s) => s.id === manifest.id) ? 'upgrade' : 'install';
   seen.status = status;
   seen.action = action;
   progress({ phase: 'verify' });
-  const cellRoot = cellTrustRoot(cellKey, `${profile.destination}:${profile.root}/config/cosign/cosign.pub`);
+  // The cell's key judges the signature; the app's trusted logs judge its log entries (DESIGN 2.8).
+  const cellRoot = { ...cellTrustRoot(cellKey, `${profile.destination}:${profile.root}/config/cosign/cosign.pub`), logs: req.appTrustRoot.logs };
   const sameKeys = trustRootId(cellRoot) === trustRootId(req.appTrustRoot);
   const [report, appReport] = await Promise.all([
-    verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: cellRoot, sources: req.sources, signal }),
-    sameKeys ? Promise.resolve(null) : verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: req.appTrustRoot, sources: req.sources, signal }),
+    verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: cellRoot, sources: req.sources, signal, transparencyLog: req.transparencyLog }),
+    sameKeys ? Promise.resolve(null) : verifyImage({ image: manifest.image, serviceId: manifest.id, trustRoot: req.appTrustRoot, sources: req.sources, signal, transparencyLog: req.transparencyLog }),
   ]);
   const digest = report.digest;
   let pinned: string | null = null;
@@ -137,6 +148,7 @@ async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promis
     cellVerification,
     mode: status.mode,
     decision: d.decision,
+    listing: receiptListing(req.listing),
   };
   let summary: PreflightSummary | null = null;
   if (d.decision !== 'block' && pinned && digest) {
@@ -160,7 +172,7 @@ async function planInstall(req: InstallRequest, seen: PlanProgress = {}): Promis
  * verified" — block under enforce, warn under warn, allow under off — since nothing had verified
  * when the attempt stopped. Only an unreachable cell leaves mode and decision null (DESIGN 2.5).
  */
-function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): ReceiptFields {
+export function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): ReceiptFields {
   const code = failureCode(e, req.signal);
   const mode = seen.status?.mode ?? null;
   const decision = seen.decided?.decision ?? (mode ? decideInstall({ mode: mode.value, desktopVerified: false, cellVerified: null }).decision : null);
@@ -169,7 +181,8 @@ function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): Rec
     service: { id: req.manifest.id, name: req.manifest.name, version: req.manifest.version },
     cell: cellOf(req.profile), image: req.manifest.image,
     digest: seen.decided?.digest ?? null, verification: seen.decided?.verification ?? null, cellVerification: seen.decided?.cellVerification ?? null,
-    mode, decision, outcome: code === 'CANCELLED' ? 'cancelled' : 'failed', error: { code, message: errorMessage(e) },
+    mode, decision: isListingBlock(e) ? 'block' : decision, outcome: code === 'CANCELLED' ? 'cancelled' : isListingBlock(e) ? 'rejected' : 'failed', error: { code, message: errorMessage(e) },
+    listing: receiptListing(req.listing),
   };
 }
 
@@ -182,6 +195,8 @@ function failureFields(req: InstallRequest, e: unknown, seen: PlanProgress): Rec
 export async function installService(req: InstallRequest, confirm: (summary: PreflightSummary) => Promise<boolean>): Promise<InstallResult> {
   let plan: InstallPlan;
   const seen: PlanProgress = {};
+  const revoked = revocationRefusal(req.manifest); // withdrawn: refused in every mode, nothing verified or pulled (2.9)
+  if (revoked) return { receipt: await record(req, await revokedReceiptFields(req, revoked)), plan: null };
   try {
     plan = await planInstall(req, seen);
   } catch (e) {
@@ -202,6 +217,9 @@ export async function installService(req: InstallRequest, confirm: (summary: Pre
   if (!plan.summary || !plan.pinned) {
     return { receipt: await record(req, { ...plan.base, outcome: 'failed', error: { code: 'DIGEST_UNRESOLVED', message: 'the image has no digest that could be checked, so there is nothing safe to pin the install to; the cell was not changed' } }), plan };
   }
+  const gate = reviewUpgrade({ ...plan, manifest: req.manifest, digest: plan.base.digest, listingSigned: !!req.listingSigned, consent: req.consent });
+  if (gate.review) [plan.base, plan.summary] = [{ ...plan.base, review: gate.review }, { ...plan.summary, review: gate.review }];
+  if (gate.refusal) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: gate.refusal }), plan };
   const taken = portsInUse(plan.summary);
   if (taken) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: { code: 'PORT_IN_USE', message: taken } }), plan };
   req.onProgress?.({ phase: 'confirm' });

@@ -10,6 +10,8 @@ import { explainMode, explainReport, type Explanation } from '../catalogue/reaso
 import type { ReasonCode, VerificationReport } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
 import { terminalLines } from '../terminal-text';
+import { formatReview } from '../updates/review';
+import type { ReceiptReview } from '../updates/upgrade-gate';
 
 export const LISTING_LABEL = 'from the store listing, not signed';
 
@@ -46,6 +48,8 @@ export interface PreflightSummary {
   freeText: string;
   upgrade: { from: { version: string | null; digest: string | null }; to: { version: string; digest: string } } | null;
   warnings: string[];
+  /** An upgrade's review (DESIGN 2.9): the typed diff and what consent covered; set by the install flow. */
+  review?: ReceiptReview | null;
 }
 
 interface PreflightInput {
@@ -158,6 +162,7 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`    environment: ${env.length ? env.map(([k, v]) => `${k}=${show(v)}`).join(', ') : 'none'}`);
   L.push(`  platform: cell ${s.architecture.cell ?? 'unknown'}, image ${s.architecture.image?.join(', ') ?? 'unknown'}${s.architecture.compatible === false ? ' — MISMATCH' : ''}`);
   L.push(`  disk:     ${s.freeBytes === null ? 'unknown' : `${s.freeText} free`}`);
+  if (s.review) L.push(...formatReview(s.review));
   for (const w of s.warnings) L.push(`  ! ${w}`);
   return terminalLines(...L);
 }

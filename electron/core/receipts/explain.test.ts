@@ -48,6 +48,22 @@ describe('explainReceipt evidence when verification never ran (UI finding 5)', (
   });
 });
 
+describe('explainReceipt for the refusals of DESIGN 2.9', () => {
+  it('a revoked install says the store withdrew it (not that the image failed to verify), with the catalogue steps per role', () => {
+    const x = explainReceipt(sampleReceipt({ verification: null, cellVerification: null, digest: null, error: { code: 'SERVICE_REVOKED', message: 'the store withdrew notes on 2026-12-01T00:00:00Z: key compromised' } }));
+    expect(x.outcomeSentence).toMatch(/was rejected: the store withdrew notes/);
+    expect(x.outcomeSentence).not.toMatch(/did not verify/);
+    expect(x.next.admin).toMatch(/uninstall notes/);
+    expect(x.next.helpdesk).toMatch(/store's decision/);
+  });
+  it('a signer refusal names the new fingerprint to check from the receipt review', () => {
+    const fp = 'ef'.repeat(32);
+    const review = { version: { from: '1', to: '2' }, digest: { from: DIGEST, to: DIGEST }, signers: { from: ['cd'.repeat(32)], to: [fp], changed: true }, cellKeyVerifies: true, listingSigned: false, changes: [], from: { version: '1', digest: DIGEST, signers: ['cd'.repeat(32)] }, accepted: [] };
+    const x = explainReceipt(sampleReceipt({ decision: 'allow', review, error: { code: 'SIGNER_CHANGED', message: 'the signer changed' } }));
+    expect(x.next.admin).toContain(`--accept-signer ${fp}`);
+  });
+});
+
 describe('refusals that are not verdicts (CELL_CHANGED, PORT_IN_USE)', () => {
   it.each([
     ['CELL_CHANGED', 'the cell changed after the pre-flight was confirmed: its mode is now enforce (config), it was warn (config); nothing on the cell was touched', /mode or its key changed.*its mode is now enforce/, /cell_config\.json or config\/cosign\/cosign\.pub/],

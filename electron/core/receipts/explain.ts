@@ -4,6 +4,7 @@
 // so `pic-store explain` and the Activity detail page say exactly the same words.
 import { cellCosignDisagreementHint } from './cell-cosign-hint';
 import { explainMode, explainRefusal, explainReport, type Explanation, type Role } from '../catalogue/reason-catalogue';
+import { explainUpdateCode, isUpdateCode } from '../catalogue/update-catalogue';
 import { parseImageReference } from '../reference/image-reference';
 import type { Check, VerificationReport } from '../verification/types';
 import type { Receipt, ReceiptOutcome } from './receipt';
@@ -90,7 +91,7 @@ function outcomeSentence(r: Receipt): string {
   const what = `${r.action} of ${r.service.name} ${r.service.version}`;
   switch (r.outcome) {
     case 'rejected':
-      if (r.decision === 'block' && r.mode) {
+      if (r.decision === 'block' && r.mode && !(r.error && isUpdateCode(r.error.code))) {
         return `The ${what} was blocked before anything on the cell was touched: the image did not verify and the cell's mode is ${r.mode.value}.`;
       }
       if (r.error && explainRefusal(r.error.code, r.error.message)) return explainRefusal(r.error.code, r.error.message)!.sentence;
@@ -161,6 +162,8 @@ export function explainReceipt(r: Receipt): ReceiptExplanation {
         developer: 'Nothing for the service developer: no image verification was involved.',
         helpdesk: r.error ? `No verification ran; the attempt stopped at: ${r.error.message}` : 'No verification ran for this attempt (an uninstall).',
       };
+  // Refusals of DESIGN 2.9 (revoked, review, signer) have their own words, whatever the verdict said.
+  if (r.error && isUpdateCode(r.error.code)) Object.assign(next, explainUpdateCode(r.error.code, { service: r.service.id, detail: r.error.message, newSigners: r.review?.signers.to }).next);
   if (r.mode === null && r.outcome !== 'installed' && r.outcome !== 'uninstalled') {
     next.admin = `The cell could not be reached, so nothing was installed. Check SSH access to ${r.cell.destination}. ${next.admin}`;
   }

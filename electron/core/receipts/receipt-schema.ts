@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CoreError } from '../errors';
 import { CHECK_IDS, REASON_CODES } from '../verification/types';
+import { reviewSchema } from './review-schema';
 import {
   DECISIONS,
   MODE_SOURCES,
@@ -73,6 +74,9 @@ function buildReceiptSchema(obj: typeof z.object) {
     decision: z.enum(DECISIONS).nullable(),
     outcome: z.enum(RECEIPT_OUTCOMES),
     error: obj({ code: text(200), message: text(16_000) }).nullable(),
+    listing: obj({ signed: z.boolean(), storeVersion: z.number().int().min(0).nullable(), state: text(32) }).nullable().optional(),
+    review: reviewSchema(obj).nullable().optional(),
+    fleet: obj({ runId: text(200), batch: z.number().int().min(1).max(1_000_000) }).nullable().optional(),
   });
 }
 

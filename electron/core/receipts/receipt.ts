@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { APP_VERSION } from '../app-info';
 import type { TrustedKeySummary } from '../trust/trust-root';
-import type { Check, ReasonCode, SignatureSummary } from '../verification/types';
+import type { Check, ReasonCode, SignatureSummary, TlogPolicy } from '../verification/types';
+import type { ReceiptReview } from '../updates/upgrade-gate';
 
 export const RECEIPT_KIND = 'pic-store-receipt';
 export const RECEIPT_VERSION = 1;
@@ -38,6 +39,8 @@ interface ReceiptVerification {
   checks: Check[];
   signatures: SignatureSummary[];
   trustedKeys: TrustedKeySummary[];
+  /** The transparency-log policy the verdict was reached under (each signature's `tlog` holds its log, index and time). */
+  transparencyLogPolicy?: TlogPolicy;
 }
 
 /** The cell-side `cosign verify`, when cosign is on the cell's PATH. */
@@ -74,6 +77,19 @@ export interface Receipt {
   decision: Decision | null;
   outcome: ReceiptOutcome;
   error: { code: string; message: string } | null;
+  /** How the store listing the service came from was authenticated (DESIGN 2.5/2.7); version-1 addition. */
+  listing?: ReceiptListing | null;
+  /** An upgrade's review and what the admin consented to (DESIGN 2.5, 2.9); absent on receipts before it. */
+  review?: ReceiptReview | null;
+  /** The fleet run and batch (from 1) this attempt was part of (DESIGN 2.10); absent or null for a single install. */
+  fleet?: { runId: string; batch: number } | null;
+}
+
+export interface ReceiptListing {
+  signed: boolean;
+  /** The signed store's targets version; null for an unsigned listing. */
+  storeVersion: number | null;
+  state: string;
 }
 
 /** Everything the caller decides; the envelope (kind, version, id, time, app) is filled in here. */
@@ -105,6 +121,9 @@ export function createReceipt(fields: ReceiptFields, clock: ReceiptClock = {}): 
     decision: rest.decision,
     outcome: rest.outcome,
     error: rest.error,
+    ...(rest.listing !== undefined ? { listing: rest.listing } : {}),
+    ...(rest.review !== undefined ? { review: rest.review } : {}),
+    ...(rest.fleet ? { fleet: rest.fleet } : {}),
   };
 }
 
@@ -116,5 +135,6 @@ export function receiptVerification(report: ReceiptVerification): ReceiptVerific
     checks: report.checks,
     signatures: report.signatures,
     trustedKeys: report.trustedKeys,
+    ...(report.transparencyLogPolicy ? { transparencyLogPolicy: report.transparencyLogPolicy } : {}),
   };
 }

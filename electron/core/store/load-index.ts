@@ -12,6 +12,7 @@ import { createAgents, destroyAgents, httpRequest } from '../registry/http-trans
 import { isLoopbackHost } from '../registry/plain-http';
 import { SourceError } from '../source/image-source';
 import { validateIndex, type StoreService } from './validate';
+import type { ListingStatus } from '../signed-store/signed-refresh';
 import { fileKind } from '../user-file';
 
 export interface LoadedStore {
@@ -23,8 +24,12 @@ export interface LoadedStore {
   ociLayoutDir: string | null;
   /** The embedded demo store (config/demo-store/index.json). */
   isDemo: boolean;
+  /** The index's `policy.transparencyLog` (DESIGN 2.8); absent means "if-present". */
+  transparencyLog?: 'if-present' | 'required';
   /** Notes for people (an ignored ociLayout on a remote index). */
   notes: string[];
+  /** How the listing itself is authenticated (DESIGN 2.7); absent for an index read directly. */
+  listing?: ListingStatus;
 }
 
 interface LoadIndexOptions {
@@ -83,7 +88,7 @@ export async function loadStoreIndex(location: string, opts: LoadIndexOptions = 
     }
   }
   const isDemo = !!filePath && !!opts.appConfigDir && resolve(filePath) === resolve(opts.appConfigDir, 'demo-store', 'index.json');
-  return { location, kind, name: v.index.name, services: v.index.services, ociLayoutDir, isDemo, notes };
+  return { location, kind, name: v.index.name, services: v.index.services, ociLayoutDir, isDemo, notes, transparencyLog: v.index.transparencyLog };
 }
 
 /** A `file:` URL or a path, as an absolute path; a URL naming another host is unreadable, not a crash. */

@@ -25,8 +25,11 @@ const containerPath = z.string().max(4096).refine(
   'must be an absolute container path without ".." segments',
 );
 
+const serviceId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match ^[a-z0-9][a-z0-9-]{0,62}$');
+const reason500 = z.string().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+
 export const serviceManifestSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match ^[a-z0-9][a-z0-9-]{0,62}$'),
+  id: serviceId,
   name: z.string().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
   version: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
   image: z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
@@ -38,6 +41,9 @@ export const serviceManifestSchema = z.strictObject({
   ports: z.array(z.strictObject({ container: port, host: port, protocol: z.enum(['tcp', 'udp']).default('tcp') })).max(64).optional(),
   environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names must match ^[A-Za-z_][A-Za-z0-9_]*$'), z.string().max(8192)).optional(),
   volumes: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must match ^[a-z0-9][a-z0-9_-]*$').max(64), path: containerPath })).max(32).optional(),
+  // The store withdrew this service / no longer maintains it (DESIGN 2.9): they only restrict.
+  revoked: z.strictObject({ reason: reason500, at: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date and time' }) }).optional(),
+  endOfLife: z.strictObject({ reason: reason500, replacedBy: serviceId.optional() }).optional(),
 });
 
 export type ServiceManifest = z.infer<typeof serviceManifestSchema>;
@@ -50,6 +56,8 @@ export const storeIndexSchema = z.strictObject({
   name: z.string().min(1, 'must not be empty').max(120, 'must be at most 120 characters'),
   services: z.array(z.unknown()).max(MAX_SERVICES, `must list at most ${MAX_SERVICES} services`),
   ociLayout: z.string().min(1).max(1024).optional(),
+  /** DESIGN 2.8: "required" makes a valid transparency-log entry a condition of every signature. */
+  policy: z.strictObject({ transparencyLog: z.enum(['if-present', 'required']).optional() }).optional(),
 });
 
 export interface SchemaError {

@@ -9,16 +9,20 @@ import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
 import { withFileLock } from '../file-lock';
 import { checkRegistryHost } from '../reference/image-reference';
 import { isLoopbackHost } from '../registry/plain-http';
+import { hasTrustedRoot, inspectRoot, saveInitialRoot } from '../signed-store/root-file';
 
-interface StoreEntry {
+export interface StoreEntry {
   name: string;
   /** `https://…`, `file:…` or a loopback `http://…` URL. */
   url: string;
+  /** A signed store (DESIGN 2.7): read only through TUF, from the root saved when it was added. */
+  signed?: boolean;
 }
 
 const entrySchema = z.strictObject({
   name: z.string().min(1).max(120),
   url: z.string().min(1).max(4096),
+  signed: z.boolean().optional(),
 });
 /** A registry host as a reference writes it (`name` or `name:port`), nothing else. */
 const registryHostSchema = z.string().max(300).superRefine((h, ctx) => {
@@ -103,13 +107,28 @@ async function updateStores(dataDir: string, change: (stores: StoreEntry[]) => S
   });
 }
 
-/** Adds a store (refusing a duplicate URL) and returns the new list. */
-export async function addStore(dataDir: string, input: { location: string; name?: string }): Promise<StoreEntry[]> {
+/**
+ * Adds a store (refusing a duplicate URL) and returns the new list. With `root` (a TUF root's
+ * bytes) it is a signed store: the root is checked, then saved as its trust (DESIGN 2.7); a URL
+ * that was once added signed is never added unsigned again.
+ */
+export async function addStore(dataDir: string, input: { location: string; name?: string; root?: Buffer }): Promise<StoreEntry[]> {
   const url = normalizeStoreLocation(input.location);
   const name = (input.name?.trim() || defaultName(url)).slice(0, 120);
-  return updateStores(dataDir, (stores) => {
+  const duplicate = (stores: StoreEntry[]) => {
     if (stores.some((s) => s.url === url)) throw new CoreError('STORE_EXISTS', `${url} is already in your stores`);
-    return [...stores, { name, url }];
+  };
+  if (input.root) {
+    inspectRoot(input.root, 'the root file');
+    // Checked before the root is saved, so a duplicate never resets a configured store's trust.
+    duplicate((await readStoresFile(dataDir)).stores);
+    await saveInitialRoot(dataDir, url, input.root);
+  } else if (await hasTrustedRoot(dataDir, url)) {
+    throw new CoreError('STORE_LOCATION_INVALID', `${url} was added as a signed store before and is never read unsigned; add it with its root file`);
+  }
+  return updateStores(dataDir, (stores) => {
+    duplicate(stores);
+    return [...stores, input.root ? { name, url, signed: true } : { name, url }];
   });
 }
 

@@ -17,6 +17,13 @@ describe('manifest schema', () => {
     };
     expect(validateManifest(m).errors).toEqual([]);
   });
+  it('accepts revoked and endOfLife (DESIGN 2.1, 2.9) and checks their rules', () => {
+    const ok = { ...good, revoked: { reason: 'key compromised', at: '2026-12-01T10:00:00Z' }, endOfLife: { reason: 'unmaintained', replacedBy: 'web-2' } };
+    expect(validateManifest(ok).errors).toEqual([]);
+    expect(validateManifest({ ...good, endOfLife: { reason: 'gone' } }).errors).toEqual([]);
+    const bad = validateManifest({ ...good, revoked: { reason: '', at: 'yesterday' }, endOfLife: { reason: 'x'.repeat(501), replacedBy: 'Not An Id', extra: 1 } });
+    expect(bad.errors.map((e) => e.path).sort()).toEqual(['/endOfLife/extra', '/endOfLife/reason', '/endOfLife/replacedBy', '/revoked/at', '/revoked/reason']);
+  });
   it('accepts a tag-only image (verification rejects it later)', () => {
     expect(validateManifest({ ...good, image: 'nginx:latest' }).errors).toEqual([]);
   });

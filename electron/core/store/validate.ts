@@ -17,6 +17,8 @@ export interface StoreService {
 interface ValidatedIndex {
   name: string;
   ociLayout: string | null;
+  /** `policy.transparencyLog`; "if-present" when the index says nothing (DESIGN 2.8). */
+  transparencyLog: 'if-present' | 'required';
   services: StoreService[];
 }
 
@@ -44,7 +46,7 @@ export function validateIndex(raw: unknown): IndexValidation {
     }
     return { index: i, id: rawId, manifest: errors.length ? null : manifest, raw: s, errors };
   });
-  return { ok: true, index: { name: env.data.name, ociLayout: env.data.ociLayout ?? null, services } };
+  return { ok: true, index: { name: env.data.name, ociLayout: env.data.ociLayout ?? null, transparencyLog: env.data.policy?.transparencyLog ?? 'if-present', services } };
 }
 
 /** Lint-level advice beyond the schema (kept separate: not errors, verification decides). */

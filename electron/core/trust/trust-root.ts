@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../errors';
+import { trustedLogsId, type TrustedLogs } from '../tlog/trusted-logs';
 import { parsePublicKeyPem, type ParsedPublicKey } from './public-key';
 
 /** Where a trusted key came from: shipped with the app, placed in the data dir, or handed to one CLI command. */
@@ -22,6 +23,8 @@ export interface TrustRoot {
   keys: TrustedKey[];
   /** Key files that could not be used: reported, left out (fewer keys is never weaker). */
   problems: KeyProblem[];
+  /** The trusted transparency logs (DESIGN 2.8); absent: none, so no log entry is judged. */
+  logs?: TrustedLogs;
 }
 
 /** The plain-data view of a trusted key, as reports, receipts and the UI carry it. */
@@ -95,8 +98,9 @@ export async function loadTrustRootFromFiles(files: string[], origin: KeyOrigin)
   return root;
 }
 
-/** Stable identity of a trust root for cache keys: its sorted fingerprints. */
+/** Stable identity of a trust root for cache keys: its sorted fingerprints, and its logs when it has any. */
 export function trustRootId(root: TrustRoot): string {
-  return root.keys.map((k) => k.fingerprint).sort().join(',');
+  const keys = root.keys.map((k) => k.fingerprint).sort().join(',');
+  return root.logs ? `${keys};logs=${trustedLogsId(root.logs)}` : keys;
 }
 

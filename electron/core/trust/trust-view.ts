@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
+import { loadTrustedLogs, type LogRootOrigin, type TrustedLogs } from '../tlog/trusted-logs';
 import { loadKeyFile, loadTrustRoot, type KeyOrigin, type TrustRoot } from './trust-root';
 
 /** The embedded demo store's own key: it judges the demo store and nothing else (DESIGN 2.3). */
@@ -19,6 +20,34 @@ export interface TrustProblemView {
   source: string;
   origin: KeyOrigin;
   message: string;
+}
+
+/** One trusted transparency log as people see it (DESIGN 2.8): its key id and validity. */
+export interface TrustLogView {
+  baseUrl: string;
+  /** Hex log id (for Rekor, the SHA-256 of its key). */
+  logId: string;
+  keyFingerprint: string;
+  keyType: string;
+  validFrom: string;
+  validUntil: string | null;
+}
+
+/** The trusted transparency logs: where the trusted root came from, its logs, what was left out. */
+export interface TrustLogsView {
+  origin: LogRootOrigin;
+  source: string;
+  logs: TrustLogView[];
+  problems: { source: string; message: string }[];
+}
+
+export function describeTrustedLogs(t: TrustedLogs): TrustLogsView {
+  return {
+    origin: t.origin,
+    source: t.source,
+    logs: t.logs.map((l) => ({ baseUrl: l.baseUrl, logId: l.logId, keyFingerprint: l.key.fingerprint, keyType: l.key.type, validFrom: l.validFrom.toISOString(), validUntil: l.validUntil?.toISOString() ?? null })),
+    problems: t.problems.map((p) => ({ source: p.source, message: p.message })),
+  };
 }
 
 /**
@@ -44,6 +73,8 @@ export interface TrustStatus {
   /** Where bundled keys are read from, and where local keys are placed. */
   bundledKeyDir: string;
   localKeyDir: string;
+  /** The trusted transparency logs (absent when the root was described without them). */
+  logs?: TrustLogsView;
 }
 
 /** Turns a loaded trust root into the plain-data view the About / Trust panel shows. */
@@ -62,12 +93,14 @@ function describeTrustRoot(root: TrustRoot, dirs: { appConfigDir: string; dataDi
     problems: [...root.problems, ...demo.problems].map((p) => ({ source: p.source, origin: p.origin, message: p.message })),
     bundledKeyDir: join(dirs.appConfigDir, 'cosign'),
     localKeyDir: join(dirs.dataDir, 'trust'),
+    ...(root.logs ? { logs: describeTrustedLogs(root.logs) } : {}),
   };
 }
 
 /** Reads the trust root from disk now (key files may be placed at any time) and describes it. */
 export async function loadTrustStatus(dirs: { appConfigDir: string; dataDir: string }): Promise<TrustStatus> {
-  return describeTrustRoot(await loadTrustRoot(dirs), dirs, await loadDemoKey(dirs.appConfigDir));
+  const root = { ...(await loadTrustRoot(dirs)), logs: await loadTrustedLogs(dirs) };
+  return describeTrustRoot(root, dirs, await loadDemoKey(dirs.appConfigDir));
 }
 
 /** The demo key when the app ships a demo store; no demo store is not a problem, a broken key is. */

@@ -3,6 +3,7 @@
 // predicate type `https://sigstore.dev/cosign/sign/v1` and the image digest as subject.
 // Other attestations are not signatures and are left out entirely (they do not count as found).
 import { SourceError } from '../source/image-source';
+import { verifyBundleTlog } from '../tlog/bundle-tlog';
 import { verifyDsseWithKeys, parseDsseBundle } from './bundle-dsse';
 import { bundleLayerOf, listBundleReferrers } from './bundle-referrers';
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, SIGN_PREDICATE_TYPE, subjectBinding } from './bundle-statement';
@@ -70,5 +71,7 @@ async function judgeReferrer(input: SignatureCollectorInput, referrer: string, l
     const other = statement.subjects.find((s) => s.digest === binding.boundDigest);
     return { ...verified, identity: other?.name ?? null, boundDigest: binding.boundDigest, problem: 'digest-mismatch' };
   }
-  return { ...verified, identity: binding.subject.name, boundDigest: digest, problem: null };
+  // The log record is judged only for a signature that would otherwise count (DESIGN 2.8).
+  const tlog = verifyBundleTlog(parsed.bundle, key, input.logs);
+  return { ...verified, identity: binding.subject.name, boundDigest: digest, problem: tlog.status === 'invalid' ? 'tlog-invalid' : null, tlog };
 }

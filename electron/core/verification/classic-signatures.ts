@@ -4,6 +4,7 @@
 import { SourceError } from '../source/image-source';
 import { parseCosignPayload } from './cosign-payload';
 import { findVerifyingKey } from './key-verify';
+import { TLOG_BUNDLE_ANNOTATION, verifyClassicTlog } from '../tlog/classic-tlog';
 import { IncompleteCollection, isCancel, unreadableSignature, type CollectSignatures, type SignatureCollectorInput } from './signature-collector';
 import type { SignatureSummary } from './types';
 
@@ -71,5 +72,7 @@ async function judgeLayer(input: SignatureCollectorInput, layer: Descriptor, src
   if (!key) return { format: 'classic', keyFingerprint: null, identity, boundDigest, problem: 'invalid-signature', source: src };
   if (!parsed.ok) return { format: 'classic', keyFingerprint: key.fingerprint, identity: null, boundDigest: null, problem: 'payload-invalid', source: src };
   if (parsed.payload.digest !== input.digest) return { format: 'classic', keyFingerprint: key.fingerprint, identity, boundDigest, problem: 'digest-mismatch', source: src };
-  return { format: 'classic', keyFingerprint: key.fingerprint, identity, boundDigest, problem: null, source: src };
+  // The log record is judged only for a signature that would otherwise count (DESIGN 2.8).
+  const tlog = verifyClassicTlog(layer.annotations?.[TLOG_BUNDLE_ANNOTATION], input.logs, { signature: sig, keyFingerprint: key.fingerprint, payload });
+  return { format: 'classic', keyFingerprint: key.fingerprint, identity, boundDigest, problem: tlog.status === 'invalid' ? 'tlog-invalid' : null, source: src, tlog };
 }

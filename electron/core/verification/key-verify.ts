@@ -11,7 +11,8 @@ export function findVerifyingKey(payload: Uint8Array, signature: Uint8Array, key
   return null;
 }
 
-function verifyWithKey(payload: Uint8Array, signature: Uint8Array, k: TrustedKey): boolean {
+/** Also used for transparency-log keys (SETs, checkpoints), which are not trusted signing keys. */
+export function verifyWithKey(payload: Uint8Array, signature: Uint8Array, k: Pick<TrustedKey, 'type' | 'key'>): boolean {
   try {
     if (k.type === 'ed25519') return cryptoVerify(null, payload, k.key, signature);
     if (k.type === 'rsa') return cryptoVerify('sha256', payload, k.key, signature);

@@ -8,6 +8,7 @@
 // and decide the reason in the orchestrator only when no signature was judged; more than
 // `maxSignatures` is a SourceError('limit').
 import type { ImageSource } from '../source/image-source';
+import type { TrustedLogs } from '../tlog/trusted-logs';
 import type { TrustedKey } from '../trust/trust-root';
 import type { SignatureFormat, SignatureSummary } from './types';
 
@@ -18,6 +19,8 @@ export interface SignatureCollectorInput {
   /** The image digest being verified, `sha256:<64 hex>`. */
   digest: string;
   keys: readonly TrustedKey[];
+  /** The trusted transparency logs; absent: no entry is judged (every one is from an unknown log). */
+  logs?: TrustedLogs;
   maxSignatures: number;
   maxBlobBytes: number;
   signal?: AbortSignal;

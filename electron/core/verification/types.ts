@@ -18,6 +18,8 @@ export const REASON_CODES = [
   'SIGNATURE_DIGEST_MISMATCH',
   'PAYLOAD_INVALID',
   'LIMIT_EXCEEDED',
+  'TLOG_ENTRY_INVALID',
+  'TLOG_ENTRY_MISSING',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -57,10 +59,33 @@ export interface SignatureSummary {
   /** The digest the payload binds, when readable (evidence for SIGNATURE_DIGEST_MISMATCH). */
   boundDigest?: string | null;
   /** Why this one signature did not count, when it did not. */
-  problem?: 'invalid-signature' | 'digest-mismatch' | 'payload-invalid' | null;
+  problem?: 'invalid-signature' | 'digest-mismatch' | 'payload-invalid' | 'tlog-invalid' | 'tlog-missing' | null;
+  /** Its transparency-log data (DESIGN 2.8), judged when the signature verifies and binds the digest. */
+  tlog?: TlogSummary;
   /** Where it was found: the `.sig` tag, the referrers API, the fallback tag index. */
   source?: string;
 }
+
+/**
+ * A signature's transparency-log record, as judged offline (DESIGN 2.8): `verified` (an entry
+ * from a trusted log checked out), `invalid` (an entry from a trusted log did not), `none` (no
+ * entry), `unknown-log` (only entries from logs the trusted root does not know; not judged).
+ */
+export interface TlogSummary {
+  status: 'verified' | 'invalid' | 'none' | 'unknown-log';
+  /** The log's base URL, when the entry names a log the root knows. */
+  log?: string;
+  /** Hex log id the entry names. */
+  logId?: string;
+  index?: number;
+  /** When the log integrated the entry (ISO-8601): the signature existed no later than this. */
+  integratedTime?: string;
+  /** What did not check out, or what was not judged and why. */
+  detail?: string;
+}
+
+/** The store's transparency-log policy (index `policy.transparencyLog`, DESIGN 2.8). */
+export type TlogPolicy = 'if-present' | 'required';
 
 export interface VerificationReport {
   serviceId?: string;
@@ -75,6 +100,8 @@ export interface VerificationReport {
   checks: Check[];
   signatures: SignatureSummary[];
   trustedKeys: TrustedKeySummary[];
+  /** The transparency-log policy the verdict was reached under (absent in reports from before it existed). */
+  transparencyLogPolicy?: TlogPolicy;
   /** Schema errors for MANIFEST_INVALID, and other evidence (JSON-pointer paths). */
   errors?: { path: string; message: string }[];
   /** When the verdict was reached (ISO-8601). */

@@ -7,7 +7,8 @@ import { SourceError, type ImageSource } from '../source/image-source';
 import { summarizeKey, type TrustRoot } from '../trust/trust-root';
 import { SIGNATURE_COLLECTORS } from './collectors';
 import { IncompleteCollection, isCancel, unreadableSignature, type SignatureCollector, type SignatureCollectorInput } from './signature-collector';
-import type { Check, CheckId, CheckStatus, ReasonCode, SignatureSummary, VerificationReport } from './types';
+import { judgeTlog } from './tlog-judgement';
+import type { Check, CheckId, CheckStatus, ReasonCode, SignatureSummary, TlogPolicy, VerificationReport } from './types';
 import { CHECK_IDS } from './types';
 
 export interface VerificationLimits {
@@ -34,6 +35,8 @@ export interface VerifyImageInput {
    * signature — the same verdict with fewer requests, for whole-store badges.
    */
   exhaustive?: boolean;
+  /** The store's transparency-log policy (DESIGN 2.8); default "if-present". */
+  transparencyLog?: TlogPolicy;
   now?: () => Date;
 }
 
@@ -46,7 +49,7 @@ const SOURCE_REASON: Record<SourceError['kind'], ReasonCode> = {
   invalid: 'REGISTRY_UNREACHABLE',
 };
 
-class ReportBuilder {
+export class ReportBuilder {
   readonly checks = new Map<CheckId, Check>();
   reason: ReasonCode | null = null;
   set(id: CheckId, status: CheckStatus, detail: string): void {
@@ -57,7 +60,7 @@ class ReportBuilder {
     this.reason ??= reason;
   }
   finish(skipWhy: string): Check[] {
-    return CHECK_IDS.map((id) => this.checks.get(id) ?? { id, status: 'skip' as const, detail: id === 'transparency-log' ? 'not checked: transparency-log (Rekor) data is not verified offline' : skipWhy });
+    return CHECK_IDS.map((id) => this.checks.get(id) ?? { id, status: 'skip' as const, detail: skipWhy });
   }
 }
 
@@ -81,6 +84,7 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
   const limits = input.limits ?? DEFAULT_VERIFICATION_LIMITS;
   const collectors = input.collectors ?? SIGNATURE_COLLECTORS;
   const trustedKeys = input.trustRoot.keys.map(summarizeKey);
+  const policy: TlogPolicy = input.transparencyLog ?? 'if-present';
   let digest: string | null = null;
   let repository: string | null = null;
   let signatures: SignatureSummary[] = [];
@@ -97,6 +101,7 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
       checks: b.finish(skipWhy),
       signatures,
       trustedKeys,
+      transparencyLogPolicy: policy,
       verifiedAt: (input.now ?? (() => new Date()))().toISOString(),
     };
   };
@@ -142,10 +147,10 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
   }
   const pinned = ref.digest;
   const collectInput = {
-    source, repository: ref.repository, digest: pinned, keys: input.trustRoot.keys,
+    source, repository: ref.repository, digest: pinned, keys: input.trustRoot.keys, logs: input.trustRoot.logs,
     maxSignatures: limits.maxSignatures, maxBlobBytes: limits.maxBlobBytes, signal: input.signal,
   };
-  const sigs = collectSignatures(collectors, collectInput, input.exhaustive !== false);
+  const sigs = collectSignatures(collectors, collectInput, input.exhaustive !== false, policy);
   try {
     const m = await source.getManifest(ref.repository, ref.digest, input.signal);
     b.set('registry', 'pass', `${source.description} answered`);
@@ -177,7 +182,7 @@ export async function verifyImage(input: VerifyImageInput): Promise<Verification
     failFromSource(b, collected.errors[0], 'signature-found', source.description);
     return done('not reached: the signatures could not be read');
   }
-  judgeSignatures(b, signatures, ref, ref.digest, collected.errors);
+  judgeSignatures(b, signatures, ref, ref.digest, collected.errors, policy);
   return done('not reached: an earlier check failed');
 }
 
@@ -194,7 +199,7 @@ interface Collected {
  * that yields a valid, bound signature (the same verdict with fewer requests, for badges).
  * Never rejects: cancellation is returned and rethrown by the caller after the manifest check.
  */
-async function collectSignatures(collectors: readonly SignatureCollector[], input: SignatureCollectorInput, exhaustive: boolean): Promise<Collected> {
+async function collectSignatures(collectors: readonly SignatureCollector[], input: SignatureCollectorInput, exhaustive: boolean, policy: TlogPolicy): Promise<Collected> {
   const out: Collected = { signatures: [], errors: [], cancelled: null };
   const take = (c: SignatureCollector, r: PromiseSettledResult<SignatureSummary[]>) => {
     if (r.status === 'fulfilled') out.signatures.push(...r.value);
@@ -206,7 +211,7 @@ async function collectSignatures(collectors: readonly SignatureCollector[], inpu
       out.signatures.push(unreadableSignature(c.format, r.reason.message));
     } else out.errors.push(r.reason);
   };
-  const good = () => out.signatures.some((s) => s.keyFingerprint && !s.problem);
+  const good = () => out.signatures.some((s) => s.keyFingerprint && !s.problem && (policy === 'if-present' || s.tlog?.status === 'verified'));
   if (exhaustive) {
     const settled = await Promise.allSettled(collectors.map((c) => c.collect(input)));
     collectors.forEach((c, i) => take(c, settled[i]!));
@@ -237,7 +242,7 @@ function failFromSource(b: ReportBuilder, e: unknown, at: CheckId, where: string
   b.fail('registry', 'REGISTRY_UNREACHABLE', `${where}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-function judgeSignatures(b: ReportBuilder, sigs: SignatureSummary[], ref: ImageReference, digest: string, lookupErrors: readonly unknown[]): void {
+function judgeSignatures(b: ReportBuilder, sigs: SignatureSummary[], ref: ImageReference, digest: string, lookupErrors: readonly unknown[], policy: TlogPolicy): void {
   if (sigs.length === 0) {
     b.fail('signature-found', 'SIGNATURE_NOT_FOUND', `no cosign signature is attached to ${digest} in ${ref.name} (looked for the classic .sig tag and bundle referrers)`);
     return;
@@ -252,19 +257,22 @@ function judgeSignatures(b: ReportBuilder, sigs: SignatureSummary[], ref: ImageR
     return;
   }
   b.set('signature-valid', 'pass', `${keyed.length} of ${sigs.length} signature(s) verify under trusted key ${keyed[0]!.keyFingerprint}`);
-  const good = keyed.filter((s) => !s.problem);
-  if (good.length === 0) {
+  const bound = keyed.filter((s) => !s.problem || s.problem === 'tlog-invalid');
+  const counting = bound.filter((s) => !s.problem && (policy === 'if-present' || s.tlog?.status === 'verified'));
+  // Precedence among signatures that all fail (DESIGN 2.3): the binding's failures first, then the log's.
+  if (counting.length === 0) {
     const mismatch = keyed.find((s) => s.problem === 'digest-mismatch');
-    if (mismatch) b.fail('digest-binding', 'SIGNATURE_DIGEST_MISMATCH', `a valid signature binds ${mismatch.boundDigest ?? 'another digest'}, not ${digest}: it was made for another image`);
-    else b.fail('digest-binding', 'PAYLOAD_INVALID', 'a signature verifies but its signed payload is not a cosign payload naming the image digest');
-    return;
+    if (mismatch) return b.fail('digest-binding', 'SIGNATURE_DIGEST_MISMATCH', `a valid signature binds ${mismatch.boundDigest ?? 'another digest'}, not ${digest}: it was made for another image`);
+    if (bound.length === 0) return b.fail('digest-binding', 'PAYLOAD_INVALID', 'a signature verifies but its signed payload is not a cosign payload naming the image digest');
   }
   b.set('digest-binding', 'pass', `the signed payload binds ${digest}`);
-  const ids = [...new Set(good.map((s) => s.identity).filter((x): x is string => !!x))];
+  const decided = counting.length ? counting : bound;
+  const ids = [...new Set(decided.map((s) => s.identity).filter((x): x is string => !!x))];
   const other = ids.filter((id) => repoOf(id) !== ref.name);
   if (ids.length === 0) b.set('identity', 'pass', 'the signature names no repository (cosign does not require one)');
   else if (other.length === ids.length) b.set('identity', 'warn', `the signature names ${other.join(', ')}, not ${ref.name}; cosign ignores this, but the image may have been copied from there`);
   else b.set('identity', 'pass', `the signature names ${ids.filter((i) => !other.includes(i)).join(', ')}`);
+  judgeTlog(b, bound, counting, policy);
 }
 
 async function resolveTagQuietly(input: VerifyImageInput, ref: ImageReference): Promise<string | null> {

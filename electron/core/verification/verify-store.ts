@@ -9,7 +9,7 @@ import { SourceError, type ImageSource } from '../source/image-source';
 import type { LoadedStore } from '../store/load-index';
 import type { StoreService } from '../store/validate';
 import { summarizeKey, trustRootId, type TrustRoot } from '../trust/trust-root';
-import { CHECK_IDS, type VerificationReport } from './types';
+import { CHECK_IDS, type TlogPolicy, type VerificationReport } from './types';
 import type { CacheKeyParts, VerificationCache } from './verification-cache';
 import { trustRootPassDetail, verifyImage, type SourceProvider, type VerificationLimits } from './verify-image';
 
@@ -24,7 +24,7 @@ export interface StoreProgress {
   result: VerificationReport;
 }
 
-interface VerifyStoreOptions {
+export interface VerifyStoreOptions {
   trustRoot: TrustRoot;
   signal?: AbortSignal;
   onProgress?: (p: StoreProgress) => void;
@@ -83,10 +83,12 @@ export function storeSources(store: Pick<LoadedStore, 'ociLayoutDir'>, opts: Pic
   return openImageSources({ ociLayoutDir: store.ociLayoutDir, timeoutMs: opts.timeoutMs, credentials: opts.credentials, plainHttpRegistries: opts.insecureHosts ?? [] });
 }
 
-export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayoutDir'>, opts: VerifyStoreOptions): Promise<VerificationReport[]> {
+export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayoutDir' | 'transparencyLog'>, opts: VerifyStoreOptions): Promise<VerificationReport[]> {
   const own = opts.sources ? null : storeSources(store, opts);
   const provider = opts.sources ?? own!.provider;
-  const trustId = trustRootId(opts.trustRoot);
+  const policy = store.transparencyLog ?? 'if-present';
+  // A verdict holds for one trust root (keys and logs) under one log policy.
+  const trustId = `${trustRootId(opts.trustRoot)}|tlog=${policy}`;
   const sem = new Semaphore(Math.max(1, opts.concurrency ?? 16));
   const total = store.services.length;
   let done = 0;
@@ -96,7 +98,7 @@ export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayo
       store.services.map((svc, i) =>
         sem.run(async () => {
           opts.signal?.throwIfAborted();
-          const result = await verifyService(svc, provider, trustId, opts);
+          const result = await verifyService(svc, provider, trustId, policy, opts);
           results[i] = result;
           done++;
           opts.onProgress?.({ done, total, index: svc.index, result });
@@ -110,7 +112,7 @@ export async function verifyStore(store: Pick<LoadedStore, 'services' | 'ociLayo
   return results;
 }
 
-async function verifyService(svc: StoreService, provider: SourceProvider, trustId: string, opts: VerifyStoreOptions): Promise<VerificationReport> {
+async function verifyService(svc: StoreService, provider: SourceProvider, trustId: string, policy: TlogPolicy, opts: VerifyStoreOptions): Promise<VerificationReport> {
   if (!svc.manifest) return manifestInvalidReport(svc, opts.trustRoot);
   const image = svc.manifest.image;
   const parsed = parseImageReference(image);
@@ -119,7 +121,7 @@ async function verifyService(svc: StoreService, provider: SourceProvider, trustI
     : null;
   const hit = key && opts.cache ? opts.cache.get(key) : null;
   if (hit) return fromCache(hit, svc.manifest.id, image, opts.trustRoot);
-  const base = { image, serviceId: svc.manifest.id, trustRoot: opts.trustRoot, limits: opts.limits, exhaustive: opts.exhaustive ?? false };
+  const base = { image, serviceId: svc.manifest.id, trustRoot: opts.trustRoot, limits: opts.limits, exhaustive: opts.exhaustive ?? false, transparencyLog: policy };
   const now = opts.now ?? Date.now;
   const imageMs = opts.imageTimeoutMs ?? 3 * (opts.timeoutMs ?? 30_000);
   const leftMs = opts.deadline !== undefined ? opts.deadline - now() : Infinity;

@@ -33,11 +33,13 @@ export const BADGES: Record<BadgeKey, BadgeMeta> = {
   REGISTRY_AUTH_FAILED: { label: 'Registry refused access', icon: '⚠', tone: 'warn' },
   IMAGE_NOT_FOUND: { label: 'Image not found', icon: '?', tone: 'warn' },
   LIMIT_EXCEEDED: { label: 'Limit exceeded', icon: '⚠', tone: 'warn' },
+  TLOG_ENTRY_INVALID: { label: 'Log entry invalid', icon: '✖', tone: 'danger' },
+  TLOG_ENTRY_MISSING: { label: 'Not logged', icon: '⚠', tone: 'warn' },
 };
 
 /** Order for the summary and the badge filter: good first, then what needs attention. */
 export const BADGE_ORDER: readonly BadgeKey[] = [
   'VERIFIED', 'DIGEST_MISSING', 'SIGNATURE_NOT_FOUND', 'SIGNATURE_INVALID', 'SIGNATURE_DIGEST_MISMATCH', 'PAYLOAD_INVALID',
-  'CONTENT_DIGEST_MISMATCH', 'IMAGE_NOT_FOUND', 'REGISTRY_UNREACHABLE', 'REGISTRY_AUTH_FAILED', 'LIMIT_EXCEEDED',
+  'TLOG_ENTRY_INVALID', 'TLOG_ENTRY_MISSING', 'CONTENT_DIGEST_MISMATCH', 'IMAGE_NOT_FOUND', 'REGISTRY_UNREACHABLE', 'REGISTRY_AUTH_FAILED', 'LIMIT_EXCEEDED',
   'REFERENCE_INVALID', 'MANIFEST_INVALID', 'TRUST_ROOT_INVALID', 'unchecked', 'pending',
 ];

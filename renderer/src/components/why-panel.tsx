@@ -6,6 +6,43 @@ import { ErrorView } from './error-view';
 
 const STATUS_WORD = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skip: 'Not checked' } as const;
 const STATUS_ICON = { pass: '✔', fail: '✖', warn: '⚠', skip: '–' } as const;
+/**
+ * The transparency-log row (DESIGN 2.8): the deciding entry's log, index and "signed no later
+ * than", or why none was judged — and what the store's policy means.
+ */
+function TlogFact({ report }: { report: ServiceVerdict['report'] }) {
+  const check = report.checks.find((c) => c.id === 'transparency-log');
+  const entry = report.signatures.find((s) => s.tlog?.status === 'verified' && !s.problem)?.tlog;
+  const policy = report.transparencyLogPolicy;
+  return (
+    <div data-testid="why-tlog" data-status={check?.status ?? ''}>
+      <dt>Transparency log</dt>
+      <dd>
+        {check?.status === 'pass' && entry ? (
+          <>
+            entry <strong data-testid="why-tlog-index">{entry.index}</strong> in <code data-testid="why-tlog-log">{entry.log}</code> — signed no later than{' '}
+            <span data-testid="why-tlog-time">{entry.integratedTime}</span>
+          </>
+        ) : (
+          <span>{check?.detail ?? 'not checked'}</span>
+        )}
+        {policy === 'if-present' && (
+          <span className="muted" data-testid="why-tlog-policy">
+            {' '}
+            (store policy &ldquo;if-present&rdquo;: an unlogged signature is accepted; only &ldquo;required&rdquo; protects against a registry that strips log entries)
+          </span>
+        )}
+        {policy === 'required' && (
+          <span className="muted" data-testid="why-tlog-policy">
+            {' '}
+            (store policy &ldquo;required&rdquo;: a signature counts only with a valid entry from a trusted log)
+          </span>
+        )}
+      </dd>
+    </div>
+  );
+}
+
 const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
 
 /**
@@ -166,6 +203,7 @@ export function WhyPanel({
           <dt>Signature format</dt>
           <dd>{formats.length ? formats.join(', ') : 'none found'}</dd>
         </div>
+        <TlogFact report={report} />
         <div>
           <dt>Payload identity</dt>
           <dd>{identities.length ? identities.join(', ') : 'none'}</dd>

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import type { TrustKeyView, TrustState, TrustStatus } from '../../../electron/ipc/contract/channels';
 import { ErrorView } from '../components/error-view';
 import { Fingerprint } from '../components/fingerprint';
+import { TrustedLogs } from '../components/trusted-logs';
 import { useAppSlice } from '../state/app-slice';
 import { useTrustSlice } from '../state/trust-slice';
 
@@ -99,6 +100,7 @@ function TrustDetails({ trust }: { trust: TrustStatus }) {
           </ul>
         </>
       )}
+      {trust.logs && <TrustedLogs logs={trust.logs} />}
       <p className="muted">Keys are added only by placing files; this app has no control that adds, removes or weakens a key.</p>
     </>
   );

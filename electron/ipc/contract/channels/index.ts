@@ -2,6 +2,7 @@ import type { DomainApi, EventsOf, InvokesOf, Kebab } from '../domain';
 import { activity } from './activity';
 import { app } from './app';
 import { cells } from './cells';
+import { fleet } from './fleet';
 import { installs } from './installs';
 import { preview } from './preview';
 import { store } from './store';
@@ -22,6 +23,7 @@ export const domains = {
   activity,
   preview,
   installs,
+  fleet,
 } as const;
 
 export type Domains = typeof domains;
@@ -63,3 +65,4 @@ export type * from './verification';
 export type * from './activity';
 export type * from './preview';
 export type * from './installs';
+export type * from './fleet';

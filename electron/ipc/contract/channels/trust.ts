@@ -1,7 +1,7 @@
 import { defineDomain, type Invoke } from '../domain';
 import type { TrustStatus } from '../../../core/trust/trust-view';
 
-export type { TrustStatus, TrustKeyView, TrustProblemView, TrustState } from '../../../core/trust/trust-view';
+export type { TrustStatus, TrustKeyView, TrustProblemView, TrustState, TrustLogsView, TrustLogView } from '../../../core/trust/trust-view';
 
 /**
  * The `trust` domain: read-only. There is deliberately no channel that adds, removes or weakens

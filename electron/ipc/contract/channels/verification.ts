@@ -2,7 +2,7 @@ import { defineDomain, type Invoke, type IpcError } from '../domain';
 import type { ReasonCode, VerificationReport } from '../../../core/verification/types';
 import type { Explanation } from '../../../core/catalogue/reason-catalogue';
 
-export type { VerificationReport, Check, CheckId, CheckStatus, ReasonCode, SignatureSummary } from '../../../core/verification/types';
+export type { VerificationReport, Check, CheckId, CheckStatus, ReasonCode, SignatureSummary, TlogSummary, TlogPolicy } from '../../../core/verification/types';
 export type { Explanation } from '../../../core/catalogue/reason-catalogue';
 
 /** A verdict with its plain-words explanation from the catalogue (one catalogue, DESIGN 2.3). */

@@ -7,6 +7,7 @@ import type { AppServices } from '../services/app-services';
 import { registerActivityHandlers } from './activity';
 import { registerAppHandlers } from './app';
 import { registerCellsHandlers } from './cells';
+import { registerFleetHandlers } from './fleet';
 import { registerInstallsHandlers } from './installs';
 import { registerPreviewHandlers } from './preview';
 import { registerStoreHandlers } from './store';
@@ -22,5 +23,6 @@ export function registerHandlers(router: IpcRouter, services: AppServices): IpcR
   registerActivityHandlers(router, services);
   registerPreviewHandlers(router, services);
   registerInstallsHandlers(router, services);
+  registerFleetHandlers(router, services);
   return router;
 }

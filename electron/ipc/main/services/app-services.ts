@@ -16,6 +16,7 @@ import { EventHub } from '../event-hub';
 import { ActivityService } from './activity-service';
 import { CellService } from './cell-service';
 import { IconCache } from './icon-cache';
+import { FleetRuns } from './fleet-runs';
 import { InstallSessions } from './install-sessions';
 import { PreviewService } from './preview-service';
 import { StoreRuntime } from './store-runtime';
@@ -44,6 +45,7 @@ export interface AppServices {
   verification: VerificationRunner;
   cells: CellService;
   installs: InstallSessions;
+  fleet: FleetRuns;
   activity: ActivityService;
   preview: PreviewService;
   openExternal: OpenExternalPort;
@@ -74,6 +76,7 @@ export function createServices(opts: ServiceOptions): AppServices {
   const cells = new CellService(core, events);
   const verification = new VerificationRunner(core, stores, events);
   const installs = new InstallSessions(core, stores, cells, events);
+  const fleet = new FleetRuns(core, stores, cells, events);
   const activity = new ActivityService(core, stores, cells, events);
   const preview = new PreviewService(core, events);
   activity.startWatching();
@@ -89,6 +92,7 @@ export function createServices(opts: ServiceOptions): AppServices {
     verification,
     cells,
     installs,
+    fleet,
     activity,
     preview,
     openExternal: opts.openExternal,
@@ -100,6 +104,7 @@ export function createServices(opts: ServiceOptions): AppServices {
       verification.dispose();
       cells.dispose();
       installs.dispose();
+      await fleet.dispose();
     },
   };
 }

@@ -76,6 +76,7 @@ export class InstallSessions {
         profile,
         ssh: this.cells.ssh,
         appTrustRoot,
+        transparencyLog: setup.store.transparencyLog,
         sources: sources.provider,
         plainHttpRegistries: [...sources.plainHttpRegistries],
         activityLog: this.core.paths.activity,

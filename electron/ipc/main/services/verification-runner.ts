@@ -112,7 +112,7 @@ export class VerificationRunner {
     const sources = await this.core.imageSources({ ociLayoutDir: store.ociLayoutDir });
     let report: VerificationReport | undefined;
     try {
-      [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir }, { trustRoot, cache: writeOnly(await this.openCache()), sources: sources.provider });
+      [report] = await verifyStore({ services: [service], ociLayoutDir: store.ociLayoutDir, transparencyLog: store.transparencyLog }, { trustRoot, cache: writeOnly(await this.openCache()), sources: sources.provider });
     } finally {
       sources.close();
     }

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { addCellProfile } from '../../../core/cell/profiles';
+import { saveFleetReceipt } from '../../../core/fleet/fleet-files';
+import type { FleetReceipt } from '../../../core/fleet/run';
+import { createServices } from '../services/app-services';
+import { createIpcRouter } from '../router';
+
+/** The fleet domain's argument checks and refusals, on a real data dir (no cell is contacted). */
+const home = mkdtempSync(join(tmpdir(), 'pic-ipc-fleet-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+const sender = { transport: 'browser-shell' as const, id: 'test', trusted: true };
+const router = createIpcRouter(createServices({ transport: 'browser-shell', env: { PIC_STORE_HOME: home, PIC_STORE_APP_CONFIG: join(home, 'appcfg') }, startDir: home, openExternal: vi.fn(async () => true) }));
+
+describe('fleet IPC handlers', () => {
+  it('refuses a selection naming no cell or group, before any store or cell is read', async () => {
+    await addCellProfile(home, { name: 'a', destination: 'a.lan', groups: ['edge'] });
+    const r = await router.dispatch('fleet:plan', { storeId: 'demo', serviceId: 'x', cells: ['nowhere'] }, sender);
+    expect(r).toEqual({ ok: false, error: { code: 'INVALID_SELECTION', message: expect.stringContaining('"nowhere"') } });
+  });
+
+  it('refuses malformed settings and unknown plans with clean envelopes', async () => {
+    const bad = await router.dispatch('fleet:apply', { planId: 'p1', batches: ['ten'] }, sender);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'IPC_BAD_ARGUMENT' } });
+    const missing = await router.dispatch('fleet:apply', { planId: 'no-such-plan' }, sender);
+    expect(missing).toMatchObject({ ok: false, error: { code: 'FLEET_PLAN_INVALID', message: expect.stringContaining('no plan no-such-plan') } });
+    expect(await router.dispatch('fleet:stop', { runId: '00000000-0000-4000-8000-000000000000' }, sender)).toEqual({ ok: true, data: { stopping: false } });
+  });
+
+  it('lists fleet receipts newest first for Activity', async () => {
+    const receipt = (id: string, at: string): FleetReceipt => ({ kind: 'pic-store-fleet-receipt', version: 1, id, planId: 'p', batches: [['a']], cells: [{ cell: 'a', batch: 1, outcome: 'installed', receiptId: 'r' }], stoppedAfterBatch: null, at, service: { id: 's', name: 'S', version: '1' }, digest: null, settings: { batches: [1], maxFailPercent: null, concurrency: 5 }, stopReason: null });
+    await saveFleetReceipt(home, receipt('run-old', '2026-01-01T00:00:00.000Z'));
+    await saveFleetReceipt(home, receipt('run-new', '2026-02-01T00:00:00.000Z'));
+    const r = await router.dispatch('fleet:runs', {}, sender);
+    expect(r.ok && (r.data as FleetReceipt[]).map((x) => x.id)).toEqual(['run-new', 'run-old']);
+  });
+});
