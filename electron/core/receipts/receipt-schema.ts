@@ -63,6 +63,8 @@ function buildReceiptSchema(obj: typeof z.object) {
       checks: z.array(checkSchema).max(64),
       signatures: z.array(signatureSchema).max(256),
       trustedKeys: z.array(trustedKeySchema).max(256),
+      // Recorded by createReceipt since the transparency-log work: import and IPC must keep it.
+      transparencyLogPolicy: z.enum(['if-present', 'required']).optional(),
     }).nullable(),
     cellVerification: obj({
       ran: z.boolean(),
