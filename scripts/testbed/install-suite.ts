@@ -116,7 +116,6 @@ export async function freshImage(repo: string, label: string): Promise<string> {
  */
 export const faultBoundMs = () => {
   const t = timeoutsOf(tb.ssh);
-  // Slack for a loaded 2-core machine (measured up to 15.4 s here against 8 s of ssh timeouts); an unbounded failure would take the 15-min apply limit.
   return (t.serverAliveIntervalSec * t.serverAliveCountMax + t.connectTimeoutSec) * 1000 + 5000;
 };
 
