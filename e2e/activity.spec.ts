@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cosignHome, cosignKeyPair, cosignSign, type CosignHome } from '../scripts/testbed/cosign';
 import { pushImage, type PushedImage } from '../scripts/testbed/images';
 import { startRegistry, type TestRegistry } from '../scripts/testbed/registry';
@@ -139,9 +140,14 @@ test('a rejected install is explained; export → import round-trips; re-check a
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(page.getByRole('alert')).toContainText('/outcome');
 
-    // Re-check before signing: nothing changed. Then sign with cosign and re-check.
+    // Re-check: the receipt's registry is none of this person's stores', so nothing is contacted
+    // until they confirm that host (DESIGN 2.5). Then nothing changed; then sign and re-check.
     await page.getByRole('button', { name: /Explain/ }).first().click();
     await page.getByRole('button', { name: 'Re-check now' }).click();
+    await expect(page.getByTestId('recheck-result')).toHaveAttribute('data-image-state', 'not-checked');
+    await expect(page.getByTestId('recheck-summary')).toContainText(`Image not re-checked: its registry ${reg.host} is not one of your configured stores' registries`);
+    await page.getByRole('button', { name: `Check image at ${reg.host}` }).click();
+    await expect(page.getByTestId('recheck-result')).toHaveAttribute('data-image-state', 'checked');
     await expect(page.getByTestId('recheck-summary')).toContainText('Nothing changed');
     await cosignSign(cosign, key.key, img.ref);
     await page.getByRole('button', { name: 'Re-check now' }).click();
@@ -177,6 +183,9 @@ test('re-check with a cell the helpdesk person chooses reads the mode from THAT 
         const profile = { id: 'helpdesk-lab', name: 'helpdesk lab', destination: cell.alias, sshConfig: cell.sshConfig, root: cell.root };
         writeFileSync(join(home, 'cells.json'), JSON.stringify({ version: 1, cells: [profile] }));
         writeFileSync(join(home, 'known_hosts'), `[127.0.0.1]:${cell.port} ${hostKey.line}\n`);
+        // The helpdesk person's own store lists a service on that registry: no confirmation needed.
+        writeFileSync(join(home, 'index.json'), JSON.stringify({ schemaVersion: 1, name: 'Helpdesk store', services: [{ id: 'wiki', name: 'Wiki', version: '2.0.0', image: `${reg.host}/pic/wiki:2.0.0` }] }));
+        writeFileSync(join(home, 'stores.json'), JSON.stringify({ stores: [{ name: 'Helpdesk store', url: pathToFileURL(join(home, 'index.json')).href }] }));
       },
     });
     try {
@@ -195,6 +204,7 @@ test('re-check with a cell the helpdesk person chooses reads the mode from THAT 
 
       const result = page.getByTestId('recheck-result');
       await expect(result).toBeVisible({ timeout: 30_000 });
+      await expect(result).toHaveAttribute('data-image-state', 'checked');
       // The mode came from the chosen cell's cell_config.json (warn), not from the receipt (enforce).
       const modeChange = page.getByTestId('recheck-changes').locator('[data-change="mode"]');
       await expect(modeChange).toContainText('enforce (config)');

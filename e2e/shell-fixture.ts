@@ -12,6 +12,8 @@ export interface ShellOptions {
   seed?: (dirs: { home: string; appConfig: string }) => void;
   /** Point PIC_STORE_APP_CONFIG at a temp config dir (with an empty cosign/). Default true. */
   emptyAppConfig?: boolean;
+  /** Extra environment for the shell; an undefined value removes that variable. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningShell {
@@ -37,6 +39,10 @@ export async function startShell(opts: ShellOptions = {}): Promise<{ shell: Runn
   opts.seed?.({ home, appConfig });
   const env: NodeJS.ProcessEnv = { ...process.env, PIC_STORE_HOME: home, PIC_STORE_NO_BROWSER: '1' };
   if (opts.emptyAppConfig !== false) env.PIC_STORE_APP_CONFIG = appConfig;
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'shell', 'shell.cjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -13,7 +13,8 @@ const { startElectronApp } = await import('./lifecycle');
 const { IpcRouter } = await import('../ipc/main/router');
 const { z } = await import('zod');
 
-const index = appIndexUrl('/opt/app/dist/renderer/index.html');
+const index = appIndexUrl();
+const APP_PAGE = 'app://pic-store/index.html';
 const ownPage = (u: string) => isAppUrl(u, index);
 
 beforeEach(() => {
@@ -22,6 +23,10 @@ beforeEach(() => {
   fake.ipcMainFake.handlers.clear();
   fake.app.listeners.clear();
   fake.allWebContents.length = 0;
+  fake.app.ready = false;
+  fake.app.isPackaged = false;
+  fake.protocol.privileged.length = 0;
+  fake.protocol.handlers.clear();
 });
 
 describe('window factory', () => {
@@ -40,21 +45,40 @@ describe('window factory', () => {
     });
   });
 
-  it('creates the one window with those options and loads the built index.html', () => {
-    const win = createMainWindow({ preloadPath: '/p/preload.cjs', indexHtmlPath: '/r/index.html' }) as unknown as InstanceType<typeof fake.BrowserWindow>;
-    expect(win.options).toEqual(mainWindowOptions('/p/preload.cjs'));
-    expect(win.loaded).toEqual(['/r/index.html']);
+  it('has DevTools only when asked (development builds)', () => {
+    expect(mainWindowOptions('/p/preload.cjs').webPreferences?.devTools).toBe(false);
+    expect(mainWindowOptions('/p/preload.cjs', true).webPreferences?.devTools).toBe(true);
+  });
+
+  it('creates the one window with those options and loads the app page from app://, not file:', () => {
+    const win = createMainWindow({ preloadPath: '/p/preload.cjs', indexUrl: APP_PAGE, devTools: false }) as unknown as InstanceType<typeof fake.BrowserWindow>;
+    expect(win.options).toEqual(mainWindowOptions('/p/preload.cjs', false));
+    expect(win.loaded).toEqual([APP_PAGE]);
   });
 });
 
-describe('app url', () => {
-  it('accepts only the built index.html', () => {
-    expect(ownPage('file:///opt/app/dist/renderer/index.html')).toBe(true);
-    expect(ownPage('file:///opt/app/dist/renderer/index.html#/trust')).toBe(true);
-    expect(ownPage('file:///etc/passwd')).toBe(false);
-    expect(ownPage('https://example.org/')).toBe(false);
-    expect(ownPage('not a url')).toBe(false);
-    expect(ownPage('')).toBe(false);
+describe('app url (the sender check and navigation guard accept app:// and nothing else)', () => {
+  it('accepts only app://pic-store/index.html', () => {
+    expect(index.href).toBe(APP_PAGE);
+    expect(ownPage(APP_PAGE)).toBe(true);
+    expect(ownPage(`${APP_PAGE}#/trust`)).toBe(true);
+    expect(ownPage(`${APP_PAGE}?x=1`)).toBe(true);
+    for (const foreign of [
+      'file:///opt/app/dist/renderer/index.html',
+      'file:///etc/passwd',
+      'app://evil/index.html',
+      'app://pic-store/other.html',
+      'app://pic-store/',
+      'app://user@pic-store/index.html',
+      'app://pic-store:8080/index.html',
+      'http://pic-store/index.html',
+      'https://example.org/',
+      'not a url',
+      '',
+    ]) {
+      expect(ownPage(foreign), foreign).toBe(false);
+    }
+    expect(isAppUrl(null, index)).toBe(false);
   });
 });
 
@@ -75,10 +99,12 @@ describe('security guards', () => {
     const wc = new fake.FakeWebContents();
     guardWebContents(wc as never, { isAppUrl: ownPage });
     for (const ev of ['will-navigate', 'will-redirect']) {
-      const away = { url: 'https://evil.example/', preventDefault: vi.fn() };
-      wc.emit(ev, away);
-      expect(away.preventDefault).toHaveBeenCalled();
-      const home = { url: 'file:///opt/app/dist/renderer/index.html', preventDefault: vi.fn() };
+      for (const url of ['https://evil.example/', 'file:///opt/app/dist/renderer/index.html']) {
+        const away = { url, preventDefault: vi.fn() };
+        wc.emit(ev, away);
+        expect(away.preventDefault).toHaveBeenCalled();
+      }
+      const home = { url: APP_PAGE, preventDefault: vi.fn() };
       wc.emit(ev, home);
       expect(home.preventDefault).not.toHaveBeenCalled();
     }
@@ -99,13 +125,24 @@ describe('security guards', () => {
       req({} as never, permission, cb, { requestingUrl });
       return cb.mock.calls[0]?.[0];
     };
-    const appUrl = 'file:///opt/app/dist/renderer/index.html';
+    const appUrl = APP_PAGE;
     for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen']) expect(ask(p, appUrl)).toBe(false);
     expect(ask('clipboard-sanitized-write', appUrl)).toBe(true);
     expect(ask('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
     const check = permissionCheckHandler({ isAppUrl: ownPage });
-    expect(check(null, 'media', 'file://', { requestingUrl: appUrl })).toBe(false);
-    expect(check(null, 'clipboard-sanitized-write', 'file://', { requestingUrl: appUrl })).toBe(true);
+    expect(check(null, 'media', 'app://pic-store', { requestingUrl: appUrl })).toBe(false);
+    expect(check(null, 'clipboard-sanitized-write', 'app://pic-store', { requestingUrl: appUrl })).toBe(true);
+  });
+
+  it('closes DevTools if anything opens them in a packaged build, and leaves them in development', () => {
+    const packaged = new fake.FakeWebContents();
+    guardWebContents(packaged as never, { isAppUrl: ownPage });
+    packaged.emit('devtools-opened');
+    expect(packaged.closeDevTools).toHaveBeenCalledTimes(1);
+    const dev = new fake.FakeWebContents();
+    guardWebContents(dev as never, { isAppUrl: ownPage, devTools: true });
+    dev.emit('devtools-opened');
+    expect(dev.closeDevTools).not.toHaveBeenCalled();
   });
 
   it('installs the guards on every new WebContents and on the session', () => {
@@ -130,7 +167,7 @@ describe('ipcMain transport', () => {
     const { router, run } = routerWithSpy();
     attachIpcMain(router, ownPage);
     expect([...fake.ipcMainFake.handlers.keys()]).toEqual(expect.arrayContaining(['app:info', 'app:open-external', 'trust:get']));
-    const frame = { url: 'file:///opt/app/dist/renderer/index.html' };
+    const frame = { url: APP_PAGE };
     const r = await fake.ipcMainFake.handlers.get('app:info')?.({ senderFrame: frame, sender: { mainFrame: frame } }, undefined);
     expect(r).toMatchObject({ ok: true, data: { transport: 'electron' } });
     expect(run).toHaveBeenCalledTimes(1);
@@ -140,7 +177,7 @@ describe('ipcMain transport', () => {
     const { router, run } = routerWithSpy();
     attachIpcMain(router, ownPage);
     const foreign = { url: 'https://evil.example/' };
-    const sub = { url: 'file:///opt/app/dist/renderer/index.html' };
+    const sub = { url: APP_PAGE };
     const cases = [
       { senderFrame: foreign, sender: { mainFrame: foreign } },
       { senderFrame: sub, sender: { mainFrame: { url: sub.url } } },
@@ -158,7 +195,7 @@ describe('ipcMain transport', () => {
     router.handle('app:ready', { args: z.undefined(), run: () => ({ ready: true as const }) });
     attachIpcMain(router, ownPage);
     const mine = new fake.FakeWebContents();
-    mine.url = 'file:///opt/app/dist/renderer/index.html';
+    mine.url = APP_PAGE;
     mine.mainFrame = { url: mine.url };
     const other = new fake.FakeWebContents();
     other.url = 'https://evil.example/';
@@ -180,10 +217,22 @@ describe('ipcMain transport', () => {
 });
 
 describe('app menu and lifecycle', () => {
-  it('has the usual roles', () => {
+  it('has the usual roles, and the DevTools entry only in development builds', () => {
     const roles = JSON.stringify(appMenuTemplate('linux', 'PIC Store Manager'));
-    for (const role of ['quit', 'copy', 'paste', 'selectAll', 'reload', 'toggleDevTools', 'togglefullscreen', 'minimize']) expect(roles).toContain(`"role":"${role}"`);
+    for (const role of ['quit', 'copy', 'paste', 'selectAll', 'reload', 'togglefullscreen', 'minimize']) expect(roles).toContain(`"role":"${role}"`);
     expect(JSON.stringify(appMenuTemplate('darwin', 'PIC Store Manager'))).toContain('"role":"about"');
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      expect(JSON.stringify(appMenuTemplate(platform, 'PIC Store Manager'))).not.toMatch(/devtools/i);
+      expect(JSON.stringify(appMenuTemplate(platform, 'PIC Store Manager', true))).toContain('"role":"toggleDevTools"');
+    }
+  });
+
+  it('a packaged app has no DevTools: neither the webPreference nor the menu entry', async () => {
+    fake.app.isPackaged = true;
+    expect(startElectronApp({ mainDir: '/opt/app/dist/main', appConfigDir: '/nonexistent/config' })).toBe(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fake.BrowserWindow.created[0]?.options.webPreferences).toMatchObject({ devTools: false });
+    expect(JSON.stringify(fake.Menu.template)).not.toMatch(/devtools/i);
   });
 
   it('quits a second instance without creating a window', () => {
@@ -193,13 +242,18 @@ describe('app menu and lifecycle', () => {
     expect(fake.BrowserWindow.created).toHaveLength(0);
   });
 
-  it('starts the first instance: guards, IPC, menu, one window with the preload', async () => {
+  it('starts the first instance: app:// registered before ready and served after, guards, IPC, menu, one window with the preload', async () => {
     expect(startElectronApp({ mainDir: '/opt/app/dist/main', appConfigDir: '/nonexistent/config' })).toBe(true);
+    // Registered synchronously, before ready (the fake throws otherwise).
+    expect(fake.protocol.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) }]);
     await new Promise((r) => setTimeout(r, 0));
+    expect([...fake.protocol.handlers.keys()]).toEqual(['app']);
     expect(fake.BrowserWindow.created).toHaveLength(1);
     const win = fake.BrowserWindow.created[0];
-    expect(win?.options).toEqual(mainWindowOptions(join('/opt/app/dist/preload/preload.cjs')));
-    expect(win?.loaded).toEqual(['/opt/app/dist/renderer/index.html']);
+    // Not packaged here: a development build, so DevTools and their menu entry exist.
+    expect(win?.options).toEqual(mainWindowOptions(join('/opt/app/dist/preload/preload.cjs'), true));
+    expect(JSON.stringify(fake.Menu.template)).toContain('toggleDevTools');
+    expect(win?.loaded).toEqual([APP_PAGE]);
     expect(fake.ipcMainFake.handlers.has('trust:get')).toBe(true);
     expect(fake.Menu.setApplicationMenu).toHaveBeenCalled();
     expect(fake.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();

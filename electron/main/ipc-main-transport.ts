@@ -1,6 +1,6 @@
 // Transport 1 (DESIGN 3.2): the contract over Electron's ipcMain. The only file that touches
 // ipcMain. The sender check: the invoke must come from the main frame of a WebContents showing
-// the app's own page (https://www.electronjs.org/docs/latest/tutorial/security#17-validate-the-sender-of-all-ipc-messages).
+// the app's own app:// page (https://www.electronjs.org/docs/latest/tutorial/security#17-validate-the-sender-of-all-ipc-messages).
 import { ipcMain, webContents, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { allInvokeChannels } from '../ipc/contract/api-builder';
 import { PAGE_READY_CHANNEL, PageEventQueue } from '../ipc/main/event-hub';

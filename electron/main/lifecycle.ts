@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createIpcRouter } from '../ipc/main/router';
 import { createServices } from '../ipc/main/services/app-services';
+import { registerAppScheme, serveAppProtocol } from './app-protocol';
 import { appIndexUrl, isAppUrl } from './app-url';
 import { attachIpcMain } from './ipc-main-transport';
 import { installAppMenu } from './menu';
@@ -19,17 +20,22 @@ interface AppLayout {
 
 /**
  * The Electron app's lifecycle: single-instance lock first (a second launch focuses the first
- * window), then guards, the IPC contract, the menu and the one window.
+ * window), the app:// scheme registered before ready, then the protocol, guards, the IPC
+ * contract, the menu and the one window. DevTools exist only in development builds.
  */
 export function startElectronApp(layout: AppLayout): boolean {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return false;
   }
-  const indexHtmlPath = join(layout.mainDir, '..', 'renderer', 'index.html');
+  const rendererDir = join(layout.mainDir, '..', 'renderer');
   const preloadPath = join(layout.mainDir, '..', 'preload', 'preload.cjs');
-  const index = appIndexUrl(indexHtmlPath);
+  const index = appIndexUrl();
   const ownPage = (url: string) => isAppUrl(url, index);
+  const devTools = !app.isPackaged;
+  const openWindow = () => createMainWindow({ preloadPath, indexUrl: index.href, devTools });
+  // Privileged schemes can be registered only before ready.
+  registerAppScheme();
   let win: BrowserWindow | null = null;
 
   app.on('second-instance', () => {
@@ -42,7 +48,8 @@ export function startElectronApp(layout: AppLayout): boolean {
   });
 
   void app.whenReady().then(() => {
-    installSecurityGuards({ isAppUrl: ownPage });
+    serveAppProtocol(rendererDir);
+    installSecurityGuards({ isAppUrl: ownPage, devTools });
     const services = createServices({
       transport: 'electron',
       startDir: layout.mainDir,
@@ -60,10 +67,10 @@ export function startElectronApp(layout: AppLayout): boolean {
       detachIpc();
       void services.dispose();
     });
-    installAppMenu(process.platform, services.app.name);
-    win = createMainWindow({ preloadPath, indexHtmlPath });
+    installAppMenu(process.platform, services.app.name, devTools);
+    win = openWindow();
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) win = createMainWindow({ preloadPath, indexHtmlPath });
+      if (BrowserWindow.getAllWindows().length === 0) win = openWindow();
     });
   });
   return true;

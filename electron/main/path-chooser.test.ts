@@ -16,7 +16,7 @@ type AppServices = import('../ipc/main/services/app-services').AppServices;
 
 const work = mkdtempSync(join(tmpdir(), 'pic-chooser-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const trusted = { transport: 'electron' as const, id: 'file:///app/index.html', trusted: true };
+const trusted = { transport: 'electron' as const, id: 'app://pic-store/index.html', trusted: true };
 
 beforeEach(() => {
   vi.clearAllMocks();
@@ -132,7 +132,7 @@ describe('app:choose-path', () => {
     await new Promise((r) => setTimeout(r, 0));
     const win = fake.BrowserWindow.created[0];
     fake.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/home/ada/.ssh/id_ed25519'] });
-    const frame = { url: 'file:///opt/app/dist/renderer/index.html' };
+    const frame = { url: 'app://pic-store/index.html' };
     const r = await fake.ipcMainFake.handlers.get('app:choose-path')?.({ senderFrame: frame, sender: { mainFrame: frame } }, { purpose: 'identity-file' });
     expect(r).toEqual({ ok: true, data: { supported: true, path: '/home/ada/.ssh/id_ed25519' } });
     expect(fake.dialog.showOpenDialog).toHaveBeenCalledWith(win, expect.objectContaining({ properties: ['openFile', 'showHiddenFiles'] }));

@@ -2,13 +2,17 @@
 // the item of the Electron security checklist it implements:
 // https://www.electronjs.org/docs/latest/tutorial/security
 // The window options (context isolation, sandbox, no Node integration) live in the one window
-// factory, window.ts; the CSP in renderer/index.html
-// (https://www.electronjs.org/docs/latest/tutorial/security#7-define-a-content-security-policy).
+// factory, window.ts; the CSP in renderer/index.html and as a header in app-protocol.ts
+// (https://www.electronjs.org/docs/latest/tutorial/security#7-define-a-content-security-policy),
+// with the app:// protocol itself; the sender check in ipc-main-transport.ts; the fuses in
+// electron-builder.yml.
 import { app, session, shell, type Session, type WebContents } from 'electron';
 import { parseExternalUrl } from '../core/external-url';
 
 interface GuardOptions {
   isAppUrl: (url: string) => boolean;
+  /** Development builds only (`!app.isPackaged`): otherwise DevTools are closed if anything opens them. */
+  devTools?: boolean;
 }
 
 /**
@@ -44,6 +48,9 @@ export function guardWebContents(contents: WebContents, opts: GuardOptions): voi
   // The app uses no <webview>, so none attaches.
   // https://www.electronjs.org/docs/latest/tutorial/security#12-verify-webview-options-before-creation
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // DESIGN 3.1, DevTools only in development builds: the window's devTools webPreference is off
+  // in a packaged app already; should anything open them anyway, they are closed at once.
+  if (!opts.devTools) contents.on('devtools-opened', () => contents.closeDevTools());
 }
 
 /**

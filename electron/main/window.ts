@@ -3,8 +3,9 @@ import { BrowserWindow, type BrowserWindowConstructorOptions } from 'electron';
 /**
  * The options of the app's one window (DESIGN 3.1), each security-relevant field citing the
  * Electron security checklist item it implements. Exported so a unit test can pin every one.
+ * `devTools` is true only in development builds (`!app.isPackaged`).
  */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, devTools = false): BrowserWindowConstructorOptions {
   return {
     width: 1200,
     height: 800,
@@ -14,6 +15,10 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
     title: 'PIC Store Manager',
     webPreferences: {
       preload: preloadPath,
+      // DESIGN 3.1: DevTools only in development builds, so a packaged app's renderer cannot be
+      // inspected or driven through them (not a checklist item; the guard in
+      // security-guards.ts closes them should anything open them anyway).
+      devTools,
       // https://www.electronjs.org/docs/latest/tutorial/security#3-enable-context-isolation
       contextIsolation: true,
       // https://www.electronjs.org/docs/latest/tutorial/security#4-enable-process-sandboxing
@@ -36,10 +41,14 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
   };
 }
 
-/** The single window factory: every window of the app is made here, nowhere else. */
-export function createMainWindow(opts: { preloadPath: string; indexHtmlPath: string }): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(opts.preloadPath));
+/**
+ * The single window factory: every window of the app is made here, nowhere else. It loads the
+ * app page from app://, never file:
+ * https://www.electronjs.org/docs/latest/tutorial/security#18-avoid-usage-of-the-file-protocol-and-prefer-usage-of-custom-protocols
+ */
+export function createMainWindow(opts: { preloadPath: string; indexUrl: string; devTools: boolean }): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions(opts.preloadPath, opts.devTools));
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(opts.indexHtmlPath);
+  void win.loadURL(opts.indexUrl);
   return win;
 }

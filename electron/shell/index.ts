@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createIpcRouter } from '../ipc/main/router';
 import { createServices } from '../ipc/main/services/app-services';
+import { writeBootstrapFile, type BootstrapFile } from './bootstrap-file';
 import { canOpenBrowser, openInBrowser } from './open-browser';
 import { startShellServer } from './shell-server';
 
@@ -21,13 +22,21 @@ async function main(): Promise<void> {
     openExternal: async (url) => (mayOpen ? openInBrowser(url.href) : false),
   });
   const router = createIpcRouter(services);
+  let handOver: BootstrapFile | null = null;
   const shell = await startShellServer({
     rendererDir,
     router,
     onRefused: (reason) => process.stderr.write(`pic-store shell: refused a connection (${reason})\n`),
+    onTokenRedeemed: () => handOver?.remove(),
   });
   process.stdout.write(`${shell.url}\n`);
-  if (mayOpen) void openInBrowser(shell.url);
+  if (mayOpen) {
+    // The opener gets a private file's path, never the URL: argv and environment are readable by
+    // every local process, and the token would be theirs before the browser spent it (DESIGN 3.2).
+    handOver = writeBootstrapFile(shell.url);
+    process.on('exit', () => handOver?.remove());
+    void openInBrowser(handOver.path);
+  }
 
   let stopping = false;
   const stop = (): void => {

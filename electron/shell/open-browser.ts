@@ -10,14 +10,18 @@ export function canOpenBrowser(env: NodeJS.ProcessEnv = process.env, platform: N
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
-/** The OS opener and its argv (never a shell string). */
+/**
+ * The OS opener and its argv (never a shell string). Its argument is public to every local
+ * process: an external https URL, or the path of the shell's private hand-over file — never the
+ * shell's own URL with its token.
+ */
 export function openerCommand(url: string, platform: NodeJS.Platform = process.platform): [string, string[]] {
   if (platform === 'darwin') return ['open', [url]];
   if (platform === 'win32') return ['explorer.exe', [url]];
   return ['xdg-open', [url]];
 }
 
-/** Opens a URL in the user's browser; resolves false when it could not be started. */
+/** Opens a URL or file in the user's browser; resolves false when it could not be started. */
 export function openInBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
   const [cmd, args] = openerCommand(url, platform);
   return new Promise((resolve) => {

@@ -13,14 +13,19 @@ function sameSecret(a: string, b: string): boolean {
 
 /**
  * The shell's credentials (DESIGN 3.2): one single-use bootstrap token, printed in the URL
- * fragment, which a connection exchanges for a session. A token seen later (in a process list,
- * in shell history) is already spent; the session lives only in the tab that redeemed it.
+ * fragment, which a connection exchanges for a session. The session travels only in an
+ * HttpOnly, SameSite=Strict cookie (see sessionCookie), so every tab of the browser profile that
+ * redeemed the token shares it, and no page script can read it.
  */
 export class ShellCredentials {
   private bootstrap: string | null;
   private readonly sessions = new Set<string>();
 
-  constructor(readonly token: string = newSecret()) {
+  /** `onRedeemed` runs once, when the token is spent (the shell then removes its hand-over file). */
+  constructor(
+    readonly token: string = newSecret(),
+    private readonly onRedeemed?: () => void,
+  ) {
     this.bootstrap = token;
   }
 
@@ -28,6 +33,7 @@ export class ShellCredentials {
   redeemToken(candidate: string): string | null {
     if (this.bootstrap === null || !sameSecret(candidate, this.bootstrap)) return null;
     this.bootstrap = null;
+    this.onRedeemed?.();
     const session = newSecret();
     this.sessions.add(session);
     return session;
@@ -37,4 +43,25 @@ export class ShellCredentials {
     for (const s of this.sessions) if (sameSecret(candidate, s)) return true;
     return false;
   }
+}
+
+/**
+ * The session cookie's name. Cookies are scoped by host, not port, so the port is in the name:
+ * two shells on 127.0.0.1 never overwrite each other's session.
+ */
+export const sessionCookieName = (port: number): string => `pic-store-shell-${port}`;
+
+/** `Set-Cookie` for a session: host-only, a browser-session cookie, unreadable by scripts. */
+export function sessionCookie(port: number, session: string): string {
+  return `${sessionCookieName(port)}=${session}; Path=/; HttpOnly; SameSite=Strict`;
+}
+
+/** The session offered in a request's `Cookie` header for this port, if any. */
+export function sessionFromCookie(header: string | undefined, port: number): string | null {
+  const name = sessionCookieName(port);
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
 }

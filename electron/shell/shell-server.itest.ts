@@ -63,15 +63,17 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const tokenOf = (s: ShellServer) => new URL(s.url).hash.replace('#token=', '');
 
 /** Connects; resolves with the socket and its first message, or with the HTTP status refused. */
-function connectWs(opts: { protocols?: string[]; origin?: string; host?: string }): Promise<{ ws: WebSocket; first: ShellServerMessage } | { status: number }> {
+function connectWs(opts: { protocols?: string[]; origin?: string; host?: string; cookie?: string }): Promise<{ ws: WebSocket; first: ShellServerMessage; setCookie: string[] } | { status: number }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ipc`, opts.protocols ?? [], {
       origin: opts.origin ?? shell.origin,
-      headers: opts.host ? { Host: opts.host } : {},
+      headers: { ...(opts.host ? { Host: opts.host } : {}), ...(opts.cookie ? { Cookie: opts.cookie } : {}) },
     });
     open.push(ws);
+    let setCookie: string[] = [];
+    ws.once('upgrade', (res) => (setCookie = res.headers['set-cookie'] ?? []));
     ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
-    ws.once('message', (data) => resolve({ ws, first: JSON.parse(String(data)) as ShellServerMessage }));
+    ws.once('message', (data) => resolve({ ws, first: JSON.parse(String(data)) as ShellServerMessage, setCookie }));
     ws.once('error', (e) => reject(e));
     setTimeout(() => reject(new Error('timeout')), 5000).unref();
   });
@@ -97,11 +99,11 @@ describe('browser shell: who may connect', () => {
     expect(shell.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}$/);
   });
 
-  it('refuses a connection without a token', async () => {
+  it('refuses a connection without a token or session cookie', async () => {
     await freshShell();
     expect(await connectWs({ protocols: [SHELL_SUBPROTOCOL] })).toEqual({ status: 403 });
     expect(await connectWs({})).toEqual({ status: 403 });
-    expect(refusals).toEqual(['protocol', 'protocol']);
+    expect(refusals).toEqual(['credential', 'protocol']);
   });
 
   it('refuses a wrong token', async () => {
@@ -111,16 +113,25 @@ describe('browser shell: who may connect', () => {
     expect(refusals).toEqual(['credential']);
   });
 
-  it('accepts the token once, exchanging it for a session; the used token is refused', async () => {
+  it('accepts the token once, exchanging it for an HttpOnly SameSite=Strict session cookie; the used token alone is refused', async () => {
     await freshShell();
     const first = await connectWs({ protocols: [SHELL_SUBPROTOCOL, `token.${tokenOf(shell)}`] });
-    expect('ws' in first && first.first).toMatchObject({ type: 'ready', session: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect('ws' in first && first.first).toEqual({ type: 'ready' });
+    const setCookie = 'ws' in first ? first.setCookie : [];
+    expect(setCookie).toEqual([expect.stringMatching(new RegExp(`^pic-store-shell-${shell.port}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict$`))]);
     expect(await connectWs({ protocols: [SHELL_SUBPROTOCOL, `token.${tokenOf(shell)}`] })).toEqual({ status: 403 });
-    // The session (kept by the tab that redeemed the token) reconnects, e.g. after a reload.
-    const session = 'ws' in first && first.first.type === 'ready' ? first.first.session : '';
-    const again = await connectWs({ protocols: [SHELL_SUBPROTOCOL, `session.${session}`] });
+    // The cookie (sent by every tab of the profile that redeemed the token) reconnects, even
+    // alongside the spent token; it wins over it and is not issued again.
+    const cookie = (setCookie[0] ?? '').split(';')[0] as string;
+    const again = await connectWs({ protocols: [SHELL_SUBPROTOCOL], cookie });
     expect('ws' in again && again.first).toEqual({ type: 'ready' });
-    expect(await connectWs({ protocols: [SHELL_SUBPROTOCOL, `session.${'x'.repeat(43)}`] })).toEqual({ status: 403 });
+    const withSpent = await connectWs({ protocols: [SHELL_SUBPROTOCOL, `token.${tokenOf(shell)}`], cookie: `other=1; ${cookie}` });
+    expect('ws' in withSpent && withSpent.setCookie).toEqual([]);
+    // A forged session, another port's cookie name, and the old session subprotocol are refused.
+    expect(await connectWs({ protocols: [SHELL_SUBPROTOCOL], cookie: `pic-store-shell-${shell.port}=${'x'.repeat(43)}` })).toEqual({ status: 403 });
+    expect(await connectWs({ protocols: [SHELL_SUBPROTOCOL], cookie: cookie.replace(String(shell.port), String(shell.port + 1)) })).toEqual({ status: 403 });
+    expect(await connectWs({ protocols: [SHELL_SUBPROTOCOL, `session.${cookie.split('=')[1]}`] })).toEqual({ status: 403 });
+    expect(refusals).toEqual(['credential', 'credential', 'credential', 'protocol']);
   });
 
   it('refuses a foreign Origin or Host even with the right token, without spending it', async () => {

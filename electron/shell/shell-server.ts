@@ -11,6 +11,8 @@ interface ShellServerOptions {
   rendererDir: string;
   router: IpcRouter;
   onRefused?: (reason: UpgradeRefusal) => void;
+  /** Runs once, when the bootstrap token is spent. */
+  onTokenRedeemed?: () => void;
 }
 
 export interface ShellServer {
@@ -27,7 +29,7 @@ export interface ShellServer {
  * this server (DNS rebinding) are refused.
  */
 export async function startShellServer(opts: ShellServerOptions): Promise<ShellServer> {
-  const credentials = new ShellCredentials();
+  const credentials = new ShellCredentials(undefined, opts.onTokenRedeemed);
   let host = '';
   const transport = createWsTransport({ router: opts.router, credentials, host: () => host, onRefused: opts.onRefused });
   const server: Server = createServer((req, res) => {

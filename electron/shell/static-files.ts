@@ -23,9 +23,9 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * Maps a request path to a file strictly inside `root` (the built renderer), or null. Refuses
  * encoded or literal `..`, backslashes, NUL, and symlinks that lead outside: the shell serves
- * only the built files (DESIGN 3.2), nothing else on the disk.
+ * only the built files (DESIGN 3.2), nothing else on the disk; so does the app:// protocol.
  */
-async function resolveStaticFile(root: string, urlPath: string): Promise<string | null> {
+export async function resolveStaticFile(root: string, urlPath: string): Promise<string | null> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -49,7 +49,7 @@ async function resolveStaticFile(root: string, urlPath: string): Promise<string 
   return st.isFile() ? real : null;
 }
 
-function contentTypeOf(file: string): string {
+export function contentTypeOf(file: string): string {
   return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 

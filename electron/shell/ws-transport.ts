@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { PAGE_READY_CHANNEL, PageEventQueue } from '../ipc/main/event-hub';
 import type { IpcRouter } from '../ipc/main/router';
-import type { ShellCredentials } from './session-tokens';
+import { sessionCookie, sessionFromCookie, type ShellCredentials } from './session-tokens';
 import { clientMessage, MAX_SHELL_MESSAGE, SHELL_SUBPROTOCOL, SHELL_WS_PATH } from './ws-protocol';
 import type { ShellServerMessage } from './ws-protocol';
 
@@ -18,25 +18,34 @@ interface WsTransportOptions {
   onRefused?: (reason: UpgradeRefusal) => void;
 }
 
-function credentialFrom(req: IncomingMessage): { kind: 'token' | 'session'; value: string } | null {
+/** The offered bootstrap token ('' when none), or null when the subprotocols are not ours. */
+function offeredToken(req: IncomingMessage): string | null {
   const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (!offered.includes(SHELL_SUBPROTOCOL)) return null;
-  const creds = offered.filter((p) => p.startsWith('token.') || p.startsWith('session.'));
-  if (creds.length !== 1) return null;
-  const c = creds[0] as string;
-  return c.startsWith('token.') ? { kind: 'token', value: c.slice(6) } : { kind: 'session', value: c.slice(8) };
+  const tokens = offered.filter((p) => p.startsWith('token.'));
+  if (tokens.length > 1 || offered.length > 1 + tokens.length) return null;
+  return tokens[0]?.slice(6) ?? '';
 }
 
 /**
  * Carries the IPC contract over a WebSocket (transport 2, DESIGN 3.2). The upgrade is refused
- * unless the path, Host and Origin are this server's own and the client presents the bootstrap
- * token (single use, exchanged here for a session) or a session it was given. Every invoke on an
+ * unless the path, Host and Origin are this server's own and the client holds a session cookie
+ * or presents the bootstrap token (single use, exchanged here for a session set as an HttpOnly,
+ * SameSite=Strict cookie on the handshake). A session cookie wins over a spent token, so a
+ * reload, a reopened tab and a second tab with the printed URL in the same browser profile all
+ * connect; another profile with the spent URL has no cookie and is refused. Every invoke on an
  * accepted socket goes through the same router as Electron's ipcMain.
  */
 export function createWsTransport(opts: WsTransportOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SHELL_MESSAGE, handleProtocols: () => SHELL_SUBPROTOCOL });
   // Each page's events are held until it invokes app:ready (its listeners exist), then delivered.
   const sockets = new Map<WebSocket, PageEventQueue>();
+  // Sessions issued by an upgrade now in progress, for the handshake's Set-Cookie header.
+  const issuing = new WeakMap<IncomingMessage, string>();
+  wss.on('headers', (headers, req) => {
+    const issued = issuing.get(req);
+    if (issued) headers.push(`Set-Cookie: ${sessionCookie(Number(opts.host().split(':')[1]), issued)}`);
+  });
 
   const refuse = (socket: Duplex, reason: UpgradeRefusal): void => {
     opts.onRefused?.(reason);
@@ -49,15 +58,13 @@ export function createWsTransport(opts: WsTransportOptions) {
     if ((req.url ?? '').split('?')[0] !== SHELL_WS_PATH) return refuse(socket, 'path');
     if (req.headers.host !== host) return refuse(socket, 'host');
     if (req.headers.origin !== `http://${host}`) return refuse(socket, 'origin');
-    const cred = credentialFrom(req);
-    if (!cred) return refuse(socket, 'protocol');
-    let session: string | null = null;
-    let issued = false;
-    if (cred.kind === 'token') {
-      session = opts.credentials.redeemToken(cred.value);
-      issued = session !== null;
-    } else if (opts.credentials.hasSession(cred.value)) {
-      session = cred.value;
+    const token = offeredToken(req);
+    if (token === null) return refuse(socket, 'protocol');
+    const cookie = sessionFromCookie(req.headers.cookie, Number(host.split(':')[1]));
+    let session = cookie !== null && opts.credentials.hasSession(cookie) ? cookie : null;
+    if (!session && token) {
+      session = opts.credentials.redeemToken(token);
+      if (session) issuing.set(req, session);
     }
     if (!session) return refuse(socket, 'credential');
     const id = `session:${session.slice(0, 6)}`;
@@ -65,7 +72,7 @@ export function createWsTransport(opts: WsTransportOptions) {
       sockets.set(ws, new PageEventQueue((channel, payload) => send(ws, { type: 'event', channel, payload })));
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => ws.terminate());
-      send(ws, issued ? { type: 'ready', session: session as string } : { type: 'ready' });
+      send(ws, { type: 'ready' });
       ws.on('message', (data, isBinary) => {
         if (isBinary) return ws.close(1003, 'text frames only');
         void onMessage(ws, String(data), id);

@@ -63,6 +63,7 @@ describe('packaged layout (electron-builder --linux dir, stub Electron)', () => 
     const off = 48;
     expect([wire[0], wire[2], wire[3]]).toEqual([off, off, off]); // RunAsNode, NODE_OPTIONS, --inspect
     expect([wire[4], wire[5]]).toEqual([on, on]); // asar integrity, only load app from asar
+    expect(wire[7]).toBe(off); // GrantFileProtocolExtraPrivileges: the page comes from app://, not file:
     // The repo's own key directory was not touched by the staged build.
     expect(existsSync(join(repo, 'config/cosign')) ? await readdirSafe(join(repo, 'config/cosign')) : []).toEqual(cosignBefore);
   });

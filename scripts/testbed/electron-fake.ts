@@ -37,12 +37,19 @@ export class FakeWebContents extends FakeEmitter {
   send(channel: string, payload: unknown): void {
     this.sent.push([channel, payload]);
   }
+  closeDevTools = vi.fn();
 }
 
 export const app = Object.assign(new FakeEmitter(), {
   requestSingleInstanceLock: vi.fn(() => true),
   quit: vi.fn(),
-  whenReady: vi.fn(() => Promise.resolve()),
+  /** Becomes true when whenReady's promise resolves, as Electron's ready does. */
+  ready: false,
+  whenReady: vi.fn(() =>
+    Promise.resolve().then(() => {
+      app.ready = true;
+    }),
+  ),
   isPackaged: false,
 });
 
@@ -74,7 +81,11 @@ export class BrowserWindow extends FakeEmitter {
     BrowserWindow.created.push(this);
   }
   loadFile(path: string): Promise<void> {
-    this.loaded.push(path);
+    this.loaded.push(`loadFile:${path}`);
+    return Promise.resolve();
+  }
+  loadURL(url: string): Promise<void> {
+    this.loaded.push(url);
     return Promise.resolve();
   }
   show = vi.fn();
@@ -83,6 +94,20 @@ export class BrowserWindow extends FakeEmitter {
   isMinimized = (): boolean => false;
   isDestroyed = (): boolean => false;
 }
+
+/** Custom protocols: privileged schemes (only before ready) and their handlers. */
+export const protocol = {
+  privileged: [] as { scheme: string; privileges: Record<string, boolean> }[],
+  handlers: new Map<string, (request: Request) => Promise<Response>>(),
+  registerSchemesAsPrivileged: vi.fn((schemes: { scheme: string; privileges: Record<string, boolean> }[]) => {
+    if (app.ready) throw new Error('registerSchemesAsPrivileged must be called before the app is ready');
+    protocol.privileged.push(...schemes);
+  }),
+  handle: vi.fn((scheme: string, handler: (request: Request) => Promise<Response>) => {
+    if (!app.ready) throw new Error('protocol.handle must be called after the app is ready');
+    protocol.handlers.set(scheme, handler);
+  }),
+};
 
 export const Menu = {
   template: null as unknown,

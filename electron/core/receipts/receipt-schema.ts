@@ -63,7 +63,7 @@ function buildReceiptSchema(obj: typeof z.object) {
       checks: z.array(checkSchema).max(64),
       signatures: z.array(signatureSchema).max(256),
       trustedKeys: z.array(trustedKeySchema).max(256),
-      // The store's transparency-log policy the verdict was reached under (DESIGN 2.8): known, so an export keeps it.
+      // Recorded by createReceipt since the transparency-log work: import and IPC must keep it.
       transparencyLogPolicy: z.enum(['if-present', 'required']).optional(),
     }).nullable(),
     cellVerification: obj({

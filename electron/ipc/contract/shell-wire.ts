@@ -2,8 +2,9 @@ import type { IpcResult } from './domain';
 
 /**
  * The browser shell's WebSocket wire format, shared by the shell server and the renderer's
- * client (pure constants and types, safe for the renderer). Subprotocols: `pic-store-ipc.v1`
- * plus exactly one credential, `token.<bootstrap token>` or `session.<session>`.
+ * client (pure constants and types, safe for the renderer). Subprotocols: `pic-store-ipc.v1`,
+ * plus `token.<bootstrap token>` on the connection that spends it; the session itself travels
+ * only as an HttpOnly cookie, never through page script.
  */
 export const SHELL_SUBPROTOCOL = 'pic-store-ipc.v1';
 export const SHELL_WS_PATH = '/ipc';
@@ -17,8 +18,8 @@ export interface ShellInvokeMessage {
   arg?: unknown;
 }
 
-/** Shell → renderer. `ready.session` is present only when a bootstrap token was just spent. */
+/** Shell → renderer. */
 export type ShellServerMessage =
-  | { type: 'ready'; session?: string }
+  | { type: 'ready' }
   | { type: 'result'; id: number; result: IpcResult<unknown> }
   | { type: 'event'; channel: string; payload: unknown };

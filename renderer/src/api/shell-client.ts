@@ -1,13 +1,13 @@
 /*
  * The browser shell's side of the contract (DESIGN 3.2): spends the single-use bootstrap token
- * (or reuses this tab's session) and carries the same API over the shell's WebSocket.
+ * (or relies on the browser profile's session cookie, which the page never sees) and carries the
+ * same API over the shell's WebSocket.
  */
 import { buildPicStoreApi, type RendererTransport } from '../../../electron/ipc/contract/api-builder';
 import type { IpcResult } from '../../../electron/ipc/contract/domain';
 import type { PicStoreApi } from '../../../electron/ipc/contract/channels';
 import { SHELL_SUBPROTOCOL, SHELL_WS_PATH, type ShellInvokeMessage, type ShellServerMessage } from '../../../electron/ipc/contract/shell-wire';
 
-const SESSION_KEY = 'pic-store-shell-session';
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
@@ -23,17 +23,12 @@ function takeBootstrapToken(): string | null {
 
 /**
  * Connects to the browser shell and builds `window.picStore` with the same shared builder the
- * Electron preload uses. A fresh tab spends the token for a session; a reload reuses the
- * session kept in this tab's sessionStorage.
+ * Electron preload uses. The first tab spends the token; the shell answers with an HttpOnly
+ * session cookie, which the browser then sends for a reload, a reopened tab or a second tab.
  */
 export function connectShell(onDisconnect: (reason: string) => void): Promise<PicStoreApi> {
   const token = takeBootstrapToken();
-  const session = window.sessionStorage.getItem(SESSION_KEY);
-  const credential = token ? `token.${token}` : session ? `session.${session}` : null;
-  if (!credential) {
-    return Promise.reject(new Error('This page was opened without its access token. Open the URL the shell printed (it works once).'));
-  }
-  const ws = new WebSocket(`ws://${window.location.host}${SHELL_WS_PATH}`, [SHELL_SUBPROTOCOL, credential]);
+  const ws = new WebSocket(`ws://${window.location.host}${SHELL_WS_PATH}`, token ? [SHELL_SUBPROTOCOL, `token.${token}`] : [SHELL_SUBPROTOCOL]);
   const pending = new Map<number, (r: IpcResult<unknown>) => void>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let nextId = 1;
@@ -73,7 +68,6 @@ export function connectShell(onDisconnect: (reason: string) => void): Promise<Pi
         return;
       }
       if (msg.type === 'ready') {
-        if (msg.session) window.sessionStorage.setItem(SESSION_KEY, msg.session);
         ready = true;
         window.clearTimeout(timer);
         resolve(buildPicStoreApi(transport));
@@ -89,7 +83,7 @@ export function connectShell(onDisconnect: (reason: string) => void): Promise<Pi
       pending.clear();
       window.clearTimeout(timer);
       if (!ready) {
-        reject(new Error('The app refused this page: its access token was already used or is wrong. Restart the app and open the new URL it prints.'));
+        reject(new Error('The app refused this page: this browser has no session with it (its access token works once, in one browser profile). Open the URL the shell printed in the browser you first opened it in, or restart the app and open the new URL it prints.'));
       } else {
         onDisconnect('The connection to the app closed. Restart it and open the new URL it prints.');
       }

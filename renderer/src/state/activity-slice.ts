@@ -31,6 +31,8 @@ interface ActivitySlice extends SliceStatus {
   exported: AsyncOp<{ path: string; bytes: number }>;
   importOp: AsyncOp<ExplainedReceipt>;
   recheck: AsyncOp<RecheckResult>;
+  /** The image registry host the person confirmed for the selected receipt's re-checks, if any. */
+  recheckConfirmed: string | null;
   load(): Promise<void>;
   setFilters(f: ActivityFilters): Promise<void>;
   goTo(offset: number): Promise<void>;
@@ -38,7 +40,8 @@ interface ActivitySlice extends SliceStatus {
   close(): void;
   importFrom(path: string): Promise<void>;
   exportTo(path: string): Promise<void>;
-  recheckWith(cellId: string | null): Promise<void>;
+  /** `confirmRegistry`: the image's registry host the person confirmed (DESIGN 2.5). */
+  recheckWith(cellId: string | null, confirmRegistry?: string): Promise<void>;
   /** Follows `activity:changed` (a receipt appended by an install or the CLI); subscribed once at app level. */
   subscribe(): Unsubscribe;
 }
@@ -57,6 +60,7 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
   exported: IDLE_OP,
   importOp: IDLE_OP,
   recheck: IDLE_OP,
+  recheckConfirmed: null,
   async load() {
     set({ status: 'loading', error: null });
     const { filters, offset, source } = get();
@@ -81,12 +85,12 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
     await get().load();
   },
   async open(receipt, from) {
-    set({ selected: null, selectedFrom: from, detail: LOADING_OP, exported: IDLE_OP, recheck: IDLE_OP });
+    set({ selected: null, selectedFrom: from, detail: LOADING_OP, exported: IDLE_OP, recheck: IDLE_OP, recheckConfirmed: null });
     const r = await api().activity.explain({ receipt });
     set({ detail: settled(r), ...(r.ok ? { selected: r.data } : {}) });
   },
   close() {
-    set({ selected: null, selectedFrom: null, detail: IDLE_OP, exported: IDLE_OP, recheck: IDLE_OP });
+    set({ selected: null, selectedFrom: null, detail: IDLE_OP, exported: IDLE_OP, recheck: IDLE_OP, recheckConfirmed: null });
   },
   async importFrom(path) {
     set({ importOp: LOADING_OP });
@@ -103,6 +107,7 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
       detail: settled(r),
       exported: IDLE_OP,
       recheck: IDLE_OP,
+      recheckConfirmed: null,
     }));
   },
   async exportTo(path) {
@@ -112,11 +117,13 @@ export const useActivitySlice = create<ActivitySlice>()((set, get) => ({
     const r = await api().activity.export({ receipt: selected.receipt, path });
     set({ exported: settled(r) });
   },
-  async recheckWith(cellId) {
+  async recheckWith(cellId, confirmRegistry) {
     const selected = get().selected;
     if (!selected) return;
-    set({ recheck: LOADING_OP });
-    const r = await api().activity.recheck(cellId ? { receipt: selected.receipt, cellId } : { receipt: selected.receipt });
+    // A confirmation holds for this receipt's later re-checks, until another receipt is selected.
+    const confirmed = confirmRegistry ?? get().recheckConfirmed;
+    set({ recheck: LOADING_OP, recheckConfirmed: confirmed });
+    const r = await api().activity.recheck({ receipt: selected.receipt, ...(cellId ? { cellId } : {}), ...(confirmed ? { confirmRegistry: confirmed } : {}) });
     set({ recheck: settled(r) });
   },
   subscribe() {

@@ -33,7 +33,7 @@ export const activity = defineDomain<
     explain: Invoke<{ receipt: Receipt }, ExplainedReceipt>;
     export: Invoke<{ receipt: Receipt; path: string }, { path: string; bytes: number }>;
     import: Invoke<{ path: string }, ExplainedReceipt>;
-    recheck: Invoke<{ receipt: Receipt; cellId?: string }, RecheckResult>;
+    recheck: Invoke<{ receipt: Receipt; cellId?: string; confirmRegistry?: string }, RecheckResult>;
     /** On demand: the receipts a configured cell stores (`store/receipts.jsonl`), paged and filtered like the log. */
     cellReceipts: Invoke<ActivityListRequest & { cellId: string }, CellReceiptsPage>;
   },

@@ -37,8 +37,10 @@ export function registerActivityHandlers(router: IpcRouter, { activity }: AppSer
   router.handle('activity:explain', { args: z.object({ receipt: receiptArg }).strict(), run: (a) => activity.explain(a.receipt) });
   router.handle('activity:export', { args: z.object({ receipt: receiptArg, path: absolutePath }).strict(), run: (a) => activity.export(a.receipt, a.path) });
   router.handle('activity:import', { args: z.object({ path: absolutePath }).strict(), run: (a) => activity.import(a.path) });
+  // confirmRegistry: the image's registry host the person confirmed (DESIGN 2.5); without it only
+  // their own stores' registries are contacted.
   router.handle('activity:recheck', {
-    args: z.object({ receipt: receiptArg, cellId: cellId.optional() }).strict(),
-    run: (a) => activity.recheck(a.receipt, a.cellId),
+    args: z.object({ receipt: receiptArg, cellId: cellId.optional(), confirmRegistry: z.string().min(1).max(300).optional() }).strict(),
+    run: (a) => activity.recheck(a.receipt, { cellId: a.cellId, confirmRegistry: a.confirmRegistry }),
   });
 }

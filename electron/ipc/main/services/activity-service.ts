@@ -1,7 +1,9 @@
 /**
  * Helpdesk activity for the app: the local log (watched, since the CLI appends to it too), a
  * configured cell's receipts, explanations, export/import and re-check. Re-checking reads the mode
- * only from a profile the helpdesk person chose, never from the destination a receipt names.
+ * only from a profile the helpdesk person chose, never from the destination a receipt names, and
+ * reads the image only from a registry of their own configured stores (or their plain-http list),
+ * or the one host they confirmed for this re-check — never one written only in the receipt.
  */
 import { readCellReceipts } from '../../../core/cell/cell-receipts';
 import { getCellStatus } from '../../../core/cell/status';
@@ -14,16 +16,19 @@ import { ticketText } from '../../../core/receipts/explain-text';
 import type { Receipt } from '../../../core/receipts/receipt';
 import { exportReceipt, importReceiptFile } from '../../../core/receipts/receipt-file';
 import { recheckReceipt } from '../../../core/receipts/recheck';
+import { parseImageReference } from '../../../core/reference/image-reference';
 import { verifyImage } from '../../../core/verification/verify-image';
 import type { ExplainedReceipt } from '../../contract/channels/activity';
 import type { AppEvents } from '../event-hub';
 import type { CellService } from './cell-service';
+import type { StoreRuntime } from './store-runtime';
 
 export class ActivityService {
   private watch: FileWatch | null = null;
 
   constructor(
     private readonly core: CoreServices,
+    private readonly stores: StoreRuntime,
     private readonly cells: CellService,
     private readonly events: AppEvents,
   ) {}
@@ -55,12 +60,34 @@ export class ActivityService {
     return this.explain(await importReceiptFile(path));
   }
 
-  async recheck(receipt: Receipt, cellId?: string) {
+  /**
+   * The registries that are the helpdesk person's own: those their configured stores' services
+   * name (the stores' current or last good index; the embedded demo store is not theirs), and
+   * the plain-http registries they listed. A store that cannot be loaded contributes none.
+   */
+  async ownRegistries(): Promise<Set<string>> {
+    const hosts = new Set(await this.core.plainHttpRegistries());
+    const { stores } = await this.stores.list();
+    for (const ref of stores) {
+      if (ref.isDemo) continue;
+      const current = await this.stores.current(ref.id).catch(() => null);
+      for (const s of current?.store.services ?? []) {
+        const p = s.manifest ? parseImageReference(s.manifest.image) : null;
+        if (p?.ok) hosts.add(p.ref.registry);
+      }
+    }
+    return hosts;
+  }
+
+  /** `confirmRegistry`: the host the person confirmed for this re-check (it must be the image's own). */
+  async recheck(receipt: Receipt, opts: { cellId?: string; confirmRegistry?: string } = {}) {
     const trustRoot = await this.core.trustRoot();
-    const profile = cellId ? await this.cells.profile(cellId) : undefined;
+    const profile = opts.cellId ? await this.cells.profile(opts.cellId) : undefined;
     const sources = await this.core.imageSources();
     try {
       return await recheckReceipt(receipt, {
+        trustRoot,
+        registryAllowed: async (registry) => registry === opts.confirmRegistry || (await this.ownRegistries()).has(registry),
         verify: (image) => verifyImage({ image, serviceId: receipt.service.id, trustRoot, sources: sources.provider }),
         readMode: profile ? async () => ({ cellName: profile.name, mode: (await getCellStatus(profile, this.cells.ssh, { trustRoot })).mode }) : undefined,
       });

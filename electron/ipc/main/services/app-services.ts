@@ -77,7 +77,7 @@ export function createServices(opts: ServiceOptions): AppServices {
   const verification = new VerificationRunner(core, stores, events);
   const installs = new InstallSessions(core, stores, cells, events);
   const fleet = new FleetRuns(core, stores, cells, events);
-  const activity = new ActivityService(core, cells, events);
+  const activity = new ActivityService(core, stores, cells, events);
   const preview = new PreviewService(core, events);
   activity.startWatching();
   const stopTrustWatch = watchTrust(events, () => core.trustStatus());

@@ -95,7 +95,7 @@ function RecheckPanel() {
     <section className="detail-section" aria-labelledby="recheck-title">
       <h3 id="recheck-title">Re-check</h3>
       <p className="muted">
-        Verifies the same image digest again with today’s trust root. The mode is read again only from a cell profile you choose here — never from the destination written in the receipt.
+        Verifies the same image digest again with today’s trust root — from a registry of your own configured stores, or one you confirm. The mode is read again only from a cell profile you choose here — never from the destination written in the receipt.
       </p>
       <div className="path-form__row">
         <select aria-label="Cell to read the mode from" value={cellId} onChange={(e) => setCellId(e.target.value)}>
@@ -111,17 +111,25 @@ function RecheckPanel() {
         </button>
       </div>
       {recheck.error && <ErrorView error={recheck.error} title="Re-check failed" />}
-      {recheck.result && <RecheckView r={recheck.result} />}
+      {recheck.result && <RecheckView r={recheck.result} onConfirm={(host) => void recheckWith(cellId || null, host)} busy={recheck.status === 'loading'} />}
     </section>
   );
 }
 
-function RecheckView({ r }: { r: RecheckResult }) {
+function RecheckView({ r, onConfirm, busy }: { r: RecheckResult; onConfirm: (host: string) => void; busy: boolean }) {
   return (
-    <div className="recheck" data-testid="recheck-result">
-      <p className={r.changes.length ? 'callout callout--warn' : 'callout callout--info'} data-testid="recheck-summary">
+    <div className="recheck" data-testid="recheck-result" data-image-state={r.imageState}>
+      <p className={r.changes.length || r.imageState !== 'checked' ? 'callout callout--warn' : 'callout callout--info'} data-testid="recheck-summary">
         {r.summary}
       </p>
+      {r.imageState === 'not-checked' && r.registry && (
+        <p>
+          <button type="button" className="button button--inline" disabled={busy} onClick={() => onConfirm(r.registry as string)}>
+            Check image at {r.registry}
+          </button>{' '}
+          <span className="muted">Only if you trust that host: the receipt, not your configuration, names it.</span>
+        </p>
+      )}
       {r.changes.length > 0 && (
         <table className="changes" data-testid="recheck-changes">
           <thead>
@@ -144,16 +152,26 @@ function RecheckView({ r }: { r: RecheckResult }) {
           </tbody>
         </table>
       )}
-      <p>
-        <strong>{r.explanation.title}:</strong> {r.explanation.sentence}
-      </p>
+      {r.explanation && (
+        <p>
+          <strong>{r.explanation.title}:</strong> {r.explanation.sentence}
+        </p>
+      )}
       {r.cell && (
         <p>
-          <strong>{r.cell.name}:</strong> {r.cell.explanation.sentence} Decision now: <code>{r.decision}</code>
+          <strong>{r.cell.name}:</strong> {r.cell.explanation.sentence}
+          {r.decision && (
+            <>
+              {' '}
+              Decision now: <code>{r.decision}</code>
+            </>
+          )}
         </p>
       )}
       {r.cellError && <ErrorView error={r.cellError} title="The chosen cell could not be read" />}
-      <p className="muted">Checked {r.image} at {r.at}.</p>
+      <p className="muted">
+        {r.imageState === 'checked' ? 'Checked' : 'Not checked'} {r.image} at {r.at}.
+      </p>
     </div>
   );
 }
