@@ -34,7 +34,16 @@ function buildReceiptSchema(obj: typeof z.object) {
     keyFingerprint: text(128).nullable(),
     identity: text(2000).nullable(),
     boundDigest: text(200).nullable().optional(),
-    problem: z.enum(['invalid-signature', 'digest-mismatch', 'payload-invalid']).nullable().optional(),
+    problem: z.enum(['invalid-signature', 'digest-mismatch', 'payload-invalid', 'tlog-invalid', 'tlog-missing']).nullable().optional(),
+    // The signature's transparency-log record (DESIGN 2.8): log, index and "signed no later than".
+    tlog: obj({
+      status: z.enum(['verified', 'invalid', 'none', 'unknown-log']),
+      log: text(2000).optional(),
+      logId: text(200).optional(),
+      index: z.number().int().min(0).optional(),
+      integratedTime: text(64).optional(),
+      detail: text(4000).optional(),
+    }).optional(),
     source: text(2000).optional(),
   });
 

@@ -72,6 +72,21 @@ describe('validateReceipt', () => {
     if (v.ok) expect(v.receipt).toEqual(r);
   });
 
+  it('keeps a transparency-log refusal and each signature\'s log record through validation and export (DESIGN 2.8: log, index, time in receipts)', async () => {
+    const r = sampleReceipt();
+    const signatures = [
+      { format: 'classic' as const, keyFingerprint: 'a'.repeat(64), identity: 'reg/x', problem: 'tlog-invalid' as const, tlog: { status: 'invalid' as const, log: 'https://log.example', logId: 'b'.repeat(64), index: 7, integratedTime: '2026-12-01T00:00:00.000Z', detail: 'the SET does not verify' } },
+      { format: 'bundle' as const, keyFingerprint: 'a'.repeat(64), identity: 'reg/x', problem: 'tlog-missing' as const, tlog: { status: 'none' as const } },
+    ];
+    const withTlog = { ...r, verification: { ...r.verification!, reason: 'TLOG_ENTRY_INVALID' as const, signatures } };
+    const v = validateReceipt(JSON.parse(JSON.stringify(withTlog)));
+    expect(v.ok, JSON.stringify(!v.ok && v.problems)).toBe(true);
+    if (!v.ok) return;
+    const file = join(dir, 'tlog-receipt.json');
+    await exportReceipt(file, v.receipt);
+    expect(JSON.parse(await readFile(file, 'utf8')).verification.signatures).toEqual(signatures);
+  });
+
   it('names each problem by JSON pointer with a clear message', () => {
     const r = JSON.parse(JSON.stringify(sampleReceipt())) as Mutable;
     r.kind = 'something-else';
