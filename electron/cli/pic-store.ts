@@ -46,9 +46,25 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
   }
 }
 
+/**
+ * `pic-store verify … | head`: once the reader has closed the pipe, further output has nowhere to
+ * go. The command still finishes what it started (an install must not stop half-way because a
+ * pager quit), its output is dropped, and the exit code stays the command's own.
+ */
+function stdoutWriter(): (text: string) => void {
+  let readerGone = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    readerGone = true;
+  });
+  return (text) => {
+    if (!readerGone) process.stdout.write(text);
+  };
+}
+
 function processIo(): CliIo {
   return {
-    out: (t) => process.stdout.write(t),
+    out: stdoutWriter(),
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     env: process.env,
