@@ -228,20 +228,15 @@ describe('cell status', () => {
     expect(st3.cellKeyProblem).toMatch(/BEGIN PUBLIC KEY/);
   });
 
-  it('the multiplexed connection makes a second status call measurably cheaper', async () => {
+  // Reuse is asserted by what sshd saw, not by timing (speed belongs to benchmarks): after the
+  // first call opens the shared connection, later calls log in no more.
+  it('the multiplexed connection: one login for the first status call, none for the five after it', async () => {
     await closeCellConnection(p, ctx);
-    const t0 = performance.now();
+    const before = await acceptedLogins(cell);
     await getCellStatus(p, ctx, { trustRoot: noTrust });
-    const first = performance.now() - t0;
-    const later: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      await getCellStatus(p, ctx, { trustRoot: noTrust });
-      later.push(performance.now() - t);
-    }
-    const median = [...later].sort((a, b) => a - b)[2]!;
-    console.log(`cell status: first (new connection) ${first.toFixed(0)} ms, later (multiplexed) median ${median.toFixed(0)} ms [${later.map((x) => x.toFixed(0)).join(', ')}], ratio ${(first / median).toFixed(1)}x`);
-    expect(median).toBeLessThan(first);
+    expect(await acceptedLogins(cell)).toBe(before + 1);
+    for (let i = 0; i < 5; i++) await getCellStatus(p, ctx, { trustRoot: noTrust });
+    expect(await acceptedLogins(cell)).toBe(before + 1);
   });
 
   it('cancel: an AbortSignal stops a running remote command at once', async () => {
