@@ -14,6 +14,7 @@ import type { ServiceManifest } from '../store/manifest-schema';
 import { trustRootId, type TrustRoot } from '../trust/trust-root';
 import type { TlogPolicy, VerificationReport } from '../verification/types';
 import { verifyImage, type SourceProvider } from '../verification/verify-image';
+import { listingSentence } from '../catalogue/store-catalogue';
 import { assertListingAllowsInstall, isListingBlock, receiptListing, type ListingStatus } from '../signed-store/listing-gate';
 import { cellCosignDisagreementHint, runCellCosign } from './cell-cosign';
 import { cellTrustRoot } from './cell-trust-root';
@@ -161,6 +162,7 @@ export async function planInstall(req: InstallRequest, seen: PlanProgress = {}):
       appVerdict: appReport && appReport.verified !== report.verified ? { verified: appReport.verified, reason: appReport.reason } : null,
       cellVerification, platforms,
     });
+    if (req.store && req.listing) summary.listingSignature = { signed: req.listing.signed, sentence: listingSentence(req.store.name, req.listing) };
   }
   return { action, status, probe, report, appReport, cellVerification, decision: d.decision, summary, base, pinned, cellState };
 }

@@ -50,6 +50,11 @@ export interface PreflightSummary {
   warnings: string[];
   /** An upgrade's review (DESIGN 2.9): the typed diff and what consent covered; set by the install flow. */
   review?: ReceiptReview | null;
+  /**
+   * Whether the listing itself is signed (DESIGN 2.7): "Listing signed by <store>, version N,
+   * valid until …" or "Listing not signed"; set by the install flow when the service came from a store.
+   */
+  listingSignature?: { signed: boolean; sentence: string } | null;
 }
 
 interface PreflightInput {
@@ -155,6 +160,7 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`  image:    ${show(s.image)}`);
   L.push(`  runs:     ${s.runs}`);
   if (s.upgrade) L.push(`  upgrade:  ${s.upgrade.from.version ?? '?'} (${s.upgrade.from.digest ?? '?'}) → ${s.upgrade.to.version} (${s.upgrade.to.digest})`);
+  if (s.listingSignature) L.push(`  listing:  ${s.listingSignature.sentence}`);
   L.push(`  ${s.listing.label}:`);
   L.push(`    ports:       ${s.listing.ports.map((p) => `${p.host}→${p.container}/${p.protocol}`).join(', ') || 'none'}`);
   L.push(`    volumes:     ${s.listing.volumes.map((v) => `${v.name} at ${show(v.path)}`).join(', ') || 'none'}`);

@@ -91,6 +91,11 @@ export function PreflightView({ summary: s, verdict, mode }: { summary: Prefligh
         <h4 id="preflight-listing-title">
           Ports, volumes, environment <span className="preflight__unsigned">{s.listing.label}</span>
         </h4>
+        {s.listingSignature && (
+          <p className={s.listingSignature.signed ? 'listing-signature listing-signature--signed' : 'listing-signature'} data-testid="preflight-listing-signature">
+            {s.listingSignature.sentence}
+          </p>
+        )}
         <dl className="facts">
           <dt>Ports</dt>
           <dd>

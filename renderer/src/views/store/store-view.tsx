@@ -6,6 +6,7 @@ import { useVerificationSlice } from '../../state/verification-slice';
 import { BrowseView } from './browse-view';
 import { StoreServicePage } from './store-service-page';
 import { StoreManager } from './store-manager';
+import { ListingBanner, ListingLine } from './listing-banner';
 import './store.css';
 import { visibleText } from '../../../../electron/ipc/contract/visible-text';
 
@@ -22,6 +23,8 @@ export function StoreView() {
   const reload = useStoreSlice((s) => s.reload);
   const verifyStore = useVerificationSlice((s) => s.verifyStore);
   const focusSearch = useStoreSlice((s) => s.focusSearch);
+  const refresh = useStoreSlice((s) => s.refresh);
+  const refreshing = useStoreSlice((s) => s.refreshing);
   const [manage, setManage] = useState(false);
 
   // `/` (outside a field) and Ctrl/Cmd+K: to the search field — from a service page too, which
@@ -62,10 +65,17 @@ export function StoreView() {
             ))}
           </select>
         )}
+        {current && !current.listing.banner && (
+          <button type="button" className="button button--small" disabled={refreshing} onClick={() => void refresh()}>
+            {refreshing ? 'Refreshing…' : 'Refresh'}
+          </button>
+        )}
         <button type="button" className="button button--small" aria-expanded={manage} onClick={() => setManage(!manage)}>
           Manage stores
         </button>
       </header>
+      {current && <ListingLine listing={current.listing} />}
+      {current && <ListingBanner listing={current.listing} />}
       {manage && <StoreManager />}
       {current?.ref.isDemo && (
         <p className="callout callout--info" data-testid="demo-label">
