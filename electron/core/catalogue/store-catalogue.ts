@@ -16,7 +16,7 @@ export interface StoreEvidence {
 
 type Entry = { title: string; sentence: (e: StoreEvidence) => string; next: Record<Role, (e: StoreEvidence) => string> };
 
-const kept = (e: StoreEvidence) => (e.version === null ? 'No listing from it was ever accepted.' : `It still shows the last trusted listing, version ${e.version}${e.expires ? `, valid until ${e.expires}` : ''}.`);
+const kept = (e: StoreEvidence) => (e.version === null ? 'No listing from it was ever accepted.' : `It still shows the last trusted listing, version ${e.version}${e.expires ? `, valid until ${readableExpiry(e.expires)}` : ''}.`);
 
 const STORE_REASONS: Record<StoreCode, Entry> = {
   STORE_UNREACHABLE: {
