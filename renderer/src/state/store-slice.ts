@@ -98,7 +98,7 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     if (get().currentId !== storeId) return;
     if (r.ok) {
       performance.mark('store:index-arrived');
-      set({ status: 'ready', current: r.data, error: null });
+      set({ status: 'ready', current: r.data, error: null, list: withRef(get().list, r.data) });
     } else set({ status: 'error', current: null, error: r.error });
   },
   async reload() {
@@ -161,7 +161,7 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
       // The page stays where it is (an open service page too); only the listing is replaced.
       if (storeId !== get().currentId) return;
       void api().store.load({ storeId }).then((r) => {
-        if (r.ok && get().currentId === storeId) set({ current: r.data });
+        if (r.ok && get().currentId === storeId) set({ current: r.data, list: withRef(get().list, r.data) });
       });
     });
   },
@@ -197,3 +197,8 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     });
   },
 }));
+
+/** The list with one store's row as the load just reported it (its listing state changed with the load). */
+function withRef(list: StoreList | null, view: LoadedStoreView): StoreList | null {
+  return list ? { ...list, stores: list.stores.map((s) => (s.id === view.ref.id ? view.ref : s)) } : list;
+}
