@@ -11,6 +11,8 @@ export interface StoreRef {
   isDemo: boolean;
   /** A signed store (DESIGN 2.7): read only through TUF from the root saved when it was added. */
   signed: boolean;
+  /** False for the demo store and stores the deployment ships (config/stores/): not the admin's to remove. */
+  removable: boolean;
   /** What was last trusted and how the last refresh went, read without contacting the store. */
   listing: StoreListingView;
 }

@@ -86,6 +86,25 @@ describe('StoreRuntime: signed stores (DESIGN 2.7)', () => {
     expect((await rt.list()).stores[0]!.listing).toMatchObject({ state: 'refused', version: 2 });
   });
 
+  it('a store the deployment ships (config/stores/<name>/store.json + root.json) is listed first, signed, not removable, trusted on first read', async () => {
+    const appConfigDir = join(tmp, 'config');
+    await mkdir(join(appConfigDir, 'stores', 'team'), { recursive: true });
+    await writeFile(join(appConfigDir, 'stores', 'team', 'store.json'), JSON.stringify({ name: 'Shipped Team Store', url: `${repo.fileUrl}/` }));
+    await cp(rootPath, join(appConfigDir, 'stores', 'team', 'root.json'));
+    const shippedRt = new StoreRuntime(createCoreServices({ dataDir, appConfigDir }));
+    const file = join(tmp, 'plain.json');
+    await writeFile(file, JSON.stringify(index(7)));
+    await shippedRt.add({ location: file });
+    const list = await shippedRt.list();
+    expect(list).toMatchObject({ usingDemo: false, stores: [{ name: 'Shipped Team Store', signed: true, removable: false }, { name: 'Team Store 7', signed: false, removable: true }] });
+    const loaded = await shippedRt.load(list.stores[0]!.id);
+    expect(loaded.listing).toMatchObject({ signed: true, version: 1, state: 'current' });
+    expect(loaded.name).toBe('Team Store 1');
+    // Once trusted, the shipped file is not read again: later roots come only through TUF.
+    await writeFile(join(appConfigDir, 'stores', 'team', 'root.json'), 'replaced');
+    expect((await shippedRt.refresh(list.stores[0]!.id)).listing.state).toBe('current');
+  });
+
   it('an unsigned store stays unsigned and says so', async () => {
     const file = join(tmp, 'plain.json');
     await writeFile(file, JSON.stringify(index(7)));

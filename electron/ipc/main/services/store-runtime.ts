@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CoreError, toErrorInfo } from '../../../core/errors';
@@ -8,7 +7,7 @@ import { validateIndex } from '../../../core/store/validate';
 import { readLastGoodIndex, saveLastGoodIndex } from '../../../core/store/index-cache';
 import { readStoresConfig, removeStore, type StoreEntry } from '../../../core/store/stores-config';
 import { loadConfiguredStore, UNSIGNED_LISTING } from '../../../core/signed-store/load-configured-store';
-import { hasTrustedRoot, saveInitialRoot } from '../../../core/signed-store/root-file';
+import { readShippedStores, trustShippedRoot, type ShippedStore } from '../../../core/signed-store/shipped-stores';
 import { trustedListingStatus, type ListingStatus } from '../../../core/signed-store/signed-refresh';
 import type { CoreServices } from '../../../core/core-services';
 import type { TrustRoot } from '../../../core/trust/trust-root';
@@ -29,6 +28,13 @@ export const DEMO_STORE_ID = 'demo';
 const DEMO_NAME = 'PIC Demo Store';
 
 type Loaded = LoadedStore & { listing: ListingStatus };
+/** One store the app shows: `shipped` when it came with the installation (its root file beside it). */
+interface Found {
+  id: string;
+  entry: StoreEntry;
+  isDemo: boolean;
+  shipped: ShippedStore | null;
+}
 
 export class StoreRuntime {
   private readonly loaded = new Map<string, Loaded>();
@@ -51,19 +57,28 @@ export class StoreRuntime {
     return join(this.demoDir(), 'metadata', '1.root.json');
   }
 
-  /** The demo store as a stores.json entry: a signed `file:` directory store when its root is shipped. */
-  private demoEntry(): StoreEntry | null {
-    if (existsSync(this.demoRootPath())) return { name: DEMO_NAME, url: pathToFileURL(this.demoDir()).href + '/', signed: true };
-    if (existsSync(join(this.demoDir(), 'index.json'))) return { name: DEMO_NAME, url: pathToFileURL(join(this.demoDir(), 'index.json')).href };
+  /** The demo store: a signed `file:` directory store when its root is shipped, else its plain index. */
+  private demoStore(): Found | null {
+    if (existsSync(this.demoRootPath())) {
+      const entry = { name: DEMO_NAME, url: pathToFileURL(this.demoDir()).href + '/', signed: true as const };
+      return { id: DEMO_STORE_ID, entry, isDemo: true, shipped: { entry, rootPath: this.demoRootPath() } };
+    }
+    if (existsSync(join(this.demoDir(), 'index.json'))) return { id: DEMO_STORE_ID, entry: { name: DEMO_NAME, url: pathToFileURL(join(this.demoDir(), 'index.json')).href }, isDemo: true, shipped: null };
     return null;
   }
 
-  /** The configured stores as entries, with the demo store standing in when none is (id `demo`). */
-  private async entries(): Promise<{ entries: { id: string; entry: StoreEntry; isDemo: boolean }[]; usingDemo: boolean }> {
-    const configured = await readStoresConfig(this.dirs.dataDir);
-    if (configured.length > 0) return { entries: configured.map((entry) => ({ id: entry.url, entry, isDemo: false })), usingDemo: false };
-    const demo = this.demoEntry();
-    return { entries: demo ? [{ id: DEMO_STORE_ID, entry: demo, isDemo: true }] : [], usingDemo: !!demo };
+  /**
+   * The stores shown: those the deployment ships (config/stores/, DESIGN 2.6), then stores.json's;
+   * with neither, the demo store stands in (id `demo`).
+   */
+  private async entries(): Promise<{ entries: Found[]; usingDemo: boolean }> {
+    const shipped = await readShippedStores(this.dirs.appConfigDir);
+    const shippedUrls = new Set(shipped.map((s) => s.entry.url));
+    const configured = (await readStoresConfig(this.dirs.dataDir)).filter((e) => !shippedUrls.has(e.url));
+    const found: Found[] = [...shipped.map((s) => ({ id: s.entry.url, entry: s.entry, isDemo: false, shipped: s })), ...configured.map((entry) => ({ id: entry.url, entry, isDemo: false, shipped: null }))];
+    if (found.length > 0) return { entries: found, usingDemo: false };
+    const demo = this.demoStore();
+    return { entries: demo ? [demo] : [], usingDemo: !!demo };
   }
 
   /** The listing as last trusted and last refreshed, without contacting the store. */
@@ -72,9 +87,9 @@ export class StoreRuntime {
     return (await trustedListingStatus(this.dirs.dataDir, entry.url)).listing;
   }
 
-  private async refOf(id: string, entry: StoreEntry, isDemo: boolean): Promise<StoreRef> {
+  private async refOf({ id, entry, isDemo, shipped }: Found): Promise<StoreRef> {
     const listing = await this.lastListing(entry).catch((e: unknown): ListingStatus => ({ signed: true, version: null, expires: null, state: 'unreadable', error: toErrorInfo(e) as ListingStatus['error'] }));
-    return { id, name: entry.name, url: entry.url, isDemo, signed: !!entry.signed, listing: storeListingView(entry.name, listing) };
+    return { id, name: entry.name, url: entry.url, isDemo, signed: !!entry.signed, removable: !isDemo && !shipped, listing: storeListingView(entry.name, listing) };
   }
 
   async list(): Promise<StoreList> {
@@ -84,19 +99,18 @@ export class StoreRuntime {
     } catch (e) {
       return { stores: [], usingDemo: false, configError: toErrorInfo(e) };
     }
-    const stores = await Promise.all(found.entries.map((e) => this.refOf(e.id, e.entry, e.isDemo)));
+    const stores = await Promise.all(found.entries.map((e) => this.refOf(e)));
     return { stores, usingDemo: found.usingDemo, configError: null };
   }
 
-  private async find(storeId: string): Promise<{ id: string; entry: StoreEntry; isDemo: boolean }> {
+  private async find(storeId: string): Promise<Found> {
     const found = (await this.entries()).entries.find((e) => e.id === storeId);
     if (!found) throw new CoreError('STORE_NOT_FOUND', `no configured store has the id ${storeId.slice(0, 200)}`);
     return found;
   }
 
   async ref(storeId: string): Promise<StoreRef> {
-    const f = await this.find(storeId);
-    return this.refOf(f.id, f.entry, f.isDemo);
+    return this.refOf(await this.find(storeId));
   }
 
   /**
@@ -105,18 +119,17 @@ export class StoreRuntime {
    * its last good copy is shown marked stale, if there is one.
    */
   async load(storeId: string, { refresh = false } = {}): Promise<LoadedStoreView> {
-    const { id, entry, isDemo } = await this.find(storeId);
+    const found = await this.find(storeId);
+    const { id, entry, isDemo } = found;
     if (entry.signed) {
-      if (isDemo && !(await hasTrustedRoot(this.dirs.dataDir, entry.url))) {
-        await saveInitialRoot(this.dirs.dataDir, entry.url, await readFile(this.demoRootPath()));
-      }
+      if (found.shipped) await trustShippedRoot(this.dirs.dataDir, found.shipped);
       const contact = refresh || !this.loaded.has(id);
       const store = await loadConfiguredStore(entry, { ...this.dirs, refresh: contact });
       const shown: Loaded = { ...store, isDemo };
       this.loaded.set(id, shown);
-      return this.view(await this.refOf(id, entry, isDemo), shown, null);
+      return this.view(await this.refOf(found), shown, null);
     }
-    const ref = await this.refOf(id, entry, isDemo);
+    const ref = await this.refOf(found);
     try {
       const store = await loadStoreIndex(entry.url, { appConfigDir: this.dirs.appConfigDir });
       this.loaded.set(id, { ...store, listing: UNSIGNED_LISTING });

@@ -25,7 +25,7 @@ function StoreRow({ store, onRemove }: { store: StoreRef; onRemove: () => void }
   return (
     <li className="store-manager__row" data-testid="store-row" data-state={l.state} data-signed={store.signed}>
       <div>
-        <strong>{visibleText(store.name)}</strong> {store.isDemo && <span className="muted">(demo)</span>} <code>{store.url}</code>
+        <strong>{visibleText(store.name)}</strong> {store.isDemo ? <span className="muted">(demo)</span> : !store.removable && <span className="muted">(comes with this installation)</span>} <code>{store.url}</code>
       </div>
       <div className="store-manager__facts">
         <span data-testid="store-row-signed">{store.signed ? 'Signed' : 'Not signed'}</span>
@@ -44,7 +44,7 @@ function StoreRow({ store, onRemove }: { store: StoreRef; onRemove: () => void }
         {' · '}
         <span data-testid="store-row-state">{STATE_WORDS[l.state]}</span>
       </div>
-      {!store.isDemo && (
+      {store.removable && (
         <button type="button" className="button button--small" aria-label={`Remove store ${store.name}`} onClick={onRemove}>
           Remove
         </button>
