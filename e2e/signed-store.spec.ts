@@ -136,10 +136,14 @@ test('installs: from a current signed store the receipt records the signed listi
       await expect(page.getByTestId('listing-line')).toHaveText(/^Listing signed by Signed Team Store, version 1, valid until /);
       await page.getByRole('button', { name: /^Web server v1\.0/ }).click();
       await expect(page.getByTestId('listing-line')).toHaveText(/^Listing signed by Signed Team Store, version 1, /);
+      await expect(page.getByTestId('runs-signed-listing')).toContainText('Ports, volumes and environment are as the store signed them (Listing signed by Signed Team Store, version 1');
       await page.getByTestId('install-open').click();
       await page.getByTestId('install-check').click();
       await expect(page.getByTestId('preflight')).toBeVisible({ timeout: 60_000 });
       await expect(page.getByTestId('preflight-listing-signature')).toHaveText(/^Listing signed by Signed Team Store, version 1, valid until /);
+      await expect(page.locator('.preflight__listing h4')).toContainText('from the signed store listing');
+      await expect(page.locator('.preflight__listing h4')).not.toContainText('not signed');
+      await page.locator('.preflight__listing').screenshot({ path: screenshotPath('signed-store-preflight.png') });
       await page.getByTestId('install-confirm').click();
       await expect(page.getByTestId('install-outcome-word')).toHaveText('installed', { timeout: 120_000 });
       await expect(page.getByTestId('install-outcome-listing')).toHaveText('signed, version 1 (current)');
@@ -164,9 +168,9 @@ test('installs: from a current signed store the receipt records the signed listi
       await expect(block).toContainText('The signed store Frozen Store has no listing that is still valid');
       await expect(block).toContainText('Installs from this store are blocked until a fresh listing verifies');
       await expect(page.getByTestId('install-confirm')).toHaveCount(0);
+      await page.getByTestId('install-dialog').screenshot({ path: screenshotPath('signed-store-install-blocked.png') });
       await page.getByText('Receipt JSON').click();
       expect(JSON.parse((await page.getByTestId('receipt-json').textContent())!)).toMatchObject({ outcome: 'rejected', error: { code: 'STORE_EXPIRED' }, listing: { signed: true, storeVersion: 1, state: 'expired' } });
-      await page.getByTestId('install-dialog').screenshot({ path: screenshotPath('signed-store-install-blocked.png') });
       expect(problems.cspViolations).toEqual([]);
     } finally {
       await stop();

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, startShell, test } from './shell-fixture';
-import { screenshotPath } from './screenshot-path';
 
 const EXPECTED = JSON.parse(readFileSync(resolve(__dirname, '..', 'config', 'demo-store', 'expected.json'), 'utf8')) as Record<string, string>;
 
@@ -19,7 +18,6 @@ test('a fresh data dir opens on the demo store, labelled, with every demo badge 
     const row = page.getByTestId('store-row');
     await expect(row).toHaveAttribute('data-signed', 'true');
     await expect(row.getByTestId('store-row-state')).toHaveText('current');
-    await page.locator('.store-manager').screenshot({ path: screenshotPath('demo-store-signed-manage.png') });
     await page.getByRole('button', { name: 'Manage stores' }).click();
     for (const [id, reason] of Object.entries(EXPECTED)) {
       await expect(page.locator(`[data-service-id="${id}"]`)).toHaveAttribute('data-verification', reason);

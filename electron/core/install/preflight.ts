@@ -14,6 +14,8 @@ import { formatReview } from '../updates/review';
 import type { ReceiptReview } from '../updates/upgrade-gate';
 
 export const LISTING_LABEL = 'from the store listing, not signed';
+/** The same data when the listing itself is signed (DESIGN 2.7): as the store signed it, still not the image's signature. */
+export const SIGNED_LISTING_LABEL = 'from the signed store listing';
 
 export interface PreflightSummary {
   cell: { name: string; destination: string; root: string; rootIsDefault: boolean };
@@ -36,7 +38,7 @@ export interface PreflightSummary {
   /** What the compose file will run: `name@digest`. */
   runs: string;
   listing: {
-    label: typeof LISTING_LABEL;
+    label: typeof LISTING_LABEL | typeof SIGNED_LISTING_LABEL;
     ports: NonNullable<ServiceManifest['ports']>;
     volumes: NonNullable<ServiceManifest['volumes']>;
     environment: Record<string, string>;

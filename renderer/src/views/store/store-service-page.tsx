@@ -39,6 +39,7 @@ export function StoreServicePage({ store, service }: { store: LoadedStoreView; s
       back={{ label: `Back to ${store.name}`, onBack }}
       missing={missing}
       reverifyError={reverifyError}
+      signedListing={store.listing.signed ? store.listing.sentence : null}
       actions={
         m && (
           // The decision stays in core (the install plan); this only says what to expect.
