@@ -14,6 +14,8 @@ const ERROR_HELP: Record<string, string> = {
   INDEX_UNREADABLE: 'The store could not be fetched. Check the URL or path and your network, then try again — or pick another store.',
   INDEX_INVALID: 'The store answered, but its index is not a valid store index. Tell the store maintainers; pick another store meanwhile.',
   DATA_FILE_CORRUPT: 'Your stores.json cannot be read. Fix or remove it in your data directory, then try again.',
+  STORE_UNREACHABLE: 'This signed store could not be reached, and no listing from it has been accepted yet. Check its address and your network, then try again.',
+  STORE_METADATA_INVALID: 'This signed store’s metadata does not verify with the root it was added with, so nothing from it is shown. Do not install from it; ask its maintainers.',
 };
 
 export function StoreView() {
