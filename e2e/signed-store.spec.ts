@@ -43,6 +43,26 @@ test('Manage stores: add a signed store after seeing its root, Refresh picks up 
       await page.setViewportSize({ width: 1100, height: 900 });
       await page.goto(shell.url);
       await page.getByRole('button', { name: 'Manage stores' }).click();
+      // An unreachable store is refused when added, with the reason, and nothing is saved.
+      const gone = await serveRepo(join(tmp, 'nothing'));
+      await gone.stop();
+      await page.getByLabel('Store URL or index file path').fill(`${gone.url}index.json`);
+      await page.getByRole('button', { name: 'Add store' }).click();
+      await expect(page.getByRole('alert')).toContainText('the store was not added');
+      expect(readdirSync(shell.home)).not.toContain('stores.json');
+      // A root whose store cannot be read with it: refused before the confirm step.
+      await page.getByLabel('Store URL or index file path').fill(gone.url);
+      await page.getByLabel('Root file of a signed store (optional)').fill(rootFile);
+      await page.getByRole('button', { name: 'Check signed store' }).click();
+      await expect(page.getByRole('alert')).toContainText('could not be read with this root, so it was not added');
+      await expect(page.getByTestId('store-add-confirm')).toHaveCount(0);
+      // Cancel at the confirm step saves nothing.
+      await page.getByLabel('Store URL or index file path').fill(server.url);
+      await page.getByRole('button', { name: 'Check signed store' }).click();
+      await expect(page.getByTestId('store-add-confirm')).toBeVisible({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await expect(page.getByTestId('store-add-confirm')).toHaveCount(0);
+      expect(readdirSync(shell.home)).not.toContain('stores.json');
       await page.getByLabel('Store URL or index file path').fill(server.url);
       await page.getByLabel('Root file of a signed store (optional)').fill(rootFile);
       await page.getByRole('button', { name: 'Check signed store' }).click();
