@@ -47,6 +47,10 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
     await page.getByRole('button', { name: 'Store', exact: true }).click();
     await expect(page.locator('[data-service-id="pinboard"]')).toHaveAttribute('data-verification', 'VERIFIED', { timeout: 30_000 });
   } },
+  { name: 'Manage stores', open: async (page) => {
+    await page.getByRole('button', { name: 'Manage stores' }).click();
+    await expect(page.getByTestId('store-row').getByTestId('store-row-state')).toHaveText('current');
+  } },
   { name: 'Service page', open: async (page) => {
     await page.getByRole('button', { name: 'Store', exact: true }).click();
     await page.locator('[data-service-id="pinboard"]').click();

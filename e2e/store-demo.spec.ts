@@ -11,6 +11,14 @@ test('a fresh data dir opens on the demo store, labelled, with every demo badge 
     await page.goto(shell.url);
     await page.getByRole('button', { name: 'Store', exact: true }).click();
     await expect(page.getByTestId('demo-label')).toContainText('Demo store');
+    // The demo store is a signed directory store with its own demo root (DESIGN 2.7).
+    await expect(page.getByTestId('listing-line')).toHaveText('Listing signed by PIC Demo Store, version 1, valid until 2099-12-31 00:00 UTC');
+    await expect(page.getByTestId('listing-banner')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Manage stores' }).click();
+    const row = page.getByTestId('store-row');
+    await expect(row).toHaveAttribute('data-signed', 'true');
+    await expect(row.getByTestId('store-row-state')).toHaveText('current');
+    await page.getByRole('button', { name: 'Manage stores' }).click();
     for (const [id, reason] of Object.entries(EXPECTED)) {
       await expect(page.locator(`[data-service-id="${id}"]`)).toHaveAttribute('data-verification', reason);
     }

@@ -47,6 +47,7 @@ describe('dialog per purpose', () => {
       expect(d.options.title).toBeTruthy();
     }
     expect(dialogFor({ purpose: 'store-index' }, '/h').options).toMatchObject({ properties: ['openFile'], filters: [{ extensions: ['json'] }, { extensions: ['*'] }] });
+    expect(dialogFor({ purpose: 'store-root' }, '/h').options).toMatchObject({ buttonLabel: 'Use this root', properties: ['openFile'], filters: [{ extensions: ['json'] }, { extensions: ['*'] }] });
     expect(dialogFor({ purpose: 'public-key' }, '/h').options).toMatchObject({ filters: [{ extensions: ['pub', 'pem', 'key'] }, { extensions: ['*'] }] });
     expect(dialogFor({ purpose: 'oci-layout' }, '/h').options).toMatchObject({ properties: ['openDirectory'] });
     expect(dialogFor({ purpose: 'identity-file' }, '/home/ada').options).toMatchObject({ defaultPath: '/home/ada/.ssh', properties: ['openFile', 'showHiddenFiles'] });

@@ -19,6 +19,8 @@ export function dialogFor(req: ChoosePathRequest, home: string): Dialog {
   switch (purpose) {
     case 'store-index':
       return open('Add a store from an index file', { buttonLabel: 'Add store', properties: ['openFile'], filters: [{ name: 'Store index', extensions: ['json'] }, ALL_FILES] });
+    case 'store-root':
+      return open("A signed store's root file", { buttonLabel: 'Use this root', properties: ['openFile'], filters: [{ name: 'TUF root', extensions: ['json'] }, ALL_FILES] });
     case 'listing':
       return open('Preview a manifest or store index', { buttonLabel: 'Preview', properties: ['openFile'], filters: [{ name: 'Manifest or index', extensions: ['json'] }, ALL_FILES] });
     case 'oci-layout':

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openOciLayout } from '../../electron/core/oci-layout/oci-layout-source';
+import { pathToFileURL } from 'node:url';
 import { loadStoreIndex } from '../../electron/core/store/load-index';
+import { loadConfiguredStore } from '../../electron/core/signed-store/load-configured-store';
+import { saveInitialRoot } from '../../electron/core/signed-store/root-file';
 import { loadTrustRootFromFiles } from '../../electron/core/trust/trust-root';
 import { verifyImage } from '../../electron/core/verification/verify-image';
 import { cosignBin } from '../testbed/paths';
@@ -86,6 +89,21 @@ describe('scripts/demo-store/make-demo-store.mjs', () => {
     }
     expect(got).toEqual(expected);
     expect(new Set(Object.values(got))).toEqual(new Set(['VERIFIED', 'SIGNATURE_NOT_FOUND', 'DIGEST_MISSING', 'SIGNATURE_INVALID', 'SIGNATURE_DIGEST_MISMATCH']));
+
+    // The listing itself is signed (DESIGN 2.7): a TUF directory store with its own demo root,
+    // read by the same code as every signed store, its OCI layout found beside the signed index.
+    const home = mkdtempSync(join(tmpdir(), 'pic-demo-home-'));
+    try {
+      const url = `${pathToFileURL(out).href}/`;
+      await saveInitialRoot(home, url, readFileSync(join(out, 'metadata', '1.root.json')));
+      const signed = await loadConfiguredStore({ name: 'PIC Demo Store', url, signed: true }, { dataDir: home });
+      expect(signed.listing).toMatchObject({ signed: true, version: 1, state: 'current', expires: '2099-12-31T00:00:00Z' });
+      expect(signed.services.map((s) => s.id)).toEqual(store.services.map((s) => s.id));
+      expect(signed.ociLayoutDir).toBe(join(out, 'targets', 'oci'));
+      expect(readFileSync(join(out, 'targets', 'index.json'))).toEqual(readFileSync(join(out, 'index.json')));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('refuses to run when its registry port is taken, instead of pushing to whatever listens there', async (ctx) => {

@@ -10,7 +10,8 @@
 // matches the store's image references), push the images, sign them with cosign (classic, and
 // one `attest --new-bundle-format --type https://sigstore.dev/cosign/sign/v1`), then copy
 // images, `.sig` tags, `sha256-<hex>` fallback indexes, referrer manifests and bundle blobs
-// into an OCI layout with `org.opencontainers.image.ref.name` annotations `repo:tag`.
+// into an OCI layout with `org.opencontainers.image.ref.name` annotations `repo:tag`. Finally the
+// index is published as a signed TUF directory store (sign-demo-store.mjs, throwaway keys).
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { join, resolve, dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { EXPECTED, SERVICES } from './demo-services.mjs';
+import { signDemoStore } from './sign-demo-store.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -278,6 +280,8 @@ async function main() {
     writeFileSync(join(OUT, 'cosign.pub'), readFileSync(join(demoHome, 'cosign.pub')));
     const pub = readFileSync(join(OUT, 'cosign.pub'), 'utf8');
     if (!pub.includes('BEGIN PUBLIC KEY') || pub.includes('PRIVATE')) throw new Error('the demo key written is not a public key');
+    // The listing itself signed too (DESIGN 2.7), with throwaway TUF keys discarded after signing.
+    signDemoStore(OUT);
     console.log(`demo store written to ${OUT} (${SERVICES.length} services, ${entries.length} tags)`);
   } finally {
     if (registry && registry.exitCode === null) registry.kill('SIGTERM');

@@ -10,10 +10,13 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import models from '@tufjs/models';
-import canonical from '@tufjs/canonical-json';
+import * as modelsNs from '@tufjs/models';
+import * as canonicalNs from '@tufjs/canonical-json';
 
-const { Metadata, Signature } = models;
+// CommonJS packages: Node's ESM loader puts their exports on `default`; a loader that turns this
+// file into CommonJS (Playwright's, for the e2e specs) hands the exports over directly.
+const { Metadata, Signature } = modelsNs.default ?? modelsNs;
+const canonical = canonicalNs.default ?? canonicalNs;
 export const ROLES = ['root', 'targets', 'snapshot', 'timestamp'];
 export const INDEX_TARGET = 'index.json';
 

@@ -4,7 +4,7 @@ import { getCellProfile, listCellProfiles, type CellProfile } from '../../core/c
 import { terminalLines } from '../../core/terminal-text';
 import { explainUpdateCode, isUpdateCode } from '../../core/catalogue/update-catalogue';
 import { CoreError, errorMessage } from '../../core/errors';
-import { loadStoreIndex } from '../../core/store/load-index';
+import { loadConfiguredStore } from '../../core/signed-store/load-configured-store';
 import { readStoresConfig } from '../../core/store/stores-config';
 import { detectUpdates, updatesExitCode, type UpdatesReport, type UpdatesStore } from '../../core/updates/detect-updates';
 import { formatReview } from '../../core/updates/review';
@@ -40,7 +40,8 @@ export async function updatesCommand(argv: string[], io: CliIo, ctx: CliContext)
   const stores: UpdatesStore[] = [];
   for (const entry of entries) {
     try {
-      stores.push({ entry, loaded: await loadStoreIndex(entry.url, { cwd: io.cwd, appConfigDir: ctx.appConfigDir }), error: null });
+      // A signed store only through TUF (DESIGN 2.7), like install and verify store:NAME.
+      stores.push({ entry, loaded: await loadConfiguredStore(entry, { dataDir: ctx.dataDir, cwd: io.cwd, appConfigDir: ctx.appConfigDir }), error: null });
     } catch (e) {
       stores.push({ entry, loaded: null, error: { code: e instanceof CoreError ? e.code : 'INDEX_UNREADABLE', message: errorMessage(e) } });
     }

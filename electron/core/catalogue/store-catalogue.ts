@@ -16,7 +16,7 @@ export interface StoreEvidence {
 
 type Entry = { title: string; sentence: (e: StoreEvidence) => string; next: Record<Role, (e: StoreEvidence) => string> };
 
-const kept = (e: StoreEvidence) => (e.version === null ? 'No listing from it was ever accepted.' : `It still shows the last trusted listing, version ${e.version}${e.expires ? `, valid until ${e.expires}` : ''}.`);
+const kept = (e: StoreEvidence) => (e.version === null ? 'No listing from it was ever accepted.' : `It still shows the last trusted listing, version ${e.version}${e.expires ? `, valid until ${readableExpiry(e.expires)}` : ''}.`);
 
 const STORE_REASONS: Record<StoreCode, Entry> = {
   STORE_UNREACHABLE: {
@@ -77,3 +77,19 @@ export function explainStoreError(code: StoreCode, e: StoreEvidence): Explanatio
 }
 
 export const STORE_CATALOGUE_CODES = Object.keys(STORE_REASONS) as StoreCode[];
+
+/** An expiry as people read it: `2027-01-31 12:00 UTC` (the ISO instant, minute precision). */
+export function readableExpiry(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The one line views and the pre-flight show about the listing itself (DESIGN 2.7): "Listing
+ * signed by <store>, version N, valid until <date>" or "Listing not signed".
+ */
+export function listingSentence(store: string, l: { signed: boolean; version: number | null; expires: string | null }): string {
+  if (!l.signed) return 'Listing not signed';
+  if (l.version === null) return `Listing signed by ${store}; no listing from it has been accepted yet`;
+  return `Listing signed by ${store}, version ${l.version}${l.expires ? `, valid until ${readableExpiry(l.expires)}` : ''}`;
+}

@@ -14,6 +14,7 @@ import type { ServiceManifest } from '../store/manifest-schema';
 import { trustRootId, type TrustRoot } from '../trust/trust-root';
 import type { TlogPolicy, VerificationReport } from '../verification/types';
 import { verifyImage, type SourceProvider } from '../verification/verify-image';
+import { listingSentence } from '../catalogue/store-catalogue';
 import { assertListingAllowsInstall, isListingBlock, receiptListing, type ListingStatus } from '../signed-store/listing-gate';
 import { cellCosignDisagreementHint, runCellCosign } from './cell-cosign';
 import { cellTrustRoot } from './cell-trust-root';
@@ -21,7 +22,7 @@ import { applyPlan, failureCode, record } from './apply-plan';
 import { pinnedImage } from './compose-file';
 import { decideInstall } from './decision';
 import { imagePlatforms } from './image-platforms';
-import { buildPreflight, type PreflightSummary } from './preflight';
+import { buildPreflight, SIGNED_LISTING_LABEL, type PreflightSummary } from './preflight';
 import type { CellProbe } from './probe';
 import { readCellForInstall } from './cell-read';
 import { revocationRefusal, revokedReceiptFields, reviewUpgrade, type UpgradeConsent } from '../updates/upgrade-gate';
@@ -161,6 +162,10 @@ export async function planInstall(req: InstallRequest, seen: PlanProgress = {}):
       appVerdict: appReport && appReport.verified !== report.verified ? { verified: appReport.verified, reason: appReport.reason } : null,
       cellVerification, platforms,
     });
+    if (req.store && req.listing) {
+      summary.listingSignature = { signed: req.listing.signed, sentence: listingSentence(req.store.name, req.listing) };
+      if (req.listing.signed) summary.listing.label = SIGNED_LISTING_LABEL;
+    }
   }
   return { action, status, probe, report, appReport, cellVerification, decision: d.decision, summary, base, pinned, cellState };
 }

@@ -14,6 +14,8 @@ import { formatReview } from '../updates/review';
 import type { ReceiptReview } from '../updates/upgrade-gate';
 
 export const LISTING_LABEL = 'from the store listing, not signed';
+/** The same data when the listing itself is signed (DESIGN 2.7): as the store signed it, still not the image's signature. */
+export const SIGNED_LISTING_LABEL = 'from the signed store listing';
 
 export interface PreflightSummary {
   cell: { name: string; destination: string; root: string; rootIsDefault: boolean };
@@ -36,7 +38,7 @@ export interface PreflightSummary {
   /** What the compose file will run: `name@digest`. */
   runs: string;
   listing: {
-    label: typeof LISTING_LABEL;
+    label: typeof LISTING_LABEL | typeof SIGNED_LISTING_LABEL;
     ports: NonNullable<ServiceManifest['ports']>;
     volumes: NonNullable<ServiceManifest['volumes']>;
     environment: Record<string, string>;
@@ -50,6 +52,11 @@ export interface PreflightSummary {
   warnings: string[];
   /** An upgrade's review (DESIGN 2.9): the typed diff and what consent covered; set by the install flow. */
   review?: ReceiptReview | null;
+  /**
+   * Whether the listing itself is signed (DESIGN 2.7): "Listing signed by <store>, version N,
+   * valid until …" or "Listing not signed"; set by the install flow when the service came from a store.
+   */
+  listingSignature?: { signed: boolean; sentence: string } | null;
 }
 
 interface PreflightInput {
@@ -155,6 +162,7 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`  image:    ${show(s.image)}`);
   L.push(`  runs:     ${s.runs}`);
   if (s.upgrade) L.push(`  upgrade:  ${s.upgrade.from.version ?? '?'} (${s.upgrade.from.digest ?? '?'}) → ${s.upgrade.to.version} (${s.upgrade.to.digest})`);
+  if (s.listingSignature) L.push(`  listing:  ${s.listingSignature.sentence}`);
   L.push(`  ${s.listing.label}:`);
   L.push(`    ports:       ${s.listing.ports.map((p) => `${p.host}→${p.container}/${p.protocol}`).join(', ') || 'none'}`);
   L.push(`    volumes:     ${s.listing.volumes.map((v) => `${v.name} at ${show(v.path)}`).join(', ') || 'none'}`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Metadata, MetadataKind } from '@tufjs/models';
 import { CoreError, errorMessage } from '../errors';
 import { writeFileAtomic } from '../data-dir';
+import { describeJsonSyntaxError } from '../json-syntax';
 
 /**
  * A signed store's initial TUF root (DESIGN 2.7: trust on adding). Before anything is saved the
@@ -28,8 +29,16 @@ const MAX_ROOT_BYTES = 512 * 1024;
 export function inspectRoot(bytes: Buffer, origin: string, now = new Date()): RootSummary {
   if (bytes.length > MAX_ROOT_BYTES) throw new CoreError('STORE_METADATA_INVALID', `${origin} is ${bytes.length} bytes, more than a TUF root may be (${MAX_ROOT_BYTES})`);
   let md: Metadata<import('@tufjs/models').Root>;
+  const text = bytes.toString('utf8');
+  let raw: unknown;
   try {
-    md = Metadata.fromJSON(MetadataKind.Root, JSON.parse(bytes.toString('utf8')));
+    raw = JSON.parse(text);
+  } catch {
+    // Not JSON.parse's message: it quotes the file's first bytes, and any path can be typed here.
+    throw new CoreError('STORE_METADATA_INVALID', `${origin} is not a TUF root: ${describeJsonSyntaxError(text)}`);
+  }
+  try {
+    md = Metadata.fromJSON(MetadataKind.Root, raw as Parameters<typeof Metadata.fromJSON>[1]);
     md.verifyDelegate(MetadataKind.Root, md);
   } catch (e) {
     throw new CoreError('STORE_METADATA_INVALID', `${origin} is not a valid self-signed TUF root: ${errorMessage(e)}`);

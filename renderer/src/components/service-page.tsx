@@ -28,9 +28,15 @@ interface ServicePageProps {
   missing?: 'pending' | 'unchecked';
   /** Why the last re-verify failed. */
   reverifyError?: IpcError | null;
+  /**
+   * The store's line about the listing itself (DESIGN 2.7), "Listing signed by <store>, …", when
+   * it is signed: then ports, volumes and environment are as that store signed them.
+   */
+  signedListing?: string | null;
 }
 
-export function ServicePage({ service, verdict, busy, onReverify, back, actions, missing = 'pending', reverifyError = null }: ServicePageProps) {
+export function ServicePage({ service, verdict, busy, onReverify, back, actions, missing = 'pending', reverifyError = null, signedListing = null }: ServicePageProps) {
+  const from = signedListing ? 'from the signed store listing' : 'from the store listing, not signed';
   const onBack = back?.onBack;
   const heading = useRef<HTMLHeadingElement>(null);
   // A page navigated to takes focus on its heading, so keyboard and screen-reader users land on it.
@@ -85,7 +91,13 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
           {m?.description ? <Markdown text={m.description} /> : <p className="muted">No description in the listing.</p>}
           <section aria-labelledby="runs-title" className="runs">
             <h3 id="runs-title">What it will run</h3>
-            <p className="callout callout--warn">Ports, volumes and environment are from the store listing, not signed: the signature covers the image only.</p>
+            {signedListing ? (
+              <p className="callout callout--info" data-testid="runs-signed-listing">
+                Ports, volumes and environment are as the store signed them ({signedListing}); the image signature covers the image only.
+              </p>
+            ) : (
+              <p className="callout callout--warn">Ports, volumes and environment are from the store listing, not signed: the signature covers the image only.</p>
+            )}
             <dl className="runs__list">
               <div>
                 <dt>Image</dt>
@@ -106,15 +118,15 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
                 </dd>
               </div>
               <div>
-                <dt>Ports (from the store listing, not signed)</dt>
+                <dt>Ports ({from})</dt>
                 <dd>{m?.ports?.length ? m.ports.map((p) => `${p.host} → ${p.container}/${p.protocol}`).join(', ') : 'none'}</dd>
               </div>
               <div>
-                <dt>Volumes (from the store listing, not signed)</dt>
+                <dt>Volumes ({from})</dt>
                 <dd>{m?.volumes?.length ? m.volumes.map((v) => `${v.name} → ${v.path}`).join(', ') : 'none'}</dd>
               </div>
               <div>
-                <dt>Environment (from the store listing, not signed)</dt>
+                <dt>Environment ({from})</dt>
                 <dd>
                   {env.length ? (
                     <ul className="runs__env">

@@ -129,7 +129,7 @@ describe('subscribeToEvents', () => {
   it('subscribes every pushed event once, reaches slices with no view mounted, and unsubscribes', async () => {
     const off = subscribeToEvents();
     const channels = [...transport.listeners].filter(([, set]) => set.size > 0).map(([c]) => c).sort();
-    expect(channels).toEqual(['activity:changed', 'cells:changed', 'installs:finished', 'installs:progress', 'preview:changed', 'trust:changed', 'verification:finished', 'verification:progress']);
+    expect(channels).toEqual(['activity:changed', 'cells:changed', 'installs:finished', 'installs:progress', 'preview:changed', 'store:changed', 'trust:changed', 'verification:finished', 'verification:progress']);
     for (const c of channels) expect(transport.listeners.get(c)?.size).toBe(1);
 
     const profile = { id: 'c1', name: 'Lab', destination: 'admin@lab', root: '/opt/pic' };
@@ -139,6 +139,11 @@ describe('subscribeToEvents', () => {
     transport.emit('activity:changed', {});
     await tick();
     expect(transport.calls.map((c) => c.channel)).not.toContain('activity:list');
+    // A store refreshed elsewhere: the store rows are listed again; a store not shown is not loaded.
+    transport.emit('store:changed', { storeId: 'https://other.example/' });
+    await tick();
+    expect(transport.calls.map((c) => c.channel)).toContain('store:list');
+    expect(transport.calls.map((c) => c.channel)).not.toContain('store:load');
 
     off();
     for (const c of channels) expect(transport.listeners.get(c)?.size).toBe(0);

@@ -3,8 +3,8 @@
  * (fetched by main), and what the browse view showed per store.
  */
 import { create } from 'zustand';
-import type { LoadedStoreView, StoreList } from '../../../electron/ipc/contract/channels';
-import type { IpcError } from '../../../electron/ipc/contract/domain';
+import type { LoadedStoreView, StoreAddPreview, StoreList } from '../../../electron/ipc/contract/channels';
+import type { IpcError, IpcResult, Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
 import type { SliceStatus } from './load-status';
 
@@ -37,13 +37,25 @@ interface StoreSlice extends SliceStatus {
   /** Remote icons fetched by main, by URL (`data:` URLs), or null when refused. */
   icons: Record<string, string | null>;
   manageError: IpcError | null;
+  /** A signed store read and its root checked by main, waiting for the admin to confirm it. */
+  pendingAdd: { location: string; rootPath: string; preview: StoreAddPreview } | null;
+  /** True while main is reading a store to be added, or re-reading the current one. */
+  checking: boolean;
+  refreshing: boolean;
   browse: Record<string, BrowseState>;
   /** Set by `/` or Ctrl/Cmd+K: the browse view focuses its search field when it (re)appears. */
   searchFocusPending: boolean;
   init(): Promise<void>;
   select(storeId: string): Promise<void>;
   reload(): Promise<void>;
-  add(location: string): Promise<boolean>;
+  /** Adds a store; with a root file, main reads and checks it first and the admin confirms (`confirmAdd`). */
+  add(location: string, rootPath?: string): Promise<boolean>;
+  confirmAdd(): Promise<boolean>;
+  cancelAdd(): void;
+  /** Re-reads the current store now (a TUF update for a signed store). */
+  refresh(): Promise<void>;
+  /** Follows `store:changed` pushed from main (a refresh in any window); subscribed once at app level. */
+  subscribe(): Unsubscribe;
   remove(url: string): Promise<void>;
   openService(index: number | null): void;
   setBrowse(storeId: string, patch: Partial<BrowseState>): void;
@@ -52,6 +64,8 @@ interface StoreSlice extends SliceStatus {
   /** The browse view took the pending search focus. */
   searchFocused(): void;
   fetchIcon(url: string): void;
+  /** Shows what `store.add` answered (the new list, or why it was refused). */
+  added(r: IpcResult<StoreList>): Promise<boolean>;
 }
 
 export const useStoreSlice = create<StoreSlice>()((set, get) => ({
@@ -63,6 +77,9 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
   openIndex: null,
   icons: {},
   manageError: null,
+  pendingAdd: null,
+  checking: false,
+  refreshing: false,
   browse: {},
   searchFocusPending: false,
   async init() {
@@ -81,16 +98,41 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     if (get().currentId !== storeId) return;
     if (r.ok) {
       performance.mark('store:index-arrived');
-      set({ status: 'ready', current: r.data, error: null });
+      set({ status: 'ready', current: r.data, error: null, list: withRef(get().list, r.data) });
     } else set({ status: 'error', current: null, error: r.error });
   },
   async reload() {
     const id = get().currentId;
     if (id) await get().select(id);
   },
-  async add(location) {
-    set({ manageError: null });
+  async add(location, rootPath) {
+    set({ manageError: null, pendingAdd: null, checking: true });
+    if (rootPath?.trim()) {
+      const c = await api().store.check({ location, rootPath });
+      set({ checking: false });
+      if (!c.ok) {
+        set({ manageError: c.error });
+        return false;
+      }
+      set({ pendingAdd: { location, rootPath, preview: c.data } });
+      return true;
+    }
     const r = await api().store.add({ location });
+    set({ checking: false });
+    return get().added(r);
+  },
+  async confirmAdd() {
+    const p = get().pendingAdd;
+    if (!p) return false;
+    set({ manageError: null, checking: true });
+    const r = await api().store.add({ location: p.location, rootPath: p.rootPath });
+    set({ checking: false, pendingAdd: r.ok ? null : p });
+    return get().added(r);
+  },
+  cancelAdd() {
+    set({ pendingAdd: null, manageError: null });
+  },
+  async added(r) {
     if (!r.ok) {
       set({ manageError: r.error });
       return false;
@@ -99,6 +141,29 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     set({ list: r.data });
     if (added) await get().select(added.id);
     return true;
+  },
+  async refresh() {
+    const id = get().currentId;
+    if (!id) return;
+    set({ refreshing: true });
+    const r = await api().store.refresh({ storeId: id });
+    const list = await api().store.list();
+    set({ refreshing: false, ...(list.ok ? { list: list.data } : {}) });
+    if (get().currentId !== id) return;
+    if (r.ok) set({ status: 'ready', current: r.data, error: null });
+    else set({ status: 'error', current: null, error: r.error });
+  },
+  subscribe() {
+    return api().store.on('changed', ({ storeId }) => {
+      // This window's own Refresh already shows the result.
+      if (get().refreshing) return;
+      void api().store.list().then((l) => l.ok && set({ list: l.data }));
+      // The page stays where it is (an open service page too); only the listing is replaced.
+      if (storeId !== get().currentId) return;
+      void api().store.load({ storeId }).then((r) => {
+        if (r.ok && get().currentId === storeId) set({ current: r.data, list: withRef(get().list, r.data) });
+      });
+    });
   },
   async remove(url) {
     set({ manageError: null });
@@ -132,3 +197,8 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     });
   },
 }));
+
+/** The list with one store's row as the load just reported it (its listing state changed with the load). */
+function withRef(list: StoreList | null, view: LoadedStoreView): StoreList | null {
+  return list ? { ...list, stores: list.stores.map((s) => (s.id === view.ref.id ? view.ref : s)) } : list;
+}

@@ -31,6 +31,8 @@ export interface InstallOutcome {
   mode: Explanation | null;
   /** Core's one-sentence reason for the decision (decision table), when a plan was made. */
   why: string | null;
+  /** The signed store's listing blocked the attempt (DESIGN 2.7): the store catalogue's words. */
+  listingBlock?: Explanation;
   /** The admin declined the pre-flight: `receipt` describes it but was recorded nowhere (DESIGN 2.5). */
   declined?: true;
 }

@@ -72,7 +72,7 @@ export function createServices(opts: ServiceOptions): AppServices {
   const appConfigDir = opts.appConfigDir ?? resolveAppConfigDir(opts.startDir, env);
   const events = new EventHub();
   const core = createCoreServices({ dataDir, appConfigDir });
-  const stores = new StoreRuntime(core);
+  const stores = new StoreRuntime(core, events);
   const cells = new CellService(core, events);
   const verification = new VerificationRunner(core, stores, events);
   const installs = new InstallSessions(core, stores, cells, events);

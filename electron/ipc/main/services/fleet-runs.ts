@@ -44,6 +44,8 @@ export class FleetRuns {
     try {
       const plan = await buildFleetPlan({
         manifest, store: { name: ref.name, url: ref.url }, cells: selected, ssh: this.cells.ssh, appTrustRoot: await this.stores.trustRootFor(ref),
+        // A signed store's listing must be current or stale for every cell's plan (DESIGN 2.7).
+        listing: await this.stores.installListing(storeId),
         sources: sources.provider, plainHttpRegistries: [...sources.plainHttpRegistries], activityLog: this.core.paths.activity,
       });
       await savePlan(this.core.dataDir, plan);
@@ -67,12 +69,14 @@ export class FleetRuns {
     if (!ref) throw new CoreError('STORE_NOT_FOUND', `the store of this plan (${plan.store?.url ?? 'none'}) is not configured any more; plan again`);
     const { store } = await this.stores.current(ref.id);
     const appTrustRoot = await this.stores.trustRootFor(ref);
+    // Read again at apply time: a listing that expired or was refused since planning blocks each cell's turn.
+    const listing = await this.stores.installListing(ref.id);
     const sources = await this.core.imageSources({ ociLayoutDir: store.ociLayoutDir });
     const runId = randomUUID();
     const stop = new AbortController();
     const cancel = new AbortController();
     const done = applyFleetPlan({
-      dataDir: this.core.dataDir, plan, ssh: this.cells.ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: [...sources.plainHttpRegistries], activityLog: this.core.paths.activity,
+      dataDir: this.core.dataDir, plan, listing, ssh: this.cells.ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: [...sources.plainHttpRegistries], activityLog: this.core.paths.activity,
       options: {
         runId, batches, maxFailPercent: a.maxFailPercent, concurrency: a.concurrency, only, signal: cancel.signal, stop: stop.signal,
         onEvent: (event) => {

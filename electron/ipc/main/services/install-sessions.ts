@@ -4,7 +4,8 @@
  * Nothing here judges an image: the plan, the decision and every receipt come from core.
  */
 import { randomUUID } from 'node:crypto';
-import { explainMode, explainReport, reasonTitle } from '../../../core/catalogue/reason-catalogue';
+import { explainMode, explainReport, explainStoreError, isStoreCode, reasonTitle } from '../../../core/catalogue/reason-catalogue';
+import type { ListingStatus } from '../../../core/signed-store/signed-refresh';
 import type { CoreServices } from '../../../core/core-services';
 import { getCellStatus } from '../../../core/cell/status';
 import { CoreError } from '../../../core/errors';
@@ -45,7 +46,10 @@ export class InstallSessions {
     const listed = store.services.find((s) => s.id === serviceId);
     if (!listed) throw new CoreError('SERVICE_NOT_FOUND', `the store ${ref.name} lists no service ${serviceId}`);
     if (!listed.manifest) throw new CoreError('MANIFEST_INVALID', `the listing of ${serviceId} fails the manifest schema and cannot be installed`);
-    return { profile, ref, store, manifest: listed.manifest, appTrustRoot: await this.stores.trustRootFor(ref) };
+    // The listing's state is read again now: an install from a signed store that expired or was
+    // refused since the page loaded is blocked by core's gate (DESIGN 2.7).
+    const listing = await this.stores.installListing(storeId);
+    return { profile, ref, store, listing, manifest: listed.manifest, appTrustRoot: await this.stores.trustRootFor(ref) };
   }
 
   /** Runs the flow up to the pre-flight (answering with it) or to its end, whichever comes first. */
@@ -73,6 +77,8 @@ export class InstallSessions {
       {
         manifest,
         store: { name: ref.name, url: ref.url },
+        listing: setup.listing,
+        listingSigned: setup.listing.signed,
         profile,
         ssh: this.cells.ssh,
         appTrustRoot,
@@ -91,7 +97,7 @@ export class InstallSessions {
     );
     const openSources = sources;
     session.done = flow
-      .then((r) => this.finish(outcomeOf(sid, r)))
+      .then((r) => this.finish(outcomeOf(sid, r, { store: ref.name, listing: setup.listing })))
       .finally(() => {
         openSources.close();
         this.sessions.delete(sid);
@@ -152,9 +158,12 @@ export class InstallSessions {
   }
 }
 
-function outcomeOf(sessionId: string, r: InstallResult): InstallOutcome {
+function outcomeOf(sessionId: string, r: InstallResult, from: { store: string; listing: ListingStatus }): InstallOutcome {
   const receipt = r.receipt;
+  const code = receipt.error?.code;
+  const blocked = from.listing.signed && receipt.outcome === 'rejected' && code && isStoreCode(code) ? code : null;
   return {
+    ...(blocked ? { listingBlock: explainStoreError(blocked, { store: from.store, version: from.listing.version, expires: from.listing.expires, detail: from.listing.error?.message ?? receipt.error!.message }) } : {}),
     sessionId,
     receipt,
     verdict: r.plan ? explainReport(r.plan.report) : null,

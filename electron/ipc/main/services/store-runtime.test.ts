@@ -33,6 +33,10 @@ describe('StoreRuntime: the demo fallback', () => {
     expect(list).toMatchObject({ usingDemo: true, configError: null, stores: [{ id: DEMO_STORE_ID, isDemo: true }] });
     const loaded = await rt.load(DEMO_STORE_ID);
     expect(loaded.ref.isDemo).toBe(true);
+    // The demo store is itself a signed directory store with its own demo root (DESIGN 2.7).
+    expect(loaded.ref.signed).toBe(true);
+    expect(loaded.listing).toMatchObject({ signed: true, version: 1, state: 'current', expires: '2099-12-31T00:00:00Z', banner: null });
+    expect(loaded.listing.sentence).toBe('Listing signed by PIC Demo Store, version 1, valid until 2099-12-31 00:00 UTC');
     expect(loaded.trustLabel).toContain('demo key');
     expect(loaded.services.map((s) => s.id)).toContain('pinboard');
   });

@@ -5,82 +5,161 @@ import { CoreError, toErrorInfo } from '../../../core/errors';
 import { loadStoreIndex, type LoadedStore } from '../../../core/store/load-index';
 import { validateIndex } from '../../../core/store/validate';
 import { readLastGoodIndex, saveLastGoodIndex } from '../../../core/store/index-cache';
-import { addStore, readStoresConfig, removeStore } from '../../../core/store/stores-config';
+import { readStoresConfig, removeStore, type StoreEntry } from '../../../core/store/stores-config';
+import { loadConfiguredStore, UNSIGNED_LISTING } from '../../../core/signed-store/load-configured-store';
+import { readShippedStores, trustShippedRoot, type ShippedStore } from '../../../core/signed-store/shipped-stores';
+import { trustedListingStatus, type ListingStatus } from '../../../core/signed-store/signed-refresh';
 import type { CoreServices } from '../../../core/core-services';
 import type { TrustRoot } from '../../../core/trust/trust-root';
+import type { AppEvents } from '../event-hub';
 import { serviceView } from './service-view';
-import type { LoadedStoreView, StoreList, StoreRef, StoreServiceView } from '../../contract/channels/store';
+import { storeListingView } from './store-listing-view';
+import { addCheckedStore, checkStore } from './store-adding';
+import type { LoadedStoreView, StoreAddPreview, StoreList, StoreRef, StoreServiceView } from '../../contract/channels/store';
 
 /**
  * What the store and verification handlers share for one app process: the configured stores,
  * the last index loaded per store (verification runs on exactly what the admin sees), and how
- * each store is judged (the demo store under its own demo key alone, DESIGN 2.3).
+ * each store is judged (the demo store under its own demo key alone, DESIGN 2.3). A signed store
+ * (DESIGN 2.7) is read through core/signed-store, the same code as the CLI: the first load in a
+ * process and every Refresh are a TUF update; other loads show what was last trusted.
  */
 export const DEMO_STORE_ID = 'demo';
+const DEMO_NAME = 'PIC Demo Store';
+
+type Loaded = LoadedStore & { listing: ListingStatus };
+/** One store the app shows: `shipped` when it came with the installation (its root file beside it). */
+interface Found {
+  id: string;
+  entry: StoreEntry;
+  isDemo: boolean;
+  shipped: ShippedStore | null;
+}
 
 export class StoreRuntime {
-  private readonly loaded = new Map<string, LoadedStore>();
+  private readonly loaded = new Map<string, Loaded>();
 
-  constructor(private readonly core: CoreServices) {}
+  constructor(
+    private readonly core: CoreServices,
+    private readonly events?: AppEvents,
+  ) {}
 
   private get dirs(): { dataDir: string; appConfigDir: string } {
     return this.core;
   }
 
-  private demoIndexPath(): string {
-    return join(this.dirs.appConfigDir, 'demo-store', 'index.json');
+  private demoDir(): string {
+    return join(this.dirs.appConfigDir, 'demo-store');
   }
 
-  private demoRef(): StoreRef {
-    return { id: DEMO_STORE_ID, name: 'PIC Demo Store', url: pathToFileURL(this.demoIndexPath()).href, isDemo: true };
+  /** The demo store's own TUF root, shipped beside it (DESIGN 2.7: the demo store is signed too). */
+  private demoRootPath(): string {
+    return join(this.demoDir(), 'metadata', '1.root.json');
+  }
+
+  /** The demo store: a signed `file:` directory store when its root is shipped, else its plain index. */
+  private demoStore(): Found | null {
+    if (existsSync(this.demoRootPath())) {
+      const entry = { name: DEMO_NAME, url: pathToFileURL(this.demoDir()).href + '/', signed: true as const };
+      return { id: DEMO_STORE_ID, entry, isDemo: true, shipped: { entry, rootPath: this.demoRootPath() } };
+    }
+    if (existsSync(join(this.demoDir(), 'index.json'))) return { id: DEMO_STORE_ID, entry: { name: DEMO_NAME, url: pathToFileURL(join(this.demoDir(), 'index.json')).href }, isDemo: true, shipped: null };
+    return null;
+  }
+
+  /**
+   * The stores shown: those the deployment ships (config/stores/, DESIGN 2.6), then stores.json's;
+   * with neither, the demo store stands in (id `demo`).
+   */
+  private async entries(): Promise<{ entries: Found[]; usingDemo: boolean }> {
+    const shipped = await readShippedStores(this.dirs.appConfigDir);
+    const shippedUrls = new Set(shipped.map((s) => s.entry.url));
+    const configured = (await readStoresConfig(this.dirs.dataDir)).filter((e) => !shippedUrls.has(e.url));
+    const found: Found[] = [...shipped.map((s) => ({ id: s.entry.url, entry: s.entry, isDemo: false, shipped: s })), ...configured.map((entry) => ({ id: entry.url, entry, isDemo: false, shipped: null }))];
+    if (found.length > 0) return { entries: found, usingDemo: false };
+    const demo = this.demoStore();
+    return { entries: demo ? [demo] : [], usingDemo: !!demo };
+  }
+
+  /** The listing as last trusted and last refreshed, without contacting the store. */
+  private async lastListing(entry: StoreEntry): Promise<ListingStatus> {
+    if (!entry.signed) return UNSIGNED_LISTING;
+    return (await trustedListingStatus(this.dirs.dataDir, entry.url)).listing;
+  }
+
+  private async refOf({ id, entry, isDemo, shipped }: Found): Promise<StoreRef> {
+    const listing = await this.lastListing(entry).catch((e: unknown): ListingStatus => ({ signed: true, version: null, expires: null, state: 'unreadable', error: toErrorInfo(e) as ListingStatus['error'] }));
+    return { id, name: entry.name, url: entry.url, isDemo, signed: !!entry.signed, removable: !isDemo && !shipped, listing: storeListingView(entry.name, listing) };
   }
 
   async list(): Promise<StoreList> {
-    let configured;
+    let found;
     try {
-      configured = await readStoresConfig(this.dirs.dataDir);
+      found = await this.entries();
     } catch (e) {
       return { stores: [], usingDemo: false, configError: toErrorInfo(e) };
     }
-    if (configured.length === 0) {
-      const has = existsSync(this.demoIndexPath());
-      return { stores: has ? [this.demoRef()] : [], usingDemo: has, configError: null };
-    }
-    return { stores: configured.map((s) => ({ id: s.url, name: s.name, url: s.url, isDemo: false })), usingDemo: false, configError: null };
+    const stores = await Promise.all(found.entries.map((e) => this.refOf(e)));
+    return { stores, usingDemo: found.usingDemo, configError: null };
   }
 
-  async ref(storeId: string): Promise<StoreRef> {
-    const { stores } = await this.list();
-    const found = stores.find((s) => s.id === storeId) ?? (storeId === DEMO_STORE_ID && existsSync(this.demoIndexPath()) ? this.demoRef() : undefined);
+  private async find(storeId: string): Promise<Found> {
+    const found = (await this.entries()).entries.find((e) => e.id === storeId);
     if (!found) throw new CoreError('STORE_NOT_FOUND', `no configured store has the id ${storeId.slice(0, 200)}`);
     return found;
   }
 
-  /** Fetches the index now; on failure shows the last good copy marked stale, if there is one. */
-  async load(storeId: string): Promise<LoadedStoreView> {
-    const ref = await this.ref(storeId);
-    const location = ref.isDemo ? this.demoIndexPath() : ref.url;
+  async ref(storeId: string): Promise<StoreRef> {
+    return this.refOf(await this.find(storeId));
+  }
+
+  /**
+   * Loads the store's index. A signed store is refreshed (TUF) the first time in this process or
+   * when `refresh` is set, else shown as last trusted; an unsigned one is fetched, and on failure
+   * its last good copy is shown marked stale, if there is one.
+   */
+  async load(storeId: string, { refresh = false } = {}): Promise<LoadedStoreView> {
+    const found = await this.find(storeId);
+    const { id, entry, isDemo } = found;
+    if (entry.signed) {
+      if (found.shipped) await trustShippedRoot(this.dirs.dataDir, found.shipped);
+      const contact = refresh || !this.loaded.has(id);
+      const store = await loadConfiguredStore(entry, { ...this.dirs, refresh: contact });
+      const shown: Loaded = { ...store, isDemo };
+      this.loaded.set(id, shown);
+      return this.view(await this.refOf(found), shown, null);
+    }
+    const ref = await this.refOf(found);
     try {
-      const store = await loadStoreIndex(location, { appConfigDir: this.dirs.appConfigDir });
-      this.loaded.set(storeId, store);
-      if (!ref.isDemo) {
+      const store = await loadStoreIndex(entry.url, { appConfigDir: this.dirs.appConfigDir });
+      this.loaded.set(id, { ...store, listing: UNSIGNED_LISTING });
+      if (!isDemo) {
         const text = JSON.stringify({ schemaVersion: 1, name: store.name, services: store.services.map((s) => s.raw) });
-        await saveLastGoodIndex(this.dirs.dataDir, ref.url, text).catch(() => undefined);
+        await saveLastGoodIndex(this.dirs.dataDir, entry.url, text).catch(() => undefined);
       }
-      return this.view(ref, store, null);
+      return this.view(ref, { ...store, listing: UNSIGNED_LISTING }, null);
     } catch (e) {
       const error = toErrorInfo(e);
-      const cached = ref.isDemo ? null : await readLastGoodIndex(this.dirs.dataDir, ref.url);
+      const cached = isDemo ? null : await readLastGoodIndex(this.dirs.dataDir, entry.url);
       const v = cached ? safeValidate(cached.text) : null;
       if (!cached || !v) throw e;
-      const store: LoadedStore = { location: ref.url, kind: ref.url.startsWith('file:') ? 'file' : ref.url.startsWith('https:') ? 'https' : 'http', name: v.name, services: v.services, ociLayoutDir: null, isDemo: false, notes: [] };
-      this.loaded.set(storeId, store);
+      const store: Loaded = { location: entry.url, kind: entry.url.startsWith('file:') ? 'file' : entry.url.startsWith('https:') ? 'https' : 'http', name: v.name, services: v.services, ociLayoutDir: null, isDemo: false, notes: [], listing: UNSIGNED_LISTING };
+      this.loaded.set(id, store);
       return this.view(ref, store, { fetchedAt: cached.fetchedAt, error });
     }
   }
 
+  /** "Refresh": re-reads the store now and tells every window (`store:changed`). */
+  async refresh(storeId: string): Promise<LoadedStoreView> {
+    try {
+      return await this.load(storeId, { refresh: true });
+    } finally {
+      this.events?.emit('store:changed', { storeId });
+    }
+  }
+
   /** The index last shown for this store, loading it if it was never loaded. */
-  async current(storeId: string): Promise<{ ref: StoreRef; store: LoadedStore }> {
+  async current(storeId: string): Promise<{ ref: StoreRef; store: Loaded }> {
     const ref = await this.ref(storeId);
     if (!this.loaded.has(storeId)) await this.load(storeId);
     const store = this.loaded.get(storeId);
@@ -88,18 +167,33 @@ export class StoreRuntime {
     return { ref, store };
   }
 
+  /**
+   * The listing's status as an install must see it (DESIGN 2.7): read again now, so a listing
+   * that expired or was refused since the page loaded blocks the install.
+   */
+  async installListing(storeId: string): Promise<ListingStatus> {
+    return this.lastListing((await this.find(storeId)).entry);
+  }
+
   /** The demo store is judged by its own key only; every other store by the app's trust root. */
   trustRootFor(ref: StoreRef): Promise<TrustRoot> {
     return this.core.trustRootFor(ref);
   }
 
-  async add(input: { location: string; name?: string }): Promise<StoreList> {
-    await addStore(this.dirs.dataDir, input);
+  /** Reads a store (and checks its root) without saving anything: what Manage stores confirms. */
+  check(input: { location: string; rootPath?: string }): Promise<StoreAddPreview> {
+    return checkStore(this.dirs, input);
+  }
+
+  /** Tries the store, then saves it (signed with its root when `rootPath` is given). */
+  async add(input: { location: string; name?: string; rootPath?: string }): Promise<StoreList> {
+    await addCheckedStore(this.dirs, input);
     return this.list();
   }
 
   async remove(url: string): Promise<StoreList> {
     await removeStore(this.dirs.dataDir, url);
+    this.loaded.delete(url);
     return this.list();
   }
 
@@ -113,7 +207,7 @@ export class StoreRuntime {
     return { storeId: null, version: null };
   }
 
-  private view(ref: StoreRef, store: LoadedStore, stale: LoadedStoreView['stale']): LoadedStoreView {
+  private view(ref: StoreRef, store: Loaded, stale: LoadedStoreView['stale']): LoadedStoreView {
     const services: StoreServiceView[] = store.services.map(serviceView);
     return {
       ref,
@@ -122,6 +216,7 @@ export class StoreRuntime {
       stale,
       notes: store.notes,
       trustLabel: ref.isDemo ? 'Its services are verified under its own demo key only, never the store key' : 'Verified under the app’s trusted keys',
+      listing: storeListingView(ref.name, store.listing),
     };
   }
 }
@@ -134,4 +229,3 @@ function safeValidate(text: string): { name: string; services: LoadedStore['serv
     return null;
   }
 }
-

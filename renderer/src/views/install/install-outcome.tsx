@@ -34,7 +34,17 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
           </>
         )}
       </p>
-      {r.error && <ErrorView error={r.error} variant="coded" className="install-outcome__error" testId="install-outcome-error" />}
+      {outcome.listingBlock ? (
+        // The signed store's listing blocked it (DESIGN 2.7): the store catalogue's words lead.
+        <div className="callout callout--danger install-outcome__listing" data-testid="install-outcome-listing-block" data-code={outcome.listingBlock.code}>
+          <p>
+            <strong>{outcome.listingBlock.title}.</strong> {outcome.listingBlock.sentence}
+          </p>
+          <p>What to do: {outcome.listingBlock.next.admin}</p>
+        </div>
+      ) : (
+        r.error && <ErrorView error={r.error} variant="coded" className="install-outcome__error" testId="install-outcome-error" />
+      )}
       {!r.verification && r.action === 'install' && (
         <p className="muted" data-testid="install-outcome-not-checked">
           Signature: not checked (verification did not run).
@@ -50,6 +60,14 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
       )}
       {outcome.mode && <p className="muted">Mode: {outcome.mode.sentence}</p>}
       <dl className="facts">
+        {r.listing && (
+          <>
+            <dt>Listing</dt>
+            <dd data-testid="install-outcome-listing">
+              {r.listing.signed ? `signed, version ${r.listing.storeVersion ?? 'none'} (${r.listing.state})` : 'not signed'}
+            </dd>
+          </>
+        )}
         <dt>Receipt id</dt>
         <dd>
           <code data-testid="receipt-id">{r.id}</code>

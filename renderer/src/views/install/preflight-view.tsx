@@ -5,7 +5,8 @@ import { CopyButton } from '../../components/copy-button';
  * The pre-flight summary exactly as core built it: the renderer lays it out and decides nothing.
  * The verdict and the mode come with the catalogue's full sentence and the admin's next step
  * (the same words the CLI prints and Activity shows later). Listing data is under its own
- * heading, "from the store listing, not signed".
+ * heading, "from the store listing, not signed" — or, from a signed store (DESIGN 2.7), "from the
+ * signed store listing" with the line naming whose signature, version and expiry.
  */
 export function PreflightView({ summary: s, verdict, mode }: { summary: PreflightSummary; verdict: VerdictWords; mode: Explanation }) {
   const env = Object.entries(s.listing.environment);
@@ -89,8 +90,13 @@ export function PreflightView({ summary: s, verdict, mode }: { summary: Prefligh
       </dl>
       <section className="preflight__listing" aria-labelledby="preflight-listing-title">
         <h4 id="preflight-listing-title">
-          Ports, volumes, environment <span className="preflight__unsigned">{s.listing.label}</span>
+          Ports, volumes, environment <span className={s.listingSignature?.signed ? 'preflight__signed' : 'preflight__unsigned'}>{s.listing.label}</span>
         </h4>
+        {s.listingSignature && (
+          <p className={s.listingSignature.signed ? 'listing-signature listing-signature--signed' : 'listing-signature'} data-testid="preflight-listing-signature">
+            {s.listingSignature.sentence}
+          </p>
+        )}
         <dl className="facts">
           <dt>Ports</dt>
           <dd>

@@ -10,6 +10,7 @@ import { BADGES } from '../../components/badge-meta';
 import { reportMatches, runActive, useVerificationSlice } from '../../state/verification-slice';
 import { InstallButton } from '../install/install-button';
 import { ServicePage } from '../../components/service-page';
+import { ListingLine } from './listing-banner';
 
 export function StoreServicePage({ store, service }: { store: LoadedStoreView; service: StoreServiceView }) {
   const summary = useVerificationSlice((s) => s.verdicts[service.index]);
@@ -38,11 +39,13 @@ export function StoreServicePage({ store, service }: { store: LoadedStoreView; s
       back={{ label: `Back to ${store.name}`, onBack }}
       missing={missing}
       reverifyError={reverifyError}
+      signedListing={store.listing.signed ? store.listing.sentence : null}
       actions={
         m && (
           // The decision stays in core (the install plan); this only says what to expect.
           <div className={`install-action${reason === 'VERIFIED' ? '' : ' install-action--caution'}`} data-testid="install-action">
             <InstallButton storeId={store.ref.id} serviceId={service.id} serviceName={m.name} />
+            <ListingLine listing={store.listing} />
             {reason !== 'VERIFIED' && (
               <span className="install-action__note" data-testid="install-caution">
                 {reason ? `Enforcing cells will refuse this image (${BADGES[reason].label}).` : 'Not verified yet: enforcing cells refuse an image until it verifies.'}

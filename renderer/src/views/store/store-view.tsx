@@ -6,6 +6,7 @@ import { useVerificationSlice } from '../../state/verification-slice';
 import { BrowseView } from './browse-view';
 import { StoreServicePage } from './store-service-page';
 import { StoreManager } from './store-manager';
+import { ListingBanner, ListingLine } from './listing-banner';
 import './store.css';
 import { visibleText } from '../../../../electron/ipc/contract/visible-text';
 
@@ -13,6 +14,8 @@ const ERROR_HELP: Record<string, string> = {
   INDEX_UNREADABLE: 'The store could not be fetched. Check the URL or path and your network, then try again — or pick another store.',
   INDEX_INVALID: 'The store answered, but its index is not a valid store index. Tell the store maintainers; pick another store meanwhile.',
   DATA_FILE_CORRUPT: 'Your stores.json cannot be read. Fix or remove it in your data directory, then try again.',
+  STORE_UNREACHABLE: 'This signed store could not be reached, and no listing from it has been accepted yet. Check its address and your network, then try again.',
+  STORE_METADATA_INVALID: 'This signed store’s metadata does not verify with the root it was added with, so nothing from it is shown. Do not install from it; ask its maintainers.',
 };
 
 export function StoreView() {
@@ -22,6 +25,8 @@ export function StoreView() {
   const reload = useStoreSlice((s) => s.reload);
   const verifyStore = useVerificationSlice((s) => s.verifyStore);
   const focusSearch = useStoreSlice((s) => s.focusSearch);
+  const refresh = useStoreSlice((s) => s.refresh);
+  const refreshing = useStoreSlice((s) => s.refreshing);
   const [manage, setManage] = useState(false);
 
   // `/` (outside a field) and Ctrl/Cmd+K: to the search field — from a service page too, which
@@ -62,10 +67,17 @@ export function StoreView() {
             ))}
           </select>
         )}
+        {current && !current.listing.banner && (
+          <button type="button" className="button button--small" disabled={refreshing} onClick={() => void refresh()}>
+            {refreshing ? 'Refreshing…' : 'Refresh'}
+          </button>
+        )}
         <button type="button" className="button button--small" aria-expanded={manage} onClick={() => setManage(!manage)}>
           Manage stores
         </button>
       </header>
+      {current && <ListingLine listing={current.listing} />}
+      {current && <ListingBanner listing={current.listing} />}
       {manage && <StoreManager />}
       {current?.ref.isDemo && (
         <p className="callout callout--info" data-testid="demo-label">
