@@ -79,7 +79,12 @@ test('install a verified service from its page, see the unsigned one blocked, un
       expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="install-dialog"]'))).toBe(true);
       await page.getByTestId('install-confirm').click();
       await expect(page.getByTestId('install-outcome')).toBeVisible({ timeout: 120_000 });
-      await expect(page.getByTestId('install-outcome-word')).toHaveText('installed');
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('Installed');
+      // Words, not codes (issue 17 item 3): the receipt explanation's sentence; no decision code,
+      // no "may be installed" after it was.
+      await expect(page.getByTestId('install-outcome-summary')).toHaveText('The install of Web server 1.0 completed with the image verified.');
+      await expect(page.getByTestId('install-outcome')).not.toContainText('decision');
+      await expect(page.getByTestId('install-outcome')).not.toContainText('may be installed');
       await expect(page.getByTestId('install-log')).not.toBeEmpty();
       const receiptId = (await page.getByTestId('receipt-id').textContent())!;
       await page.getByText('Receipt JSON').click();
@@ -98,8 +103,10 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await page.getByTestId('install-open').click();
       await page.getByTestId('install-check').click();
       await expect(page.getByTestId('install-outcome')).toBeVisible({ timeout: 60_000 });
-      await expect(page.getByTestId('install-outcome-word')).toHaveText('rejected');
-      await expect(page.getByTestId('install-outcome-decision')).toHaveText('block');
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('Refused');
+      await expect(page.getByTestId('install-outcome')).toHaveAttribute('data-decision', 'block');
+      await expect(page.getByTestId('install-outcome-summary')).toHaveText("The install of Shady tool 0.1 was blocked before anything on the cell was touched: the image did not verify and the cell's mode is enforce.");
+      await expect(page.getByTestId('install-outcome')).not.toContainText('decision');
       await expect(page.getByTestId('install-outcome-reason')).toHaveAttribute('data-reason', 'SIGNATURE_NOT_FOUND');
       await expect(page.getByTestId('install-confirm')).toHaveCount(0);
       await dialog.screenshot({ path: screenshotPath('install-blocked.png') });
@@ -173,7 +180,7 @@ test('an unreachable cell: the outcome and the receipt say verification did not 
     await page.getByTestId('install-check').click();
     const outcome = page.getByTestId('install-outcome');
     await expect(outcome).toBeVisible({ timeout: 60_000 });
-    await expect(page.getByTestId('install-outcome-word')).toHaveText('failed');
+    await expect(page.getByTestId('install-outcome-word')).toHaveText('Failed');
     await expect(page.getByTestId('install-outcome-error')).toContainText('CELL_UNREACHABLE');
     await expect(page.getByTestId('install-outcome-not-checked')).toHaveText('Signature: not checked (verification did not run).');
     await expect(page.getByTestId('install-outcome-image')).toHaveText(image);

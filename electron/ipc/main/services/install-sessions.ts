@@ -10,6 +10,7 @@ import { getCellStatus } from '../../../core/cell/status';
 import { CoreError } from '../../../core/errors';
 import { installService, type InstallResult } from '../../../core/install/install-flow';
 import { serviceOperation, uninstallService } from '../../../core/install/uninstall';
+import { explainReceipt } from '../../../core/receipts/explain';
 import type { InstallOutcome, InstallStage } from '../../contract/channels/installs';
 import type { AppEvents } from '../event-hub';
 import type { CellService } from './cell-service';
@@ -32,7 +33,9 @@ export class InstallSessions {
     private readonly events: AppEvents,
   ) {}
 
-  private finish(outcome: InstallOutcome): InstallOutcome {
+  private finish(fields: Omit<InstallOutcome, 'summary'>): InstallOutcome {
+    // The same sentence Activity and `pic-store explain` give for this receipt.
+    const outcome: InstallOutcome = { ...fields, summary: explainReceipt(fields.receipt).outcomeSentence };
     this.events.emit('installs:finished', outcome);
     // A declined pre-flight recorded nothing (DESIGN 2.5): the activity log did not change.
     if (!outcome.declined) this.events.emit('activity:changed', { at: outcome.receipt.at });
@@ -152,7 +155,7 @@ export class InstallSessions {
   }
 }
 
-function outcomeOf(sessionId: string, r: InstallResult): InstallOutcome {
+function outcomeOf(sessionId: string, r: InstallResult): Omit<InstallOutcome, 'summary'> {
   const receipt = r.receipt;
   return {
     sessionId,
