@@ -20,6 +20,7 @@ import { join, resolve, dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { EXPECTED, SERVICES } from './demo-services.mjs';
+import { demoAssets } from './demo-assets.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -272,6 +273,7 @@ async function main() {
       ...(s.ports ? { ports: s.ports } : {}),
       ...(s.environment ? { environment: s.environment } : {}),
       ...(s.volumes ? { volumes: s.volumes } : {}),
+      ...demoAssets(s),
     }));
     writeFileSync(join(OUT, 'index.json'), JSON.stringify({ schemaVersion: 1, name: 'PIC Demo Store', ociLayout: 'oci', services }, null, 2) + '\n');
     writeFileSync(join(OUT, 'expected.json'), JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.id, EXPECTED[s.kind]])), null, 2) + '\n');

@@ -36,6 +36,8 @@ interface StoreSlice extends SliceStatus {
   openIndex: number | null;
   /** Remote icons fetched by main, by URL (`data:` URLs), or null when refused. */
   icons: Record<string, string | null>;
+  /** Remote screenshots fetched by main, the same way (PNG/WebP only). */
+  screenshots: Record<string, string | null>;
   manageError: IpcError | null;
   browse: Record<string, BrowseState>;
   /** Set by `/` or Ctrl/Cmd+K: the browse view focuses its search field when it (re)appears. */
@@ -52,6 +54,7 @@ interface StoreSlice extends SliceStatus {
   /** The browse view took the pending search focus. */
   searchFocused(): void;
   fetchIcon(url: string): void;
+  fetchScreenshot(url: string): void;
 }
 
 export const useStoreSlice = create<StoreSlice>()((set, get) => ({
@@ -62,6 +65,7 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
   current: null,
   openIndex: null,
   icons: {},
+  screenshots: {},
   manageError: null,
   browse: {},
   searchFocusPending: false,
@@ -129,6 +133,13 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     set((s) => ({ icons: { ...s.icons, [url]: null } }));
     void api().store.icon({ url }).then((r) => {
       if (r.ok) set((s) => ({ icons: { ...s.icons, [url]: r.data.dataUrl } }));
+    });
+  },
+  fetchScreenshot(url) {
+    if (url in get().screenshots) return;
+    set((s) => ({ screenshots: { ...s.screenshots, [url]: null } }));
+    void api().store.screenshot({ url }).then((r) => {
+      if (r.ok) set((s) => ({ screenshots: { ...s.screenshots, [url]: r.data.dataUrl } }));
     });
   },
 }));

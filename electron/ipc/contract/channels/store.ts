@@ -29,6 +29,8 @@ export interface StoreServiceView {
   iconData: string | null;
   /** An https icon URL main can fetch on request. */
   iconUrl: string | null;
+  /** The listing's screenshots in order: inline `data:` ones ready to show, https ones main fetches on request. */
+  screenshots: { data: string | null; url: string | null }[];
 }
 
 export interface LoadedStoreView {
@@ -52,4 +54,6 @@ export const store = defineDomain<{
   remove: Invoke<{ url: string }, StoreList>;
   load: Invoke<{ storeId: string }, LoadedStoreView>;
   icon: Invoke<{ url: string }, { dataUrl: string }>;
-}>()('store', ['list', 'add', 'remove', 'load', 'icon']);
+  /** A remote screenshot (DESIGN 2.1), fetched like icons: PNG or WebP only. */
+  screenshot: Invoke<{ url: string }, { dataUrl: string }>;
+}>()('store', ['list', 'add', 'remove', 'load', 'icon', 'screenshot']);

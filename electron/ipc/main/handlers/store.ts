@@ -13,4 +13,5 @@ export function registerStoreHandlers(router: IpcRouter, { stores, icons }: AppS
   router.handle('store:remove', { args: z.object({ url: z.string().min(1).max(4096) }).strict(), run: ({ url }) => stores.remove(url) });
   router.handle('store:load', { args: z.object({ storeId }).strict(), run: (a) => stores.load(a.storeId) });
   router.handle('store:icon', { args: z.object({ url: z.string().min(1).max(2048) }).strict(), run: ({ url }) => icons.dataUrl(url) });
+  router.handle('store:screenshot', { args: z.object({ url: z.string().min(1).max(2048) }).strict(), run: ({ url }) => icons.dataUrl(url, 'screenshot') });
 }

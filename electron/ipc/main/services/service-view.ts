@@ -15,5 +15,6 @@ export function serviceView(s: { index: number; id: string | null; manifest: Ser
     errors: s.errors,
     iconData: icon?.startsWith('data:') ? icon : null,
     iconUrl: icon?.startsWith('https:') ? icon : null,
+    screenshots: (s.manifest?.screenshots ?? []).map((u) => ({ data: u.startsWith('data:') ? u : null, url: u.startsWith('https:') ? u : null })),
   };
 }
