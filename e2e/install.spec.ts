@@ -68,7 +68,9 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await expect(page.getByTestId('install-cell')).toHaveValue(/.+/);
       await page.getByTestId('install-check').click();
       await expect(page.getByTestId('preflight')).toBeVisible({ timeout: 60_000 });
-      await expect(page.getByTestId('preflight-decision')).toHaveText('allow');
+      await expect(page.getByTestId('preflight-decision')).toHaveAttribute('data-decision', 'allow');
+      await expect(page.getByTestId('preflight-decision')).toHaveText('it will be installed when you confirm.');
+      expect(await page.getByTestId('preflight-verdict').innerText()).not.toMatch(/Decision:/);
       await expect(page.getByTestId('preflight-cell')).toContainText('test cell');
       await expect(page.getByTestId('preflight-mode')).toContainText('enforce');
       await expect(page.getByTestId('preflight-digest')).toHaveText(signed.split('@')[1]!);
