@@ -8,14 +8,13 @@ import { CoreError } from '../../../core/errors';
 import { watchFile, type FileWatch } from '../../../core/file-watch';
 import { invalidListingVerdict, verifyForPreview, type PreviewVerdict } from '../../../core/preview/preview-verify';
 import { readListing, type ListingPreview } from '../../../core/preview/read-listing';
-import type { ServiceManifest } from '../../../core/store/manifest-schema';
 import type { ListingPreviewView } from '../../contract/channels/preview';
 import type { AppEvents } from '../event-hub';
 import { serviceView } from './service-view';
 
 function listingView(listing: ListingPreview): ListingPreviewView {
   // An invalid service keeps what can be drawn (its valid fields, its icon) beside its errors.
-  return { ...listing, services: listing.services.map((s) => ({ ...serviceView({ ...s, manifest: s.manifest ?? (s.partial as ServiceManifest | null) }), manifest: s.manifest, partial: s.partial })) };
+  return { ...listing, services: listing.services.map((s) => ({ ...serviceView(s), partial: s.partial })) };
 }
 
 export interface PreviewVerifyRequest {
