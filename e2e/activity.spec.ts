@@ -211,7 +211,9 @@ test('re-check with a cell the helpdesk person chooses reads the mode from THAT 
       await expect(modeChange).toContainText('warn (config)');
       await expect(page.getByTestId('recheck-changes').locator('[data-change="decision"]')).toContainText('warn');
       await expect(result).toContainText('helpdesk lab:');
-      await expect(result).toContainText('Decision now: warn');
+      // In words, not the decision code (issue 17 item 3).
+      await expect(result).toContainText('Today it would install, with a warning.');
+      await expect(result).not.toContainText('Decision now');
       // Nothing was read from, or even attempted at, pic@cell.invalid: no cell error, no mention.
       await expect(result).not.toContainText('could not be read');
       await expect(result).not.toContainText('cell.invalid');

@@ -105,7 +105,7 @@ test('a key placed in trust/ shows origin local and its fingerprint; an unusable
     await expect(page.getByTestId('trust-state')).toContainText('local keys in use');
     const key = page.getByTestId('trusted-key');
     await expect(key).toHaveCount(1);
-    await expect(key.getByTestId('key-origin')).toHaveText('local');
+    await expect(key.getByTestId('key-origin')).toHaveText('your own key');
     await expect(key.getByTestId('key-fingerprint')).toHaveText(fingerprint);
     await expect(page.getByTestId('key-problem')).toContainText('broken.pub');
     await key.getByRole('button', { name: /Copy fingerprint/ }).click();
@@ -151,7 +151,7 @@ test('a key in the app’s bundled config/cosign/ shows origin bundled and "Stor
     await expect(page.getByTestId('first-run')).toHaveCount(0);
     const key = page.getByTestId('trusted-key');
     await expect(key).toHaveCount(1);
-    await expect(key.getByTestId('key-origin')).toHaveText('bundled');
+    await expect(key.getByTestId('key-origin')).toHaveText('the store key installed with the app');
     await expect(key.getByTestId('key-fingerprint')).toHaveText(fingerprint);
     await expect(page.getByTestId('no-keys')).toHaveCount(0);
     // The demo key is named (verdicts on the demo store cite it) but kept apart, tagged demo-only.
@@ -219,7 +219,7 @@ test('a key placed while the app runs appears without a reload (trust:changed pu
     mkdirSync(join(shell.home, 'trust'));
     writeFileSync(join(shell.home, 'trust', 'added.pub'), publicKey.export({ type: 'spki', format: 'pem' }).toString());
     await expect(page.getByTestId('trust-state')).toHaveAttribute('data-state', 'local-only', { timeout: 10_000 });
-    await expect(page.getByTestId('key-origin')).toHaveText('local');
+    await expect(page.getByTestId('key-origin')).toHaveText('your own key');
     expect(problems.consoleErrors).toEqual([]);
   } finally {
     await stop();

@@ -106,6 +106,12 @@ test('add the test cell in the UI, confirm its host key, and see its mode banner
       expect(existsSync(join(shell.home, 'known_hosts'))).toBe(false);
       await card.getByRole('button', { name: 'Test connection' }).click();
       await expect(dialog).toBeVisible();
+      // Its Cancel button closes it with one click too, recording nothing (issue 17 item 4).
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await expect(dialog).toHaveCount(0);
+      expect(existsSync(join(shell.home, 'known_hosts'))).toBe(false);
+      await card.getByRole('button', { name: 'Test connection' }).click();
+      await expect(dialog).toBeVisible();
       // Keyboard: focus starts on the safe choice (Cancel); Shift+Tab reaches Confirm, Enter confirms.
       await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
       await page.keyboard.press('Shift+Tab');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startInstallTestbed, type InstallTestbed } from '../scripts/testbed/install-testbed';
 import { addCellProfile } from '../electron/core/cell/profiles';
+import type { Locator } from '@playwright/test';
 import { expect, startShell, test } from './shell-fixture';
 import { screenshotPath } from './screenshot-path';
 
@@ -51,16 +52,25 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await page.setViewportSize({ width: 1100, height: 900 });
       await page.goto(shell.url);
 
-      // Install the verified service from its page.
+      // Install the verified service from its page. First a change of mind: Cancel at the
+      // pre-flight closes the dialog with one click (issue 17 item 4), nothing installed.
       await page.getByRole('button', { name: /^Web server v1\.0/ }).click();
       await page.getByTestId('install-open').click();
       const dialog = page.getByTestId('install-dialog');
+      await page.getByTestId('install-check').click();
+      await expect(page.getByTestId('preflight')).toBeVisible({ timeout: 60_000 });
+      await page.getByTestId('install-cancel').click();
+      await expect(dialog).toBeHidden();
+      await expect(page.getByTestId('install-open')).toBeFocused();
+      await page.getByTestId('install-open').click();
       await expect(dialog).toBeVisible();
       await expect(page.getByTestId('install-cell')).toBeFocused();
       await expect(page.getByTestId('install-cell')).toHaveValue(/.+/);
       await page.getByTestId('install-check').click();
       await expect(page.getByTestId('preflight')).toBeVisible({ timeout: 60_000 });
-      await expect(page.getByTestId('preflight-decision')).toHaveText('allow');
+      await expect(page.getByTestId('preflight-decision')).toHaveAttribute('data-decision', 'allow');
+      await expect(page.getByTestId('preflight-decision')).toHaveText('it will be installed when you confirm.');
+      expect(await page.getByTestId('preflight-verdict').innerText()).not.toMatch(/Decision:/);
       await expect(page.getByTestId('preflight-cell')).toContainText('test cell');
       await expect(page.getByTestId('preflight-mode')).toContainText('enforce');
       await expect(page.getByTestId('preflight-digest')).toHaveText(signed.split('@')[1]!);
@@ -79,8 +89,14 @@ test('install a verified service from its page, see the unsigned one blocked, un
       expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="install-dialog"]'))).toBe(true);
       await page.getByTestId('install-confirm').click();
       await expect(page.getByTestId('install-outcome')).toBeVisible({ timeout: 120_000 });
-      await expect(page.getByTestId('install-outcome-word')).toHaveText('installed');
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('Installed');
+      // Words, not codes (issue 17 item 3): the receipt explanation's sentence; no decision code,
+      // no "may be installed" after it was.
+      await expect(page.getByTestId('install-outcome-summary')).toHaveText('The install of Web server 1.0 completed with the image verified.');
+      // What a person reads (innerText: the collapsed receipt JSON is not part of it).
+      expect(await page.getByTestId('install-outcome').innerText()).not.toMatch(/decision|may be installed/);
       await expect(page.getByTestId('install-log')).not.toBeEmpty();
+      await expectFollowingLogPane(page.getByTestId('install-log'));
       const receiptId = (await page.getByTestId('receipt-id').textContent())!;
       await page.getByText('Receipt JSON').click();
       expect(JSON.parse((await page.getByTestId('receipt-json').textContent())!)).toMatchObject({ id: receiptId, outcome: 'installed', decision: 'allow' });
@@ -98,8 +114,10 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await page.getByTestId('install-open').click();
       await page.getByTestId('install-check').click();
       await expect(page.getByTestId('install-outcome')).toBeVisible({ timeout: 60_000 });
-      await expect(page.getByTestId('install-outcome-word')).toHaveText('rejected');
-      await expect(page.getByTestId('install-outcome-decision')).toHaveText('block');
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('Refused');
+      await expect(page.getByTestId('install-outcome')).toHaveAttribute('data-decision', 'block');
+      await expect(page.getByTestId('install-outcome-summary')).toHaveText("The install of Shady tool 0.1 was blocked before anything on the cell was touched: the image did not verify and the cell's mode is enforce.");
+      expect(await page.getByTestId('install-outcome').innerText()).not.toMatch(/decision/);
       await expect(page.getByTestId('install-outcome-reason')).toHaveAttribute('data-reason', 'SIGNATURE_NOT_FOUND');
       await expect(page.getByTestId('install-confirm')).toHaveCount(0);
       await dialog.screenshot({ path: screenshotPath('install-blocked.png') });
@@ -118,13 +136,29 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await page.getByTestId('cell-services').screenshot({ path: screenshotPath('cells-installed-badge.png') });
       await page.getByTestId('service-logs').click();
       await expect(page.getByTestId('service-output')).toBeVisible({ timeout: 30_000 });
+      await expectFollowingLogPane(page.getByTestId('service-output'));
+      // Uninstall is destructive and looks it: a red question, a red button naming the service.
       await page.getByTestId('service-uninstall').click();
-      await page.getByTestId('service-uninstall-confirm').click();
-      await expect(page.getByTestId('install-outcome-word')).toHaveText('uninstalled', { timeout: 60_000 });
+      const question = page.getByTestId('service-uninstall-question');
+      await expect(question).toHaveClass(/callout--danger/);
+      await expect(question).toContainText('Uninstall Web server? It is stopped and removed from this cell.');
+      const confirmUninstall = page.getByTestId('service-uninstall-confirm');
+      await expect(confirmUninstall).toHaveText('Uninstall Web server');
+      await expect(confirmUninstall).toHaveClass(/button--danger/);
+      await expect(confirmUninstall).toHaveCSS('color', 'rgb(138, 17, 17)');
+      await page.getByTestId('cell-services').screenshot({ path: screenshotPath('cells-uninstall-confirm.png') });
+      await confirmUninstall.click();
+      // The list updates at once: the row is gone while its receipt is still being read.
+      const uninstalled = page.getByTestId('uninstall-receipt');
+      await expect(uninstalled.getByTestId('install-outcome-word')).toHaveText('Uninstalled', { timeout: 60_000 });
+      await expect(page.getByTestId('installed-actions-web')).toHaveCount(0);
+      await expect(page.getByTestId('cell-no-services')).toBeVisible({ timeout: 30_000 });
+      await expect(uninstalled.getByTestId('install-outcome-summary')).toHaveText('The uninstall of Web server 1.0 completed; the service was removed from the cell.');
+      expect(await uninstalled.innerText()).not.toMatch(/decision|Mode:/);
       expect((await tb.docker(['ps', '-q', '--filter', 'label=com.docker.compose.project=pic-web'])).trim()).toBe('');
       await page.screenshot({ path: screenshotPath('install-uninstalled.png'), fullPage: true });
       await page.getByTestId('service-receipt-done').click();
-      await expect(page.getByTestId('cell-no-services')).toBeVisible({ timeout: 30_000 });
+      await expect(uninstalled).toHaveCount(0);
       expect(problems.cspViolations).toEqual([]);
     } finally {
       await stop();
@@ -133,6 +167,35 @@ test('install a verified service from its page, see the unsigned one blocked, un
     await tb.stop();
   }
 });
+
+/**
+ * A log pane (issue 17 item 4): resizable, a keyboard-scrollable log region, and at the end of
+ * its output; scrolled up by the person, it stays where they put it until they scroll back down.
+ */
+async function expectFollowingLogPane(pane: Locator): Promise<void> {
+  await expect(pane).toHaveAttribute('role', 'log');
+  await expect(pane).toHaveCSS('resize', 'vertical');
+  const atEnd = () => pane.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight <= 8);
+  await expect.poll(atEnd).toBe(true);
+  await expect(pane).toHaveAttribute('data-following', 'true');
+  // Made short enough to scroll, then scrolled up: it no longer follows.
+  await pane.evaluate((el) => {
+    el.style.height = '40px';
+    el.style.minHeight = '0';
+  });
+  if (await pane.evaluate((el) => el.scrollHeight > el.clientHeight + 8)) {
+    await pane.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await expect(pane).toHaveAttribute('data-following', 'true');
+    await pane.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect(pane).toHaveAttribute('data-following', 'false');
+    await pane.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await expect(pane).toHaveAttribute('data-following', 'true');
+  }
+  await pane.evaluate((el) => {
+    el.style.height = '';
+    el.style.minHeight = '';
+  });
+}
 
 /** A loopback port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -173,7 +236,7 @@ test('an unreachable cell: the outcome and the receipt say verification did not 
     await page.getByTestId('install-check').click();
     const outcome = page.getByTestId('install-outcome');
     await expect(outcome).toBeVisible({ timeout: 60_000 });
-    await expect(page.getByTestId('install-outcome-word')).toHaveText('failed');
+    await expect(page.getByTestId('install-outcome-word')).toHaveText('Failed');
     await expect(page.getByTestId('install-outcome-error')).toContainText('CELL_UNREACHABLE');
     await expect(page.getByTestId('install-outcome-not-checked')).toHaveText('Signature: not checked (verification did not run).');
     await expect(page.getByTestId('install-outcome-image')).toHaveText(image);

@@ -73,7 +73,24 @@ test('preview: error path, live fix, card + page + per-mode table, developer key
     await expect(err).toHaveCount(1);
     await expect(err).toHaveAttribute('data-path', '/ports/0/host');
     await expect(err).toContainText('must be 1–65535');
-    await expect(page.getByTestId('preview-card')).toHaveCount(0);
+    // Issue 17 item 5: the invalid listing still shows the card and page it can, the error marked
+    // next to the field it is about, and its verdict says no mode installs it.
+    const invalidCard = page.getByTestId('preview-card').locator('[data-service-id="notes"]');
+    await expect(invalidCard).toContainText('Team Notes');
+    await expect(invalidCard).toHaveAttribute('data-verification', 'MANIFEST_INVALID');
+    const invalidPage = page.getByTestId('preview-page');
+    await expect(invalidPage.getByRole('heading', { name: 'Team Notes', level: 2 })).toBeVisible();
+    await expect(invalidPage).toContainText('Write things down');
+    const marked = invalidPage.getByTestId('field-errors');
+    await expect(marked).toHaveCount(1);
+    await expect(marked.locator('li')).toHaveAttribute('data-path', '/ports/0/host');
+    await expect(marked).toContainText('must be 1–65535');
+    // Marked in the Ports row of "What it will run", not somewhere else on the page.
+    await expect(invalidPage.locator('.runs__list > div').filter({ hasText: 'Ports (from the store listing' }).getByTestId('field-errors')).toHaveCount(1);
+    for (const mode of ['enforce', 'warn', 'off']) {
+      await expect(page.getByTestId('mode-table').locator(`[data-mode="${mode}"]`)).toHaveAttribute('data-decision', 'block');
+      await expect(page.getByTestId('mode-table').locator(`[data-mode="${mode}"]`)).toContainText('cannot be installed in any mode');
+    }
     await page.screenshot({ path: screenshotPath('preview-error.png') });
 
     // The developer saves a fixed file the way editors do (write + rename): the preview follows.
@@ -125,6 +142,30 @@ test('preview: error path, live fix, card + page + per-mode table, developer key
   }
 });
 
+test('an image string that is not a reference is never described as installing, in any mode (issue 17 item 5)', async ({ page, problems }) => {
+  const file = join(work, 'bad-image.json');
+  writeFileSync(file, JSON.stringify(manifest({ image: 'Not A Valid::Reference' }), null, 2));
+  const { shell, stop } = await startShell();
+  try {
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    await page.getByLabel(/Manifest or index to preview/).fill(file);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    const table = page.getByTestId('mode-table');
+    await expect(table).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('preview-card').locator('[data-service-id="notes"]')).toHaveAttribute('data-verification', 'REFERENCE_INVALID');
+    for (const mode of ['enforce', 'warn', 'off']) {
+      const row = table.locator(`[data-mode="${mode}"]`);
+      await expect(row).toHaveAttribute('data-decision', 'block');
+      await expect(row).toContainText('cannot be installed in any mode');
+      await expect(row).not.toContainText('installs');
+    }
+    expect(problems.consoleErrors).toEqual([]);
+  } finally {
+    await stop();
+  }
+});
+
 test('preview of an index: each service with its own errors', async ({ page, problems }) => {
   const file = join(work, 'index.json');
   writeFileSync(file, JSON.stringify({ schemaVersion: 1, name: 'Dev store', services: [manifest(), { ...manifest(), id: 'Bad_Id', name: '' }] }));
@@ -139,6 +180,11 @@ test('preview of an index: each service with its own errors', async ({ page, pro
     await page.getByLabel('Service in this index').selectOption('1');
     await expect(page.getByTestId('schema-error')).toHaveCount(2);
     await expect(page.getByTestId('schema-error').first()).toHaveAttribute('data-path', '/services/1/id');
+    // Its card and page are drawn from the fields that are valid; the bad id and empty name are
+    // marked beside the heading, which falls back to the listing's id.
+    await expect(page.getByTestId('preview-card').locator('[data-service-id="Bad_Id"]')).toBeVisible();
+    await expect(page.getByTestId('preview-page').getByRole('heading', { name: 'Bad_Id', level: 2 })).toBeVisible();
+    await expect(page.getByTestId('preview-page').getByTestId('field-errors').first().locator('li')).toHaveCount(2);
     expect(problems.consoleErrors).toEqual([]);
   } finally {
     await stop();

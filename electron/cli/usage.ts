@@ -21,8 +21,9 @@ export const COMMAND_USAGE: Record<string, string> = {
   inventory: `  pic-store inventory export [--cells NAME_OR_GROUP...] [--output FILE]
   pic-store inventory import FILE [--json]`,
   activity: `  pic-store activity [--json] [--limit N] [--offset N] [--outcome OUTCOME] [--action ACTION]
-                   [--cell NAME] [--service ID] [--reason CODE]`,
-  explain: '  pic-store explain RECEIPT_FILE [--json]',
+                   [--cell NAME] [--service ID] [--reason CODE]
+  pic-store activity --export ID FILE [--json]`,
+  explain: '  pic-store explain RECEIPT_FILE_OR_ID [--json]',
   store: `  pic-store store add NAME URL [--root ROOT_JSON] | store remove NAME
   pic-store store list [--json] | store refresh [NAME] [--json]`,
 };

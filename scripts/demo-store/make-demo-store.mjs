@@ -22,6 +22,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { EXPECTED, SERVICES } from './demo-services.mjs';
 import { signDemoStore } from './sign-demo-store.mjs';
+import { demoAssets } from './demo-assets.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -274,6 +275,7 @@ async function main() {
       ...(s.ports ? { ports: s.ports } : {}),
       ...(s.environment ? { environment: s.environment } : {}),
       ...(s.volumes ? { volumes: s.volumes } : {}),
+      ...demoAssets(s),
     }));
     writeFileSync(join(OUT, 'index.json'), JSON.stringify({ schemaVersion: 1, name: 'PIC Demo Store', ociLayout: 'oci', services }, null, 2) + '\n');
     writeFileSync(join(OUT, 'expected.json'), JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.id, EXPECTED[s.kind]])), null, 2) + '\n');

@@ -1,5 +1,5 @@
 // `pic-store activity` through the built CLI, on a data directory seeded with real receipts.
-import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('pic-store activity', () => {
     expect(human.code).toBe(0);
     const lines = human.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^2031-05-01T12:00:04Z\s+install\s+svc-4 1\.4\s+→ home \(pic@cell\.example\)\s+rejected\s+SIGNATURE_NOT_FOUND\s+enforce\/config/);
+    expect(lines[0]).toMatch(/^2031-05-01T12:00:04Z\s+install\s+svc-4 1\.4\s+→ home \(pic@cell\.example\)\s+rejected\s+Unsigned \(SIGNATURE_NOT_FOUND\)\s+mode enforce \(config\)/);
     expect(lines[0]).toContain(ids[4]);
     expect(lines[1]).toMatch(/svc-3 1\.3 .* installed /);
 
@@ -61,6 +61,30 @@ describe('pic-store activity', () => {
     expect(limited.stdout).toMatch(/3 older; use --offset 2/);
     const filtered = await picStore(['activity', '--json', '--outcome', 'installed']);
     expect((JSON.parse(filtered.stdout) as { receipts: { id: string }[] }).receipts.map((r) => r.id)).toEqual([ids[3]]);
+  });
+
+  it('explain takes the id activity prints; --export ID FILE writes that receipt to a new file (issue 17 item 9)', async () => {
+    const listed = (await picStore(['activity', '--limit', '1'])).stdout.split('\n')[0]!.trim().split(/\s+/);
+    const id = listed[listed.length - 1]!;
+    const byId = await picStore(['explain', id]);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(byId.stdout).toContain('Verdict: Unsigned (SIGNATURE_NOT_FOUND)');
+    const missing = await picStore(['explain', '0b5e7c1e-0000-4000-8000-000000000000']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no receipt with id "0b5e7c1e-0000-4000-8000-000000000000" in the activity log; "pic-store activity" lists the ids');
+
+    const file = join(home, 'exported.json');
+    const exported = await picStore(['activity', '--export', id, file]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toBe(`Receipt ${id} written to ${file}.\n`);
+    expect((JSON.parse(await readFile(file, 'utf8')) as { id: string }).id).toBe(id);
+    // The exported file explains exactly as the id does.
+    expect((await picStore(['explain', file])).stdout).toBe(byId.stdout);
+    // An export never replaces a file, and needs exactly one FILE.
+    const again = await picStore(['activity', '--export', id, file]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toContain('already exists');
+    expect((await picStore(['activity', '--export', id])).code).toBe(2);
   });
 
   it('skips a torn last line with a warning on stderr, stdout still one JSON document', async () => {

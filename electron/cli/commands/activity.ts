@@ -6,12 +6,17 @@ import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { terminalLines } from '../../core/terminal-text';
+import { explainRefusal, reasonTitle } from '../../core/catalogue/reason-catalogue';
+import { exportReceipt } from '../../core/receipts/receipt-file';
+import { resolve } from 'node:path';
+import { receiptById } from './receipt-arg';
 
 const DEFAULT_LIMIT = 50;
 
 /**
  * `pic-store activity [--json] [--limit N]` (DESIGN 2.4): the local activity log, newest first.
  * Filters mirror the Activity view so helpdesk can script the same questions.
+ * `--export ID FILE` writes that receipt to a new .json file, as the Activity view's Export does.
  */
 export async function activityCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -23,7 +28,9 @@ export async function activityCommand(argv: string[], io: CliIo, ctx: CliContext
     cell: { type: 'string' },
     service: { type: 'string' },
     reason: { type: 'string' },
+    export: { type: 'string' },
   });
+  if (values.export !== undefined) return exportById(values.export, positionals, io, ctx, Boolean(values.json));
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const query: ActivityQuery = {
     limit: count(values.limit, 'limit', DEFAULT_LIMIT, 1),
@@ -54,10 +61,23 @@ export async function activityCommand(argv: string[], io: CliIo, ctx: CliContext
   return EXIT.ok;
 }
 
+async function exportById(id: string, positionals: string[], io: CliIo, ctx: CliContext, json: boolean): Promise<ExitCode> {
+  if (positionals.length !== 1) throw new UsageError('--export needs the receipt id and then one FILE to write (a new .json file)');
+  const receipt = await receiptById(id, ctx);
+  const path = resolve(io.cwd, positionals[0]!);
+  const { bytes } = await exportReceipt(path, receipt);
+  if (json) printJson(io, { exported: { id, path, bytes } });
+  else io.out(terminalLines(`Receipt ${id} written to ${path}.`));
+  return EXIT.ok;
+}
+
 /** One receipt on one line: when, what, where, and why — enough to pick one to explain. */
 export function receiptLine(r: Receipt): string {
-  const why = r.verification ? r.verification.reason : r.error ? r.error.code : '-';
-  const mode = r.mode ? `${r.mode.value}/${r.mode.source}` : 'cell unreachable';
+  // The catalogue's short words first, the code after them for searching and tickets.
+  const why = r.verification
+    ? `${reasonTitle(r.verification.reason)} (${r.verification.reason})`
+    : r.error ? `${explainRefusal(r.error.code, r.error.message)?.title ?? 'failed'} (${r.error.code})` : '-';
+  const mode = r.mode ? `mode ${r.mode.value} (${r.mode.source})` : 'cell unreachable';
   const cell = r.cell.name === r.cell.destination ? r.cell.name : `${r.cell.name} (${r.cell.destination})`;
   return [
     r.at.replace(/\.\d{3}Z$/, 'Z'),

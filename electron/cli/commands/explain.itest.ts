@@ -82,8 +82,8 @@ describe('pic-store explain', () => {
     expect(r.stdout).toContain(`Service developer: ${cat.next.developer}`);
     expect(r.stdout).toContain(cat.next.helpdesk);
     expect(r.stdout).toContain(`digest:       ${DIGEST}`);
-    expect(r.stdout).toContain(`${TRUSTED} (bundled)`);
-    expect(r.stdout).toContain(`${FOREIGN} (local)`);
+    expect(r.stdout).toContain(`${TRUSTED} (the store key installed with the app)`);
+    expect(r.stdout).toContain(`${FOREIGN} (your own key)`);
     expect(r.stdout).toContain(receipt.id);
     if (FAILS_AT[reason]) expect(r.stdout).toContain(`Failed check: ${FAILS_AT[reason]} — evidence for ${reason}`);
     if (reason === 'SIGNATURE_DIGEST_MISMATCH') {

@@ -22,6 +22,9 @@ import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { resolveCliCell } from './cell';
 import { terminalLines } from '../../core/terminal-text';
+import { explainMode, reasonTitle } from '../../core/catalogue/reason-catalogue';
+import { originWords, shortFingerprint } from '../../core/catalogue/key-words';
+import { explainReceipt } from '../../core/receipts/explain';
 
 export async function installCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -93,13 +96,31 @@ export function printReceipt(io: CliIo, r: Receipt, json: boolean): void {
   const v = r.verification;
   // Receipt fields carry the cell's own output (docker, cosign): escaped before they reach the terminal.
   const out = (line: string) => io.out(terminalLines(line));
-  out(`${r.outcome.toUpperCase()}: ${r.action} ${r.service.id} ${JSON.stringify(r.service.version)} on ${r.cell.destination} (root ${r.cell.root})`);
-  if (r.digest) out(`  digest:   ${r.digest}`);
-  if (r.mode) out(`  mode:     ${r.mode.value} (${r.mode.source})  decision: ${r.decision}`);
-  if (v) out(`  verified: ${v.verified ? 'yes' : `no (${v.reason})`} under ${v.trustedKeys.map((k) => `${k.fingerprint.slice(0, 16)}… (${k.origin})`).join(', ') || 'no usable key'}`);
-  if (r.cellVerification?.ran) out(`  cell cosign: ${r.cellVerification.verified ? 'verified' : 'NOT verified'}`);
-  if (r.error) out(`  error:    ${r.error.code}: ${r.error.message}`);
-  out(`  receipt:  ${r.id}`);
+  // The receipt explanation's sentence (the words Activity and `explain` use), then the facts.
+  out(`${OUTCOME_WORD[r.outcome]}: ${explainReceipt(r).outcomeSentence}`);
+  out(`  cell:      ${r.cell.name === r.cell.destination ? r.cell.name : `${r.cell.name} (${r.cell.destination})`}, PIC root ${r.cell.root}`);
+  if (r.digest) out(`  digest:    ${r.digest}`);
+  if (r.mode && r.action !== 'uninstall') out(`  mode:      ${explainMode(r.mode).title}`);
+  if (v) out(`  signature: ${signatureWords(v)}`);
+  if (r.cellVerification?.ran) out(`  on the cell: cosign ${r.cellVerification.verified ? 'verified the image too' : 'did NOT verify the image'}`);
+  if (r.error) out(`  code:      ${r.error.code} (for the helpdesk)`);
+  out(`  receipt:   ${r.id} (pic-store explain ${r.id})`);
+}
+
+const OUTCOME_WORD: Record<Receipt['outcome'], string> = {
+  installed: 'Installed',
+  uninstalled: 'Uninstalled',
+  rejected: 'Refused',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+/** "Verified (signed by the store key installed with the app — 3f2a9c1d…)" / "Unsigned (SIGNATURE_NOT_FOUND)". */
+function signatureWords(v: NonNullable<Receipt['verification']>): string {
+  if (!v.verified) return `${reasonTitle(v.reason)} (${v.reason})`;
+  const signer = v.signatures.find((s) => !s.problem && s.keyFingerprint)?.keyFingerprint;
+  const key = v.trustedKeys.find((k) => k.fingerprint === signer);
+  return signer ? `Verified — signed by ${originWords(key?.origin)}, fingerprint ${shortFingerprint(signer)}` : 'Verified';
 }
 
 export async function resolveService(arg: string, storeOpt: string | undefined, io: CliIo, ctx: CliContext): Promise<FoundService> {

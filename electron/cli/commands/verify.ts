@@ -7,6 +7,7 @@
 // `services`, else a manifest), an index URL, or an image reference; a missing file named like a
 // path (./x, ../x, /x, dir/x.json) is a usage error. Exit 0 when every image verified, 1 when any
 // did not (an unreachable registry is a verdict), 3 when an index cannot be loaded.
+import { originWords } from '../../core/catalogue/key-words';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { explainReport } from '../../core/catalogue/reason-catalogue';
@@ -193,7 +194,7 @@ function printHuman(io: CliIo, results: VerificationReport[], verbose: boolean):
     for (const s of r.signatures) {
       line(`       signature ${s.format}: key ${s.keyFingerprint ?? '(no trusted key)'}, identity ${s.identity ?? '(none)'}${s.problem ? `, ${s.problem}${s.boundDigest ? ` (binds ${shortDigest(s.boundDigest)})` : ''}` : ''}${s.tlog ? `, log: ${tlogText(s.tlog)}` : ''}`);
     }
-    for (const k of r.trustedKeys) line(`       trusted key ${k.fingerprint} (${k.origin})`);
+    for (const k of r.trustedKeys) line(`       trusted key ${k.fingerprint} (${originWords(k.origin)})`);
     for (const e of r.errors ?? []) line(`       error ${e.path || '/'}: ${e.message}`);
     if (!r.verified) line(`       next (admin): ${ex.next.admin}`, `       next (developer): ${ex.next.developer}`, `       next (helpdesk): ${ex.next.helpdesk}`);
   }

@@ -15,8 +15,18 @@ export interface ModeRow {
 
 const MODE_ORDER: readonly ModeValue[] = ['enforce', 'warn', 'off'];
 
+/**
+ * Reasons no mode can install: without a valid reference pinned by a digest there is nothing to
+ * pin the install to (the install flow ends DIGEST_UNRESOLVED in warn and off too), and an
+ * invalid listing is never installed. Issue 17 item 5: never "installs" for these.
+ */
+const NEVER_INSTALLS: ReadonlySet<VerificationReport['reason']> = new Set(['REFERENCE_INVALID', 'DIGEST_MISSING', 'MANIFEST_INVALID']);
+
 export function modeTable(report: VerificationReport): ModeRow[] {
   const why = explainReport(report).sentence;
+  if (NEVER_INSTALLS.has(report.reason) || !report.digest) {
+    return MODE_ORDER.map((mode) => ({ mode, decision: 'block', sentence: `cannot be installed in any mode: ${why}` }));
+  }
   return MODE_ORDER.map((mode) => {
     const d = decideInstall({ mode, desktopVerified: report.verified, cellVerified: null });
     const sentence = d.decision === 'block'

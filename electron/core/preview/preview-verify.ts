@@ -8,6 +8,8 @@ import { loadKeyFile, type TrustRoot } from '../trust/trust-root';
 import { verifyImage } from '../verification/verify-image';
 import type { VerificationReport } from '../verification/types';
 import { modeTable, type ModeRow } from './mode-table';
+import { manifestInvalidReport } from '../verification/verify-store';
+import type { PreviewService } from './read-listing';
 
 interface PreviewVerifyInput {
   image: string;
@@ -57,4 +59,13 @@ export async function verifyForPreview(input: PreviewVerifyInput): Promise<Previ
   } finally {
     sources.close();
   }
+}
+
+/**
+ * The verdict of a listing that fails the schema: MANIFEST_INVALID, nothing about the image
+ * checked, and every mode says it cannot be installed — the same report a store gives it.
+ */
+export function invalidListingVerdict(service: PreviewService, trustRoot: TrustRoot): PreviewVerdict {
+  const report = manifestInvalidReport({ index: service.index, id: service.id, manifest: null, raw: service.partial, errors: service.errors }, trustRoot);
+  return { report, explanation: explainReport(report), modes: modeTable(report), source: 'registry', devKey: null };
 }

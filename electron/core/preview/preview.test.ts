@@ -25,13 +25,15 @@ describe('readListing', () => {
     await writeFile(join(dir, 'm.json'), JSON.stringify(good));
     const p = await readListing(join(dir, 'm.json'));
     expect(p.kind).toBe('manifest');
-    expect(p.services).toEqual([{ index: 0, id: 'web', manifest: expect.objectContaining(good), errors: [] }]);
+    expect(p.services).toEqual([{ index: 0, id: 'web', manifest: expect.objectContaining(good), errors: [], partial: null }]);
   });
   it('schema errors with JSON pointers', async () => {
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ ...good, ports: [{ container: 80, host: 0 }], privileged: true }));
     const p = await readListing(join(dir, 'bad.json'));
     expect(p.services[0]?.errors.map((e) => e.path).sort()).toEqual(['/ports/0/host', '/privileged']);
     expect(p.services[0]?.manifest).toBeNull();
+    // What can still be drawn: every field that passes its own rule; the bad ones are left out.
+    expect(p.services[0]?.partial).toEqual(good);
   });
   it('broken JSON says where', async () => {
     await writeFile(join(dir, 'torn.json'), '{\n  "id": "web",\n  "name": \n');
@@ -77,6 +79,17 @@ describe('modeTable', () => {
     expect(rows[0]?.sentence).toMatch(/^blocked because No cosign signature is attached to 127\.0\.0\.1:5000\/demo\/web@sha256:a{64}/);
     expect(rows[1]?.sentence).toMatch(/^installs with a warning: /);
     expect(rows[2]?.sentence).toMatch(/^installs; verification is off/);
+  });
+  it('no digest to pin, an invalid reference or an invalid listing: no mode installs it (issue 17 item 5)', () => {
+    for (const r of [
+      { ...base, image: 'Not A::Reference', digest: null, reason: 'REFERENCE_INVALID' as const },
+      { ...base, image: '127.0.0.1:5000/demo/web:1.0', digest: null, reason: 'DIGEST_MISSING' as const },
+      { ...base, reason: 'MANIFEST_INVALID' as const },
+    ]) {
+      const rows = modeTable(r);
+      expect(rows.map((x) => `${x.mode}:${x.decision}`), r.reason).toEqual(['enforce:block', 'warn:block', 'off:block']);
+      for (const row of rows) expect(row.sentence).toMatch(/^cannot be installed in any mode: /);
+    }
   });
   it('verified: every mode installs', () => {
     expect(modeTable({ ...base, verified: true, reason: 'VERIFIED' }).map((r) => r.decision)).toEqual(['allow', 'allow', 'allow']);

@@ -7,6 +7,7 @@ import { errorMessage } from '../errors';
 import { readUserFile } from '../user-file';
 import type { SchemaError, ServiceManifest } from '../store/manifest-schema';
 import { validateIndex, validateManifest } from '../store/validate';
+import { partialManifest, type PartialManifest } from '../store/partial-manifest';
 
 const MAX_LISTING_BYTES = 16 * 1024 * 1024;
 
@@ -15,6 +16,8 @@ export interface PreviewService {
   id: string | null;
   manifest: ServiceManifest | null;
   errors: SchemaError[];
+  /** For an invalid listing: the fields that pass their own rules, to draw what can be drawn. */
+  partial: PartialManifest | null;
 }
 
 export interface ListingPreview {
@@ -65,10 +68,10 @@ export async function readListing(path: string, now: () => Date = () => new Date
       errors,
       indexName: v.index.name,
       ociLayoutDir,
-      services: v.index.services.map((s) => ({ index: s.index, id: s.id, manifest: s.manifest, errors: s.errors })),
+      services: v.index.services.map((s) => ({ index: s.index, id: s.id, manifest: s.manifest, errors: s.errors, partial: s.manifest ? null : partialManifest(s.raw) })),
     };
   }
   const m = validateManifest(raw);
   const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
-  return { ...base, kind: 'manifest', services: [{ index: 0, id, manifest: m.manifest, errors: m.errors }] };
+  return { ...base, kind: 'manifest', services: [{ index: 0, id, manifest: m.manifest, errors: m.errors, partial: m.manifest ? null : partialManifest(raw) }] };
 }

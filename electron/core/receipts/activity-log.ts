@@ -86,3 +86,13 @@ export async function readActivity(logPath: string, query: ActivityQuery = {}): 
     await fh.close().catch(() => undefined);
   }
 }
+
+/**
+ * The receipt with this id in the local log (the id `pic-store activity` prints and the Activity
+ * view shows), or null when the log holds none. Ids are unique; the newest wins if a log was
+ * ever concatenated by hand.
+ */
+export async function findReceipt(logPath: string, id: string): Promise<Receipt | null> {
+  const page = await readActivity(logPath, { id, limit: 1 });
+  return page.receipts[0] ?? null;
+}

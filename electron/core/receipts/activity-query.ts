@@ -17,6 +17,8 @@ export interface ActivityQuery {
   service?: string;
   /** Matches the verification reason code, or the error code. */
   reason?: string;
+  /** Matches the receipt's id exactly (the id `pic-store activity` prints). */
+  id?: string;
 }
 
 export interface SkippedLine {
@@ -131,7 +133,7 @@ function lineRanges(buf: Buffer): LineRange[] {
 }
 
 function filterNeedles(q: ActivityQuery): string[] {
-  return [q.outcome, q.action, q.cell, q.service, q.reason].filter((v): v is string => typeof v === 'string' && v !== '').map((v) => JSON.stringify(v));
+  return [q.outcome, q.action, q.cell, q.service, q.reason, q.id].filter((v): v is string => typeof v === 'string' && v !== '').map((v) => JSON.stringify(v));
 }
 
 type LooseReceipt = Receipt & Record<string, unknown>;
@@ -148,6 +150,7 @@ function matches(r: LooseReceipt, q: ActivityQuery): boolean {
   if (q.cell && r.cell?.name !== q.cell && r.cell?.destination !== q.cell) return false;
   if (q.service && r.service?.id !== q.service && r.service?.name !== q.service) return false;
   if (q.reason && r.verification?.reason !== q.reason && r.error?.code !== q.reason) return false;
+  if (q.id && r.id !== q.id) return false;
   return true;
 }
 

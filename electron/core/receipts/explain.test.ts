@@ -43,7 +43,7 @@ describe('explainReceipt evidence when verification never ran (UI finding 5)', (
     expect(x.evidence.verificationRan).toBe(true);
     expect(x.evidence.digest).toBe(DIGEST);
     const text = explanationText(x);
-    expect(text).toContain(`trusted keys: ${'cd'.repeat(32)} (bundled)`);
+    expect(text).toContain(`trusted keys: ${'cd'.repeat(32)} (the store key installed with the app)`);
     expect(text).toContain('signed by:    no trusted key');
   });
 });

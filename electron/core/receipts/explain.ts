@@ -2,6 +2,7 @@
 // what evidence, the mode and why, the desktop's and the cell's verdicts side by side, and the
 // next step per role. Built only from the reason-code catalogue and the receipt's own evidence,
 // so `pic-store explain` and the Activity detail page say exactly the same words.
+import { originWords } from '../catalogue/key-words';
 import { cellCosignDisagreementHint } from './cell-cosign-hint';
 import { explainMode, explainRefusal, explainReport, type Explanation, type Role } from '../catalogue/reason-catalogue';
 import { explainUpdateCode, isUpdateCode } from '../catalogue/update-catalogue';
@@ -180,7 +181,7 @@ export function explainReceipt(r: Receipt): ReceiptExplanation {
       image: r.image,
       digest: r.digest ?? pinnedDigestOf(r.image),
       verificationRan: r.verification !== null,
-      trustedKeys: (r.verification?.trustedKeys ?? []).map((k) => `${k.fingerprint} (${k.origin})`),
+      trustedKeys: (r.verification?.trustedKeys ?? []).map((k) => `${k.fingerprint} (${originWords(k.origin)})`),
       foundKeys: [...new Set(sigs.map((s) => s.keyFingerprint).filter((x): x is string => !!x))],
       boundDigests: [...new Set(sigs.filter((s) => s.problem === 'digest-mismatch' && s.boundDigest).map((s) => s.boundDigest!))],
     },

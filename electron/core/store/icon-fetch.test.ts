@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../errors';
-import { fetchIconAsDataUrl, MAX_ICON_BYTES, sniffIconType } from './icon-fetch';
+import { fetchIconAsDataUrl, MAX_ICON_BYTES, MAX_SCREENSHOT_BYTES, sniffIconType } from './icon-fetch';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR-and-the-rest')]);
 const WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x10, 0, 0, 0]), Buffer.from('WEBPVP8 data')]);
@@ -141,6 +141,27 @@ describe('fetchIconAsDataUrl', () => {
     const port = await new Promise<number>((r) => tmp.listen(0, '127.0.0.1', () => r((tmp.address() as AddressInfo).port)));
     await new Promise<void>((r) => tmp.close(() => r()));
     expect((await refusal(fetchIconAsDataUrl(`http://127.0.0.1:${port}/a.png`, loopback))).code).toBe('ICON_UNAVAILABLE');
+  });
+});
+
+describe('fetchIconAsDataUrl for screenshots (DESIGN 2.1)', () => {
+  it('takes PNG and WebP, refuses SVG, and has its own byte limit', async () => {
+    srv.routes.set('/s.png', serve(PNG, 'image/png'));
+    srv.routes.set('/s.webp', serve(WEBP, 'image/webp'));
+    srv.routes.set('/s.svg', serve(SVG, 'image/svg+xml'));
+    const shot = { ...loopback, kind: 'screenshot' as const };
+    expect(await fetchIconAsDataUrl(`${srv.base}/s.png`, shot)).toBe(`data:image/png;base64,${PNG.toString('base64')}`);
+    expect(await fetchIconAsDataUrl(`${srv.base}/s.webp`, shot)).toBe(`data:image/webp;base64,${WEBP.toString('base64')}`);
+    const svg = await refusal(fetchIconAsDataUrl(`${srv.base}/s.svg`, shot));
+    expect(svg).toMatchObject({ code: 'ICON_REFUSED', message: 'the screenshot is not a PNG or WebP image' });
+    // Bigger than an icon may be, within a screenshot's limit.
+    const big = Buffer.concat([PNG, Buffer.alloc(MAX_ICON_BYTES)]);
+    srv.routes.set('/big.png', serve(big, 'image/png'));
+    expect(await fetchIconAsDataUrl(`${srv.base}/big.png`, shot)).toBe(`data:image/png;base64,${big.toString('base64')}`);
+    const huge = Buffer.concat([PNG, Buffer.alloc(MAX_SCREENSHOT_BYTES)]);
+    srv.routes.set('/huge.png', serve(huge, 'image/png'));
+    expect((await refusal(fetchIconAsDataUrl(`${srv.base}/huge.png`, shot))).code).toBe('ICON_UNAVAILABLE');
+    expect((await refusal(fetchIconAsDataUrl('http://example.org/s.png', shot))).message).toBe('screenshots are fetched only over https (this one is http:)');
   });
 });
 

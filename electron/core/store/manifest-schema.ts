@@ -18,6 +18,14 @@ const icon = z.string().max(MAX_ICON_CHARS, `must be at most ${MAX_ICON_CHARS} c
   'must be an https: URL or a data:image/(png|svg+xml|webp);base64 URL',
 );
 
+// DESIGN 2.1: at most 8, each an https: URL or an inline PNG/WebP (no SVG for screenshots).
+const MAX_SCREENSHOTS = 8;
+const MAX_SCREENSHOT_CHARS = 2 * 1024 * 1024;
+const screenshot = z.string().max(MAX_SCREENSHOT_CHARS, `must be at most ${MAX_SCREENSHOT_CHARS} characters`).refine(
+  (s) => /^data:image\/(png|webp);base64,[A-Za-z0-9+/]+={0,2}$/.test(s) || (s.startsWith('https:') && httpsUrl.safeParse(s).success),
+  'must be an https: URL or a data:image/(png|webp);base64 URL',
+);
+
 const port = z.number().int('must be an integer').min(1, 'must be 1–65535').max(65535, 'must be 1–65535');
 
 const containerPath = z.string().max(4096).refine(
@@ -38,6 +46,7 @@ export const serviceManifestSchema = z.strictObject({
   category: z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}_-]{0,31}$/u, 'must be one short word').optional(),
   developer: z.strictObject({ name: z.string().min(1).max(80), url: httpsUrl }).optional(),
   icon: icon.optional(),
+  screenshots: z.array(screenshot).max(MAX_SCREENSHOTS, `must list at most ${MAX_SCREENSHOTS} screenshots`).optional(),
   ports: z.array(z.strictObject({ container: port, host: port, protocol: z.enum(['tcp', 'udp']).default('tcp') })).max(64).optional(),
   environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment names must match ^[A-Za-z_][A-Za-z0-9_]*$'), z.string().max(8192)).optional(),
   volumes: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must match ^[a-z0-9][a-z0-9_-]*$').max(64), path: containerPath })).max(32).optional(),

@@ -50,6 +50,15 @@ describe('manifest schema', () => {
     expect(validateManifest({ ...good, icon: 'http://x/i.png' }).errors[0]?.path).toBe('/icon');
     expect(validateManifest({ ...good, icon: 'data:text/html;base64,AAAA' }).errors[0]?.path).toBe('/icon');
   });
+  it('screenshots (DESIGN 2.1): at most 8, each https: or an inline PNG/WebP — never SVG, http or another scheme', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    const webp = 'data:image/webp;base64,UklGRg==';
+    expect(validateManifest({ ...good, screenshots: ['https://shots.example/1.png', png, webp] }).errors).toEqual([]);
+    expect(validateManifest({ ...good, screenshots: Array(9).fill(png) }).errors).toEqual([{ path: '/screenshots', message: 'must list at most 8 screenshots' }]);
+    for (const bad of ['data:image/svg+xml;base64,PHN2Zz4=', 'http://shots.example/1.png', 'javascript:alert(1)', 'file:///etc/passwd']) {
+      expect(validateManifest({ ...good, screenshots: [png, bad] }).errors, bad).toEqual([{ path: '/screenshots/1', message: 'must be an https: URL or a data:image/(png|webp);base64 URL' }]);
+    }
+  });
 });
 
 describe('store index', () => {

@@ -4,7 +4,6 @@
  * everywhere. The variants only fit the error to where it stands:
  * - `block` (default): a titled panel with the message, the code and an optional retry;
  * - `line`: a one-line refusal under the form that was refused;
- * - `coded`: the code then the message, on one line (a receipt's recorded error);
  * - `inline`: "title: message" as text, inside a cell of a table or a badge's place.
  */
 import type { Receipt } from '../../../electron/ipc/contract/channels';
@@ -13,27 +12,16 @@ import type { IpcError } from '../../../electron/ipc/contract/domain';
 /** An IPC error, or one a receipt recorded (written by any version, so its code is any string). */
 type ShownError = IpcError | NonNullable<Receipt['error']>;
 
-export function ErrorView({ error, title, onRetry, variant = 'block', className, testId }: {
+export function ErrorView({ error, title, onRetry, variant = 'block' }: {
   error: ShownError;
   title?: string;
   onRetry?: () => void;
-  variant?: 'block' | 'line' | 'coded' | 'inline';
-  /** `coded` only: the line's class. */
-  className?: string;
-  /** `coded` only: the line's test hook. */
-  testId?: string;
+  variant?: 'block' | 'line' | 'inline';
 }) {
   if (variant === 'line') {
     return (
       <p className="callout callout--danger" role="alert">
         {error.message}
-      </p>
-    );
-  }
-  if (variant === 'coded') {
-    return (
-      <p className={className} data-testid={testId}>
-        <code>{error.code}</code> {error.message}
       </p>
     );
   }

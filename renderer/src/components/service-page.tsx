@@ -6,9 +6,11 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { ServiceVerdict, StoreServiceView } from '../../../electron/ipc/contract/channels';
 import type { IpcError } from '../../../electron/ipc/contract/domain';
+import { fieldOfError, type SchemaError } from '../../../electron/ipc/contract/schema-errors';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { ExternalLink, Markdown } from './markdown';
+import { ScreenshotGallery } from './screenshot-gallery';
 import { ServiceIcon } from './service-icon';
 import { WhyPanel } from './why-panel';
 import { visibleText } from '../../../electron/ipc/contract/visible-text';
@@ -33,10 +35,13 @@ interface ServicePageProps {
    * it is signed: then ports, volumes and environment are as that store signed them.
    */
   signedListing?: string | null;
+  /** A previewed invalid listing's schema errors, each marked next to the field it is about. */
+  fieldErrors?: readonly SchemaError[];
 }
 
-export function ServicePage({ service, verdict, busy, onReverify, back, actions, missing = 'pending', reverifyError = null, signedListing = null }: ServicePageProps) {
+export function ServicePage({ service, verdict, busy, onReverify, back, actions, missing = 'pending', reverifyError = null, signedListing = null, fieldErrors = [] }: ServicePageProps) {
   const from = signedListing ? 'from the signed store listing' : 'from the store listing, not signed';
+  const marks = (...fields: string[]) => <FieldErrors errors={fieldErrors.filter((e) => fields.includes(fieldOfError(e.path)))} />;
   const onBack = back?.onBack;
   const heading = useRef<HTMLHeadingElement>(null);
   // A page navigated to takes focus on its heading, so keyboard and screen-reader users land on it.
@@ -67,7 +72,9 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
           <h2 id="service-title" tabIndex={-1} ref={heading}>
             {visibleText(m?.name ?? service.id)}
           </h2>
+          {marks('name', 'id')}
           <p className="service-page__tagline">{m?.tagline === undefined ? null : visibleText(m.tagline)}</p>
+          {marks('tagline')}
           <p className="service-page__meta">
             {m && <span>Version {m.version}</span>}
             {m?.category && <span>Category: {visibleText(m.category)}</span>}
@@ -80,6 +87,7 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
               </span>
             )}
           </p>
+          {marks('version', 'category', 'developer', 'icon')}
           <div className="service-page__actions">
             <Badge code={verdict?.report.reason ?? missing} size="large" />
             {actions}
@@ -89,6 +97,9 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
       <div className="service-page__cols">
         <div className="service-page__main">
           {m?.description ? <Markdown text={m.description} /> : <p className="muted">No description in the listing.</p>}
+          {marks('description')}
+          <ScreenshotGallery service={service} />
+          {marks('screenshots')}
           <section aria-labelledby="runs-title" className="runs">
             <h3 id="runs-title">What it will run</h3>
             {signedListing ? (
@@ -103,6 +114,7 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
                 <dt>Image</dt>
                 <dd>
                   <ImageRef image={m?.image ?? verdict?.report.image ?? null} />
+                  {marks('image')}
                 </dd>
               </div>
               <div>
@@ -119,11 +131,17 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
               </div>
               <div>
                 <dt>Ports ({from})</dt>
-                <dd>{m?.ports?.length ? m.ports.map((p) => `${p.host} → ${p.container}/${p.protocol}`).join(', ') : 'none'}</dd>
+                <dd>
+                  {m?.ports?.length ? m.ports.map((p) => `${p.host} → ${p.container}/${p.protocol}`).join(', ') : 'none'}
+                  {marks('ports')}
+                </dd>
               </div>
               <div>
                 <dt>Volumes ({from})</dt>
-                <dd>{m?.volumes?.length ? m.volumes.map((v) => `${v.name} → ${v.path}`).join(', ') : 'none'}</dd>
+                <dd>
+                  {m?.volumes?.length ? m.volumes.map((v) => `${v.name} → ${v.path}`).join(', ') : 'none'}
+                  {marks('volumes')}
+                </dd>
               </div>
               <div>
                 <dt>Environment ({from})</dt>
@@ -141,6 +159,7 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
                   ) : (
                     'none'
                   )}
+                  {marks('environment')}
                 </dd>
               </div>
             </dl>
@@ -149,6 +168,20 @@ export function ServicePage({ service, verdict, busy, onReverify, back, actions,
         <WhyPanel verdict={verdict} busy={busy} onReverify={onReverify} missing={missing} error={reverifyError} />
       </div>
     </article>
+  );
+}
+
+/** A field's schema errors, right where the field is shown (preview of an invalid listing). */
+function FieldErrors({ errors }: { errors: readonly SchemaError[] }) {
+  if (errors.length === 0) return null;
+  return (
+    <ul className="field-errors" data-testid="field-errors">
+      {errors.map((e, i) => (
+        <li key={i} data-path={e.path}>
+          <span className="field-errors__mark" aria-hidden="true">✕</span> {e.message} <code className="muted">{e.path}</code>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -37,11 +37,9 @@ interface InstalledActionsState {
   op: AsyncOp<true> & { action: InstalledAction | null };
   /** What the last Logs / Restart printed. */
   output: string | null;
-  /** The uninstall's receipt, shown until the person is done reading it. */
-  receipt: InstallOutcome | null;
 }
 
-export const IDLE_INSTALLED_ACTIONS: InstalledActionsState = { op: { ...IDLE_OP, action: null }, output: null, receipt: null };
+export const IDLE_INSTALLED_ACTIONS: InstalledActionsState = { op: { ...IDLE_OP, action: null }, output: null };
 
 export function installedActionsKey(cellId: string, serviceId: string): string {
   return `${cellId} ${serviceId}`;
@@ -61,10 +59,15 @@ interface InstallsSlice extends SliceStatus {
   upgradeInstalled(cellId: string, serviceId: string, serviceName: string): Promise<void>;
   /** Logs, restart or state of an installed service; its output is kept to show. */
   serviceOp(cellId: string, serviceId: string, op: ServiceOp): Promise<void>;
-  /** Uninstalls (volumes kept unless `purgeVolumes`); true when a receipt came back. */
+  /**
+   * Uninstalls (volumes kept unless `purgeVolumes`); true when a receipt came back. The receipt is
+   * kept per cell (`removed`), not with the service's row: the row goes at once (issue 17 item 4).
+   */
   uninstall(cellId: string, serviceId: string, purgeVolumes: boolean): Promise<boolean>;
-  /** The person is done reading the uninstall receipt. */
-  dismissReceipt(cellId: string, serviceId: string): void;
+  /** The last uninstall's receipt on each cell, shown until the person is done reading it. */
+  removed: Record<string, InstallOutcome>;
+  /** The person is done reading the cell's uninstall receipt. */
+  dismissRemoved(cellId: string): void;
   /** The service's row is gone (or its view closed): its actions' state goes with it. */
   forgetInstalled(cellId: string, serviceId: string): void;
   /** Follows install progress pushed from main; subscribed once at app level. */
@@ -96,6 +99,7 @@ export const useInstallsSlice = create<InstallsSlice>()((set, get) => {
     error: null,
     dialog: null,
     installed: {},
+    removed: {},
     open(storeId, serviceId, serviceName, cellId = null) {
       set({
         status: 'idle',
@@ -131,10 +135,19 @@ export const useInstallsSlice = create<InstallsSlice>()((set, get) => {
       const d = get().dialog;
       if (!d) return;
       if (!d.sessionId || d.step === 'choose' || d.step === 'finished') return get().close();
+      if (d.step === 'planning' || d.step === 'confirm') {
+        // Nothing on the cell has changed yet: Cancel closes at once (issue 17 item 4) while main
+        // records the cancelled attempt; its outcome arrives for a session that is no longer shown.
+        get().close();
+        const r = await api().installs.cancel({ sessionId: d.sessionId });
+        if (!r.ok) set({ status: 'error', error: r.error });
+        return;
+      }
       patch({ cancelling: true });
       const r = await api().installs.cancel({ sessionId: d.sessionId });
       if (!r.ok) fail(r.error);
-      // The outcome (a `cancelled` receipt) arrives through `start`/`confirm` or the finished event.
+      // During the apply the person must see how it ended (rolled back or not): the outcome
+      // arrives through `confirm` or the finished event and the dialog stays to show it.
     },
     close() {
       set({ dialog: null, status: 'idle', error: null });
@@ -153,10 +166,17 @@ export const useInstallsSlice = create<InstallsSlice>()((set, get) => {
       await runInstalled(cellId, serviceId, op, () => api().installs.service({ cellId, serviceId, op }), (r) => ({ output: r.output || '(no output)' }));
     },
     uninstall(cellId, serviceId, purgeVolumes) {
-      return runInstalled(cellId, serviceId, 'uninstall', () => api().installs.uninstall({ cellId, serviceId, purgeVolumes }), (receipt) => ({ receipt }));
+      return runInstalled(cellId, serviceId, 'uninstall', () => api().installs.uninstall({ cellId, serviceId, purgeVolumes }), (receipt) => {
+        set((s) => ({ removed: { ...s.removed, [cellId]: receipt } }));
+        return {};
+      });
     },
-    dismissReceipt(cellId, serviceId) {
-      patchInstalled(installedActionsKey(cellId, serviceId), { receipt: null });
+    dismissRemoved(cellId) {
+      set((s) => {
+        const removed = { ...s.removed };
+        delete removed[cellId];
+        return { removed };
+      });
     },
     forgetInstalled(cellId, serviceId) {
       const key = installedActionsKey(cellId, serviceId);

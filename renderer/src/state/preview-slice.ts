@@ -32,9 +32,11 @@ interface PreviewSlice extends SliceStatus {
 const idleVerify: VerifyState = { ...IDLE_OP, image: null };
 
 export const usePreviewSlice = create<PreviewSlice>()((set, get) => {
+  /** What a verdict is for: the image, or an invalid listing (whose verdict says so). */
   const selectedImage = () => {
     const { listing, selected } = get();
-    return listing?.services.find((s) => s.index === selected)?.manifest?.image ?? null;
+    const s = listing?.services.find((x) => x.index === selected);
+    return s?.manifest?.image ?? (s && s.errors.length > 0 ? `#${s.index} (invalid listing)` : null);
   };
   const afterListing = (listing: ListingPreviewView) => {
     const keep = listing.services.some((s) => s.index === get().selected);

@@ -58,7 +58,7 @@ describe('settled', () => {
 
 describe('installed-service actions (installs slice)', () => {
   const key = 'c1 wiki';
-  it('keeps a Logs output, then an uninstall receipt, and forgets both with the row', async () => {
+  it('keeps a Logs output with the row and an uninstall receipt with the cell, until dismissed', async () => {
     const s = useInstallsSlice.getState();
     const logs = s.serviceOp('c1', 'wiki', 'logs');
     expect(useInstallsSlice.getState().installed[key]?.op).toMatchObject({ status: 'loading', action: 'logs' });
@@ -74,11 +74,13 @@ describe('installed-service actions (installs slice)', () => {
     const outcome = { sessionId: 'x', receipt: { id: 'r1' } };
     u.answer({ ok: true, data: outcome });
     expect(await un).toBe(true);
-    expect(useInstallsSlice.getState().installed[key]).toMatchObject({ output: '(no output)', receipt: outcome });
-
-    s.dismissReceipt('c1', 'wiki');
-    expect(useInstallsSlice.getState().installed[key]?.receipt).toBeNull();
+    // The receipt is the cell's (the row goes at once), kept until the person is done with it.
+    expect(useInstallsSlice.getState().installed[key]).toMatchObject({ output: '(no output)', op: { status: 'ready', action: 'uninstall' } });
+    expect(useInstallsSlice.getState().removed.c1).toEqual(outcome);
     s.forgetInstalled('c1', 'wiki');
+    expect(useInstallsSlice.getState().removed.c1).toEqual(outcome);
+    s.dismissRemoved('c1');
+    expect(useInstallsSlice.getState().removed.c1).toBeUndefined();
     expect(useInstallsSlice.getState().installed[key]).toBeUndefined();
   });
 

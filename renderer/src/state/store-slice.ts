@@ -36,6 +36,8 @@ interface StoreSlice extends SliceStatus {
   openIndex: number | null;
   /** Remote icons fetched by main, by URL (`data:` URLs), or null when refused. */
   icons: Record<string, string | null>;
+  /** Remote screenshots fetched by main, the same way (PNG/WebP only). */
+  screenshots: Record<string, string | null>;
   manageError: IpcError | null;
   /** A signed store read and its root checked by main, waiting for the admin to confirm it. */
   pendingAdd: { location: string; rootPath: string; preview: StoreAddPreview } | null;
@@ -66,6 +68,7 @@ interface StoreSlice extends SliceStatus {
   fetchIcon(url: string): void;
   /** Shows what `store.add` answered (the new list, or why it was refused). */
   added(r: IpcResult<StoreList>): Promise<boolean>;
+  fetchScreenshot(url: string): void;
 }
 
 export const useStoreSlice = create<StoreSlice>()((set, get) => ({
@@ -76,6 +79,7 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
   current: null,
   openIndex: null,
   icons: {},
+  screenshots: {},
   manageError: null,
   pendingAdd: null,
   checking: false,
@@ -194,6 +198,13 @@ export const useStoreSlice = create<StoreSlice>()((set, get) => ({
     set((s) => ({ icons: { ...s.icons, [url]: null } }));
     void api().store.icon({ url }).then((r) => {
       if (r.ok) set((s) => ({ icons: { ...s.icons, [url]: r.data.dataUrl } }));
+    });
+  },
+  fetchScreenshot(url) {
+    if (url in get().screenshots) return;
+    set((s) => ({ screenshots: { ...s.screenshots, [url]: null } }));
+    void api().store.screenshot({ url }).then((r) => {
+      if (r.ok) set((s) => ({ screenshots: { ...s.screenshots, [url]: r.data.dataUrl } }));
     });
   },
 }));

@@ -4,6 +4,7 @@ import type { TrustKeyView, TrustState, TrustStatus } from '../../../electron/ip
 import { ErrorView } from '../components/error-view';
 import { Fingerprint } from '../components/fingerprint';
 import { TrustedLogs } from '../components/trusted-logs';
+import { originWords } from '../../../electron/ipc/contract/key-words';
 import { useAppSlice } from '../state/app-slice';
 import { useTrustSlice } from '../state/trust-slice';
 
@@ -26,7 +27,7 @@ const STATE_TEXT: Record<TrustState, { title: string; body: string; tone: 'dange
   store: { title: 'Store key installed', body: 'Images are verified against the store’s publish key.', tone: 'ok' },
 };
 
-/** Words on a key's origin tag; the demo key's says how narrow its use is. */
+/** Words on a key's origin tag (never the raw origin, issue 17 item 3); the demo key's says how narrow its use is. */
 const ORIGIN_TAG: Partial<Record<TrustKeyView['origin'], string>> = { demo: 'demo — used only for the demo store' };
 
 function KeyRow({ k, testId = 'trusted-key' }: { k: TrustKeyView; testId?: string }) {
@@ -34,7 +35,7 @@ function KeyRow({ k, testId = 'trusted-key' }: { k: TrustKeyView; testId?: strin
     <li className="key" data-testid={testId}>
       <div className="key__head">
         <span className={`tag tag--${k.origin}`} data-testid="key-origin" data-origin={k.origin}>
-          {ORIGIN_TAG[k.origin] ?? k.origin}
+          {ORIGIN_TAG[k.origin] ?? originWords(k.origin)}
         </span>
         <span className="key__type">{k.type}</span>
         <span className="key__source" title={k.source}>
@@ -94,7 +95,7 @@ function TrustDetails({ trust }: { trust: TrustStatus }) {
           <ul className="problem-list">
             {trust.problems.map((p) => (
               <li key={p.source} data-testid="key-problem">
-                <code>{p.source}</code> <span className={`tag tag--${p.origin}`}>{p.origin}</span>: {p.message}
+                <code>{p.source}</code> <span className={`tag tag--${p.origin}`}>{originWords(p.origin)}</span>: {p.message}
               </li>
             ))}
           </ul>

@@ -26,6 +26,8 @@ export interface InstallStartRequest {
 export interface InstallOutcome {
   sessionId: string;
   receipt: Receipt;
+  /** How it ended, in the receipt explanation's words ("The install of … completed with the image verified."). */
+  summary: string;
   /** The verdict under the cell's key, in the catalogue's words; null when the cell was never read. */
   verdict: Explanation | null;
   mode: Explanation | null;

@@ -4,10 +4,14 @@ import type { PreviewVerdict } from '../../../core/preview/preview-verify';
 
 import type { StoreServiceView } from './store';
 
+import type { PartialManifest } from '../../../core/store/partial-manifest';
 export type { PreviewService } from '../../../core/preview/read-listing';
 
 /** A read listing as the renderer gets it: its services in the store's own card/page shape. */
-export type ListingPreviewView = Omit<ListingPreview, 'services'> & { services: StoreServiceView[] };
+export type ListingPreviewView = Omit<ListingPreview, 'services'> & { services: PreviewServiceView[] };
+/** A previewed service: the store's shape, plus what can be drawn of it when it is invalid. */
+export type PreviewServiceView = StoreServiceView & { partial: PartialManifest | null };
+export type { PartialManifest } from '../../../core/store/partial-manifest';
 export type { PreviewVerdict, DevKeyVerdict } from '../../../core/preview/preview-verify';
 export type { ModeRow } from '../../../core/preview/mode-table';
 

@@ -71,6 +71,8 @@ export interface StoreServiceView {
   iconData: string | null;
   /** An https icon URL main can fetch on request. */
   iconUrl: string | null;
+  /** The listing's screenshots in order: inline `data:` ones ready to show, https ones main fetches on request. */
+  screenshots: { data: string | null; url: string | null }[];
 }
 
 export interface LoadedStoreView {
@@ -101,7 +103,9 @@ export const store = defineDomain<{
   /** Re-reads the store now (a TUF update for a signed store) and announces it with `changed`. */
   refresh: Invoke<{ storeId: string }, LoadedStoreView>;
   icon: Invoke<{ url: string }, { dataUrl: string }>;
+  /** A remote screenshot (DESIGN 2.1), fetched like icons: PNG or WebP only. */
+  screenshot: Invoke<{ url: string }, { dataUrl: string }>;
 }, {
   /** A store was re-read: its listing (and maybe its index) changed. */
   changed: { storeId: string };
-}>()('store', ['list', 'check', 'add', 'remove', 'load', 'refresh', 'icon'], ['changed']);
+}>()('store', ['list', 'check', 'add', 'remove', 'load', 'refresh', 'icon', 'screenshot'], ['changed']);

@@ -19,4 +19,5 @@ export function registerStoreHandlers(router: IpcRouter, { stores, icons }: AppS
   router.handle('store:load', { args: z.object({ storeId }).strict(), run: (a) => stores.load(a.storeId) });
   router.handle('store:refresh', { args: z.object({ storeId }).strict(), run: (a) => stores.refresh(a.storeId) });
   router.handle('store:icon', { args: z.object({ url: z.string().min(1).max(2048) }).strict(), run: ({ url }) => icons.dataUrl(url) });
+  router.handle('store:screenshot', { args: z.object({ url: z.string().min(1).max(2048) }).strict(), run: ({ url }) => icons.dataUrl(url, 'screenshot') });
 }

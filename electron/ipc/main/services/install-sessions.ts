@@ -11,6 +11,7 @@ import { getCellStatus } from '../../../core/cell/status';
 import { CoreError } from '../../../core/errors';
 import { installService, type InstallResult } from '../../../core/install/install-flow';
 import { serviceOperation, uninstallService } from '../../../core/install/uninstall';
+import { explainReceipt } from '../../../core/receipts/explain';
 import type { InstallOutcome, InstallStage } from '../../contract/channels/installs';
 import type { AppEvents } from '../event-hub';
 import type { CellService } from './cell-service';
@@ -33,7 +34,9 @@ export class InstallSessions {
     private readonly events: AppEvents,
   ) {}
 
-  private finish(outcome: InstallOutcome): InstallOutcome {
+  private finish(fields: Omit<InstallOutcome, 'summary'>): InstallOutcome {
+    // The same sentence Activity and `pic-store explain` give for this receipt.
+    const outcome: InstallOutcome = { ...fields, summary: explainReceipt(fields.receipt).outcomeSentence };
     this.events.emit('installs:finished', outcome);
     // A declined pre-flight recorded nothing (DESIGN 2.5): the activity log did not change.
     if (!outcome.declined) this.events.emit('activity:changed', { at: outcome.receipt.at });
@@ -158,7 +161,7 @@ export class InstallSessions {
   }
 }
 
-function outcomeOf(sessionId: string, r: InstallResult, from: { store: string; listing: ListingStatus }): InstallOutcome {
+function outcomeOf(sessionId: string, r: InstallResult, from: { store: string; listing: ListingStatus }): Omit<InstallOutcome, 'summary'> {
   const receipt = r.receipt;
   const code = receipt.error?.code;
   const blocked = from.listing.signed && receipt.outcome === 'rejected' && code && isStoreCode(code) ? code : null;

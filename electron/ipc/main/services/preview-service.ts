@@ -6,14 +6,15 @@
 import type { CoreServices } from '../../../core/core-services';
 import { CoreError } from '../../../core/errors';
 import { watchFile, type FileWatch } from '../../../core/file-watch';
-import { verifyForPreview, type PreviewVerdict } from '../../../core/preview/preview-verify';
+import { invalidListingVerdict, verifyForPreview, type PreviewVerdict } from '../../../core/preview/preview-verify';
 import { readListing, type ListingPreview } from '../../../core/preview/read-listing';
 import type { ListingPreviewView } from '../../contract/channels/preview';
 import type { AppEvents } from '../event-hub';
 import { serviceView } from './service-view';
 
 function listingView(listing: ListingPreview): ListingPreviewView {
-  return { ...listing, services: listing.services.map(serviceView) };
+  // An invalid service keeps what can be drawn (its valid fields, its icon) beside its errors.
+  return { ...listing, services: listing.services.map((s) => ({ ...serviceView(s), partial: s.partial })) };
 }
 
 export interface PreviewVerifyRequest {
@@ -51,9 +52,7 @@ export class PreviewService {
     const listing = await readListing(path);
     const service = listing.services.find((s) => s.index === serviceIndex);
     if (!service) throw new CoreError('SERVICE_NOT_FOUND', `${path} has no service at position ${serviceIndex}`);
-    if (!service.manifest) {
-      throw new CoreError('MANIFEST_INVALID', `fix the listing first: ${service.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}`);
-    }
+    if (!service.manifest) return invalidListingVerdict(service, await this.core.trustRoot());
     return verifyForPreview({
       image: service.manifest.image,
       serviceId: service.manifest.id,

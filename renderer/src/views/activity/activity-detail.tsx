@@ -14,6 +14,13 @@ const ROLE_LABEL = { admin: 'Admin', developer: 'Service developer', helpdesk: '
 const NOT_CHECKED = 'not checked (verification did not run)';
 
 /** "abc… (origin)" as core lists trusted keys: the fingerprint is what gets copied. */
+/** What the chosen cell would do with this image today, in words (the decision code stays in the data). */
+const DECISION_NOW = {
+  allow: 'Today it would install.',
+  warn: 'Today it would install, with a warning.',
+  block: 'Today it would refuse it.',
+} as const;
+
 function KeyList({ keys, empty, what }: { keys: string[]; empty: string; what: string }) {
   if (!keys.length) return <>{empty}</>;
   return (
@@ -163,7 +170,7 @@ function RecheckView({ r, onConfirm, busy }: { r: RecheckResult; onConfirm: (hos
           {r.decision && (
             <>
               {' '}
-              Decision now: <code>{r.decision}</code>
+              <span data-decision={r.decision}>{DECISION_NOW[r.decision]}</span>
             </>
           )}
         </p>

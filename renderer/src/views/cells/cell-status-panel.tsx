@@ -1,7 +1,9 @@
 /* What one status round trip told us about a cell: the mode banner first, then the facts and its services. */
 import type { CellStatus } from '../../../../electron/ipc/contract/channels';
 import { Fingerprint } from '../../components/fingerprint';
+import { useInstallsSlice } from '../../state/installs-slice';
 import { InstalledActions } from '../install/installed-actions';
+import { UninstallReceipt } from '../install/uninstall-receipt';
 import { InstalledBadge } from './installed-badge';
 
 /** Banner tone, from core's verdict: fail-closed and off stand out; a weaker mode is a warning. */
@@ -16,6 +18,11 @@ export function CellStatusPanel({ status, cellId, onChanged }: { status: CellSta
   // Core writes the banner as the mode line followed by its notes; the notes are listed separately.
   const suffix = status.notes.length > 0 ? ` · ${status.notes.join(' · ')}` : '';
   const modeLine = suffix && status.banner.endsWith(suffix) ? status.banner.slice(0, -suffix.length) : status.banner;
+  // An uninstall newer than this status has removed its service: the row goes at once, before
+  // the refresh it started answers (issue 17 item 4).
+  const removed = useInstallsSlice((s) => (cellId ? s.removed[cellId]?.receipt : undefined));
+  const gone = removed?.outcome === 'uninstalled' && Date.parse(removed.at) >= Date.parse(status.checkedAt) ? removed.service.id : null;
+  const installed = status.installed.filter((s) => s.id !== gone);
   return (
     <div className="cell-status" data-testid="cell-status">
       <div className={`callout callout--${tone(status)}`} role="status" data-testid="cell-mode-banner" data-mode={status.mode.value} data-source={status.mode.source}>
@@ -70,7 +77,8 @@ export function CellStatusPanel({ status, cellId, onChanged }: { status: CellSta
         </dd>
       </dl>
       <h4>Installed services</h4>
-      {status.installed.length === 0 ? (
+      {cellId && <UninstallReceipt cellId={cellId} />}
+      {installed.length === 0 ? (
         <p className="muted" data-testid="cell-no-services">
           No services installed by this app.
         </p>
@@ -86,7 +94,7 @@ export function CellStatusPanel({ status, cellId, onChanged }: { status: CellSta
             </tr>
           </thead>
           <tbody>
-            {status.installed.map((s) => (
+            {installed.map((s) => (
               <tr key={s.id} data-installed-service={s.id}>
                 <td>
                   <code>{s.id}</code> {s.name && <span className="muted">{s.name}</span>}

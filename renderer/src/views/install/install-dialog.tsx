@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { ErrorView } from '../../components/error-view';
+import { LogPane } from '../../components/log-pane';
 import { useCellsSlice } from '../../state/cells-slice';
 import { useInstallsSlice } from '../../state/installs-slice';
 import { InstallOutcomeView } from './install-outcome';
@@ -34,7 +35,6 @@ export function InstallDialog() {
   const cellsStatus = useCellsSlice((s) => s.status);
   const loadCells = useCellsSlice((s) => s.load);
   const ref = useRef<HTMLDialogElement>(null);
-  const logRef = useRef<HTMLPreElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const open = d !== null;
 
@@ -59,10 +59,6 @@ export function InstallDialog() {
   useEffect(() => {
     if (d?.cellId === null && profiles.length === 1 && profiles[0]) chooseCell(profiles[0].id);
   }, [d?.cellId, profiles, chooseCell]);
-  useEffect(() => {
-    const el = logRef.current;
-    if (el) el.scrollTop = el.scrollHeight;
-  }, [d?.lines.length]);
 
   const step = d?.step;
   // The pre-flight lands on the safe choice (Cancel); the button is reused across steps, so
@@ -120,9 +116,7 @@ export function InstallDialog() {
               <h4 id="install-progress-title">
                 {step === 'applying' ? `${PHASE_WORDS[d.phase ?? 'lock'] ?? d.phase}…` : 'Output'}
               </h4>
-              <pre ref={logRef} className="install-dialog__log" data-testid="install-log" aria-live="polite">
-                {d.lines.join('\n') || 'Waiting for output…'}
-              </pre>
+              <LogPane text={d.lines.join('\n') || 'Waiting for output…'} label="Install output" className="install-dialog__log" testId="install-log" />
             </section>
           )}
           {step === 'finished' && d.outcome && <InstallOutcomeView outcome={d.outcome} />}

@@ -1,7 +1,6 @@
 /* The attempt's outcome and its receipt (already in the activity log), with the catalogue's words for the verdict. */
 import type { InstallOutcome } from '../../../../electron/ipc/contract/channels';
 import { CopyButton } from '../../components/copy-button';
-import { ErrorView } from '../../components/error-view';
 
 /**
  * The digest an `image@sha256:…` reference pins. Display only: when the attempt stopped before
@@ -19,20 +18,25 @@ const TONE: Record<InstallOutcome['receipt']['outcome'], 'ok' | 'warn' | 'danger
   cancelled: 'warn',
 };
 
+/** The outcome as a person says it; the receipt keeps core's word (`rejected`) for searching. */
+const OUTCOME_WORD: Record<InstallOutcome['receipt']['outcome'], string> = {
+  installed: 'Installed',
+  uninstalled: 'Uninstalled',
+  rejected: 'Refused',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
 export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
   const r = outcome.receipt;
   const json = JSON.stringify(r, null, 2);
   const digest = r.digest ?? pinnedDigest(r.image);
   return (
-    <div className="install-outcome" data-testid="install-outcome" data-outcome={r.outcome}>
+    <div className="install-outcome" data-testid="install-outcome" data-outcome={r.outcome} data-decision={r.decision ?? undefined}>
+      {/* One sentence from the receipt explanation (the words Activity uses); the error's code second. */}
       <p className={`callout callout--${TONE[r.outcome]}`} role="status">
-        <strong data-testid="install-outcome-word">{r.outcome}</strong> — {r.action} of {r.service.name} {r.service.version} on {r.cell.name}
-        {r.decision && (
-          <>
-            {' '}
-            (decision: <strong data-testid="install-outcome-decision">{r.decision}</strong>)
-          </>
-        )}
+        <strong data-testid="install-outcome-word">{OUTCOME_WORD[r.outcome]}</strong>{' '}
+        <span data-testid="install-outcome-summary">{outcome.summary}</span>
       </p>
       {outcome.listingBlock ? (
         // The signed store's listing blocked it (DESIGN 2.7): the store catalogue's words lead.
@@ -42,10 +46,13 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
           </p>
           <p>What to do: {outcome.listingBlock.next.admin}</p>
         </div>
-      ) : (
-        r.error && <ErrorView error={r.error} variant="coded" className="install-outcome__error" testId="install-outcome-error" />
+      ) : null}
+      {r.error && (
+        <p className="install-outcome__error muted" data-testid="install-outcome-error">
+          Code for the helpdesk: <code>{r.error.code}</code>
+        </p>
       )}
-      {!r.verification && r.action === 'install' && (
+      {!r.verification && r.action !== 'uninstall' && (
         <p className="muted" data-testid="install-outcome-not-checked">
           Signature: not checked (verification did not run).
         </p>
@@ -53,12 +60,13 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
       {outcome.verdict && (
         <div className="install-outcome__verdict" data-testid="install-outcome-reason" data-reason={outcome.verdict.code}>
           <p>
-            <strong>{outcome.verdict.title}</strong> <code>{outcome.verdict.code}</code>: {outcome.verdict.sentence}
+            <strong>{outcome.verdict.title}:</strong> {outcome.verdict.sentence} <code className="muted">{outcome.verdict.code}</code>
           </p>
-          <p className="muted">What to do: {outcome.verdict.next.admin}</p>
+          {/* A verified image needs nothing more; the catalogue's "may be installed" is for before the install. */}
+          {outcome.verdict.code !== 'VERIFIED' && <p className="muted">What to do: {outcome.verdict.next.admin}</p>}
         </div>
       )}
-      {outcome.mode && <p className="muted">Mode: {outcome.mode.sentence}</p>}
+      {outcome.mode && r.action !== 'uninstall' && <p className="muted">Mode: {outcome.mode.sentence}</p>}
       <dl className="facts">
         {r.listing && (
           <>

@@ -1,19 +1,20 @@
 /*
  * Upgrade / Uninstall / Restart / Logs for one service installed on a cell (Cells view). Upgrade
- * opens the install dialog on the listing from the configured stores; Uninstall asks once (volumes
- * kept unless ticked) and shows its receipt. `onChanged` lets the cell refresh its status. The
- * view renders `<InstallDialog />` once for Upgrade. The calls and what they answered live in the
- * installs slice; only the question being asked is this component's own.
+ * opens the install dialog on the listing from the configured stores; Uninstall asks once, in red
+ * (volumes kept unless ticked), and once it is done the cell refreshes at once — its receipt is
+ * shown by the cell (UninstallReceipt), since this row goes. The view renders `<InstallDialog />`
+ * once for Upgrade. The calls and what they answered live in the installs slice; only the
+ * question being asked is this component's own.
  */
 import { useEffect, useRef, useState } from 'react';
 import { ErrorView } from '../../components/error-view';
 import { IDLE_INSTALLED_ACTIONS, installedActionsKey, useInstallsSlice } from '../../state/installs-slice';
-import { InstallOutcomeView } from './install-outcome';
+import { LogPane } from '../../components/log-pane';
 import './install.css';
 
 export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: { cellId: string; serviceId: string; serviceName: string; onChanged?: () => void }) {
-  const { op, output, receipt } = useInstallsSlice((s) => s.installed[installedActionsKey(cellId, serviceId)]) ?? IDLE_INSTALLED_ACTIONS;
-  const { upgradeInstalled, serviceOp, uninstall: uninstallService, dismissReceipt, forgetInstalled } = useInstallsSlice.getState();
+  const { op, output } = useInstallsSlice((s) => s.installed[installedActionsKey(cellId, serviceId)]) ?? IDLE_INSTALLED_ACTIONS;
+  const { upgradeInstalled, serviceOp, uninstall: uninstallService, forgetInstalled } = useInstallsSlice.getState();
   const busy = op.status === 'loading' ? op.action : null;
   const error = op.error;
   const [asking, setAsking] = useState(false);
@@ -37,8 +38,11 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
   const upgrade = () => upgradeInstalled(cellId, serviceId, serviceName);
   const run = (o: 'logs' | 'restart') => serviceOp(cellId, serviceId, o);
   const uninstall = async () => {
-    // The cell is refreshed when the person is done reading the receipt: a refresh removes this row.
-    if (await uninstallService(cellId, serviceId, purge)) setAsking(false);
+    // The list updates at once (issue 17 item 4): the cell shows the receipt, this row goes.
+    if (await uninstallService(cellId, serviceId, purge)) {
+      setAsking(false);
+      onChanged?.();
+    }
   };
 
   return (
@@ -47,7 +51,7 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
         <button type="button" className="button button--small" aria-disabled={!!busy || undefined} onClick={idle(() => void upgrade())}>
           Upgrade
         </button>
-        <button ref={uninstallButton} type="button" className="button button--small" aria-disabled={!!busy || undefined} data-testid="service-uninstall" onClick={idle(() => setAsking(true))}>
+        <button ref={uninstallButton} type="button" className="button button--small button--danger-quiet" aria-disabled={!!busy || undefined} data-testid="service-uninstall" onClick={idle(() => setAsking(true))}>
           Uninstall
         </button>
         <button type="button" className="button button--small" aria-disabled={!!busy || undefined} onClick={idle(() => void run('restart'))}>
@@ -58,14 +62,16 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
         </button>
       </div>
       {asking && (
-        <div className="callout callout--warn" role="group" aria-label={`Uninstall ${serviceName}`}>
-          <p>Stop and remove {serviceName} from this cell? Its named volumes are kept unless you tick the box.</p>
+        <div className="callout callout--danger install-actions__confirm" role="group" aria-label={`Uninstall ${serviceName}`} data-testid="service-uninstall-question">
+          <p>
+            <strong>Uninstall {serviceName}?</strong> It is stopped and removed from this cell. Its named volumes are kept unless you tick the box.
+          </p>
           <label>
             <input type="checkbox" checked={purge} onChange={(e) => setPurge(e.target.checked)} /> Also delete its volumes (data is lost)
           </label>
           <div className="install-actions">
-            <button type="button" className="button button--small button--primary" data-testid="service-uninstall-confirm" aria-disabled={!!busy || undefined} onClick={idle(() => void uninstall())}>
-              {busy === 'uninstall' ? 'Uninstalling…' : 'Uninstall'}
+            <button type="button" className="button button--small button--danger" data-testid="service-uninstall-confirm" aria-disabled={!!busy || undefined} onClick={idle(() => void uninstall())}>
+              {busy === 'uninstall' ? 'Uninstalling…' : `Uninstall ${serviceName}`}
             </button>
             <button
               type="button"
@@ -83,15 +89,7 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
           </div>
         </div>
       )}
-      {output !== null && <pre className="install-actions__output" data-testid="service-output">{output}</pre>}
-      {receipt && (
-        <>
-          <InstallOutcomeView outcome={receipt} />
-          <button type="button" className="button button--small" data-testid="service-receipt-done" onClick={() => { dismissReceipt(cellId, serviceId); onChanged?.(); }}>
-            Done — refresh the cell
-          </button>
-        </>
-      )}
+      {output !== null && <LogPane text={output} label={`Output of ${serviceName}`} testId="service-output" />}
       {error && <ErrorView error={error} title="The action did not complete" />}
     </div>
   );

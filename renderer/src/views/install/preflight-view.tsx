@@ -14,9 +14,12 @@ export function PreflightView({ summary: s, verdict, mode }: { summary: Prefligh
   return (
     <div className="preflight" data-testid="preflight">
       <div className={`callout callout--${tone}`} data-testid="preflight-verdict">
+        {/* What will happen, in words (issue 17 item 3): the decision code stays in the data. */}
         <p>
-          <strong>{s.verdict.verified ? "Verified under the cell's key" : `NOT verified: ${verdict.title}`}</strong>. Decision: <strong data-testid="preflight-decision">{s.decision}</strong> —{' '}
-          {verdict.sentence}.
+          <strong>{s.verdict.verified ? "Verified under the cell's key" : `Not verified: ${verdict.title}`}</strong> —{' '}
+          <span data-testid="preflight-decision" data-decision={s.decision}>
+            {s.verdict.verified ? 'it will be installed when you confirm.' : `${verdict.sentence}.`}
+          </span>
         </p>
         <p data-testid="preflight-explanation">{s.explanations.verdict.sentence}</p>
         <p data-testid="preflight-next">

@@ -5,7 +5,7 @@ import { Badge } from '../../components/badge';
 import { ErrorView } from '../../components/error-view';
 import { PathField, usePathDrop } from '../../components/path-field';
 import { usePreviewSlice } from '../../state/preview-slice';
-import { PreviewCard, PreviewPage } from './preview-listing';
+import { drawable, PreviewCard, PreviewPage } from './preview-listing';
 import '../store/store.css';
 import './preview.css';
 
@@ -155,16 +155,17 @@ export function PreviewView() {
               </ul>
             </div>
           )}
-          {service?.manifest && <VerifyPanel />}
-          {service?.manifest && (
+          {service && <VerifyPanel />}
+          {/* An invalid listing still shows the card and page it can, its errors marked at the fields (issue 17 item 5). */}
+          {service && (
             <div className="preview-grid">
               <section aria-label="Card">
                 <h3>Card</h3>
-                <PreviewCard service={service} verdict={verify.result} />
+                <PreviewCard service={drawable(service)} verdict={verify.result} />
               </section>
               <section aria-label="Page">
                 <h3>Page</h3>
-                <PreviewPage service={service} verdict={verify.result} busy={verify.status === 'loading'} onReverify={() => void runVerify()} />
+                <PreviewPage service={drawable(service)} verdict={verify.result} busy={verify.status === 'loading'} onReverify={() => void runVerify()} fieldErrors={service.errors} />
               </section>
             </div>
           )}

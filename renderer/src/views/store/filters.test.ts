@@ -3,7 +3,7 @@ import type { StoreServiceView, VerdictSummary } from '../../../../electron/ipc/
 import { applyFilters, buildRows, countBadges, filterRows, sortRows } from './filters';
 
 function svc(index: number, id: string, name: string, extra: Record<string, unknown> = {}): StoreServiceView {
-  return { index, id, manifest: { id, name, version: '1', image: `r/${id}@sha256:${'a'.repeat(64)}`, ...extra } as StoreServiceView['manifest'], errors: [], iconData: null, iconUrl: null };
+  return { index, id, manifest: { id, name, version: '1', image: `r/${id}@sha256:${'a'.repeat(64)}`, ...extra } as StoreServiceView['manifest'], errors: [], iconData: null, iconUrl: null, screenshots: [] };
 }
 function verdict(index: number, id: string, reason: VerdictSummary['reason']): VerdictSummary {
   return { serviceId: id, index, reason, verified: reason === 'VERIFIED', verifiedAt: null, cached: false };
