@@ -165,7 +165,7 @@ test('installs: from a current signed store the receipt records the signed listi
       await expect(page.locator('.preflight__listing h4')).not.toContainText('not signed');
       await page.locator('.preflight__listing').screenshot({ path: screenshotPath('signed-store-preflight.png') });
       await page.getByTestId('install-confirm').click();
-      await expect(page.getByTestId('install-outcome-word')).toHaveText('installed', { timeout: 120_000 });
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('Installed', { timeout: 120_000 });
       await expect(page.getByTestId('install-outcome-listing')).toHaveText('signed, version 1 (current)');
       await page.getByText('Receipt JSON').click();
       expect(JSON.parse((await page.getByTestId('receipt-json').textContent())!)).toMatchObject({ outcome: 'installed', listing: { signed: true, storeVersion: 1, state: 'current' } });
@@ -180,8 +180,8 @@ test('installs: from a current signed store the receipt records the signed listi
       await page.getByRole('button', { name: /^Frozen web v1\.0/ }).click();
       await page.getByTestId('install-open').click();
       await page.getByTestId('install-check').click();
-      await expect(page.getByTestId('install-outcome-word')).toHaveText('rejected', { timeout: 60_000 });
-      await expect(page.getByTestId('install-outcome-decision')).toHaveText('block');
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('Refused', { timeout: 60_000 });
+      await expect(page.getByTestId('install-outcome')).toHaveAttribute('data-decision', 'block');
       const block = page.getByTestId('install-outcome-listing-block');
       await expect(block).toHaveAttribute('data-code', 'STORE_EXPIRED');
       await expect(block).toContainText('Store listing expired.');

@@ -49,6 +49,12 @@ describe('explainReceipt evidence when verification never ran (UI finding 5)', (
 });
 
 describe('explainReceipt for the refusals of DESIGN 2.9', () => {
+  it('an install blocked by an expired signed listing says so in words, without the code, even when a mode was read', () => {
+    const x = explainReceipt(sampleReceipt({ decision: 'block', verification: null, cellVerification: null, listing: { signed: true, storeVersion: 1, state: 'expired' }, error: { code: 'STORE_EXPIRED', message: "the signed store's listing is expired: timestamp.json is expired" } }));
+    expect(x.outcomeSentence).toBe("The install of Notes 1.2.0 was blocked before anything on the cell was touched: the store's signed listing is expired, and nothing is installed from it until it refreshes cleanly.");
+    expect(x.outcomeSentence).not.toMatch(/STORE_EXPIRED|did not verify/);
+  });
+
   it('a revoked install says the store withdrew it (not that the image failed to verify), with the catalogue steps per role', () => {
     const x = explainReceipt(sampleReceipt({ verification: null, cellVerification: null, digest: null, error: { code: 'SERVICE_REVOKED', message: 'the store withdrew notes on 2026-12-01T00:00:00Z: key compromised' } }));
     expect(x.outcomeSentence).toMatch(/was rejected: the store withdrew notes/);

@@ -4,7 +4,7 @@
 // so `pic-store explain` and the Activity detail page say exactly the same words.
 import { originWords } from '../catalogue/key-words';
 import { cellCosignDisagreementHint } from './cell-cosign-hint';
-import { explainMode, explainRefusal, explainReport, type Explanation, type Role } from '../catalogue/reason-catalogue';
+import { explainMode, explainRefusal, explainReport, isStoreCode, type Explanation, type Role } from '../catalogue/reason-catalogue';
 import { explainUpdateCode, isUpdateCode } from '../catalogue/update-catalogue';
 import { parseImageReference } from '../reference/image-reference';
 import type { Check, VerificationReport } from '../verification/types';
@@ -92,6 +92,11 @@ function outcomeSentence(r: Receipt): string {
   const what = `${r.action} of ${r.service.name} ${r.service.version}`;
   switch (r.outcome) {
     case 'rejected':
+      // A signed store's listing that cannot be trusted (DESIGN 2.7): the store's catalogue entry
+      // says what happened; this sentence only says that nothing was touched, without the code.
+      if (r.error && isStoreCode(r.error.code)) {
+        return `The ${what} was blocked before anything on the cell was touched: the store's signed listing is ${r.listing?.state ?? 'not trusted'}, and nothing is installed from it until it refreshes cleanly.`;
+      }
       if (r.decision === 'block' && r.mode && !(r.error && isUpdateCode(r.error.code))) {
         return `The ${what} was blocked before anything on the cell was touched: the image did not verify and the cell's mode is ${r.mode.value}.`;
       }

@@ -17,7 +17,7 @@ export function listingAllowsInstall(listing: ListingStatus | null | undefined):
   if (listing.state === 'current' || listing.state === 'stale') return { allowed: true };
   const code = listing.error?.code ?? (listing.state === 'expired' ? 'STORE_EXPIRED' : 'STORE_METADATA_INVALID');
   const why = listing.error?.message ?? `the store's listing is ${listing.state}`;
-  return { allowed: false, code, message: `the signed store's listing is ${listing.state} (${code}): ${why}; installs from it are blocked until it refreshes` };
+  return { allowed: false, code, message: `the signed store's listing is ${listing.state}: ${why}; installs from it are blocked until it refreshes` };
 }
 
 /** The gate as a refusal: throws the store's code (the receipt's error), changing nothing. */
