@@ -31,6 +31,11 @@ export function dialogFor(req: ChoosePathRequest, home: string): Dialog {
       return open('SSH identity file (private key)', { buttonLabel: 'Use this key', defaultPath: join(home, '.ssh'), properties: ['openFile', 'showHiddenFiles'] });
     case 'ssh-config':
       return open('SSH config file', { buttonLabel: 'Use this config', defaultPath: join(home, '.ssh'), properties: ['openFile', 'showHiddenFiles'] });
+    case 'fleet-plan-export':
+      return {
+        kind: 'save',
+        options: { title: 'Save the fleet plan', buttonLabel: 'Save', defaultPath: join(home, req.suggestedName ?? 'fleet-plan.json'), filters: [JSON_FILES], properties: ['createDirectory'] },
+      };
     case 'receipt-export':
       // No overwrite prompt: export creates a new file only and refuses an existing one.
       return {

@@ -1,8 +1,8 @@
-/** Handlers of the `fleet` domain (DESIGN 2.10): plan, apply in the background, stop, cancel, runs. */
+/** Handlers of the `fleet` domain (DESIGN 2.10): plan (and cancel it), save a plan, apply in the background, stop, cancel, runs. */
 import { z } from 'zod';
 import type { IpcRouter } from '../router';
 import type { AppServices } from '../services/app-services';
-import { serviceId, storeId } from './schemas';
+import { absolutePath, serviceId, storeId } from './schemas';
 
 const fileId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 const runId = z.string().uuid();
@@ -13,6 +13,8 @@ export function registerFleetHandlers(router: IpcRouter, { fleet }: AppServices)
     args: z.object({ storeId, serviceId, cells: z.array(z.string().min(1).max(200)).min(1).max(10_000) }).strict(),
     run: (a) => fleet.plan(a.storeId, a.serviceId, a.cells),
   });
+  router.handle('fleet:cancel-plan', { args: z.undefined(), run: () => fleet.cancelPlan() });
+  router.handle('fleet:save-plan', { args: z.object({ planId: fileId, path: absolutePath }).strict(), run: (a) => fleet.savePlan(a.planId, a.path) });
   router.handle('fleet:apply', {
     args: z.object({
       planId: fileId,
