@@ -6,12 +6,13 @@
 import type { Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { useActivitySlice } from './activity-slice';
 import { useCellsSlice } from './cells-slice';
+import { useFleetSlice } from './fleet-slice';
 import { useInstallsSlice } from './installs-slice';
 import { usePreviewSlice } from './preview-slice';
 import { useTrustSlice } from './trust-slice';
 import { useVerificationSlice } from './verification-slice';
 
 export function subscribeToEvents(): Unsubscribe {
-  const offs = [useTrustSlice, useVerificationSlice, useInstallsSlice, useCellsSlice, useActivitySlice, usePreviewSlice].map((slice) => slice.getState().subscribe());
+  const offs = [useTrustSlice, useVerificationSlice, useInstallsSlice, useCellsSlice, useActivitySlice, usePreviewSlice, useFleetSlice].map((slice) => slice.getState().subscribe());
   return () => offs.forEach((off) => off());
 }

@@ -14,6 +14,8 @@ export type { ReceiptReview } from '../../../core/updates/upgrade-gate';
 export interface FleetPlanStart {
   storeId: string;
   serviceId: string;
+  /** Which listed version, where the store lists the service more than once. */
+  version?: string;
   cells: string[];
 }
 

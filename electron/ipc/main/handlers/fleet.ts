@@ -10,8 +10,8 @@ const batch = z.union([z.number().int().min(1).max(100_000), z.custom<`${number}
 
 export function registerFleetHandlers(router: IpcRouter, { fleet }: AppServices): void {
   router.handle('fleet:plan', {
-    args: z.object({ storeId, serviceId, cells: z.array(z.string().min(1).max(200)).min(1).max(10_000) }).strict(),
-    run: (a) => fleet.plan(a.storeId, a.serviceId, a.cells),
+    args: z.object({ storeId, serviceId, version: z.string().min(1).max(64).optional(), cells: z.array(z.string().min(1).max(200)).min(1).max(10_000) }).strict(),
+    run: (a) => fleet.plan(a.storeId, a.serviceId, a.cells, a.version),
   });
   router.handle('fleet:cancel-plan', { args: z.undefined(), run: () => fleet.cancelPlan() });
   router.handle('fleet:save-plan', { args: z.object({ planId: fileId, path: absolutePath }).strict(), run: (a) => fleet.savePlan(a.planId, a.path) });

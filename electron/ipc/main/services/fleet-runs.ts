@@ -38,12 +38,12 @@ export class FleetRuns {
     private readonly events: AppEvents,
   ) {}
 
-  async plan(storeId: string, serviceId: string, words: string[]): Promise<FleetPlanView> {
+  async plan(storeId: string, serviceId: string, words: string[], version?: string): Promise<FleetPlanView> {
     const selected = selectCells(await listCellProfiles(this.core.dataDir), words);
     if (this.planning) throw new CoreError('FLEET_BUSY', 'a plan is already being made; wait for it or cancel it');
     const { ref, store } = await this.stores.current(storeId);
-    const manifest = store.services.find((s) => s.id === serviceId)?.manifest;
-    if (!manifest) throw new CoreError('SERVICE_NOT_FOUND', `the store ${ref.name} lists no installable service ${serviceId}`);
+    const manifest = store.services.find((s) => s.id === serviceId && (!version || s.manifest?.version === version))?.manifest;
+    if (!manifest) throw new CoreError('SERVICE_NOT_FOUND', `the store ${ref.name} lists no installable service ${serviceId}${version ? ` version ${version}` : ''}`);
     const sources = await this.core.imageSources({ ociLayoutDir: store.ociLayoutDir });
     const planning = new AbortController();
     this.planning = planning;
