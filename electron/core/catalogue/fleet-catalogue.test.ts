@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainFleetCode, explainPlanRow, FLEET_CATALOGUE_CODES, fleetRunSentence } from './fleet-catalogue';
+import { explainFleetCode, explainPlanRow, FLEET_CATALOGUE_CODES, fleetOutcomeWords, fleetRunSentence } from './fleet-catalogue';
 import { ROLES } from './reason-catalogue';
 
 const e = { cell: 'f1', service: 'Web', detail: 'the detail.' };
@@ -21,6 +21,14 @@ describe('fleet catalogue', () => {
     expect(explainFleetCode('CELL_UNREACHABLE', { ...e, detail: 'cannot reach f1: refused' }).sentence).toContain('cannot reach f1: refused');
     expect(explainFleetCode('COMPOSE_FAILED', { ...e, detail: 'compose up exited 1' })).toMatchObject({ title: 'Install failed', sentence: 'The install on f1 failed (compose up exited 1).' });
     expect(explainPlanRow({ cell: 'f1', reason: null, detail: '' } as never, 'Web')).toBeNull();
+    // A verdict in a row: the block it caused in an enforcing cell, or what a warn/off cell lets through.
+    expect(explainPlanRow({ cell: 'f1', action: 'blocked', reason: 'SIGNATURE_NOT_FOUND', detail: 'no signature' } as never, 'Web')?.sentence).toMatch(/^f1 enforces verification .* will not be installed there: no signature\.$/);
+    expect(explainPlanRow({ cell: 'f1', action: 'install', reason: 'SIGNATURE_NOT_FOUND', detail: 'no signature' } as never, 'Web')?.sentence).toMatch(/mode allows the install anyway\.$/);
+  });
+  it('words outcomes; a cell a retry left out is not "not tried"', () => {
+    expect(fleetOutcomeWords('not-tried')).toBe('Not tried');
+    expect(fleetOutcomeWords('not-tried', false)).toBe('Not part of this retry');
+    expect(fleetOutcomeWords('rejected')).toBe('Refused at its turn');
   });
   it('says how a run ended: completed, threshold, every canary failed, stopped between batches, cancelled', () => {
     const r = { batches: [['a'], ['b'], ['c', 'd']], settings: { batches: [1], maxFailPercent: 30, concurrency: 5 } };

@@ -123,16 +123,19 @@ function fill(code: string, entry: Entry, e: FleetEvidence): Explanation {
 /**
  * Plain words for any code a fleet plan row or a cell's turn carries: the fleet entries, then the
  * refusal and update catalogues, then verification verdicts (an unverified image a warn or off
- * cell allows); a code no catalogue knows falls back to "did not work" with core's message.
+ * cell allows when `allowed`, else the block it caused); a code no catalogue knows falls back to "did not work" with core's message.
  */
-export function explainFleetCode(code: string, e: FleetEvidence): Explanation {
+export function explainFleetCode(code: string, e: FleetEvidence, allowed = false): Explanation {
   if (Object.hasOwn(FLEET_ENTRIES, code)) return fill(code, FLEET_ENTRIES[code as FleetCode], e);
   const refusal = explainRefusal(code, e.detail);
   if (refusal) return refusal;
   if (isUpdateCode(code)) return explainUpdateCode(code, { service: e.service, detail: e.detail });
   if ((REASON_CODES as readonly string[]).includes(code)) {
     const title = reasonTitle(code as ReasonCode);
-    return fill(code, { title, sentence: (x) => `${title}: ${d(x)}.`, next: { admin: () => "The cell's mode allows it anyway; the receipt will say it was not verified.", developer: () => 'Sign the image with the store key so enforcing cells accept it.', helpdesk: () => 'Allowed by the cell\'s mode, not verified; recorded as such.' } }, e);
+    if (allowed) {
+      return fill(code, { title, sentence: (x) => `${title}: ${d(x)}; ${x.cell}'s mode allows the install anyway.`, next: { admin: () => 'If this cell should only run verified images, set it to enforce before applying; the receipt will say the image was not verified.', developer: () => 'Sign the image with the store key so enforcing cells accept it.', helpdesk: () => "Allowed by the cell's mode, not verified; recorded as such." } }, e);
+    }
+    return fill(code, { title: `Blocked: ${title.toLowerCase()}`, sentence: (x) => `${x.cell} enforces verification and the image does not verify under its key, so it will not be installed there: ${d(x)}.`, next: { admin: (x) => `Check the key ${x.cell} trusts (config/cosign/cosign.pub) against the store's key; a single install on ${x.cell} shows the full verdict.`, developer: () => 'Sign the image with the key the cells trust.', helpdesk: () => `${nothingChanged} The cell's own mode refused an image it cannot verify, as it should.` } }, e);
   }
   return fill(code, FLEET_ENTRIES.INSTALL_FAILED, e);
 }
@@ -144,13 +147,14 @@ export function fleetActionWords(a: FleetAction): string {
   return ACTION_WORDS[a];
 }
 
-export function fleetOutcomeWords(o: FleetCellOutcome): string {
-  return OUTCOME_WORDS[o];
+/** A cell's outcome in words; `inBatch` false for a cell a retry left out (not-tried without a batch). */
+export function fleetOutcomeWords(o: FleetCellOutcome, inBatch = true): string {
+  return o === 'not-tried' && !inBatch ? 'Not part of this retry' : OUTCOME_WORDS[o];
 }
 
 /** Words for a plan row: why it is blocked or skipped, or why an allowed install is not verified; null for a verified install or upgrade. */
 export function explainPlanRow(row: FleetPlanCell, service: string): Explanation | null {
-  return row.reason ? explainFleetCode(row.reason, { cell: row.cell, service, detail: row.detail }) : null;
+  return row.reason ? explainFleetCode(row.reason, { cell: row.cell, service, detail: row.detail }, row.action === 'install' || row.action === 'upgrade') : null;
 }
 
 /** How a run ended, in one sentence: completed, or where and why it stopped. */

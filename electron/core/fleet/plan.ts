@@ -63,6 +63,12 @@ export function isUnreachable(e: unknown, seen: PlanProgress): boolean {
   return !seen.status && (!isCoreError(e) || /^(CELL_|HOST_KEY_|AUTH_|KEY_NEEDS|SSH_|CONNECTION_)/.test(e.code));
 }
 
+/** Why a cell's mode blocks the image, from the evidence (the failing check), not the code: the row carries the code apart. */
+export function blockedDetail(plan: Pick<InstallPlan, 'report'>): string {
+  if (plan.report.verified) return "the cell's own cosign check rejected the image";
+  return plan.report.checks.find((c) => c.status === 'fail')?.detail ?? 'the image did not verify';
+}
+
 /** What the row builder needs of the request: the listing (for the review's diff) and whether a signed store vouched for it. */
 export type RowContext = Pick<FleetRequestBase, 'manifest' | 'listingSigned'>;
 
@@ -94,7 +100,7 @@ export function rowOf(profile: CellProfile, plan: InstallPlan | null, seen: Plan
   }
   if (plan.decision === 'block') {
     const reason = plan.report.verified ? 'CELL_COSIGN_REJECTED' : plan.report.reason;
-    return { ...base, action: 'blocked', reason, detail: `blocked by the cell's ${plan.status.mode.value} mode: ${plan.report.verified ? "the cell's own cosign check rejected the image" : plan.report.reason}` };
+    return { ...base, action: 'blocked', reason, detail: blockedDetail(plan) };
   }
   if (!plan.summary || !plan.base.digest) return { ...base, action: 'blocked', reason: 'DIGEST_UNRESOLVED', detail: 'the image has no digest that could be checked' };
   if (!plan.status.runtime) return { ...base, action: 'blocked', reason: 'RUNTIME_MISSING', detail: 'the cell has neither docker compose nor docker-compose' };

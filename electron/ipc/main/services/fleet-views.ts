@@ -18,12 +18,12 @@ export function planView(plan: FleetPlan): FleetPlanView {
 }
 
 /** A cell's outcome in words, and why it failed or was refused (from the error its turn recorded). */
-export function outcomeWords(cell: string, outcome: FleetReceipt['cells'][number]['outcome'], error: { code: string; message: string } | null | undefined, service: string) {
-  return { outcome: fleetOutcomeWords(outcome), why: error ? words(explainFleetCode(error.code, { cell, service, detail: error.message })) : null };
+export function outcomeWords(cell: string, outcome: FleetReceipt['cells'][number]['outcome'], error: { code: string; message: string } | null | undefined, service: string, inBatch = true) {
+  return { outcome: fleetOutcomeWords(outcome, inBatch), why: error ? words(explainFleetCode(error.code, { cell, service, detail: error.message })) : null };
 }
 
 export function runView(r: FleetReceipt): FleetRunView {
-  return { receipt: r, ended: fleetRunSentence(r), cells: Object.fromEntries(r.cells.map((c) => [c.cell, outcomeWords(c.cell, c.outcome, c.error, r.service.name)])) };
+  return { receipt: r, ended: fleetRunSentence(r), cells: Object.fromEntries(r.cells.map((c) => [c.cell, outcomeWords(c.cell, c.outcome, c.error, r.service.name, c.batch !== null)])) };
 }
 
 /** The words a progress event carries: a cell's outcome as it ends. */

@@ -36,7 +36,7 @@ function FleetRun({ run }: { run: FleetRunView }) {
           {r.cells.map((c) => {
             const receipt = c.receiptId ? page?.receipts.find((x) => x.id === c.receiptId) : undefined;
             return (
-              <tr key={c.cell} data-testid="fleet-run-receipt-cell" data-cell={c.cell} data-outcome={c.outcome}>
+              <tr key={c.cell} data-testid="fleet-run-receipt-cell" data-cell={c.cell} data-outcome={c.outcome} data-receipt-id={c.receiptId ?? ''}>
                 <th scope="row">{visibleText(c.cell)}</th>
                 <td>{c.batch ?? '—'}</td>
                 <td>
