@@ -19,7 +19,9 @@ test('plan over three real cells, a canary batch, stop between batches, retry, f
   const tb: FleetTestbed = await startFleetTestbed(3);
   try {
     const image = await tb.image('e2e/fleet-web', 'e2e fleet v1');
+    const image2 = await tb.image('e2e/fleet-web', 'e2e fleet v2');
     await tb.sign(image);
+    await tb.sign(image2);
     for (let i = 0; i < 3; i++) await tb.setMode(i, 'enforce');
     await tb.setCellKey(2, null); // f3 trusts no key: an enforcing cell with nothing to verify under
     const { shell, stop } = await startShell({
@@ -39,7 +41,7 @@ test('plan over three real cells, a canary batch, stop between batches, retry, f
       await expect(page.getByRole('heading', { level: 2, name: 'Fleet' })).toBeVisible();
 
       // What and where: the listing, the group "east" (f1, f2) and the cell f3 by name.
-      await page.getByTestId('fleet-service').selectOption({ label: 'Web server 1.0' });
+      await page.getByTestId('fleet-service').selectOption({ label: 'Web server 1.0' }, { timeout: 15_000 });
       await page.locator('[data-testid="fleet-pick-group"][data-word="east"]').check();
       await page.locator('[data-testid="fleet-pick-cell"][data-word="f3"]').check();
       await page.getByTestId('fleet-make-plan').click();
@@ -104,6 +106,26 @@ test('plan over three real cells, a canary batch, stop between batches, retry, f
       await cellOf(1, 'f1').getByRole('button', { name: "Explain f1's receipt" }).click();
       await expect(page.getByTestId('activity-detail')).toHaveAttribute('data-receipt-id', f1Receipt!);
       await expect(page.getByTestId('explain-outcome')).toHaveText('The install of Web server 1.0 completed with the image verified.');
+
+      // The store lists the next version; across the same cells each upgrade carries its own review (DESIGN 2.9).
+      const next = { schemaVersion: 1, name: 'Fleet store', services: [{ id: 'web', name: 'Web server', version: '2.0', tagline: 'A tiny httpd', image: image2, environment: { GREETING: 'hello' }, volumes: [{ name: 'data', path: '/data' }] }] };
+      writeFileSync(join(shell.home, 'index.json'), JSON.stringify(next));
+      await page.reload();
+      await page.getByRole('button', { name: 'Fleet', exact: true }).click();
+      await page.getByTestId('fleet-service').selectOption({ label: 'Web server 2.0' }, { timeout: 15_000 });
+      await page.locator('[data-testid="fleet-pick-group"][data-word="east"]').check();
+      await page.locator('[data-testid="fleet-pick-cell"][data-word="f3"]').check();
+      await page.getByTestId('fleet-make-plan').click();
+      await expect(row('f1')).toHaveAttribute('data-action', 'upgrade', { timeout: 120_000 });
+      await expect(row('f2')).toHaveAttribute('data-action', 'upgrade');
+      await expect(row('f1')).toContainText('1.0');
+      const review = row('f1').getByTestId('fleet-review');
+      await expect(review.locator('summary')).toHaveText('1.0 → 2.0: 2 added, 0 changed, 0 removed');
+      await review.locator('summary').click();
+      await expect(review).toContainText('variable GREETING: hello');
+      await expect(review).toContainText('volume data: /data');
+      await expect(review).toContainText("The cell's key verifies the new image.");
+      await page.screenshot({ path: screenshotPath('fleet-plan-upgrade.png'), fullPage: true });
       expect(problems.cspViolations).toEqual([]);
       expect(problems.consoleErrors).toEqual([]);
     } finally {
