@@ -69,12 +69,18 @@ export async function readUserFile(path: string, maxBytes: number): Promise<stri
  * `what` names the file in messages ("an exported receipt").
  */
 export async function writeNewJsonFile(path: string, text: string, what: string): Promise<{ bytes: number }> {
-  if (!/\.json$/i.test(basename(path)) || basename(path).length <= '.json'.length) {
-    throw new CoreError('EXPORT_NAME', `${path}: ${what} is a .json file; choose a name ending in .json`);
+  return writeNewFile(path, text, { what, extensions: ['.json'], mode: 0o644 });
+}
+
+/** As writeNewJsonFile, for other kinds of file (an Ansible inventory: `.yml`/`.yaml`, private to its owner). */
+export async function writeNewFile(path: string, text: string, o: { what: string; extensions: readonly string[]; mode: number }): Promise<{ bytes: number }> {
+  const name = basename(path).toLowerCase();
+  if (!o.extensions.some((x) => name.endsWith(x) && name.length > x.length)) {
+    throw new CoreError('EXPORT_NAME', `${path}: ${o.what} is a ${o.extensions.join(' or ')} file; choose a name ending in ${o.extensions[0]}`);
   }
   let fh;
   try {
-    fh = await open(path, 'wx', 0o644);
+    fh = await open(path, 'wx', o.mode);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new CoreError('EXPORT_EXISTS', `${path} already exists; an export never replaces a file — choose a new name`);

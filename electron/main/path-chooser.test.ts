@@ -43,7 +43,7 @@ describe('dialog per purpose', () => {
   it('opens files for reading, a directory for the OCI layout, and a save dialog for export and for saving a fleet plan', () => {
     for (const purpose of PATH_PURPOSES) {
       const d = dialogFor({ purpose }, '/home/ada');
-      expect(d.kind).toBe(purpose === 'receipt-export' || purpose === 'fleet-plan-export' ? 'save' : 'open');
+      expect(d.kind).toBe(purpose.endsWith('-export') ? 'save' : 'open');
       expect(d.options.title).toBeTruthy();
     }
     expect(dialogFor({ purpose: 'store-index' }, '/h').options).toMatchObject({ properties: ['openFile'], filters: [{ extensions: ['json'] }, { extensions: ['*'] }] });

@@ -31,6 +31,13 @@ export function dialogFor(req: ChoosePathRequest, home: string): Dialog {
       return open('SSH identity file (private key)', { buttonLabel: 'Use this key', defaultPath: join(home, '.ssh'), properties: ['openFile', 'showHiddenFiles'] });
     case 'ssh-config':
       return open('SSH config file', { buttonLabel: 'Use this config', defaultPath: join(home, '.ssh'), properties: ['openFile', 'showHiddenFiles'] });
+    case 'inventory-import':
+      return open('Import cells from an Ansible inventory', { buttonLabel: 'Import', properties: ['openFile'], filters: [{ name: 'Ansible YAML inventory', extensions: ['yml', 'yaml'] }, ALL_FILES] });
+    case 'inventory-export':
+      return {
+        kind: 'save',
+        options: { title: 'Export cells as an Ansible inventory', buttonLabel: 'Export', defaultPath: join(home, req.suggestedName ?? 'inventory.yml'), filters: [{ name: 'Ansible YAML inventory', extensions: ['yml', 'yaml'] }], properties: ['createDirectory'] },
+      };
     case 'fleet-plan-export':
       return {
         kind: 'save',

@@ -5,7 +5,7 @@
  * fleet receipts Activity lists. Every judgement and every word is main's.
  */
 import { create } from 'zustand';
-import type { BatchSize, FleetPlanCell, FleetPlanView, FleetProgress, FleetRunView, FleetWords } from '../../../electron/ipc/contract/channels';
+import type { BatchSize, CellProfile, FleetPlanCell, FleetPlanView, FleetProgress, FleetRunView, FleetWords } from '../../../electron/ipc/contract/channels';
 import type { IpcError, Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
 import { IDLE_OP, LOADING_OP, settled, type AsyncOp, type SliceStatus } from './load-status';
@@ -54,6 +54,11 @@ interface FleetSlice extends SliceStatus {
   settings: FleetSettings;
   run: FleetRunState | null;
   runs: AsyncOp<FleetRunView[]>;
+  imported: AsyncOp<{ added: CellProfile[] }>;
+  exported: AsyncOp<{ path: string; count: number }>;
+  importInventory(path: string): Promise<void>;
+  /** The chosen cells and groups, or every cell when none is chosen. */
+  exportInventory(path: string): Promise<void>;
   choose(next: Partial<Pick<FleetSlice, 'storeId' | 'service' | 'selection'>>): void;
   toggle(word: string): void;
   makePlan(): Promise<void>;
@@ -111,6 +116,17 @@ export const useFleetSlice = create<FleetSlice>()((set, get) => {
     settings: INITIAL_SETTINGS,
     run: null,
     runs: IDLE_OP,
+    imported: IDLE_OP,
+    exported: IDLE_OP,
+    async importInventory(path) {
+      set({ imported: LOADING_OP });
+      set({ imported: settled(await api().fleet.importInventory({ path })) });
+    },
+    async exportInventory(path) {
+      const selection = get().selection;
+      set({ exported: LOADING_OP });
+      set({ exported: settled(await api().fleet.exportInventory({ path, ...(selection.length ? { cells: selection } : {}) })) });
+    },
     choose(next) {
       // A new choice makes the old plan stale: it was made for other cells or another listing.
       set({ ...next, plan: null, saved: IDLE_OP, run: null, error: null, status: 'idle' });

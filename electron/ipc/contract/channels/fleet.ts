@@ -1,5 +1,6 @@
 import { defineDomain, type Invoke } from '../domain';
 import type { Explanation } from '../../../core/catalogue/reason-catalogue';
+import type { CellProfile } from '../../../core/cell/profiles';
 import type { BatchSize } from '../../../core/fleet/batches';
 import type { FleetPlan, FleetPlanCell } from '../../../core/fleet/plan';
 import type { FleetEvent, FleetReceipt } from '../../../core/fleet/run';
@@ -71,6 +72,10 @@ export const fleet = defineDomain<
     stop: Invoke<{ runId: string }, { stopping: boolean }>;
     cancel: Invoke<{ runId: string }, { cancelled: boolean }>;
     runs: Invoke<{ limit?: number }, FleetRunView[]>;
+    /** Adds a cell profile per host of an Ansible YAML inventory; no host key is recorded (each is confirmed before first use). */
+    importInventory: Invoke<{ path: string }, { added: CellProfile[] }>;
+    /** Writes the cells (all, or those named / in the groups named) as an Ansible YAML inventory to a new file. */
+    exportInventory: Invoke<{ path: string; cells?: string[] }, { path: string; count: number }>;
   },
   { planProgress: FleetPlanProgress; progress: FleetProgress; finished: FleetRunView; failed: { runId: string; error: { code: string; message: string } } }
->()('fleet', ['plan', 'cancelPlan', 'savePlan', 'apply', 'stop', 'cancel', 'runs'], ['planProgress', 'progress', 'finished', 'failed']);
+>()('fleet', ['plan', 'cancelPlan', 'savePlan', 'apply', 'stop', 'cancel', 'runs', 'importInventory', 'exportInventory'], ['planProgress', 'progress', 'finished', 'failed']);

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { addCellProfile } from '../../../core/cell/profiles';
+import { addCellProfile, listCellProfiles } from '../../../core/cell/profiles';
 import { loadPlan, saveFleetReceipt, savePlan } from '../../../core/fleet/fleet-files';
 import type { FleetPlan } from '../../../core/fleet/plan';
 import type { FleetReceipt } from '../../../core/fleet/run';
@@ -53,5 +53,19 @@ describe('fleet IPC handlers', () => {
     expect(await router.dispatch('fleet:save-plan', { planId: plan.id, path }, sender)).toMatchObject({ ok: false, error: { code: 'EXPORT_EXISTS' } });
     expect(await router.dispatch('fleet:save-plan', { planId: plan.id, path: 'relative.json' }, sender)).toMatchObject({ ok: false, error: { code: 'IPC_BAD_ARGUMENT' } });
     expect(await router.dispatch('fleet:cancel-plan', undefined, sender)).toEqual({ ok: true, data: { cancelled: false } });
+  });
+
+  it('imports an inventory as profiles (no host key recorded) and exports the chosen cells to a new private .yml file', async () => {
+    const inv = join(home, 'hand.yml');
+    writeFileSync(inv, 'all:\n  children:\n    lab:\n      hosts:\n        l1: { ansible_host: 192.0.2.7, ansible_port: 2201, ansible_user: ops }\n');
+    const r = await router.dispatch('fleet:import-inventory', { path: inv }, sender);
+    expect(r).toMatchObject({ ok: true, data: { added: [{ name: 'l1', destination: 'ops@192.0.2.7', port: 2201, groups: ['lab'] }] } });
+    expect((await listCellProfiles(home)).map((p) => p.name)).toContain('l1');
+    const out = join(home, 'out.yml');
+    expect(await router.dispatch('fleet:export-inventory', { path: out, cells: ['lab'] }, sender)).toEqual({ ok: true, data: { path: out, count: 1 } });
+    expect(readFileSync(out, 'utf8')).toContain('ansible_host: 192.0.2.7');
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(await router.dispatch('fleet:export-inventory', { path: out }, sender)).toMatchObject({ ok: false, error: { code: 'EXPORT_EXISTS' } });
+    expect(await router.dispatch('fleet:export-inventory', { path: join(home, 'out.json') }, sender)).toMatchObject({ ok: false, error: { code: 'EXPORT_NAME' } });
   });
 });

@@ -27,5 +27,7 @@ export function registerFleetHandlers(router: IpcRouter, { fleet }: AppServices)
   });
   router.handle('fleet:stop', { args: z.object({ runId }).strict(), run: (a) => fleet.stop(a.runId) });
   router.handle('fleet:cancel', { args: z.object({ runId }).strict(), run: (a) => fleet.cancel(a.runId) });
+  router.handle('fleet:import-inventory', { args: z.object({ path: absolutePath }).strict(), run: (a) => fleet.importInventory(a.path) });
+  router.handle('fleet:export-inventory', { args: z.object({ path: absolutePath, cells: z.array(z.string().min(1).max(200)).min(1).max(10_000).optional() }).strict(), run: (a) => fleet.exportInventory(a.path, a.cells) });
   router.handle('fleet:runs', { args: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(), run: (a) => fleet.list(a.limit) });
 }

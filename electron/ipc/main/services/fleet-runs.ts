@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CoreServices } from '../../../core/core-services';
 import { CoreError, errorMessage, isCoreError } from '../../../core/errors';
-import { listCellProfiles } from '../../../core/cell/profiles';
+import { addCellProfiles, listCellProfiles, type CellProfile } from '../../../core/cell/profiles';
+import { exportInventory, importInventory } from '../../../core/fleet/inventory';
+import { readUserFile, writeNewFile } from '../../../core/user-file';
 import { applyFleetPlan } from '../../../core/fleet/apply';
 import { checkBatches, type BatchSize } from '../../../core/fleet/batches';
 import { exportPlan, listFleetReceipts, loadFleetReceipt, loadPlanById, savePlan } from '../../../core/fleet/fleet-files';
@@ -125,6 +127,20 @@ export class FleetRuns {
 
   async list(limit?: number): Promise<FleetRunView[]> {
     return (await listFleetReceipts(this.core.dataDir, limit)).map(runView);
+  }
+
+  /** Cells from an Ansible inventory: profiles only, never a host key (each is confirmed in Cells before first use). */
+  async importInventory(path: string): Promise<{ added: CellProfile[] }> {
+    const added = await addCellProfiles(this.core.dataDir, importInventory(await readUserFile(path, 4 * 1024 * 1024)));
+    this.events.emit('cells:changed', await listCellProfiles(this.core.dataDir));
+    return { added };
+  }
+
+  async exportInventory(path: string, words?: string[]): Promise<{ path: string; count: number }> {
+    const all = await listCellProfiles(this.core.dataDir);
+    const chosen = words?.length ? selectCells(all, words) : all;
+    await writeNewFile(path, exportInventory(chosen), { what: 'an Ansible inventory', extensions: ['.yml', '.yaml'], mode: 0o600 });
+    return { path, count: chosen.length };
   }
 
   /** On quit: cancel every run and wait for its receipts to be written. */

@@ -10,6 +10,7 @@ import { visibleText } from '../../../../electron/ipc/contract/visible-text';
 import { useCellsSlice } from '../../state/cells-slice';
 import { useFleetSlice } from '../../state/fleet-slice';
 import { useStoreSlice } from '../../state/store-slice';
+import { InventoryPanel } from './inventory-panel';
 import { PlanTable } from './plan-table';
 import { RunPanel } from './run-panel';
 import './fleet.css';
@@ -67,7 +68,7 @@ function CellChoice() {
       <input type="checkbox" data-testid={`fleet-pick-${kind}`} data-word={word} checked={selection.includes(word)} onChange={() => toggle(word)} /> {label}
     </label>
   );
-  if (profiles.length === 0) return <p className="muted">No cells yet: add them in Cells (or import an Ansible inventory with the CLI).</p>;
+  if (profiles.length === 0) return <p className="muted">No cells yet: add them in Cells, or import an Ansible inventory below.</p>;
   return (
     <fieldset className="fleet-cells">
       <legend>Cells</legend>
@@ -117,6 +118,7 @@ export function FleetView() {
       <p className="muted">One service onto many cells: every cell is judged under its own mode and key, first in the plan and again at its turn.</p>
       <ServiceChoice />
       <CellChoice />
+      <InventoryPanel />
       <div className="fleet-actions">
         <button type="button" className="button" data-testid="fleet-make-plan" disabled={!ready || status === 'loading'} onClick={() => { if (!storeId && current) useFleetSlice.setState({ storeId: current.ref.id }); void makePlan(); }}>
           {status === 'loading' ? 'Planning…' : 'Make the plan'}
