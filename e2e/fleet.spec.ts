@@ -115,8 +115,19 @@ test('plan over three real cells, a canary batch, stop between batches, retry, f
       await page.getByTestId('fleet-service').selectOption({ label: 'Web server 2.0' }, { timeout: 15_000 });
       await page.locator('[data-testid="fleet-pick-group"][data-word="east"]').check();
       await page.locator('[data-testid="fleet-pick-cell"][data-word="f3"]').check();
+      // A host from an Ansible inventory: added as a cell, but its host key is nobody's word yet.
+      const inventory = join(shell.home, 'inventory.yml');
+      const user = tb.cells[0]!.userAtHost.split('@')[0];
+      writeFileSync(inventory, `all:\n  children:\n    south:\n      hosts:\n        imported1: { ansible_host: localhost, ansible_port: ${tb.cells[0]!.port}, ansible_user: ${user} }\n`);
+      await page.getByTestId('fleet-inventory').locator('summary').click();
+      await page.getByTestId('fleet-inventory-import').fill(inventory);
+      await page.getByTestId('fleet-inventory').getByRole('button', { name: 'Import', exact: true }).click();
+      await expect(page.getByTestId('fleet-inventory-imported')).toContainText('Added 1 cell: imported1');
+      await page.locator('[data-testid="fleet-pick-group"][data-word="south"]').check();
       await page.getByTestId('fleet-make-plan').click();
       await expect(row('f1')).toHaveAttribute('data-action', 'upgrade', { timeout: 120_000 });
+      await expect(row('imported1')).toHaveAttribute('data-action', 'blocked');
+      await expect(row('imported1').getByTestId('fleet-plan-why')).toContainText('Host key not confirmed yet.');
       await expect(row('f2')).toHaveAttribute('data-action', 'upgrade');
       await expect(row('f1')).toContainText('1.0');
       const review = row('f1').getByTestId('fleet-review');
