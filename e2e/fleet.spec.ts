@@ -68,8 +68,9 @@ test('plan over three real cells, a canary batch, stop between batches, retry, f
       await expect(run.locator('[data-testid="fleet-run-row"][data-cell="f1"]')).toBeVisible({ timeout: 30_000 });
       await page.getByTestId('fleet-stop').click();
       await expect(run).toHaveAttribute('data-status', 'finished', { timeout: 180_000 });
+      const f1Row = run.locator('[data-testid="fleet-run-row"][data-cell="f1"]');
+      expect(await f1Row.getAttribute('data-outcome'), await f1Row.innerText()).toBe('installed'); // the why, should it fail
       await expect(page.getByTestId('fleet-run-ended')).toHaveText(/^Stopped after batch 1 of 2, as asked/);
-      await expect(run.locator('[data-testid="fleet-run-row"][data-cell="f1"]')).toHaveAttribute('data-outcome', 'installed');
       await expect(run.locator('[data-testid="fleet-run-row"][data-cell="f2"]')).toHaveAttribute('data-outcome', 'not-tried');
       await run.scrollIntoViewIfNeeded();
       await page.screenshot({ path: screenshotPath('fleet-stopped.png') });
@@ -82,8 +83,9 @@ test('plan over three real cells, a canary batch, stop between batches, retry, f
       await run.scrollIntoViewIfNeeded();
       await page.screenshot({ path: screenshotPath('fleet-progress.png') });
       await expect(run).toHaveAttribute('data-status', 'finished', { timeout: 180_000 });
+      const f2Row = run.locator('[data-testid="fleet-run-row"][data-cell="f2"]');
+      expect(await f2Row.getAttribute('data-outcome'), await f2Row.innerText()).toBe('installed');
       await expect(page.getByTestId('fleet-run-ended')).toHaveText(/^Completed/);
-      await expect(run.locator('[data-testid="fleet-run-row"][data-cell="f2"]')).toHaveAttribute('data-outcome', 'installed');
       expect((await tb.docker(1, ['ps', '-q'])).trim()).not.toBe('');
 
       // Both fleet receipts in Activity, newest first, each cell's outcome there, its own receipt openable.

@@ -20,6 +20,8 @@ describe('fleet catalogue', () => {
   it('fills the sentence from the evidence; an unknown code still reads as plain words with core\'s message', () => {
     expect(explainFleetCode('CELL_UNREACHABLE', { ...e, detail: 'cannot reach f1: refused' }).sentence).toContain('cannot reach f1: refused');
     expect(explainFleetCode('COMPOSE_FAILED', { ...e, detail: 'compose up exited 1' })).toMatchObject({ title: 'Install failed', sentence: 'The install on f1 failed (compose up exited 1).' });
+    // A failed step's output stays in the cell's receipt; the sentence keeps its first line.
+    expect(explainFleetCode('COMPOSE_FAILED', { ...e, detail: 'up failed on the cell:\nPulling web ...\nerror' }).sentence).toBe('The install on f1 failed (up failed on the cell).');
     expect(explainPlanRow({ cell: 'f1', reason: null, detail: '' } as never, 'Web')).toBeNull();
     // A verdict in a row: the block it caused in an enforcing cell, or what a warn/off cell lets through.
     expect(explainPlanRow({ cell: 'f1', action: 'blocked', reason: 'SIGNATURE_NOT_FOUND', detail: 'no signature' } as never, 'Web')?.sentence).toMatch(/^f1 enforces verification .* will not be installed there: no signature\.$/);

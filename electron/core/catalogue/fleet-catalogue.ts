@@ -20,7 +20,8 @@ export interface FleetEvidence {
 
 type Entry = { title: string; sentence: (e: FleetEvidence) => string; next: Record<Role, (e: FleetEvidence) => string> };
 
-const d = (e: FleetEvidence) => e.detail.replace(/\.$/, '');
+/** The detail's first line (a failed step's output follows in the receipt), without its closing stop or colon. */
+const d = (e: FleetEvidence) => (e.detail.split('\n')[0] ?? '').trim().replace(/[.:]$/, '');
 const nothingChanged = 'Nothing was changed on the cell.';
 
 const FLEET_ENTRIES = {
