@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dataPaths } from '../electron/core/data-dir';
@@ -60,6 +60,13 @@ test('plan over three real cells, a canary batch, stop between batches, retry, f
       await expect(why3).toContainText('f3');
       await expect(page.getByTestId('fleet-plan-summary')).toHaveText('Web server 1.0 onto 3 cells: 2 to install, 0 to upgrade, 0 already up to date, 1 blocked.');
       await page.screenshot({ path: screenshotPath('fleet-plan.png'), fullPage: true });
+
+      // The plan saved where the person says (here typed: the browser shell has no file dialog), for `pic-store fleet apply FILE`.
+      const planFile = join(shell.home, 'saved-plan.json');
+      await page.getByTestId('fleet-save-path').fill(planFile);
+      await page.getByRole('button', { name: 'Save plan', exact: true }).click();
+      await expect(page.getByTestId('fleet-saved')).toHaveText(`Saved to ${planFile}.`);
+      expect(JSON.parse(readFileSync(planFile, 'utf8'))).toMatchObject({ kind: 'pic-store-fleet-plan', cells: [{ cell: 'f1', action: 'install' }, { cell: 'f2', action: 'install' }, { cell: 'f3', action: 'blocked' }] });
 
       // Canary first, then the rest — stopped while the canary runs, so the second batch never starts.
       await page.getByTestId('fleet-batches').fill('1, 100%');
