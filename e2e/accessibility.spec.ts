@@ -60,6 +60,10 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
     await page.getByRole('button', { name: 'Cells', exact: true }).click();
     await expect(page.getByRole('heading', { level: 2, name: 'Cells' })).toBeVisible();
   } },
+  { name: 'Fleet', open: async (page) => {
+    await page.getByRole('button', { name: 'Fleet', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 2, name: 'Fleet' })).toBeVisible();
+  } },
   { name: 'Activity', open: async (page) => {
     await page.getByRole('button', { name: 'Activity', exact: true }).click();
     await expect(page.getByRole('heading', { level: 2, name: /Activity/ })).toBeVisible();

@@ -11,7 +11,7 @@ test('the app loads through the shell with no console errors or CSP violations',
     const response = await page.goto(shell.url);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
-    for (const label of ['Store', 'Cells', 'Activity', 'Preview', 'About / Trust']) {
+    for (const label of ['Store', 'Cells', 'Fleet', 'Activity', 'Preview', 'About / Trust']) {
       await expect(page.getByRole('button', { name: label, exact: true })).toBeVisible();
     }
     // The app opens on the Store view. This shell's app config is empty (no demo store shipped in

@@ -107,6 +107,7 @@ export type ErrorCode =
   | 'INVALID_FLEET_SETTINGS'
   | 'FLEET_PLAN_INVALID'
   | 'FLEET_RECEIPT_INVALID'
+  | 'FLEET_BUSY'
   | 'FILE_UNWRITABLE'
   // receipts and the activity log
   | 'RECEIPT_INVALID'

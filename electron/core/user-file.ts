@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Stats } from 'node:fs';
 import { CoreError, errorMessage } from './errors';
 
@@ -57,4 +58,43 @@ export async function readUserFile(path: string, maxBytes: number): Promise<stri
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Writes text to a NEW file a person chose (an exported receipt, a saved fleet plan): DESIGN 3 —
+ * files are chosen in main, and an export must never be a way to replace someone's file. The name
+ * must end in `.json`, the parent directory must already exist (nothing is created on the way),
+ * and the file is opened with O_CREAT|O_EXCL, so an existing file — or a symbolic link, even a
+ * dangling one — is refused, never overwritten. A write that fails removes the half-written file.
+ * `what` names the file in messages ("an exported receipt").
+ */
+export async function writeNewJsonFile(path: string, text: string, what: string): Promise<{ bytes: number }> {
+  return writeNewFile(path, text, { what, extensions: ['.json'], mode: 0o644 });
+}
+
+/** As writeNewJsonFile, for other kinds of file (an Ansible inventory: `.yml`/`.yaml`, private to its owner). */
+export async function writeNewFile(path: string, text: string, o: { what: string; extensions: readonly string[]; mode: number }): Promise<{ bytes: number }> {
+  const name = basename(path).toLowerCase();
+  if (!o.extensions.some((x) => name.endsWith(x) && name.length > x.length)) {
+    throw new CoreError('EXPORT_NAME', `${path}: ${o.what} is a ${o.extensions.join(' or ')} file; choose a name ending in ${o.extensions[0]}`);
+  }
+  let fh;
+  try {
+    fh = await open(path, 'wx', o.mode);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new CoreError('EXPORT_EXISTS', `${path} already exists; an export never replaces a file — choose a new name`);
+    if (code === 'ENOENT') throw new CoreError('EXPORT_FAILED', `cannot write ${path}: its folder does not exist`);
+    throw new CoreError('EXPORT_FAILED', `cannot write ${path}: ${errorMessage(e)}`);
+  }
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+    await fh.close();
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await rm(path, { force: true });
+    throw new CoreError('EXPORT_FAILED', `cannot write ${path}: ${errorMessage(e)}`);
+  }
+  return { bytes: Buffer.byteLength(text) };
 }

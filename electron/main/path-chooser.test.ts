@@ -40,10 +40,10 @@ function routerWith(chooser: AppServices['chooser']) {
 }
 
 describe('dialog per purpose', () => {
-  it('opens files for reading, a directory for the OCI layout, and a save dialog for export', () => {
+  it('opens files for reading, a directory for the OCI layout, and a save dialog for export and for saving a fleet plan', () => {
     for (const purpose of PATH_PURPOSES) {
       const d = dialogFor({ purpose }, '/home/ada');
-      expect(d.kind).toBe(purpose === 'receipt-export' ? 'save' : 'open');
+      expect(d.kind).toBe(purpose.endsWith('-export') ? 'save' : 'open');
       expect(d.options.title).toBeTruthy();
     }
     expect(dialogFor({ purpose: 'store-index' }, '/h').options).toMatchObject({ properties: ['openFile'], filters: [{ extensions: ['json'] }, { extensions: ['*'] }] });
@@ -55,6 +55,7 @@ describe('dialog per purpose', () => {
     expect(save.options).toMatchObject({ defaultPath: '/home/ada/receipt-1a2b3c4d.json', filters: [{ extensions: ['json'] }] });
     // Export never replaces a file, so the dialog does not offer to.
     expect(JSON.stringify(save.options)).not.toContain('showOverwriteConfirmation');
+    expect(dialogFor({ purpose: 'fleet-plan-export', suggestedName: 'fleet-plan-1a2b.json' }, '/home/ada').options).toMatchObject({ defaultPath: '/home/ada/fleet-plan-1a2b.json', filters: [{ extensions: ['json'] }] });
   });
 });
 

@@ -33,6 +33,18 @@ export function dialogFor(req: ChoosePathRequest, home: string): Dialog {
       return open('SSH identity file (private key)', { buttonLabel: 'Use this key', defaultPath: join(home, '.ssh'), properties: ['openFile', 'showHiddenFiles'] });
     case 'ssh-config':
       return open('SSH config file', { buttonLabel: 'Use this config', defaultPath: join(home, '.ssh'), properties: ['openFile', 'showHiddenFiles'] });
+    case 'inventory-import':
+      return open('Import cells from an Ansible inventory', { buttonLabel: 'Import', properties: ['openFile'], filters: [{ name: 'Ansible YAML inventory', extensions: ['yml', 'yaml'] }, ALL_FILES] });
+    case 'inventory-export':
+      return {
+        kind: 'save',
+        options: { title: 'Export cells as an Ansible inventory', buttonLabel: 'Export', defaultPath: join(home, req.suggestedName ?? 'inventory.yml'), filters: [{ name: 'Ansible YAML inventory', extensions: ['yml', 'yaml'] }], properties: ['createDirectory'] },
+      };
+    case 'fleet-plan-export':
+      return {
+        kind: 'save',
+        options: { title: 'Save the fleet plan', buttonLabel: 'Save', defaultPath: join(home, req.suggestedName ?? 'fleet-plan.json'), filters: [JSON_FILES], properties: ['createDirectory'] },
+      };
     case 'receipt-export':
       // No overwrite prompt: export creates a new file only and refuses an existing one.
       return {

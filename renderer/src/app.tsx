@@ -9,6 +9,7 @@ import { AboutTrustView } from './views/about-trust-view';
 import { ActivityView } from './views/activity/activity-view';
 import { PreviewView } from './views/preview/preview-view';
 import { CellsView } from './views/cells/cells-view';
+import { FleetView } from './views/fleet/fleet-view';
 import { StoreView } from './views/store/store-view';
 
 function CurrentView({ view }: { view: ViewId }) {
@@ -17,6 +18,8 @@ function CurrentView({ view }: { view: ViewId }) {
       return <StoreView />;
     case 'cells':
       return <CellsView />;
+    case 'fleet':
+      return <FleetView />;
     case 'activity':
       return <ActivityView />;
     case 'preview':

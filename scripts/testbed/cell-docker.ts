@@ -88,12 +88,38 @@ export async function startDockerd(owner: { uid: number; gid: number }): Promise
   throw new Error(`testbed: dockerd did not come up within 60 s:\n${tail.slice(-2000)}`);
 }
 
+/**
+ * The bridge interfaces of this dockerd's networks (`br-` + the network id's first 12 hex). A
+ * stopped dockerd leaves them in the host's network namespace, and with its data root removed
+ * nobody ever deletes them: after 256 leaked bridges the test pool 198.18.0.0/16 is exhausted and
+ * every compose `up` on this machine fails ("could not find an available, non-overlapping IPv4
+ * address pool").
+ */
+function networkBridges(d: Dockerd): string[] {
+  try {
+    return run('docker', ['-H', `unix://${d.socket}`, 'network', 'ls', '-q', '--no-trunc', '--filter', 'driver=bridge'])
+      .split('\n')
+      .filter((id) => /^[0-9a-f]{64}$/.test(id))
+      .map((id) => `br-${id.slice(0, 12)}`);
+  } catch {
+    return [];
+  }
+}
+
 export async function stopDockerd(d: Dockerd): Promise<void> {
+  const bridges = networkBridges(d);
   signal(d.child.pid ?? -1, 'SIGTERM');
   if (!(await waitExit(d.child, 20_000))) {
     for (const p of await descendantsOf(d.child.pid ?? -1)) signal(p, 'SIGKILL');
     signal(d.child.pid ?? -1, 'SIGKILL');
     await waitExit(d.child, 5000);
+  }
+  for (const b of bridges) {
+    try {
+      run('ip', ['link', 'delete', b]);
+    } catch {
+      // already gone (dockerd removed it, or the network was removed before it stopped)
+    }
   }
   await rm(d.dir, { recursive: true, force: true }).catch(() => undefined);
 }

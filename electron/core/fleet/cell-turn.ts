@@ -3,7 +3,7 @@ import { CoreError } from '../errors';
 import { applyPlan, failureFields, planInstall, type InstallPlan, type InstallProgress, type PlanProgress } from '../install/install-flow';
 import { appendReceipt } from '../receipts/activity-log';
 import { createReceipt, type Receipt, type ReceiptFields } from '../receipts/receipt';
-import type { FleetPlanCell, FleetRequestBase } from './plan';
+import { blockedDetail, type FleetPlanCell, type FleetRequestBase } from './plan';
 
 /**
  * One cell's turn in a fleet run (DESIGN 2.10): the cell is read and judged again, fresh, as a
@@ -56,7 +56,7 @@ export async function runCellTurn(req: FleetRequestBase, t: CellTurn): Promise<R
     return record(req.activityLog, { ...plan.base, outcome: 'rejected', error: { code: e.code, message: e.message } });
   }
   if (plan.decision === 'block') {
-    return record(req.activityLog, { ...plan.base, outcome: 'rejected', error: { code: 'BLOCKED', message: `blocked by the cell's ${plan.status.mode.value} mode: ${plan.report.verified ? "the cell's own cosign check rejected the image" : plan.report.reason}` } });
+    return record(req.activityLog, { ...plan.base, outcome: 'rejected', error: { code: 'BLOCKED', message: `blocked by the cell's ${plan.status.mode.value} mode (${plan.report.reason}): ${blockedDetail(plan)}` } });
   }
   if (!plan.summary || !plan.pinned || plan.base.digest !== t.digest) {
     return record(req.activityLog, { ...plan.base, outcome: 'rejected', error: { code: 'CELL_CHANGED', message: `the image resolved to ${plan.base.digest ?? 'no digest'} at this cell's turn, not the planned ${t.digest}; the cell was not changed` } });

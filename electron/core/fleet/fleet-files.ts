@@ -5,7 +5,7 @@ import { dataPaths, readJsonFile, writeJsonFile } from '../data-dir';
 import { CoreError } from '../errors';
 import { MODE_SOURCES, MODE_VALUES, DECISIONS } from '../receipts/receipt';
 import { validateManifest } from '../store/validate';
-import { readUserFile } from '../user-file';
+import { readUserFile, writeNewJsonFile } from '../user-file';
 import { FLEET_PLAN_KIND, type FleetPlan } from './plan';
 import type { FleetReceipt } from './run';
 
@@ -36,6 +36,11 @@ export async function saveFleetReceipt(dataDir: string, receipt: FleetReceipt): 
   const path = fleetReceiptPath(dataDir, receipt.id);
   await writeJsonFile(path, receipt);
   return path;
+}
+
+/** A plan saved where a person chose (the app's "Save plan…"): a new file only, `pic-store fleet apply FILE` reads it back. */
+export async function exportPlan(path: string, plan: FleetPlan): Promise<{ path: string; bytes: number }> {
+  return { path, ...(await writeNewJsonFile(path, `${JSON.stringify(plan, null, 2)}\n`, 'a saved fleet plan')) };
 }
 
 const text = (n: number) => z.string().max(n);

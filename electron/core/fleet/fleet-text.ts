@@ -1,4 +1,5 @@
 import { terminalSafe } from '../terminal-text';
+import { formatReview } from '../updates/review';
 import type { FleetPlan } from './plan';
 import type { FleetEvent, FleetReceipt } from './run';
 
@@ -15,6 +16,7 @@ export function formatFleetPlan(plan: FleetPlan): string {
   for (const c of plan.cells) {
     const current = c.current ? `${c.current.version ?? '?'}` : '-';
     L.push(`  ${pad(c.cell, w)}  ${pad(c.mode?.value ?? (c.reachable ? '?' : 'unreach.'), 8)}  ${pad(current, 16)}  ${pad(c.action, 8)}  ${c.reason ?? 'verified'}${c.action === 'blocked' || c.reason ? ` — ${c.detail}` : ''}`);
+    if (c.review) L.push(...formatReview(c.review).map((l) => `  ${l}`));
   }
   const n = (a: string) => plan.cells.filter((c) => c.action === a).length;
   L.push(`  ${n('install')} to install, ${n('upgrade')} to upgrade, ${n('skip')} already current, ${n('blocked')} blocked`);

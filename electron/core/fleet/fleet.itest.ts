@@ -137,6 +137,9 @@ describe('fleet plan and apply on real cells', () => {
     expect(row('f5')).toMatchObject({ action: 'blocked', reason: 'TRUST_ROOT_INVALID' });
     expect(row('f6')).toMatchObject({ action: 'install', reason: null, mode: { value: 'enforce', source: 'fail-closed' } });
     expect(row('f7')).toMatchObject({ action: 'upgrade', current: { version: '1', digest: v1.split('@')[1] } });
+    // The upgrade carries that cell's review (DESIGN 2.10 + 2.9): versions, digests, the signer kept.
+    expect(row('f7').review).toMatchObject({ version: { from: '1', to: '2' }, digest: { from: v1.split('@')[1], to: v2.split('@')[1] }, signers: { changed: false }, cellKeyVerifies: true });
+    expect(row('f1').review).toBeNull();
     expect(row('f8')).toMatchObject({ action: 'skip', reason: 'ALREADY_CURRENT' });
     expect(row('f9')).toMatchObject({ action: 'blocked', reachable: false, reason: 'CELL_UNREACHABLE', mode: null });
     expect(row('f10')).toMatchObject({ action: 'blocked', reachable: false, mode: null });

@@ -5,6 +5,7 @@ import { planInstall, type InstallPlan, type InstallRequest, type PlanProgress }
 import type { Decision, ReceiptMode } from '../receipts/receipt';
 import { Semaphore } from '../registry/semaphore';
 import type { ServiceManifest } from '../store/manifest-schema';
+import { reviewUpgrade, type ReceiptReview } from '../updates/upgrade-gate';
 
 /**
  * The fleet plan (DESIGN 2.10): the pre-flight of every selected cell in one document, read with
@@ -26,8 +27,8 @@ export interface FleetPlanCell {
   action: FleetAction;
   /** A reason code: why blocked or skipped, or why an allowed install is not verified (warn/off). Null when verified. */
   reason: string | null;
-  /** The update review (DESIGN 2.9) where one applies; null until the review module provides it. */
-  review: unknown;
+  /** An upgrade's review (DESIGN 2.9): what changes from the installed version, per cell; null for a fresh install or a cell not read. */
+  review: ReceiptReview | null;
   /** Additions for re-checking at the cell's turn and for people: */
   decision: Decision | null;
   cellKey: string | null;
@@ -62,16 +63,33 @@ export function isUnreachable(e: unknown, seen: PlanProgress): boolean {
   return !seen.status && (!isCoreError(e) || /^(CELL_|HOST_KEY_|AUTH_|KEY_NEEDS|SSH_|CONNECTION_)/.test(e.code));
 }
 
-/** One cell's row from its install plan (or from why there is none). */
-export function rowOf(profile: CellProfile, plan: InstallPlan | null, seen: PlanProgress, error: unknown): FleetPlanCell {
+/** Why a cell's mode blocks the image, from the evidence (the failing check), not the code: the row carries the code apart. */
+export function blockedDetail(plan: Pick<InstallPlan, 'report'>): string {
+  if (plan.report.verified) return "the cell's own cosign check rejected the image";
+  return plan.report.checks.find((c) => c.status === 'fail')?.detail ?? 'the image did not verify';
+}
+
+/** What the row builder needs of the request: the listing (for the review's diff) and whether a signed store vouched for it. */
+export type RowContext = Pick<FleetRequestBase, 'manifest' | 'listingSigned'>;
+
+/**
+ * One cell's row from its install plan (or from why there is none). An upgrade carries its review
+ * (DESIGN 2.10 + 2.9) built exactly as a single upgrade's pre-flight builds it, so the table shows,
+ * per cell, what the new version adds or changes against what THAT cell runs. Reviewing the plan
+ * is the consent to added and changed ports, volumes and environment (as confirming the app's
+ * pre-flight is); a changed signer is not: a fleet has no per-cell fingerprint confirmation, so
+ * such a cell is blocked with SIGNER_CHANGED and is upgraded on its own, where the key is confirmed.
+ */
+export function rowOf(profile: CellProfile, plan: InstallPlan | null, seen: PlanProgress, error: unknown, ctx?: RowContext): FleetPlanCell {
   const status = plan?.status ?? seen.status ?? null;
   const installed = status?.installed.find((s) => s.id === plan?.base.service.id) ?? null;
+  const gate = plan && ctx && plan.action === 'upgrade' ? reviewUpgrade({ ...plan, manifest: ctx.manifest, digest: plan.base.digest, listingSigned: !!ctx.listingSigned }) : null;
   const base = {
     cell: profile.name,
     reachable: !!status,
     mode: status?.mode ?? null,
     current: installed ? { version: installed.version, digest: installed.digest } : null,
-    review: null,
+    review: gate?.review ?? null,
     decision: plan?.decision ?? null,
     cellKey: status?.cellKey?.fingerprint ?? null,
   };
@@ -82,11 +100,12 @@ export function rowOf(profile: CellProfile, plan: InstallPlan | null, seen: Plan
   }
   if (plan.decision === 'block') {
     const reason = plan.report.verified ? 'CELL_COSIGN_REJECTED' : plan.report.reason;
-    return { ...base, action: 'blocked', reason, detail: `blocked by the cell's ${plan.status.mode.value} mode: ${plan.report.verified ? "the cell's own cosign check rejected the image" : plan.report.reason}` };
+    return { ...base, action: 'blocked', reason, detail: blockedDetail(plan) };
   }
   if (!plan.summary || !plan.base.digest) return { ...base, action: 'blocked', reason: 'DIGEST_UNRESOLVED', detail: 'the image has no digest that could be checked' };
   if (!plan.status.runtime) return { ...base, action: 'blocked', reason: 'RUNTIME_MISSING', detail: 'the cell has neither docker compose nor docker-compose' };
   if (installed?.digest === plan.base.digest) return { ...base, action: 'skip', reason: 'ALREADY_CURRENT', detail: `${installed.version ?? '?'} (${plan.base.digest}) is already installed` };
+  if (gate?.refusal?.code === 'SIGNER_CHANGED') return { ...base, action: 'blocked', reason: 'SIGNER_CHANGED', detail: `${gate.refusal.message}; upgrade this cell on its own, where the new key is confirmed` };
   const verified = plan.summary.verdict.verified;
   return { ...base, action: plan.action, reason: verified ? null : plan.report.reason, detail: plan.summary.verdict.why };
 }
@@ -96,9 +115,9 @@ export async function planCell(req: FleetRequestBase, profile: CellProfile): Pro
   const seen: PlanProgress = {};
   try {
     const plan = await planInstall({ ...req, profile }, seen);
-    return { row: rowOf(profile, plan, seen, null), plan };
+    return { row: rowOf(profile, plan, seen, null, req), plan };
   } catch (e) {
-    return { row: rowOf(profile, null, seen, e), plan: null };
+    return { row: rowOf(profile, null, seen, e, req), plan: null };
   }
 }
 

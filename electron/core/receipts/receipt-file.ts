@@ -1,11 +1,9 @@
 // Export and import of single receipts (helpdesk, DESIGN 2.5). An exported file is the receipt
 // as pretty JSON; importing validates it fully, so a hand-edited or foreign file is rejected
 // with the JSON paths of what is wrong rather than half-shown.
-import { open, rm } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { describeJsonSyntaxError } from '../json-syntax';
 import { CoreError, errorMessage, isCoreError } from '../errors';
-import { readUserFile } from '../user-file';
+import { readUserFile, writeNewJsonFile } from '../user-file';
 import type { Receipt } from './receipt';
 import { knownReceiptFields, validateReceipt, type ReceiptProblem } from './receipt-schema';
 
@@ -24,29 +22,7 @@ export function serializeReceipt(receipt: Receipt): string {
  * Only the schema's known fields are written. A write that fails removes the half-written file.
  */
 export async function exportReceipt(path: string, receipt: Receipt): Promise<{ bytes: number }> {
-  if (!/\.json$/i.test(basename(path)) || basename(path).length <= '.json'.length) {
-    throw new CoreError('EXPORT_NAME', `${path}: an exported receipt is a .json file; choose a name ending in .json`);
-  }
-  const text = serializeReceipt(knownReceiptFields(receipt));
-  let fh;
-  try {
-    fh = await open(path, 'wx', 0o644);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new CoreError('EXPORT_EXISTS', `${path} already exists; an export never replaces a file — choose a new name`);
-    if (code === 'ENOENT') throw new CoreError('EXPORT_FAILED', `cannot write ${path}: its folder does not exist`);
-    throw new CoreError('EXPORT_FAILED', `cannot write ${path}: ${errorMessage(e)}`);
-  }
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-    await fh.close();
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    await rm(path, { force: true });
-    throw new CoreError('EXPORT_FAILED', `cannot write ${path}: ${errorMessage(e)}`);
-  }
-  return { bytes: Buffer.byteLength(text) };
+  return writeNewJsonFile(path, serializeReceipt(knownReceiptFields(receipt)), 'an exported receipt');
 }
 
 /** Parses and validates receipt text; throws RECEIPT_INVALID with the problems as details. */

@@ -9,6 +9,7 @@ import type { PicStoreApi } from '../../../electron/ipc/contract/channels';
 import type { IpcResult } from '../../../electron/ipc/contract/domain';
 import { initApi } from '../api/api';
 import { useCellsSlice } from './cells-slice';
+import { batchList, useFleetSlice } from './fleet-slice';
 import { useInstallsSlice } from './installs-slice';
 import { settled } from './load-status';
 import { subscribeToEvents } from './subscriptions';
@@ -131,7 +132,7 @@ describe('subscribeToEvents', () => {
   it('subscribes every pushed event once, reaches slices with no view mounted, and unsubscribes', async () => {
     const off = subscribeToEvents();
     const channels = [...transport.listeners].filter(([, set]) => set.size > 0).map(([c]) => c).sort();
-    expect(channels).toEqual(['activity:changed', 'cells:changed', 'installs:finished', 'installs:progress', 'preview:changed', 'store:changed', 'trust:changed', 'verification:finished', 'verification:progress']);
+    expect(channels).toEqual(['activity:changed', 'cells:changed', 'fleet:failed', 'fleet:finished', 'fleet:plan-progress', 'fleet:progress', 'installs:finished', 'installs:progress', 'preview:changed', 'store:changed', 'trust:changed', 'verification:finished', 'verification:progress']);
     for (const c of channels) expect(transport.listeners.get(c)?.size).toBe(1);
 
     const profile = { id: 'c1', name: 'Lab', destination: 'admin@lab', root: '/opt/pic' };
@@ -149,5 +150,56 @@ describe('subscribeToEvents', () => {
 
     off();
     for (const c of channels) expect(transport.listeners.get(c)?.size).toBe(0);
+  });
+});
+
+describe('fleet slice', () => {
+  const words = (outcome: string) => ({ outcome, why: null });
+  it('plans with progress, applies with the typed settings, follows a run to its receipt, and retries that run', async () => {
+    const off = subscribeToEvents();
+    const f = useFleetSlice.getState();
+    f.choose({ storeId: 's1', service: { id: 'web', version: '2' }, selection: [] });
+    f.toggle('east');
+    f.toggle('c3');
+    const planned = useFleetSlice.getState().makePlan();
+    const call = transport.take('fleet:plan');
+    expect(call.arg).toEqual({ storeId: 's1', serviceId: 'web', version: '2', cells: ['east', 'c3'] });
+    transport.emit('fleet:plan-progress', { total: 3, done: 1, row: { cell: 'c1' } });
+    expect(useFleetSlice.getState().planning).toEqual({ total: 3, rows: [{ cell: 'c1' }] });
+    const view = { plan: { id: 'p1', cells: [] }, rows: {} };
+    call.answer({ ok: true, data: view });
+    await planned;
+    expect(useFleetSlice.getState()).toMatchObject({ status: 'ready', plan: view, planning: null });
+
+    f.setSettings({ batches: '1, 10%,100%', concurrency: 3, maxFailPercent: '34' });
+    const applied = useFleetSlice.getState().apply();
+    const a = transport.take('fleet:apply');
+    expect(a.arg).toEqual({ planId: 'p1', batches: [1, '10%', '100%'], concurrency: 3, maxFailPercent: 34 });
+    a.answer({ ok: true, data: { runId: 'r1' } });
+    await applied;
+    transport.emit('fleet:progress', { runId: 'r1', event: { kind: 'batch-start', batch: 1, cells: ['c1'] } });
+    transport.emit('fleet:progress', { runId: 'r1', event: { kind: 'cell-start', batch: 1, cell: 'c1' } });
+    transport.emit('fleet:progress', { runId: 'r1', cell: 'c1', phase: 'pull' });
+    expect(useFleetSlice.getState().run?.cells.c1).toMatchObject({ batch: 1, state: 'running', phase: 'pull' });
+    transport.emit('fleet:progress', { runId: 'other', event: { kind: 'cell-start', batch: 1, cell: 'zz' } });
+    expect(useFleetSlice.getState().run?.cells.zz).toBeUndefined();
+    transport.emit('fleet:progress', { runId: 'r1', event: { kind: 'cell-end', batch: 1, cell: 'c1', outcome: 'failed', error: { code: 'X', message: 'm' } }, words: words('Failed') });
+    transport.emit('fleet:progress', { runId: 'r1', event: { kind: 'batch-end', batch: 1, failed: 1, size: 1, stops: true } });
+    expect(useFleetSlice.getState().run?.batches).toEqual([{ batch: 1, cells: ['c1'], failed: 1, stops: true }]);
+    const receipt = { id: 'r1', cells: [{ cell: 'c1', batch: 1, outcome: 'failed' }, { cell: 'c2', batch: 2, outcome: 'not-tried' }, { cell: 'c3', batch: null, outcome: 'skipped' }] };
+    transport.emit('fleet:finished', { receipt, ended: 'Stopped after batch 1 of 2', cells: { c1: words('Failed'), c2: words('Not tried'), c3: words('Not part of the run') } });
+    expect(useFleetSlice.getState().run).toMatchObject({ status: 'finished', cells: { c1: { state: 'ended', kind: 'failed' }, c2: { state: 'ended', kind: 'not-tried', outcome: 'Not tried' } } });
+    expect(useFleetSlice.getState().run?.cells.c3).toBeUndefined();
+
+    const retried = useFleetSlice.getState().apply(true);
+    expect(transport.take('fleet:apply').arg).toMatchObject({ planId: 'p1', retryRunId: 'r1' });
+    off();
+    void retried;
+  });
+  it('sends the batch list as typed (main checks it) and a new choice drops the old plan', () => {
+    expect(batchList(' 1, 10% ,,100%')).toEqual([1, '10%', '100%']);
+    expect(batchList('ten')).toEqual(['ten']);
+    useFleetSlice.getState().choose({ selection: ['c9'] });
+    expect(useFleetSlice.getState()).toMatchObject({ plan: null, run: null, selection: ['c9'] });
   });
 });

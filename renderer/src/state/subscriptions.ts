@@ -6,6 +6,7 @@
 import type { Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { useActivitySlice } from './activity-slice';
 import { useCellsSlice } from './cells-slice';
+import { useFleetSlice } from './fleet-slice';
 import { useInstallsSlice } from './installs-slice';
 import { useStoreSlice } from './store-slice';
 import { usePreviewSlice } from './preview-slice';
@@ -13,6 +14,6 @@ import { useTrustSlice } from './trust-slice';
 import { useVerificationSlice } from './verification-slice';
 
 export function subscribeToEvents(): Unsubscribe {
-  const offs = [useTrustSlice, useVerificationSlice, useInstallsSlice, useCellsSlice, useActivitySlice, usePreviewSlice, useStoreSlice].map((slice) => slice.getState().subscribe());
+  const offs = [useTrustSlice, useVerificationSlice, useInstallsSlice, useCellsSlice, useActivitySlice, usePreviewSlice, useStoreSlice, useFleetSlice].map((slice) => slice.getState().subscribe());
   return () => offs.forEach((off) => off());
 }

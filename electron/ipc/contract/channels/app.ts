@@ -22,7 +22,7 @@ export interface AppInfo {
  * What a file dialog is for: main picks the dialog kind (open or save) and its filters from
  * this, so the renderer never says which files or folders may be opened.
  */
-export const PATH_PURPOSES = ['store-index', 'store-root', 'listing', 'oci-layout', 'receipt-import', 'receipt-export', 'public-key', 'identity-file', 'ssh-config'] as const;
+export const PATH_PURPOSES = ['store-index', 'store-root', 'listing', 'oci-layout', 'receipt-import', 'receipt-export', 'public-key', 'identity-file', 'ssh-config', 'fleet-plan-export', 'inventory-import', 'inventory-export'] as const;
 export type PathPurpose = (typeof PATH_PURPOSES)[number];
 
 export interface ChoosePathRequest {

@@ -21,6 +21,8 @@ export interface CellProfileForm {
   root: string;
   /** An extra ssh config file (`ssh -F`), empty for none. */
   sshConfig: string;
+  /** Fleet groups (DESIGN 2.10), comma- or space-separated; empty for none. Absent: none. */
+  groups?: string;
 }
 
 export type CellFormField = keyof CellProfileForm;

@@ -12,6 +12,7 @@ const form = z
     identityFile: z.string().max(4096),
     root: z.string().max(4096),
     sshConfig: z.string().max(4096),
+    groups: z.string().max(4096).optional(),
   })
   .strict();
 

@@ -31,7 +31,17 @@ describe('parseCellForm', () => {
 
   it('round-trips a stored profile through the form', () => {
     const form = formOfProfile({ name: 'c', destination: 'u@h', port: 22, root: '/opt/pic' });
-    expect(form).toEqual({ name: 'c', destination: 'u@h', port: '22', identityFile: '', root: '/opt/pic', sshConfig: '' });
+    expect(form).toEqual({ name: 'c', destination: 'u@h', port: '22', identityFile: '', root: '/opt/pic', sshConfig: '', groups: '' });
     expect(parseCellForm(form)).toEqual({ ok: true, input: { name: 'c', destination: 'u@h', port: 22, root: '/opt/pic' } });
+  });
+
+  it('takes groups separated by commas or spaces, keeps them through an edit, and reports a bad group name on the groups field', () => {
+    expect(parseCellForm({ ...blank, name: 'g', destination: 'cell', groups: ' east, web  lab ' })).toEqual({ ok: true, input: { name: 'g', destination: 'cell', groups: ['east', 'web', 'lab'] } });
+    const form = formOfProfile({ name: 'g', destination: 'cell', root: '/opt/pic', groups: ['east', 'web'] });
+    expect(form.groups).toBe('east, web');
+    expect(parseCellForm(form)).toMatchObject({ ok: true, input: { groups: ['east', 'web'] } });
+    const bad = parseCellForm({ ...blank, name: 'g', destination: 'cell', groups: 'all' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(Object.keys(bad.fieldErrors)).toEqual(['groups']);
   });
 });

@@ -8,11 +8,17 @@ import type { CellFormField, CellProfileForm } from '../../contract/channels/cel
  */
 export type FormParse = { ok: true; input: CellProfileInput } | { ok: false; fieldErrors: Partial<Record<CellFormField, string>> };
 
-const FIELDS: readonly CellFormField[] = ['name', 'destination', 'port', 'identityFile', 'root', 'sshConfig'];
+const FIELDS: readonly CellFormField[] = ['name', 'destination', 'port', 'identityFile', 'root', 'sshConfig', 'groups'];
 
 function optional(v: string): string | undefined {
   const t = v.trim();
   return t === '' ? undefined : t;
+}
+
+/** Group names as typed (commas or spaces between them); core's schema judges each name. */
+function groupsOf(text: string | undefined): string[] | undefined {
+  const g = (text ?? '').split(/[\s,]+/).filter(Boolean);
+  return g.length ? g : undefined;
 }
 
 export function parseCellForm(form: CellProfileForm): FormParse {
@@ -32,6 +38,7 @@ export function parseCellForm(form: CellProfileForm): FormParse {
     ...(optional(form.identityFile) !== undefined ? { identityFile: optional(form.identityFile) } : {}),
     ...(optional(form.root) !== undefined ? { root: optional(form.root) } : {}),
     ...(optional(form.sshConfig) !== undefined ? { sshConfig: optional(form.sshConfig) } : {}),
+    ...(groupsOf(form.groups) ? { groups: groupsOf(form.groups) } : {}),
   };
   const r = cellProfileInputSchema.safeParse(candidate);
   if (!r.success) {
@@ -48,7 +55,7 @@ export function parseCellForm(form: CellProfileForm): FormParse {
 }
 
 /** The form for an existing profile (edit starts from what is stored). */
-export function formOfProfile(p: { name: string; destination: string; port?: number; identityFile?: string; root: string; sshConfig?: string }): CellProfileForm {
+export function formOfProfile(p: { name: string; destination: string; port?: number; identityFile?: string; root: string; sshConfig?: string; groups?: string[] }): CellProfileForm {
   return {
     name: p.name,
     destination: p.destination,
@@ -56,5 +63,6 @@ export function formOfProfile(p: { name: string; destination: string; port?: num
     identityFile: p.identityFile ?? '',
     root: p.root,
     sshConfig: p.sshConfig ?? '',
+    groups: (p.groups ?? []).join(', '),
   };
 }

@@ -7,16 +7,19 @@
 import { randomUUID } from 'node:crypto';
 import type { CoreServices } from '../../../core/core-services';
 import { CoreError, errorMessage, isCoreError } from '../../../core/errors';
-import { listCellProfiles } from '../../../core/cell/profiles';
+import { addCellProfiles, listCellProfiles, type CellProfile } from '../../../core/cell/profiles';
+import { exportInventory, importInventory } from '../../../core/fleet/inventory';
+import { readUserFile, writeNewFile } from '../../../core/user-file';
 import { applyFleetPlan } from '../../../core/fleet/apply';
 import { checkBatches, type BatchSize } from '../../../core/fleet/batches';
-import { listFleetReceipts, loadFleetReceipt, loadPlanById, savePlan } from '../../../core/fleet/fleet-files';
-import { buildFleetPlan, type FleetPlan } from '../../../core/fleet/plan';
-import { failedCells, type FleetReceipt } from '../../../core/fleet/run';
+import { exportPlan, listFleetReceipts, loadFleetReceipt, loadPlanById, savePlan } from '../../../core/fleet/fleet-files';
+import { buildFleetPlan } from '../../../core/fleet/plan';
+import { failedCells } from '../../../core/fleet/run';
 import { selectCells } from '../../../core/fleet/selection';
-import type { FleetApplyStart } from '../../contract/channels/fleet';
+import type { FleetApplyStart, FleetPlanView, FleetRunView } from '../../contract/channels/fleet';
 import type { AppEvents } from '../event-hub';
 import type { CellService } from './cell-service';
+import { eventWords, planView, runView } from './fleet-views';
 import type { StoreRuntime } from './store-runtime';
 
 interface Run {
@@ -27,6 +30,8 @@ interface Run {
 
 export class FleetRuns {
   private readonly runs = new Map<string, Run>();
+  /** The plan being made (one at a time: the app has one Fleet view), for cancelPlan. */
+  private planning: AbortController | null = null;
 
   constructor(
     private readonly core: CoreServices,
@@ -35,24 +40,40 @@ export class FleetRuns {
     private readonly events: AppEvents,
   ) {}
 
-  async plan(storeId: string, serviceId: string, words: string[]): Promise<FleetPlan> {
+  async plan(storeId: string, serviceId: string, words: string[], version?: string): Promise<FleetPlanView> {
     const selected = selectCells(await listCellProfiles(this.core.dataDir), words);
+    if (this.planning) throw new CoreError('FLEET_BUSY', 'a plan is already being made; wait for it or cancel it');
     const { ref, store } = await this.stores.current(storeId);
-    const manifest = store.services.find((s) => s.id === serviceId)?.manifest;
-    if (!manifest) throw new CoreError('SERVICE_NOT_FOUND', `the store ${ref.name} lists no installable service ${serviceId}`);
+    const manifest = store.services.find((s) => s.id === serviceId && (!version || s.manifest?.version === version))?.manifest;
+    if (!manifest) throw new CoreError('SERVICE_NOT_FOUND', `the store ${ref.name} lists no installable service ${serviceId}${version ? ` version ${version}` : ''}`);
     const sources = await this.core.imageSources({ ociLayoutDir: store.ociLayoutDir });
+    const planning = new AbortController();
+    this.planning = planning;
+    let done = 0;
+    this.events.emit('fleet:plan-progress', { total: selected.length, done, row: null });
     try {
       const plan = await buildFleetPlan({
         manifest, store: { name: ref.name, url: ref.url }, cells: selected, ssh: this.cells.ssh, appTrustRoot: await this.stores.trustRootFor(ref),
         // A signed store's listing must be current or stale for every cell's plan (DESIGN 2.7).
         listing: await this.stores.installListing(storeId),
-        sources: sources.provider, plainHttpRegistries: [...sources.plainHttpRegistries], activityLog: this.core.paths.activity,
+        sources: sources.provider, plainHttpRegistries: [...sources.plainHttpRegistries], activityLog: this.core.paths.activity, signal: planning.signal,
+        onCell: (row) => this.events.emit('fleet:plan-progress', { total: selected.length, done: ++done, row }),
       });
       await savePlan(this.core.dataDir, plan);
-      return plan;
+      return planView(plan);
     } finally {
+      this.planning = null;
       sources.close();
     }
+  }
+
+  cancelPlan(): { cancelled: boolean } {
+    this.planning?.abort();
+    return { cancelled: !!this.planning };
+  }
+
+  async savePlan(planId: string, path: string): Promise<{ path: string; bytes: number }> {
+    return exportPlan(path, await loadPlanById(this.core.dataDir, planId));
   }
 
   async apply(a: FleetApplyStart): Promise<{ runId: string }> {
@@ -80,13 +101,13 @@ export class FleetRuns {
       options: {
         runId, batches, maxFailPercent: a.maxFailPercent, concurrency: a.concurrency, only, signal: cancel.signal, stop: stop.signal,
         onEvent: (event) => {
-          this.events.emit('fleet:progress', { runId, event });
+          this.events.emit('fleet:progress', { runId, event, ...eventWords(event, plan.service.name) });
           if (event.kind === 'cell-end') this.events.emit('activity:changed', { at: new Date().toISOString() });
         },
       },
       onCellProgress: (cell, p) => this.events.emit('fleet:progress', { runId, cell, phase: p.phase, ...(p.line !== undefined ? { line: p.line } : {}) }),
     })
-      .then(({ receipt }) => this.events.emit('fleet:finished', receipt))
+      .then(({ receipt }) => this.events.emit('fleet:finished', runView(receipt)))
       .catch((e: unknown) => this.events.emit('fleet:failed', { runId, error: { code: isCoreError(e) ? e.code : 'INTERNAL', message: errorMessage(e) } }))
       .finally(() => {
         sources.close();
@@ -108,12 +129,27 @@ export class FleetRuns {
     return { cancelled: !!r };
   }
 
-  list(limit?: number): Promise<FleetReceipt[]> {
-    return listFleetReceipts(this.core.dataDir, limit);
+  async list(limit?: number): Promise<FleetRunView[]> {
+    return (await listFleetReceipts(this.core.dataDir, limit)).map(runView);
+  }
+
+  /** Cells from an Ansible inventory: profiles only, never a host key (each is confirmed in Cells before first use). */
+  async importInventory(path: string): Promise<{ added: CellProfile[] }> {
+    const added = await addCellProfiles(this.core.dataDir, importInventory(await readUserFile(path, 4 * 1024 * 1024)));
+    this.events.emit('cells:changed', await listCellProfiles(this.core.dataDir));
+    return { added };
+  }
+
+  async exportInventory(path: string, words?: string[]): Promise<{ path: string; count: number }> {
+    const all = await listCellProfiles(this.core.dataDir);
+    const chosen = words?.length ? selectCells(all, words) : all;
+    await writeNewFile(path, exportInventory(chosen), { what: 'an Ansible inventory', extensions: ['.yml', '.yaml'], mode: 0o600 });
+    return { path, count: chosen.length };
   }
 
   /** On quit: cancel every run and wait for its receipts to be written. */
   async dispose(): Promise<void> {
+    this.planning?.abort();
     for (const r of this.runs.values()) r.cancel.abort();
     await Promise.all([...this.runs.values()].map((r) => r.done));
   }

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useActivitySlice } from '../../state/activity-slice';
 import { ActivityDetail } from './activity-detail';
 import { ActivityList } from './activity-list';
+import { FleetRuns } from './fleet-runs';
 import './activity.css';
 
 export function ActivityView() {
@@ -43,7 +44,14 @@ export function ActivityView() {
       <h2 id="activity-title" ref={title} tabIndex={-1}>
         Activity
       </h2>
-      {open ? <ActivityDetail /> : <ActivityList />}
+      {open ? (
+        <ActivityDetail />
+      ) : (
+        <>
+          <FleetRuns />
+          <ActivityList />
+        </>
+      )}
     </section>
   );
 }

@@ -11,7 +11,7 @@ import { HostKeyDialog } from './host-key-dialog';
 const DEFAULT_ROOT = '/opt/pic';
 
 function formOf(p: CellProfile) {
-  return { name: p.name, destination: p.destination, port: p.port === undefined ? '' : String(p.port), identityFile: p.identityFile ?? '', root: p.root, sshConfig: p.sshConfig ?? '' };
+  return { name: p.name, destination: p.destination, port: p.port === undefined ? '' : String(p.port), identityFile: p.identityFile ?? '', root: p.root, sshConfig: p.sshConfig ?? '', groups: (p.groups ?? []).join(', ') };
 }
 
 export function CellCard({ profile }: { profile: CellProfile }) {
@@ -57,6 +57,11 @@ export function CellCard({ profile }: { profile: CellProfile }) {
             {profile.port !== undefined ? ` port ${profile.port}` : ''}
           </code>{' '}
           {profile.root !== DEFAULT_ROOT && <span className="tag tag--local">root {profile.root}</span>}
+          {(profile.groups ?? []).map((g) => (
+            <span key={g} className="tag" data-testid="cell-group">
+              {g}
+            </span>
+          ))}
         </div>
         <div className="cell-card__actions">
           {/* aria-disabled, not disabled: a disabled button drops keyboard focus to <body> while connecting. */}

@@ -8,7 +8,7 @@ import type { IpcError, IpcResult } from '../../../../electron/ipc/contract/doma
 import { ErrorView } from '../../components/error-view';
 import { PathField } from '../../components/path-field';
 
-export const EMPTY_CELL_FORM: CellProfileForm = { name: '', destination: '', port: '', identityFile: '', root: '', sshConfig: '' };
+export const EMPTY_CELL_FORM: CellProfileForm = { name: '', destination: '', port: '', identityFile: '', root: '', sshConfig: '', groups: '' };
 
 const FIELDS: { field: CellFormField; label: string; hint: string; placeholder?: string }[] = [
   { field: 'name', label: 'Name', hint: 'How this cell is called in the app and in receipts.' },
@@ -17,6 +17,7 @@ const FIELDS: { field: CellFormField; label: string; hint: string; placeholder?:
   { field: 'identityFile', label: 'Identity file', hint: 'Optional path to a private key file on this computer. Only the path is handed to ssh; the key never reaches this window.', placeholder: '~/.ssh/id_ed25519' },
   { field: 'root', label: 'PIC root', hint: 'Optional; empty means /opt/pic. Any other root is flagged on the cell.', placeholder: '/opt/pic' },
   { field: 'sshConfig', label: 'SSH config file', hint: 'Optional extra config for ssh -F.', placeholder: '~/.ssh/config' },
+  { field: 'groups', label: 'Groups', hint: 'Optional; names separated by commas. The Fleet view selects cells by group (an Ansible inventory’s groups).', placeholder: 'east, web' },
 ];
 
 /** The fields that name a file on this computer: a dialog can fill them, or a dropped file. */
@@ -82,10 +83,10 @@ export function CellForm({ title, initial, submitLabel, onSubmit, onDone }: {
             <label htmlFor={id}>{label}</label>
             {file ? (
               <span className="cell-form__path">
-                <PathField {...attrs} value={form[field]} onChange={(v) => setField(field, v)} purpose={file.purpose} chooseLabel={file.label} droppable />
+                <PathField {...attrs} value={form[field] ?? ''} onChange={(v) => setField(field, v)} purpose={file.purpose} chooseLabel={file.label} droppable />
               </span>
             ) : (
-              <input {...attrs} value={form[field]} onChange={(e) => setField(field, e.target.value)} />
+              <input {...attrs} value={form[field] ?? ''} onChange={(e) => setField(field, e.target.value)} />
             )}
             <span id={`${id}-hint`} className="cell-form__hint">
               {hint}
