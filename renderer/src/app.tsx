@@ -10,6 +10,8 @@ import { ActivityView } from './views/activity/activity-view';
 import { PreviewView } from './views/preview/preview-view';
 import { CellsView } from './views/cells/cells-view';
 import { StoreView } from './views/store/store-view';
+import { InstalledView } from './views/installed/installed-view';
+import { UpdateNotices } from './views/installed/update-notices';
 
 function CurrentView({ view }: { view: ViewId }) {
   switch (view) {
@@ -17,6 +19,8 @@ function CurrentView({ view }: { view: ViewId }) {
       return <StoreView />;
     case 'cells':
       return <CellsView />;
+    case 'installed':
+      return <InstalledView />;
     case 'activity':
       return <ActivityView />;
     case 'preview':
@@ -48,6 +52,7 @@ export function App() {
           </div>
         )}
         <TrustBanner />
+        <UpdateNotices />
         <CurrentView view={view} />
       </main>
     </div>

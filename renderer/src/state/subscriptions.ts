@@ -9,9 +9,10 @@ import { useCellsSlice } from './cells-slice';
 import { useInstallsSlice } from './installs-slice';
 import { usePreviewSlice } from './preview-slice';
 import { useTrustSlice } from './trust-slice';
+import { useUpdatesSlice } from './updates-slice';
 import { useVerificationSlice } from './verification-slice';
 
 export function subscribeToEvents(): Unsubscribe {
-  const offs = [useTrustSlice, useVerificationSlice, useInstallsSlice, useCellsSlice, useActivitySlice, usePreviewSlice].map((slice) => slice.getState().subscribe());
+  const offs = [useTrustSlice, useVerificationSlice, useInstallsSlice, useCellsSlice, useActivitySlice, usePreviewSlice, useUpdatesSlice].map((slice) => slice.getState().subscribe());
   return () => offs.forEach((off) => off());
 }

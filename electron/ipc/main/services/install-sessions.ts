@@ -8,7 +8,8 @@ import { explainMode, explainReport, reasonTitle } from '../../../core/catalogue
 import type { CoreServices } from '../../../core/core-services';
 import { getCellStatus } from '../../../core/cell/status';
 import { CoreError } from '../../../core/errors';
-import { installService, type InstallResult } from '../../../core/install/install-flow';
+import { installService, type ConfirmAnswer, type InstallResult } from '../../../core/install/install-flow';
+import type { UpgradeConsent } from '../../../core/updates/upgrade-gate';
 import { serviceOperation, uninstallService } from '../../../core/install/uninstall';
 import type { InstallOutcome, InstallStage } from '../../contract/channels/installs';
 import type { AppEvents } from '../event-hub';
@@ -18,7 +19,7 @@ import type { StoreRuntime } from './store-runtime';
 interface Session {
   ctl: AbortController;
   /** Set while core waits for the admin's answer to the pre-flight summary. */
-  answer: ((ok: boolean) => void) | null;
+  answer: ((a: ConfirmAnswer) => void) | null;
   done: Promise<InstallOutcome>;
 }
 
@@ -80,11 +81,14 @@ export class InstallSessions {
         sources: sources.provider,
         plainHttpRegistries: [...sources.plainHttpRegistries],
         activityLog: this.core.paths.activity,
+        // An upgrade's consent arrives with the admin's confirmation; core gates on exactly that (DESIGN 2.9).
+        consentAtConfirm: true,
+        listingSigned: !!setup.store.listing?.signed,
         signal: ctl.signal,
         onProgress: (p) => this.events.emit('installs:progress', { sessionId: sid, phase: p.phase, ...(p.line !== undefined ? { line: p.line } : {}) }),
       },
       (summary) =>
-        new Promise<boolean>((resolve) => {
+        new Promise<ConfirmAnswer>((resolve) => {
           session.answer = resolve;
           settle({ stage: 'confirm', sessionId: sid, summary, verdict: { title: reasonTitle(summary.verdict.reason), sentence: summary.verdict.why }, mode: summary.explanations.mode });
         }),
@@ -101,12 +105,13 @@ export class InstallSessions {
     return Promise.race([staged, session.done.then((outcome): InstallStage => ({ stage: 'finished', sessionId: sid, outcome }))]);
   }
 
-  async confirm(sid: string): Promise<InstallOutcome> {
+  /** The admin confirmed; `consent` is what they consented to in the review (an upgrade), checked by core. */
+  async confirm(sid: string, consent: UpgradeConsent = {}): Promise<InstallOutcome> {
     const s = this.sessions.get(sid);
     if (!s?.answer) throw new CoreError('SESSION_NOT_FOUND', 'this install is no longer waiting for confirmation');
     const answer = s.answer;
     s.answer = null;
-    answer(true);
+    answer({ confirmed: true, consent });
     return s.done;
   }
 

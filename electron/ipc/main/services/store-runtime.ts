@@ -20,6 +20,8 @@ export const DEMO_STORE_ID = 'demo';
 
 export class StoreRuntime {
   private readonly loaded = new Map<string, LoadedStore>();
+  /** Called after an index was fetched anew (the updates service checks the cells against it). */
+  onLoaded: (() => void) | null = null;
 
   constructor(private readonly core: CoreServices) {}
 
@@ -63,6 +65,7 @@ export class StoreRuntime {
     try {
       const store = await loadStoreIndex(location, { appConfigDir: this.dirs.appConfigDir });
       this.loaded.set(storeId, store);
+      this.onLoaded?.();
       if (!ref.isDemo) {
         const text = JSON.stringify({ schemaVersion: 1, name: store.name, services: store.services.map((s) => s.raw) });
         await saveLastGoodIndex(this.dirs.dataDir, ref.url, text).catch(() => undefined);
