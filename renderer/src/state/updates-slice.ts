@@ -64,3 +64,11 @@ export const useUpdatesSlice = create<UpdatesSlice>()((set, get) => ({
 export function installedOn(view: UpdatesView | null, serviceId: string): { cell: string; row: InstalledRow }[] {
   return (view?.cells ?? []).flatMap((c) => c.services.filter((s) => s.id === serviceId).map((row) => ({ cell: c.cell, row })));
 }
+
+/** "Installed on <cell> (<version>[, <state>])…", or null when no cell runs it (as last checked). */
+export function installedOnText(view: UpdatesView | null, serviceId: string): string | null {
+  const on = installedOn(view, serviceId);
+  if (on.length === 0) return null;
+  const parts = on.map(({ cell, row }) => `${cell} (${row.installed.version ?? '?'}${row.state === 'current' ? '' : `, ${row.stateWords.label.toLowerCase()}`})`);
+  return `Installed on ${parts.join(', ')}`;
+}
