@@ -116,6 +116,8 @@ export class UpdatesService {
     const stores: (UpdatesStore & { id: string; isDemo: boolean })[] = [];
     for (const ref of refs) {
       try {
+        // Fetched anew: a check compares with what the store lists now (a failed fetch falls back to the last good copy).
+        await this.stores.load(ref.id);
         const { store } = await this.stores.current(ref.id);
         stores.push({ id: ref.id, isDemo: ref.isDemo, entry: { name: ref.name, url: ref.url }, loaded: { ...store, listingSigned: !!store.listing?.signed }, error: null });
       } catch (e) {
@@ -178,7 +180,8 @@ function targetOf(url: string): OpenTarget {
 function rowsOf(c: CellUpdates, storeIdByName: Map<string, string>, hostName: string | null): InstalledRow[] {
   return c.services.map((s) => {
     const inst = c.status?.installed.find((i) => i.id === s.id);
-    const detail = s.revoked?.reason ?? s.note ?? 'see the review';
+    const asked = (s.review?.changes ?? []).filter((ch) => ch.change !== 'removed').map((ch) => `${ch.change === 'added' ? 'adds' : 'changes'} ${ch.field === 'environment' ? 'variable' : ch.field === 'ports' ? 'port' : 'volume'} ${ch.name}`);
+    const detail = s.revoked?.reason ?? (s.reason === 'UPDATE_NEEDS_REVIEW' && asked.length ? asked.join(', ') : (s.note ?? 'see the review'));
     return {
       ...s,
       name: inst?.name ?? null,
@@ -187,7 +190,7 @@ function rowsOf(c: CellUpdates, storeIdByName: Map<string, string>, hostName: st
       ports: inst?.listing?.ports ?? [],
       reference: inst?.reference ?? null,
       stateWords: UPDATE_STATE_WORDS[s.state],
-      explanation: s.reason && isUpdateCode(s.reason) ? explainUpdateCode(s.reason, { service: inst?.name ?? s.id, detail, newSigners: s.review?.signers.to }) : null,
+      explanation: s.reason && isUpdateCode(s.reason) ? explainUpdateCode(s.reason, { service: s.id, detail, newSigners: s.review?.signers.to }) : null,
     };
   });
 }

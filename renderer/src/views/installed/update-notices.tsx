@@ -9,7 +9,8 @@ import { noticeKey, useUpdatesSlice } from '../../state/updates-slice';
 import './installed.css';
 
 export function UpdateNotices() {
-  const notices = useUpdatesSlice((s) => s.view?.notices ?? []);
+  // The view itself is selected (a stable reference); a fresh `[]` from the selector would re-render forever.
+  const notices = useUpdatesSlice((s) => s.view)?.notices ?? [];
   const dismissed = useUpdatesSlice((s) => s.dismissed);
   const dismiss = useUpdatesSlice((s) => s.dismiss);
   // Mounted with the frame: the first read of main's last check (later ones arrive as events).
