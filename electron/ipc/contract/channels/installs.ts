@@ -33,6 +33,8 @@ export interface InstallOutcome {
   why: string | null;
   /** The admin declined the pre-flight: `receipt` describes it but was recorded nowhere (DESIGN 2.5). */
   declined?: true;
+  /** A withdrawn service, an update's unconsented changes or a changed signer, in the update catalogue's words (DESIGN 2.9). */
+  refusal?: Explanation;
 }
 
 /**

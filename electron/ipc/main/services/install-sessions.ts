@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { explainMode, explainReport, reasonTitle } from '../../../core/catalogue/reason-catalogue';
+import { explainUpdateCode, isUpdateCode } from '../../../core/catalogue/update-catalogue';
+import type { ServiceManifest } from '../../../core/store/manifest-schema';
 import type { CoreServices } from '../../../core/core-services';
 import { getCellStatus } from '../../../core/cell/status';
 import { CoreError } from '../../../core/errors';
@@ -95,7 +97,7 @@ export class InstallSessions {
     );
     const openSources = sources;
     session.done = flow
-      .then((r) => this.finish(outcomeOf(sid, r)))
+      .then((r) => this.finish(outcomeOf(sid, r, manifest)))
       .finally(() => {
         openSources.close();
         this.sessions.delete(sid);
@@ -157,8 +159,14 @@ export class InstallSessions {
   }
 }
 
-function outcomeOf(sessionId: string, r: InstallResult): InstallOutcome {
+function outcomeOf(sessionId: string, r: InstallResult, manifest?: ServiceManifest): InstallOutcome {
   const receipt = r.receipt;
+  const code = receipt.error?.code;
+  // A withdrawal, an unreviewed change or a changed signer: the update catalogue's words (the store's own reason for a withdrawal).
+  const refusal =
+    code && isUpdateCode(code)
+      ? explainUpdateCode(code, { service: receipt.service.id, detail: (code === 'SERVICE_REVOKED' ? manifest?.revoked?.reason : null) ?? receipt.error!.message, newSigners: receipt.review?.signers.to })
+      : null;
   return {
     sessionId,
     receipt,
@@ -166,5 +174,6 @@ function outcomeOf(sessionId: string, r: InstallResult): InstallOutcome {
     mode: r.plan ? explainMode(r.plan.status.mode) : null,
     why: r.plan?.summary?.verdict.why ?? (r.plan?.decision === 'block' ? receipt.error?.message ?? null : null),
     ...(r.declined ? { declined: true as const } : {}),
+    ...(refusal ? { refusal } : {}),
   };
 }

@@ -34,6 +34,15 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
           </>
         )}
       </p>
+      {outcome.refusal && (
+        <div className="callout callout--danger" data-testid="install-outcome-refusal" data-code={outcome.refusal.code}>
+          <p className="callout__title">{outcome.refusal.title}</p>
+          <p>{outcome.refusal.sentence}</p>
+          <p>
+            <strong>Next:</strong> {outcome.refusal.next.admin}
+          </p>
+        </div>
+      )}
       {r.error && <ErrorView error={r.error} variant="coded" className="install-outcome__error" testId="install-outcome-error" />}
       {!r.verification && r.action === 'install' && (
         <p className="muted" data-testid="install-outcome-not-checked">
