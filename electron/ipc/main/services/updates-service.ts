@@ -7,23 +7,21 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { explainUpdateCode, isUpdateCode, UPDATE_STATE_WORDS } from '../../../core/catalogue/update-catalogue';
 import type { CellStatus } from '../../../core/cell/status';
 import { resolveTarget } from '../../../core/cell/ssh-context';
 import type { CoreServices } from '../../../core/core-services';
 import { writeFileAtomic } from '../../../core/data-dir';
 import { CoreError, toErrorInfo } from '../../../core/errors';
-import { detectUpdates, type CellUpdates, type UpdatesStore } from '../../../core/updates/detect-updates';
-import { isAllowedOpenUrl, openTarget, type OpenTarget } from '../../../core/updates/open-address';
-import type { CellUpdatesView, InstalledRow, LastCellStatus, OpenServiceResult, UpdateNotice, UpdatesView } from '../../contract/channels/cells';
+import { detectUpdates, type UpdatesStore } from '../../../core/updates/detect-updates';
+import { isAllowedOpenUrl } from '../../../core/updates/open-address';
+import { noticesOf, openTargets, rowsOf } from './updates-view';
+import type { CellUpdatesView, LastCellStatus, OpenServiceResult, UpdatesView } from '../../contract/channels/cells';
 import type { AppEvents } from '../event-hub';
 import type { CellService } from './cell-service';
 import type { StoreRuntime } from './store-runtime';
 
 /** A store refresh starts a check only when none ran this recently (browsing reloads indexes often). */
 const REFRESH_QUIET_MS = 30_000;
-/** States worth telling the person about when a service newly reaches them. */
-const NOTIFY_STATES = new Set(['update', 'held', 'revoked', 'end-of-life']);
 
 /** How the shell opens a service's http address (Electron: the default browser; the browser shell: not at all, the page shows it). */
 export type OpenAddressPort = (url: URL) => Promise<boolean>;
@@ -161,51 +159,11 @@ export class UpdatesService {
     await this.loaded;
     const row = this.remembered.view.cells.find((c) => c.cellId === cellId)?.services.find((s) => s.id === serviceId);
     if (!row?.openUrl) throw new CoreError('SERVICE_NOT_FOUND', `${serviceId} publishes no tcp port on this cell (as last checked), so there is no address to open`);
-    const allowed: OpenTarget[] = this.remembered.view.cells.flatMap((c) => c.services.flatMap((s) => (s.openUrl ? [targetOf(s.openUrl)] : [])));
-    if (!isAllowedOpenUrl(row.openUrl, allowed)) throw new CoreError('SERVICE_NOT_FOUND', 'that address is not one the configured cells publish');
+    if (!isAllowedOpenUrl(row.openUrl, openTargets(this.remembered.view.cells))) throw new CoreError('SERVICE_NOT_FOUND', 'that address is not one the configured cells publish');
     return { url: row.openUrl, opened: await this.openAddress(new URL(row.openUrl)) };
   }
 
   dispose(): void {
     this.ctl.abort();
   }
-}
-
-function targetOf(url: string): OpenTarget {
-  const u = new URL(url);
-  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-  return { url, host, port: Number(u.port || 80) };
-}
-
-function rowsOf(c: CellUpdates, storeIdByName: Map<string, string>, hostName: string | null): InstalledRow[] {
-  return c.services.map((s) => {
-    const inst = c.status?.installed.find((i) => i.id === s.id);
-    const asked = (s.review?.changes ?? []).filter((ch) => ch.change !== 'removed').map((ch) => `${ch.change === 'added' ? 'adds' : 'changes'} ${ch.field === 'environment' ? 'variable' : ch.field === 'ports' ? 'port' : 'volume'} ${ch.name}`);
-    const detail = s.revoked?.reason ?? (s.reason === 'UPDATE_NEEDS_REVIEW' && asked.length ? asked.join(', ') : (s.note ?? 'see the review'));
-    return {
-      ...s,
-      name: inst?.name ?? null,
-      storeId: s.listed ? (storeIdByName.get(s.listed.store) ?? null) : null,
-      openUrl: openTarget(c.destination, inst?.listing, hostName)?.url ?? null,
-      ports: inst?.listing?.ports ?? [],
-      reference: inst?.reference ?? null,
-      stateWords: UPDATE_STATE_WORDS[s.state],
-      explanation: s.reason && isUpdateCode(s.reason) ? explainUpdateCode(s.reason, { service: s.id, detail, newSigners: s.review?.signers.to }) : null,
-    };
-  });
-}
-
-/** States reached since the previous check (a first check tells about every such state once). */
-function noticesOf(previous: CellUpdatesView[], cells: CellUpdatesView[]): UpdateNotice[] {
-  const before = new Map(previous.flatMap((c) => c.services.map((s) => [`${c.cellId}\n${s.id}`, `${s.state}\n${s.listed?.digest ?? ''}`] as const)));
-  const out: UpdateNotice[] = [];
-  for (const c of cells) {
-    for (const s of c.services) {
-      if (!NOTIFY_STATES.has(s.state) || before.get(`${c.cellId}\n${s.id}`) === `${s.state}\n${s.listed?.digest ?? ''}`) continue;
-      const name = s.name ?? s.id;
-      const body = s.state === 'revoked' ? `${name} on ${c.cell}: ${s.revoked?.reason ?? s.stateWords.sentence}` : s.state === 'end-of-life' ? `${name} on ${c.cell}: ${s.note ?? s.stateWords.sentence}` : `${name} on ${c.cell}: ${s.installed.version ?? '?'} → ${s.listed?.version ?? '?'}. ${s.stateWords.sentence}`;
-      out.push({ cellId: c.cellId, serviceId: s.id, state: s.state, title: s.stateWords.label, body });
-    }
-  }
-  return out;
 }
