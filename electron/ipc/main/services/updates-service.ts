@@ -8,6 +8,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CellStatus } from '../../../core/cell/status';
+import { closeCellConnection } from '../../../core/cell/ssh';
 import { resolveTarget } from '../../../core/cell/ssh-context';
 import type { CoreServices } from '../../../core/core-services';
 import { writeFileAtomic } from '../../../core/data-dir';
@@ -131,6 +132,8 @@ export class UpdatesService {
         verify: { insecureHosts: [...(await this.core.plainHttpRegistries())], timeoutMs: 30_000 },
         signal: this.ctl.signal,
       });
+    // A background check leaves no ssh master behind (as the CLI's `updates`): the next action connects afresh.
+    await Promise.all(profiles.map((p) => closeCellConnection(p, this.cells.ssh).catch(() => false)));
     const byName = new Map(profiles.map((p) => [p.name, p]));
     const storeIdByName = new Map(stores.map((s) => [s.entry.name, s.id]));
     const cells: CellUpdatesView[] = [];
