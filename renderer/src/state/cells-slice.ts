@@ -39,6 +39,11 @@ export const useCellsSlice = create<CellsSlice>()((set, get) => {
       // A removed profile's check result goes with it.
       checks: Object.fromEntries(Object.entries(s.checks).filter(([id]) => profiles.some((p) => p.id === id))),
     }));
+  // A status main read is shown unless the one shown here is at least as recent.
+  const isNewer = (id: string, status: CellStatus) => {
+    const shown = get().checks[id]?.result;
+    return shown?.kind !== 'status' || shown.status.checkedAt < status.checkedAt;
+  };
   const rememberStatus = (id: string, status: CellStatus) => setCheck(id, { status: 'ready', result: { kind: 'status', status }, error: null });
   return {
     status: 'idle',
@@ -51,12 +56,12 @@ export const useCellsSlice = create<CellsSlice>()((set, get) => {
       if (r.ok) applyProfiles(r.data);
       else set({ status: 'error', error: r.error });
       // Each cell's last status from main (kept across views and restarts) until it is refreshed here.
-      if (last.ok) for (const [id, l] of Object.entries(last.data)) if (!get().checks[id]?.result) rememberStatus(id, l.status);
+      if (last.ok) for (const [id, l] of Object.entries(last.data)) if (isNewer(id, l.status)) rememberStatus(id, l.status);
     },
     subscribe() {
       const offChanged = api().cells.on('changed', applyProfiles);
       const offStatus = api().cells.on('statusRead', (l) => {
-        if (get().checks[l.id]?.status !== 'loading') rememberStatus(l.id, l.status);
+        if (get().checks[l.id]?.status !== 'loading' && isNewer(l.id, l.status)) rememberStatus(l.id, l.status);
       });
       return () => {
         offChanged();

@@ -8,7 +8,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CellStatus } from '../../../core/cell/status';
-import { closeCellConnection } from '../../../core/cell/ssh';
 import { resolveTarget } from '../../../core/cell/ssh-context';
 import type { CoreServices } from '../../../core/core-services';
 import { writeFileAtomic } from '../../../core/data-dir';
@@ -132,8 +131,6 @@ export class UpdatesService {
         verify: { insecureHosts: [...(await this.core.plainHttpRegistries())], timeoutMs: 30_000 },
         signal: this.ctl.signal,
       });
-    // A background check leaves no ssh master behind (as the CLI's `updates`): the next action connects afresh.
-    await Promise.all(profiles.map((p) => closeCellConnection(p, this.cells.ssh).catch(() => false)));
     const byName = new Map(profiles.map((p) => [p.name, p]));
     const storeIdByName = new Map(stores.map((s) => [s.entry.name, s.id]));
     const cells: CellUpdatesView[] = [];
@@ -145,7 +142,12 @@ export class UpdatesService {
     const previous = this.remembered.view.cells;
     const view = { checkedAt: new Date().toISOString(), cells, stores: report.stores, notices: noticesOf(previous, cells) };
     const statuses = { ...this.remembered.statuses };
-    for (const c of report.cells) if (c.status) statuses[byName.get(c.cell)!.id] = { status: c.status, at: c.status.checkedAt };
+    for (const c of report.cells) {
+      if (!c.status) continue;
+      const id = byName.get(c.cell)!.id;
+      statuses[id] = { status: c.status, at: c.status.checkedAt };
+      this.events.emit('cells:status-read', { id, ...statuses[id] });
+    }
     this.remembered = { view, statuses };
     await this.save().catch(() => undefined);
     const out = { ...view, checking: false };
