@@ -153,6 +153,8 @@ test('Installed view: states, a revoked banner, Open, an Update whose review sho
       // Flagged here too; Upgrade only where the store lists another version (none for the current web).
       await expect(page.locator('[data-installed-service="tool"]').getByTestId('cell-service-state')).toHaveText('Withdrawn by the store: a remote code execution flaw (CVE-2026-0001)');
       await expect(page.locator('[data-installed-service="web"]').getByRole('button', { name: 'Upgrade' })).toHaveCount(0);
+      await expect(page.locator('[data-installed-service="web"]').getByTestId('installed-badge')).toHaveAttribute('data-verification', 'VERIFIED', { timeout: 60_000 });
+      await expect(page.locator('[data-installed-service="tool"]').getByTestId('installed-badge')).toHaveAttribute('data-verification', 'VERIFIED', { timeout: 60_000 });
       await page.screenshot({ path: screenshotPath('cells-last-status.png'), fullPage: true });
       expect(problems.cspViolations).toEqual([]);
     } finally {
