@@ -64,6 +64,10 @@ const SCREENS: { name: string; open: (page: Page) => Promise<void> }[] = [
     await page.getByRole('button', { name: 'Fleet', exact: true }).click();
     await expect(page.getByRole('heading', { level: 2, name: 'Fleet' })).toBeVisible();
   } },
+  { name: 'Installed', open: async (page) => {
+    await page.getByRole('button', { name: 'Installed', exact: true }).click();
+    await expect(page.getByTestId('installed-empty')).toBeVisible();
+  } },
   { name: 'Activity', open: async (page) => {
     await page.getByRole('button', { name: 'Activity', exact: true }).click();
     await expect(page.getByRole('heading', { level: 2, name: /Activity/ })).toBeVisible();

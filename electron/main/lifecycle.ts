@@ -8,7 +8,8 @@ import { appIndexUrl, isAppUrl } from './app-url';
 import { attachIpcMain } from './ipc-main-transport';
 import { installAppMenu } from './menu';
 import { createPathChooser } from './path-chooser';
-import { installSecurityGuards, openExternalSafely } from './security-guards';
+import { installSecurityGuards, openExternalSafely, openServiceAddress } from './security-guards';
+import { notifyUpdates } from './update-notifications';
 import { createMainWindow } from './window';
 
 interface AppLayout {
@@ -55,9 +56,11 @@ export function startElectronApp(layout: AppLayout): boolean {
       startDir: layout.mainDir,
       appConfigDir: layout.appConfigDir,
       openExternal: (url) => openExternalSafely(url.href),
+      openServiceAddress,
       chooser: createPathChooser({ window: () => win, home: homedir() }),
     });
     const router = createIpcRouter(services);
+    const stopNotices = notifyUpdates(services.events);
     const detachIpc = attachIpcMain(router, ownPage);
     // Release watchers, timers and running work once, before the process exits.
     let disposed = false;
@@ -65,6 +68,7 @@ export function startElectronApp(layout: AppLayout): boolean {
       if (disposed) return;
       disposed = true;
       detachIpc();
+      stopNotices();
       void services.dispose();
     });
     installAppMenu(process.platform, services.app.name, devTools);

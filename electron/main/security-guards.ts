@@ -30,6 +30,18 @@ export async function openExternalSafely(raw: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * An installed service's address (the Open action): main's updates service already checked it is
+ * plain http to a configured cell's host and a port that cell publishes (isAllowedOpenUrl); this
+ * re-checks the scheme and that no credentials ride along before handing it to the OS.
+ * https://www.electronjs.org/docs/latest/tutorial/security#15-do-not-use-shellopenexternal-with-untrusted-content
+ */
+export async function openServiceAddress(url: URL): Promise<boolean> {
+  if (url.protocol !== 'http:' || url.username || url.password) return false;
+  await shell.openExternal(url.href);
+  return true;
+}
+
 /** The guards for one WebContents (the window, and anything it might try to create). */
 export function guardWebContents(contents: WebContents, opts: GuardOptions): void {
   // Always deny; an https link goes to the browser.

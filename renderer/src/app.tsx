@@ -11,6 +11,8 @@ import { PreviewView } from './views/preview/preview-view';
 import { CellsView } from './views/cells/cells-view';
 import { FleetView } from './views/fleet/fleet-view';
 import { StoreView } from './views/store/store-view';
+import { InstalledView } from './views/installed/installed-view';
+import { UpdateNotices } from './views/installed/update-notices';
 
 function CurrentView({ view }: { view: ViewId }) {
   switch (view) {
@@ -20,6 +22,8 @@ function CurrentView({ view }: { view: ViewId }) {
       return <CellsView />;
     case 'fleet':
       return <FleetView />;
+    case 'installed':
+      return <InstalledView />;
     case 'activity':
       return <ActivityView />;
     case 'preview':
@@ -51,6 +55,7 @@ export function App() {
           </div>
         )}
         <TrustBanner />
+        <UpdateNotices />
         <CurrentView view={view} />
       </main>
     </div>

@@ -141,3 +141,13 @@ export const ipcRenderer = new (class extends FakeEmitter {
 
 /** The same recorder under a name tests may use (lint reserves `ipcMain` for the transport). */
 export const ipcMainFake = ipcMain;
+
+/** Records every notification shown (`Notification.shown`), as the system would display them. */
+export class Notification {
+  static shown: { title: string; body: string }[] = [];
+  static isSupported = vi.fn(() => true);
+  constructor(private readonly opts: { title: string; body: string }) {}
+  show(): void {
+    Notification.shown.push(this.opts);
+  }
+}

@@ -1,4 +1,4 @@
-import type { UpdateCode } from '../updates/update-state';
+import type { UpdateCode, UpdateState } from '../updates/update-state';
 import type { Explanation, Role } from './reason-catalogue';
 
 /**
@@ -56,3 +56,13 @@ export function explainUpdateCode(code: UpdateCode, e: UpdateEvidence): Explanat
   const entry = UPDATE_ENTRIES[code];
   return { code, title: entry.title, sentence: entry.sentence(e), next: { admin: entry.next.admin(e), developer: entry.next.developer(e), helpdesk: entry.next.helpdesk(e) } };
 }
+
+/** Plain words for an installed service's state against the stores (DESIGN 2.9), for every view. */
+export const UPDATE_STATE_WORDS: Record<UpdateState, { label: string; sentence: string }> = {
+  current: { label: 'Up to date', sentence: 'The store lists exactly the image this cell runs.' },
+  update: { label: 'Update available', sentence: 'The store lists a newer image signed by the same key; review what it changes before updating.' },
+  held: { label: 'Update held', sentence: 'The store lists another image, but it is held: it is signed by another key or does not verify.' },
+  revoked: { label: 'Withdrawn by the store', sentence: 'The store withdrew this service; stop and uninstall it.' },
+  'end-of-life': { label: 'End of life', sentence: 'The store no longer maintains this service.' },
+  unlisted: { label: 'Not listed', sentence: 'No configured store lists this service, so nothing can say whether it is current.' },
+};

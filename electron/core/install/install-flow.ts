@@ -61,7 +61,16 @@ export interface InstallRequest {
   /** The admin's consent to an upgrade's review (DESIGN 2.9); whether the listing came from a signed store (2.7). */
   consent?: UpgradeConsent;
   listingSigned?: boolean;
+  /**
+   * The consent comes with the answer to the pre-flight (the app): the summary shows the review
+   * whatever it needs, and the gate is applied to what `confirm` answers — a confirmation that does
+   * not cover the review is a `rejected` receipt, so main enforces what the renderer collected.
+   */
+  consentAtConfirm?: boolean;
 }
+
+/** `confirm`'s answer: yes/no, or (with `consentAtConfirm`) yes with the consent given to the review. */
+export type ConfirmAnswer = boolean | { confirmed: boolean; consent: UpgradeConsent };
 
 export interface InstallPlan {
   action: 'install' | 'upgrade';
@@ -197,7 +206,7 @@ export function failureFields(req: InstallRequest, e: unknown, seen: PlanProgres
  * except a declined pre-flight, which is recorded nowhere (`declined`); throws only when even the local activity log
  * cannot be written.
  */
-export async function installService(req: InstallRequest, confirm: (summary: PreflightSummary) => Promise<boolean>): Promise<InstallResult> {
+export async function installService(req: InstallRequest, confirm: (summary: PreflightSummary) => Promise<ConfirmAnswer>): Promise<InstallResult> {
   let plan: InstallPlan;
   const seen: PlanProgress = {};
   const revoked = revocationRefusal(req.manifest); // withdrawn: refused in every mode, nothing verified or pulled (2.9)
@@ -222,21 +231,30 @@ export async function installService(req: InstallRequest, confirm: (summary: Pre
   if (!plan.summary || !plan.pinned) {
     return { receipt: await record(req, { ...plan.base, outcome: 'failed', error: { code: 'DIGEST_UNRESOLVED', message: 'the image has no digest that could be checked, so there is nothing safe to pin the install to; the cell was not changed' } }), plan };
   }
-  const gate = reviewUpgrade({ ...plan, manifest: req.manifest, digest: plan.base.digest, listingSigned: !!req.listingSigned, consent: req.consent });
+  const gateWith = (consent: UpgradeConsent | undefined) => reviewUpgrade({ ...plan, manifest: req.manifest, digest: plan.base.digest, listingSigned: !!req.listingSigned, consent });
+  const gate = gateWith(req.consentAtConfirm ? {} : req.consent);
   if (gate.review) [plan.base, plan.summary] = [{ ...plan.base, review: gate.review }, { ...plan.summary, review: gate.review }];
-  if (gate.refusal) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: gate.refusal }), plan };
+  if (gate.refusal && !req.consentAtConfirm) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: gate.refusal }), plan };
   const taken = portsInUse(plan.summary);
   if (taken) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: { code: 'PORT_IN_USE', message: taken } }), plan };
   req.onProgress?.({ phase: 'confirm' });
   let ok: boolean;
+  let answer: ConfirmAnswer = false;
   try {
-    ok = !req.signal?.aborted && (await confirm(plan.summary));
+    answer = !req.signal?.aborted && (await confirm(plan.summary));
+    ok = typeof answer === 'boolean' ? answer : answer.confirmed;
   } catch (e) {
     ok = false;
     void e;
   }
   // Declined (or cancelled while the summary waited): not an attempt, so no receipt (DESIGN 2.5).
   if (!ok) return { receipt: createReceipt({ ...plan.base, outcome: 'cancelled', error: { code: 'NOT_CONFIRMED', message: 'the pre-flight summary was not confirmed; the cell was not changed and nothing was recorded' } }), plan, declined: true };
+  if (req.consentAtConfirm && gate.review) {
+    // The gate again, on what the admin consented to in the pre-flight (nothing, when the answer carried none).
+    const final = gateWith(typeof answer === 'boolean' ? {} : answer.consent);
+    plan.base = { ...plan.base, review: final.review };
+    if (final.refusal) return { receipt: await record(req, { ...plan.base, outcome: 'rejected', error: final.refusal }), plan };
+  }
   return { receipt: await applyPlan(req, plan), plan };
 }
 

@@ -19,8 +19,11 @@ export const ServiceCard = memo(function ServiceCard({
   index,
   tabbable = true,
   onOpen,
+  installedOn = null,
 }: {
   service: StoreServiceView;
+  /** "Installed on <cell>…" when a cell runs it (as main last checked). */
+  installedOn?: string | null;
   badge: BadgeKey;
   stale?: boolean;
   layout: 'grid' | 'list';
@@ -53,6 +56,11 @@ export const ServiceCard = memo(function ServiceCard({
         <span className="card__meta">
           {m?.developer?.name && <span className="card__developer">{visibleText(m.developer.name)}</span>}
           {m?.category && <span className="card__category">{visibleText(m.category)}</span>}
+          {installedOn && (
+            <span className="card__installed" data-testid="card-installed-on">
+              {installedOn}
+            </span>
+          )}
         </span>
       </span>
       <span className="card__badge">

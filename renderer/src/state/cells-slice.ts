@@ -3,7 +3,7 @@
  * (mode, key match) come from main; this slice only keeps what the last answer said.
  */
 import { create } from 'zustand';
-import type { CellCheckResult, CellProfile, CellProfileForm, CellSaveResult, HostKeyView } from '../../../electron/ipc/contract/channels';
+import type { CellCheckResult, CellStatus, CellProfile, CellProfileForm, CellSaveResult, HostKeyView } from '../../../electron/ipc/contract/channels';
 import type { IpcResult, Unsubscribe } from '../../../electron/ipc/contract/domain';
 import { api } from '../api/api';
 import { IDLE_OP, settled, type AsyncOp, type SliceStatus } from './load-status';
@@ -39,6 +39,12 @@ export const useCellsSlice = create<CellsSlice>()((set, get) => {
       // A removed profile's check result goes with it.
       checks: Object.fromEntries(Object.entries(s.checks).filter(([id]) => profiles.some((p) => p.id === id))),
     }));
+  // A status main read is shown unless the one shown here is at least as recent.
+  const isNewer = (id: string, status: CellStatus) => {
+    const shown = get().checks[id]?.result;
+    return shown?.kind !== 'status' || shown.status.checkedAt < status.checkedAt;
+  };
+  const rememberStatus = (id: string, status: CellStatus) => setCheck(id, { status: 'ready', result: { kind: 'status', status }, error: null });
   return {
     status: 'idle',
     error: null,
@@ -46,12 +52,21 @@ export const useCellsSlice = create<CellsSlice>()((set, get) => {
     checks: {},
     async load() {
       set({ status: 'loading', error: null });
-      const r = await api().cells.list();
+      const [r, last] = await Promise.all([api().cells.list(), api().cells.lastStatuses()]);
       if (r.ok) applyProfiles(r.data);
       else set({ status: 'error', error: r.error });
+      // Each cell's last status from main (kept across views and restarts) until it is refreshed here.
+      if (last.ok) for (const [id, l] of Object.entries(last.data)) if (isNewer(id, l.status)) rememberStatus(id, l.status);
     },
     subscribe() {
-      return api().cells.on('changed', applyProfiles);
+      const offChanged = api().cells.on('changed', applyProfiles);
+      const offStatus = api().cells.on('statusRead', (l) => {
+        if (get().checks[l.id]?.status !== 'loading' && isNewer(l.id, l.status)) rememberStatus(l.id, l.status);
+      });
+      return () => {
+        offChanged();
+        offStatus();
+      };
     },
     async add(form) {
       const r = await api().cells.add(form);

@@ -25,6 +25,8 @@ interface InstallDialogState {
   preflight: { summary: PreflightSummary; verdict: VerdictWords; mode: Explanation } | null;
   outcome: InstallOutcome | null;
   cancelling: boolean;
+  /** An upgrade's review: what the person consented to (main and core decide whether it covers it). */
+  consent: { acceptChanges: boolean; acceptSigner: string };
 }
 
 const MAX_LINES = 500;
@@ -52,6 +54,8 @@ interface InstallsSlice extends SliceStatus {
   /** Asks core for the plan; the dialog then shows the pre-flight or the finished (blocked) outcome. */
   plan(): Promise<void>;
   confirm(): Promise<void>;
+  /** The review's checkbox and the typed new-signer fingerprint. */
+  setConsent(consent: Partial<InstallDialogState['consent']>): void;
   cancel(): Promise<void>;
   close(): void;
   installed: Record<string, InstalledActionsState>;
@@ -104,7 +108,7 @@ export const useInstallsSlice = create<InstallsSlice>()((set, get) => {
       set({
         status: 'idle',
         error: null,
-        dialog: { storeId, serviceId, serviceName, cellId, step: 'choose', sessionId: null, phase: null, lines: [], preflight: null, outcome: null, cancelling: false },
+        dialog: { storeId, serviceId, serviceName, cellId, step: 'choose', sessionId: null, phase: null, lines: [], preflight: null, outcome: null, cancelling: false, consent: { acceptChanges: false, acceptSigner: '' } },
       });
     },
     chooseCell(cellId) {
@@ -115,7 +119,7 @@ export const useInstallsSlice = create<InstallsSlice>()((set, get) => {
       if (!d?.cellId) return;
       const sessionId = crypto.randomUUID();
       set({ status: 'loading', error: null });
-      patch({ step: 'planning', sessionId, lines: [], phase: null, preflight: null, outcome: null });
+      patch({ step: 'planning', sessionId, lines: [], phase: null, preflight: null, outcome: null, consent: { acceptChanges: false, acceptSigner: '' } });
       const r = await api().installs.start({ sessionId, storeId: d.storeId, serviceId: d.serviceId, cellId: d.cellId });
       if (get().dialog?.sessionId !== sessionId) return;
       if (!r.ok) return fail(r.error);
@@ -126,10 +130,15 @@ export const useInstallsSlice = create<InstallsSlice>()((set, get) => {
       const d = get().dialog;
       if (!d?.sessionId || d.step !== 'confirm') return;
       patch({ step: 'applying' });
-      const r = await api().installs.confirm({ sessionId: d.sessionId });
+      const consent = { acceptChanges: d.consent.acceptChanges, acceptSigner: d.consent.acceptSigner.trim() || null };
+      const r = await api().installs.confirm({ sessionId: d.sessionId, consent });
       if (get().dialog?.sessionId !== d.sessionId) return;
       if (!r.ok) return fail(r.error);
       patch({ step: 'finished', outcome: r.data });
+    },
+    setConsent(consent) {
+      const d = get().dialog;
+      if (d) patch({ consent: { ...d.consent, ...consent } });
     },
     async cancel() {
       const d = get().dialog;

@@ -1,10 +1,11 @@
 import { create } from 'zustand';
 
-export type ViewId = 'store' | 'cells' | 'fleet' | 'activity' | 'preview' | 'about';
+export type ViewId = 'store' | 'cells' | 'installed' | 'fleet' | 'activity' | 'preview' | 'about';
 
 export const VIEWS: readonly { id: ViewId; label: string }[] = [
   { id: 'store', label: 'Store' },
   { id: 'cells', label: 'Cells' },
+  { id: 'installed', label: 'Installed' },
   { id: 'fleet', label: 'Fleet' },
   { id: 'activity', label: 'Activity' },
   { id: 'preview', label: 'Preview' },

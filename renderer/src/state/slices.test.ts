@@ -14,6 +14,7 @@ import { useInstallsSlice } from './installs-slice';
 import { settled } from './load-status';
 import { subscribeToEvents } from './subscriptions';
 import { installedKey, useVerificationSlice } from './verification-slice';
+import { useUpdatesSlice } from './updates-slice';
 
 /** Invokes wait for the test to answer them, in any order; events are pushed by the test. */
 class FakeTransport implements RendererTransport {
@@ -132,12 +133,19 @@ describe('subscribeToEvents', () => {
   it('subscribes every pushed event once, reaches slices with no view mounted, and unsubscribes', async () => {
     const off = subscribeToEvents();
     const channels = [...transport.listeners].filter(([, set]) => set.size > 0).map(([c]) => c).sort();
-    expect(channels).toEqual(['activity:changed', 'cells:changed', 'fleet:failed', 'fleet:finished', 'fleet:plan-progress', 'fleet:progress', 'installs:finished', 'installs:progress', 'preview:changed', 'store:changed', 'trust:changed', 'verification:finished', 'verification:progress']);
+    expect(channels).toEqual(['activity:changed', 'cells:changed', 'cells:status-read', 'cells:updated', 'fleet:failed', 'fleet:finished', 'fleet:plan-progress', 'fleet:progress', 'installs:finished', 'installs:progress', 'preview:changed', 'store:changed', 'trust:changed', 'verification:finished', 'verification:progress']);
     for (const c of channels) expect(transport.listeners.get(c)?.size).toBe(1);
 
     const profile = { id: 'c1', name: 'Lab', destination: 'admin@lab', root: '/opt/pic' };
     transport.emit('cells:changed', [profile]);
     expect(useCellsSlice.getState()).toMatchObject({ status: 'ready', profiles: [profile] });
+    // A status main read (a check at start, or in another view) becomes the cell's last status here.
+    const status = { checkedAt: '2026-12-04T11:00:00Z', installed: [] };
+    transport.emit('cells:status-read', { id: 'c1', status, at: status.checkedAt });
+    expect(useCellsSlice.getState().checks.c1).toMatchObject({ status: 'ready', result: { kind: 'status', status } });
+    const updates = { checking: false, checkedAt: status.checkedAt, cells: [], stores: [], notices: [] };
+    transport.emit('cells:updated', updates);
+    expect(useUpdatesSlice.getState()).toMatchObject({ status: 'ready', view: updates });
     // The activity list was never shown: a new receipt loads nothing until it is.
     transport.emit('activity:changed', {});
     await tick();

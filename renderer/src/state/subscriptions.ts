@@ -11,9 +11,10 @@ import { useInstallsSlice } from './installs-slice';
 import { useStoreSlice } from './store-slice';
 import { usePreviewSlice } from './preview-slice';
 import { useTrustSlice } from './trust-slice';
+import { useUpdatesSlice } from './updates-slice';
 import { useVerificationSlice } from './verification-slice';
 
 export function subscribeToEvents(): Unsubscribe {
-  const offs = [useTrustSlice, useVerificationSlice, useInstallsSlice, useCellsSlice, useActivitySlice, usePreviewSlice, useStoreSlice, useFleetSlice].map((slice) => slice.getState().subscribe());
+  const offs = [useTrustSlice, useVerificationSlice, useInstallsSlice, useCellsSlice, useActivitySlice, usePreviewSlice, useStoreSlice, useFleetSlice, useUpdatesSlice].map((slice) => slice.getState().subscribe());
   return () => offs.forEach((off) => off());
 }

@@ -5,6 +5,67 @@ import type { CellStatus } from '../../../core/cell/status';
 export type { CellProfile } from '../../../core/cell/profiles';
 export type { CellStatus, CellKeyInfo, InstalledService, ContainerRuntime } from '../../../core/cell/status';
 export type { ResolvedMode, ModeValue, ModeSource } from '../../../core/cell/mode';
+export type { ServiceUpdate, UpdateState } from '../../../core/updates/update-state';
+export type { UpdateReview, ReviewChange } from '../../../core/updates/review';
+import type { ServiceUpdate, UpdateState } from '../../../core/updates/update-state';
+import type { Explanation } from '../../../core/catalogue/reason-catalogue';
+import type { ErrorInfo } from '../../../core/errors';
+
+/** One installed service as the Installed view shows it: core's update state plus the words for it. */
+export interface InstalledRow extends ServiceUpdate {
+  name: string | null;
+  /** The configured store whose listing it is judged against (for Update), when one lists it. */
+  storeId: string | null;
+  /** `http://<cell host>:<first tcp host port>/`, the Open action's address; null without a tcp port. */
+  openUrl: string | null;
+  ports: { container: number; host: number; protocol: 'tcp' | 'udp' }[];
+  /** What runs, pinned (`repo@digest`), for the current badge; null when the receipt lacks it. */
+  reference: string | null;
+  /** The catalogue's words for the state (label + sentence) and, for a code, its explanation. */
+  stateWords: { label: string; sentence: string };
+  explanation: Explanation | null;
+}
+
+/** One cell's last inventory against the stores, with when it was read. */
+export interface CellUpdatesView {
+  cellId: string;
+  cell: string;
+  destination: string;
+  reachable: boolean;
+  error: ErrorInfo | null;
+  checkedAt: string;
+  services: InstalledRow[];
+}
+
+/** A state newly reached since the previous check (an update, a withdrawal): the app tells the person once. */
+export interface UpdateNotice {
+  cellId: string;
+  serviceId: string;
+  state: UpdateState;
+  title: string;
+  body: string;
+}
+
+/** What main last found across all cells; `checking` while a check runs. Remembered across restarts. */
+export interface UpdatesView {
+  checking: boolean;
+  checkedAt: string | null;
+  cells: CellUpdatesView[];
+  stores: { name: string; url: string; error: ErrorInfo | null }[];
+  notices: UpdateNotice[];
+}
+
+/** A cell's last status, with when it was read (shown until refreshed, across views and restarts). */
+export interface LastCellStatus {
+  status: CellStatus;
+  at: string;
+}
+
+/** The Open action's answer: the address, and whether this shell opened it (the browser shell shows it instead). */
+export interface OpenServiceResult {
+  url: string;
+  opened: boolean;
+}
 
 /**
  * What the profile form sends: every field as the person typed it. Main parses and validates
@@ -61,6 +122,18 @@ export const cells = defineDomain<
     cancelCheck: Invoke<{ id: string }, { cancelled: boolean }>;
     /** Records exactly the host key with this fingerprint, after a person confirmed it. */
     confirmHostKey: Invoke<{ id: string; fingerprint: string }, HostKeyView & { hostToken: string }>;
+    /** Each cell's last status with its time (what the Cells view shows until refreshed). */
+    lastStatuses: Invoke<void, Record<string, LastCellStatus>>;
+    /** The last update check across all cells (DESIGN 2.9), without starting one. */
+    updates: Invoke<void, UpdatesView>;
+    /** Checks every configured cell against the stores now; answers when done. */
+    checkUpdates: Invoke<void, UpdatesView>;
+    /** Opens an installed service's web address through main (DESIGN 2.9, 3.1). */
+    openService: Invoke<{ id: string; serviceId: string }, OpenServiceResult>;
   },
-  { changed: CellProfile[] }
->()('cells', ['list', 'add', 'edit', 'remove', 'check', 'cancelCheck', 'confirmHostKey'], ['changed']);
+  { changed: CellProfile[]; updated: UpdatesView; statusRead: { id: string } & LastCellStatus }
+>()(
+  'cells',
+  ['list', 'add', 'edit', 'remove', 'check', 'cancelCheck', 'confirmHostKey', 'lastStatuses', 'updates', 'checkUpdates', 'openService'],
+  ['changed', 'updated', 'statusRead'],
+);

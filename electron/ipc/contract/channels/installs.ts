@@ -37,6 +37,18 @@ export interface InstallOutcome {
   listingBlock?: Explanation;
   /** The admin declined the pre-flight: `receipt` describes it but was recorded nowhere (DESIGN 2.5). */
   declined?: true;
+  /** A withdrawn service, an update's unconsented changes or a changed signer, in the update catalogue's words (DESIGN 2.9). */
+  refusal?: Explanation;
+}
+
+/**
+ * What the admin consented to in an upgrade's review (DESIGN 2.9): every added or changed port,
+ * volume and variable shown, and the new signer's fingerprint as they typed it. Main passes it to
+ * core, which refuses an upgrade it does not cover; the renderer only collects it.
+ */
+export interface ReviewConsent {
+  acceptChanges: boolean;
+  acceptSigner: string | null;
 }
 
 /** The catalogue's title for the verdict's reason code, and core's decision sentence. */
@@ -69,7 +81,7 @@ export const installs = defineDomain<
   {
     start: Invoke<InstallStartRequest, InstallStage>;
     /** The admin confirmed the pre-flight summary: applies and resolves with the outcome. */
-    confirm: Invoke<{ sessionId: string }, InstallOutcome>;
+    confirm: Invoke<{ sessionId: string; consent?: ReviewConsent }, InstallOutcome>;
     /** Before confirm: records a cancelled attempt, nothing touched. During apply: aborts it. */
     cancel: Invoke<{ sessionId: string }, { cancelled: boolean }>;
     uninstall: Invoke<{ cellId: string; serviceId: string; purgeVolumes: boolean }, InstallOutcome>;

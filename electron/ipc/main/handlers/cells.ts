@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { IpcRouter } from '../router';
 import type { AppServices } from '../services/app-services';
-import { cellId } from './schemas';
+import { cellId, serviceId } from './schemas';
 
 const form = z
   .object({
@@ -16,7 +16,7 @@ const form = z
   })
   .strict();
 
-export function registerCellsHandlers(router: IpcRouter, { cells }: AppServices): void {
+export function registerCellsHandlers(router: IpcRouter, { cells, updates }: AppServices): void {
   router.handle('cells:list', { args: z.undefined(), run: () => cells.list() });
   router.handle('cells:add', { args: form, run: (f) => cells.add(f) });
   router.handle('cells:edit', { args: z.object({ id: cellId, form }).strict(), run: (a) => cells.edit(a.id, a.form) });
@@ -27,4 +27,8 @@ export function registerCellsHandlers(router: IpcRouter, { cells }: AppServices)
     args: z.object({ id: cellId, fingerprint: z.string().min(1).max(200) }).strict(),
     run: (a) => cells.confirmHostKey(a.id, a.fingerprint),
   });
+  router.handle('cells:last-statuses', { args: z.undefined(), run: () => updates.lastStatuses() });
+  router.handle('cells:updates', { args: z.undefined(), run: () => updates.view() });
+  router.handle('cells:check-updates', { args: z.undefined(), run: () => updates.check() });
+  router.handle('cells:open-service', { args: z.object({ id: cellId, serviceId }).strict(), run: (a) => updates.open(a.id, a.serviceId) });
 }

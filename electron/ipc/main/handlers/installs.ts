@@ -9,7 +9,16 @@ export function registerInstallsHandlers(router: IpcRouter, { installs, stores }
     args: z.object({ sessionId, storeId, serviceId, cellId }).strict(),
     run: (a) => installs.start(a.sessionId, a.storeId, a.serviceId, a.cellId),
   });
-  router.handle('installs:confirm', { args: z.object({ sessionId }).strict(), run: (a) => installs.confirm(a.sessionId) });
+  router.handle('installs:confirm', {
+    args: z
+      .object({
+        sessionId,
+        // What the admin consented to in an upgrade's review; core refuses an upgrade this does not cover.
+        consent: z.object({ acceptChanges: z.boolean(), acceptSigner: z.string().max(200).nullable() }).strict().optional(),
+      })
+      .strict(),
+    run: (a) => installs.confirm(a.sessionId, a.consent),
+  });
   router.handle('installs:cancel', { args: z.object({ sessionId }).strict(), run: (a) => installs.cancel(a.sessionId) });
   router.handle('installs:uninstall', {
     args: z.object({ cellId, serviceId, purgeVolumes: z.boolean() }).strict(),

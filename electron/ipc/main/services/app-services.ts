@@ -20,6 +20,7 @@ import { FleetRuns } from './fleet-runs';
 import { InstallSessions } from './install-sessions';
 import { PreviewService } from './preview-service';
 import { StoreRuntime } from './store-runtime';
+import { UpdatesService, type OpenAddressPort } from './updates-service';
 import { watchTrust } from './trust-watcher';
 import { VerificationRunner } from './verification-runner';
 
@@ -48,6 +49,7 @@ export interface AppServices {
   fleet: FleetRuns;
   activity: ActivityService;
   preview: PreviewService;
+  updates: UpdatesService;
   openExternal: OpenExternalPort;
   /** Absent in the browser shell: `app:choose-path` then answers `{ supported: false }`. */
   chooser?: PathChooser;
@@ -63,6 +65,8 @@ export interface ServiceOptions {
   /** A packaged app passes `process.resourcesPath/config`. */
   appConfigDir?: string;
   openExternal: OpenExternalPort;
+  /** Opens an installed service's http address main already allowed (DESIGN 3.1); absent: the page shows it. */
+  openServiceAddress?: OpenAddressPort;
   chooser?: PathChooser;
 }
 
@@ -79,7 +83,11 @@ export function createServices(opts: ServiceOptions): AppServices {
   const fleet = new FleetRuns(core, stores, cells, events);
   const activity = new ActivityService(core, stores, cells, events);
   const preview = new PreviewService(core, events);
+  const updates = new UpdatesService(core, stores, cells, events, opts.openServiceAddress ?? (async () => false));
+  stores.onLoaded = () => updates.storeRefreshed();
   activity.startWatching();
+  // Update detection on start (DESIGN 2.9); its result reaches pages through `cells:updated`.
+  void updates.check().catch(() => undefined);
   const stopTrustWatch = watchTrust(events, () => core.trustStatus());
   return {
     app: { name: APP_NAME, version: APP_VERSION, platform: process.platform, transport: opts.transport },
@@ -95,12 +103,14 @@ export function createServices(opts: ServiceOptions): AppServices {
     fleet,
     activity,
     preview,
+    updates,
     openExternal: opts.openExternal,
     chooser: opts.chooser,
     dispose: async () => {
       stopTrustWatch();
       activity.dispose();
       preview.dispose();
+      updates.dispose();
       verification.dispose();
       cells.dispose();
       installs.dispose();

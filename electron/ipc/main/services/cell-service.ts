@@ -8,7 +8,7 @@ import { confirmHostKey, probeHostKey } from '../../../core/cell/host-keys';
 import { addCellProfile, editCellProfile, getCellProfile, listCellProfiles, removeCellProfile, type CellProfile } from '../../../core/cell/profiles';
 import { closeCellConnection } from '../../../core/cell/ssh';
 import type { SshContext } from '../../../core/cell/ssh-context';
-import { getCellStatus } from '../../../core/cell/status';
+import { getCellStatus, type CellStatus } from '../../../core/cell/status';
 import type { CoreServices } from '../../../core/core-services';
 import { CoreError, isCoreError } from '../../../core/errors';
 import type { CellCheckResult, CellProfileForm, CellSaveResult } from '../../contract/channels/cells';
@@ -19,6 +19,8 @@ export class CellService {
   readonly ssh: SshContext;
   /** One running check per cell, so Cancel can end its ssh (a frozen cell otherwise holds it until the keepalive timeout). */
   private readonly running = new Map<string, AbortController>();
+  /** Told of every status read (the updates service remembers each cell's last one with its time). */
+  onStatus: ((id: string, status: CellStatus) => void) | null = null;
 
   constructor(
     private readonly core: CoreServices,
@@ -64,7 +66,9 @@ export class CellService {
     const controller = new AbortController();
     this.running.set(id, controller);
     try {
-      return await this.statusOrHostKey(profile, controller.signal);
+      const result = await this.statusOrHostKey(profile, controller.signal);
+      if (result.kind === 'status') this.onStatus?.(id, result.status);
+      return result;
     } catch (e) {
       if (controller.signal.aborted) throw new CoreError('CANCELLED', `the check of ${profile.name} was cancelled`);
       throw e;

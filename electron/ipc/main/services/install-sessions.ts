@@ -5,11 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { explainMode, explainReport, explainStoreError, isStoreCode, reasonTitle } from '../../../core/catalogue/reason-catalogue';
+import { explainUpdateCode, isUpdateCode } from '../../../core/catalogue/update-catalogue';
 import type { ListingStatus } from '../../../core/signed-store/signed-refresh';
+import type { ServiceManifest } from '../../../core/store/manifest-schema';
 import type { CoreServices } from '../../../core/core-services';
 import { getCellStatus } from '../../../core/cell/status';
 import { CoreError } from '../../../core/errors';
-import { installService, type InstallResult } from '../../../core/install/install-flow';
+import { installService, type ConfirmAnswer, type InstallResult } from '../../../core/install/install-flow';
+import type { UpgradeConsent } from '../../../core/updates/upgrade-gate';
 import { serviceOperation, uninstallService } from '../../../core/install/uninstall';
 import { explainReceipt } from '../../../core/receipts/explain';
 import type { InstallOutcome, InstallStage } from '../../contract/channels/installs';
@@ -20,7 +23,7 @@ import type { StoreRuntime } from './store-runtime';
 interface Session {
   ctl: AbortController;
   /** Set while core waits for the admin's answer to the pre-flight summary. */
-  answer: ((ok: boolean) => void) | null;
+  answer: ((a: ConfirmAnswer) => void) | null;
   done: Promise<InstallOutcome>;
 }
 
@@ -89,18 +92,21 @@ export class InstallSessions {
         sources: sources.provider,
         plainHttpRegistries: [...sources.plainHttpRegistries],
         activityLog: this.core.paths.activity,
+        // An upgrade's consent arrives with the admin's confirmation; core gates on exactly that (DESIGN 2.9).
+        consentAtConfirm: true,
+        listingSigned: !!setup.store.listing?.signed,
         signal: ctl.signal,
         onProgress: (p) => this.events.emit('installs:progress', { sessionId: sid, phase: p.phase, ...(p.line !== undefined ? { line: p.line } : {}) }),
       },
       (summary) =>
-        new Promise<boolean>((resolve) => {
+        new Promise<ConfirmAnswer>((resolve) => {
           session.answer = resolve;
           settle({ stage: 'confirm', sessionId: sid, summary, verdict: { title: reasonTitle(summary.verdict.reason), sentence: summary.verdict.why }, mode: summary.explanations.mode });
         }),
     );
     const openSources = sources;
     session.done = flow
-      .then((r) => this.finish(outcomeOf(sid, r, { store: ref.name, listing: setup.listing })))
+      .then((r) => this.finish(outcomeOf(sid, r, { store: ref.name, listing: setup.listing }, manifest)))
       .finally(() => {
         openSources.close();
         this.sessions.delete(sid);
@@ -110,12 +116,13 @@ export class InstallSessions {
     return Promise.race([staged, session.done.then((outcome): InstallStage => ({ stage: 'finished', sessionId: sid, outcome }))]);
   }
 
-  async confirm(sid: string): Promise<InstallOutcome> {
+  /** The admin confirmed; `consent` is what they consented to in the review (an upgrade), checked by core. */
+  async confirm(sid: string, consent: UpgradeConsent = {}): Promise<InstallOutcome> {
     const s = this.sessions.get(sid);
     if (!s?.answer) throw new CoreError('SESSION_NOT_FOUND', 'this install is no longer waiting for confirmation');
     const answer = s.answer;
     s.answer = null;
-    answer(true);
+    answer({ confirmed: true, consent });
     return s.done;
   }
 
@@ -161,10 +168,15 @@ export class InstallSessions {
   }
 }
 
-function outcomeOf(sessionId: string, r: InstallResult, from: { store: string; listing: ListingStatus }): Omit<InstallOutcome, 'summary'> {
+function outcomeOf(sessionId: string, r: InstallResult, from: { store: string; listing: ListingStatus }, manifest?: ServiceManifest): Omit<InstallOutcome, 'summary'> {
   const receipt = r.receipt;
   const code = receipt.error?.code;
   const blocked = from.listing.signed && receipt.outcome === 'rejected' && code && isStoreCode(code) ? code : null;
+  // A withdrawal, an unreviewed change or a changed signer: the update catalogue's words (the store's own reason for a withdrawal).
+  const refusal =
+    code && isUpdateCode(code)
+      ? explainUpdateCode(code, { service: receipt.service.id, detail: (code === 'SERVICE_REVOKED' ? manifest?.revoked?.reason : null) ?? receipt.error!.message, newSigners: receipt.review?.signers.to })
+      : null;
   return {
     ...(blocked ? { listingBlock: explainStoreError(blocked, { store: from.store, version: from.listing.version, expires: from.listing.expires, detail: from.listing.error?.message ?? receipt.error!.message }) } : {}),
     sessionId,
@@ -173,5 +185,6 @@ function outcomeOf(sessionId: string, r: InstallResult, from: { store: string; l
     mode: r.plan ? explainMode(r.plan.status.mode) : null,
     why: r.plan?.summary?.verdict.why ?? (r.plan?.decision === 'block' ? receipt.error?.message ?? null : null),
     ...(r.declined ? { declined: true as const } : {}),
+    ...(refusal ? { refusal } : {}),
   };
 }

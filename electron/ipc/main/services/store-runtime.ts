@@ -38,6 +38,8 @@ interface Found {
 
 export class StoreRuntime {
   private readonly loaded = new Map<string, Loaded>();
+  /** Called after an index was fetched anew (the updates service checks the cells against it). */
+  onLoaded: (() => void) | null = null;
 
   constructor(
     private readonly core: CoreServices,
@@ -127,12 +129,14 @@ export class StoreRuntime {
       const store = await loadConfiguredStore(entry, { ...this.dirs, refresh: contact });
       const shown: Loaded = { ...store, isDemo };
       this.loaded.set(id, shown);
+      if (contact) this.onLoaded?.();
       return this.view(await this.refOf(found), shown, null);
     }
     const ref = await this.refOf(found);
     try {
       const store = await loadStoreIndex(entry.url, { appConfigDir: this.dirs.appConfigDir });
       this.loaded.set(id, { ...store, listing: UNSIGNED_LISTING });
+      this.onLoaded?.();
       if (!isDemo) {
         const text = JSON.stringify({ schemaVersion: 1, name: store.name, services: store.services.map((s) => s.raw) });
         await saveLastGoodIndex(this.dirs.dataDir, entry.url, text).catch(() => undefined);

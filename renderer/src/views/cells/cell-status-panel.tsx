@@ -5,6 +5,8 @@ import { useInstallsSlice } from '../../state/installs-slice';
 import { InstalledActions } from '../install/installed-actions';
 import { UninstallReceipt } from '../install/uninstall-receipt';
 import { InstalledBadge } from './installed-badge';
+import { useUpdatesSlice } from '../../state/updates-slice';
+import type { InstalledRow } from '../../../../electron/ipc/contract/channels';
 
 /** Banner tone, from core's verdict: fail-closed and off stand out; a weaker mode is a warning. */
 function tone(s: CellStatus): 'danger' | 'warn' | 'ok' {
@@ -14,6 +16,9 @@ function tone(s: CellStatus): 'danger' | 'warn' | 'ok' {
 }
 
 export function CellStatusPanel({ status, cellId, onChanged }: { status: CellStatus; cellId?: string; onChanged?: () => void }) {
+  // The store's state per service from main's last update check (Upgrade only where one is listed).
+  const updates = useUpdatesSlice((s) => s.view);
+  const rowOf = (id: string): InstalledRow | undefined => updates?.cells.find((c) => c.cellId === cellId)?.services.find((r) => r.id === id);
   const modeSource = { config: 'set in cell_config.json', default: 'default', 'fail-closed': 'failing closed' }[status.mode.source];
   // Core writes the banner as the mode line followed by its notes; the notes are listed separately.
   const suffix = status.notes.length > 0 ? ` · ${status.notes.join(' · ')}` : '';
@@ -99,6 +104,12 @@ export function CellStatusPanel({ status, cellId, onChanged }: { status: CellSta
                 <td>
                   <code>{s.id}</code> {s.name && <span className="muted">{s.name}</span>}
                   {s.problem && <div className="cell-form__error">{s.problem}</div>}
+                  {rowOf(s.id) && rowOf(s.id)!.state !== 'current' && (
+                    <div className="muted" data-testid="cell-service-state" data-state={rowOf(s.id)!.state}>
+                      {rowOf(s.id)!.stateWords.label}
+                      {rowOf(s.id)!.revoked && `: ${rowOf(s.id)!.revoked!.reason}`}
+                    </div>
+                  )}
                 </td>
                 <td>{s.version ?? '—'}</td>
                 <td>
@@ -115,7 +126,7 @@ export function CellStatusPanel({ status, cellId, onChanged }: { status: CellSta
                 </td>
                 {cellId && (
                   <td>
-                    <InstalledActions cellId={cellId} serviceId={s.id} serviceName={s.name ?? s.id} onChanged={onChanged} />
+                    <InstalledActions cellId={cellId} serviceId={s.id} serviceName={s.name ?? s.id} onChanged={onChanged} upgrade={!rowOf(s.id) || rowOf(s.id)!.state === 'update' || rowOf(s.id)!.state === 'held'} />
                   </td>
                 )}
               </tr>

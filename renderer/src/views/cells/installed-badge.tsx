@@ -8,7 +8,7 @@ import { Badge } from '../../components/badge';
 import { ErrorView } from '../../components/error-view';
 import { installedKey, useVerificationSlice } from '../../state/verification-slice';
 
-export function InstalledBadge({ service, checkedAt }: { service: InstalledService; checkedAt: string }) {
+export function InstalledBadge({ service, checkedAt }: { service: Pick<InstalledService, 'id' | 'reference'>; checkedAt: string }) {
   const reference = service.reference;
   const current = useVerificationSlice((s) => (reference ? s.installed[installedKey(reference, service.id)] : undefined));
   const verifyInstalled = useVerificationSlice((s) => s.verifyInstalled);

@@ -10,6 +10,7 @@ import { useCellsSlice } from '../../state/cells-slice';
 import { useInstallsSlice } from '../../state/installs-slice';
 import { InstallOutcomeView } from './install-outcome';
 import { PreflightView } from './preflight-view';
+import { ReviewPanel, reviewNeeds } from './review-panel';
 import './install.css';
 
 const PHASE_WORDS: Record<string, string> = {
@@ -30,7 +31,7 @@ const PHASE_WORDS: Record<string, string> = {
 export function InstallDialog() {
   const d = useInstallsSlice((s) => s.dialog);
   const error = useInstallsSlice((s) => s.error);
-  const { chooseCell, plan, confirm, cancel, close } = useInstallsSlice.getState();
+  const { chooseCell, plan, confirm, cancel, close, setConsent } = useInstallsSlice.getState();
   const profiles = useCellsSlice((s) => s.profiles);
   const cellsStatus = useCellsSlice((s) => s.status);
   const loadCells = useCellsSlice((s) => s.load);
@@ -61,6 +62,10 @@ export function InstallDialog() {
   }, [d?.cellId, profiles, chooseCell]);
 
   const step = d?.step;
+  const review = d?.preflight?.summary.review ?? null;
+  // The renderer only collects consent; main refuses an upgrade whose consent does not cover the review.
+  const needs = review ? reviewNeeds(review) : { changes: false, signer: false };
+  const consented = !!d && (!needs.changes || d.consent.acceptChanges) && (!needs.signer || d.consent.acceptSigner.trim() !== '');
   // The pre-flight lands on the safe choice (Cancel); the button is reused across steps, so
   // autoFocus alone would not move focus there.
   useEffect(() => {
@@ -111,6 +116,7 @@ export function InstallDialog() {
             </p>
           )}
           {step === 'confirm' && d.preflight && <PreflightView {...d.preflight} />}
+          {step === 'confirm' && review && <ReviewPanel review={review} consent={d.consent} onConsent={setConsent} />}
           {(step === 'applying' || (step === 'finished' && d.lines.length > 0)) && (
             <section aria-labelledby="install-progress-title">
               <h4 id="install-progress-title">
@@ -138,7 +144,16 @@ export function InstallDialog() {
               </button>
             )}
             {step === 'confirm' && d.preflight?.summary.decision !== 'block' && (
-              <button type="button" className="button button--primary" data-testid="install-confirm" onClick={() => void confirm()}>
+              <button
+                type="button"
+                className="button button--primary"
+                data-testid="install-confirm"
+                aria-disabled={!consented || undefined}
+                title={consented ? undefined : 'Consent to the review above first'}
+                onClick={() => {
+                  if (consented) void confirm();
+                }}
+              >
                 Confirm {d.preflight?.summary.upgrade ? 'upgrade' : 'install'}
               </button>
             )}

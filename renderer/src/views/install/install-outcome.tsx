@@ -47,6 +47,15 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
           <p>What to do: {outcome.listingBlock.next.admin}</p>
         </div>
       ) : null}
+      {outcome.refusal && (
+        <div className="callout callout--danger" data-testid="install-outcome-refusal" data-code={outcome.refusal.code}>
+          <p className="callout__title">{outcome.refusal.title}</p>
+          <p>{outcome.refusal.sentence}</p>
+          <p>
+            <strong>Next:</strong> {outcome.refusal.next.admin}
+          </p>
+        </div>
+      )}
       {r.error && (
         <p className="install-outcome__error muted" data-testid="install-outcome-error">
           Code for the helpdesk: <code>{r.error.code}</code>

@@ -12,7 +12,14 @@ import { IDLE_INSTALLED_ACTIONS, installedActionsKey, useInstallsSlice } from '.
 import { LogPane } from '../../components/log-pane';
 import './install.css';
 
-export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: { cellId: string; serviceId: string; serviceName: string; onChanged?: () => void }) {
+export function InstalledActions({ cellId, serviceId, serviceName, onChanged, upgrade: showUpgrade = true }: {
+  cellId: string;
+  serviceId: string;
+  serviceName: string;
+  onChanged?: () => void;
+  /** False where the view offers its own Update (the Installed view, which knows the service's state). */
+  upgrade?: boolean;
+}) {
   const { op, output } = useInstallsSlice((s) => s.installed[installedActionsKey(cellId, serviceId)]) ?? IDLE_INSTALLED_ACTIONS;
   const { upgradeInstalled, serviceOp, uninstall: uninstallService, forgetInstalled } = useInstallsSlice.getState();
   const busy = op.status === 'loading' ? op.action : null;
@@ -48,9 +55,11 @@ export function InstalledActions({ cellId, serviceId, serviceName, onChanged }: 
   return (
     <div className="install-actions-wrap" data-testid={`installed-actions-${serviceId}`}>
       <div className="install-actions">
-        <button type="button" className="button button--small" aria-disabled={!!busy || undefined} onClick={idle(() => void upgrade())}>
-          Upgrade
-        </button>
+        {showUpgrade && (
+          <button type="button" className="button button--small" aria-disabled={!!busy || undefined} onClick={idle(() => void upgrade())}>
+            Upgrade
+          </button>
+        )}
         <button ref={uninstallButton} type="button" className="button button--small button--danger-quiet" aria-disabled={!!busy || undefined} data-testid="service-uninstall" onClick={idle(() => setAsking(true))}>
           Uninstall
         </button>

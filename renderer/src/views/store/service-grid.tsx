@@ -9,6 +9,7 @@ import type { VerdictSummary } from '../../../../electron/ipc/contract/channels'
 import type { BadgeKey } from '../../components/badge-meta';
 import { ServiceCard } from '../../components/service-card';
 import { badgeOf, type Row } from './filters';
+import { installedOnText, useUpdatesSlice } from '../../state/updates-slice';
 
 const CARD_MIN_WIDTH = 280;
 /** First guesses only: rows are measured once rendered (a list row's three lines need ~84 px). */
@@ -33,6 +34,7 @@ interface ServiceGridProps {
 
 export function ServiceGrid({ rows, verdicts, stale, missing, layout, onOpen, initialScrollTop, focusIndex, onScrolled, onFocusRestored }: ServiceGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const updates = useUpdatesSlice((s) => s.view);
   const [width, setWidth] = useState(900);
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -116,7 +118,7 @@ export function ServiceGrid({ rows, verdicts, stale, missing, layout, onOpen, in
               const index = vr.index * columns + j;
               return (
                 <div role="listitem" key={r.service.index} className="grid-cell">
-                  <ServiceCard service={r.service} badge={badgeOf(verdicts, r.service.index, missing)} stale={!!stale[r.service.index]} layout={layout} index={index} tabbable={index === tabStop} onOpen={onOpen} />
+                  <ServiceCard service={r.service} badge={badgeOf(verdicts, r.service.index, missing)} stale={!!stale[r.service.index]} layout={layout} index={index} tabbable={index === tabStop} onOpen={onOpen} installedOn={installedOnText(updates, r.service.id)} />
                 </div>
               );
             })}

@@ -9,6 +9,7 @@ import { useStoreSlice } from '../../state/store-slice';
 import { BADGES } from '../../components/badge-meta';
 import { reportMatches, runActive, useVerificationSlice } from '../../state/verification-slice';
 import { InstallButton } from '../install/install-button';
+import { InstalledOn } from '../installed/installed-on';
 import { ServicePage } from '../../components/service-page';
 import { ListingLine } from './listing-banner';
 
@@ -46,6 +47,7 @@ export function StoreServicePage({ store, service }: { store: LoadedStoreView; s
           <div className={`install-action${reason === 'VERIFIED' ? '' : ' install-action--caution'}`} data-testid="install-action">
             <InstallButton storeId={store.ref.id} serviceId={service.id} serviceName={m.name} />
             <ListingLine listing={store.listing} />
+            <InstalledOn serviceId={service.id} />
             {reason !== 'VERIFIED' && (
               <span className="install-action__note" data-testid="install-caution">
                 {reason ? `Enforcing cells will refuse this image (${BADGES[reason].label}).` : 'Not verified yet: enforcing cells refuse an image until it verifies.'}
