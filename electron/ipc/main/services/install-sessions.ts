@@ -94,7 +94,6 @@ export class InstallSessions {
         activityLog: this.core.paths.activity,
         // An upgrade's consent arrives with the admin's confirmation; core gates on exactly that (DESIGN 2.9).
         consentAtConfirm: true,
-        listingSigned: !!setup.store.listing?.signed,
         signal: ctl.signal,
         onProgress: (p) => this.events.emit('installs:progress', { sessionId: sid, phase: p.phase, ...(p.line !== undefined ? { line: p.line } : {}) }),
       },

@@ -127,7 +127,7 @@ export class UpdatesService {
         stores,
         ssh: this.cells.ssh,
         appTrustRoot: await this.core.trustRoot(),
-        trustRootFor: (s) => this.stores.trustRootFor({ id: '', name: s.entry.name, url: s.entry.url, isDemo: !!s.loaded?.isDemo }),
+        trustRootFor: (s) => this.stores.trustRootFor(refs.find((r) => r.name === s.entry.name && r.url === s.entry.url)!),
         verify: { insecureHosts: [...(await this.core.plainHttpRegistries())], timeoutMs: 30_000 },
         signal: this.ctl.signal,
       });
