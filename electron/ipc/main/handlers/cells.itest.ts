@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestCell, type TestCell } from '../../../../scripts/testbed/cell';
 import type { CellCheckResult, CellProfile, CellProfileForm, CellSaveResult } from '../../contract/channels/cells';
@@ -153,11 +154,16 @@ describe('cells handlers on a real sshd', () => {
     expect(adds.filter((r) => !r.saved).map((r) => (r as { fieldErrors?: Record<string, string> }).fieldErrors?.name)).toEqual(Array(2).fill('a cell named "twin" already exists'));
     expect((await ok<CellProfile[]>('cells:list')).map((c) => c.name).sort()).toEqual([...Array.from({ length: 8 }, (_, i) => `cell ${i}`), 'twin'].sort());
 
-    const stores = await Promise.all(
-      [...Array.from({ length: 6 }, (_, i) => `https://store${i}.example/index.json`), 'https://store0.example/index.json'].map((location) => call('store:add', { location })),
-    );
+    // A store is read before it is saved (issue 17): local index files, so the adds stay on this machine.
+    const storeDir = mkdtempSync(join(home, 'stores-'));
+    const storeUrls = Array.from({ length: 6 }, (_, i) => {
+      const file = join(storeDir, `index${i}.json`);
+      writeFileSync(file, JSON.stringify({ schemaVersion: 1, name: `Store ${i}`, services: [] }));
+      return pathToFileURL(file).href;
+    });
+    const stores = await Promise.all([...storeUrls, storeUrls[0]!].map((location) => call('store:add', { location })));
     expect(stores.filter((r) => !r.ok).map((r) => (r as { error: { code: string } }).error.code)).toEqual(['STORE_EXISTS']);
     const listed = await ok<{ stores: { url: string }[] }>('store:list');
-    expect(listed.stores.map((s) => s.url).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `https://store${i}.example/index.json`).sort());
+    expect(listed.stores.map((s) => s.url).filter((u) => u.startsWith('file:')).sort()).toEqual([...storeUrls].sort());
   });
 });
