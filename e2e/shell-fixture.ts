@@ -26,18 +26,20 @@ export interface RunningShell {
 }
 
 /**
- * Starts the built browser shell (`node dist/shell/shell.cjs`) with a temp PIC_STORE_HOME and a
- * temp app config, reads the one URL line from stdout, and afterwards stops that PID (only it)
- * and removes the temp dirs.
+ * Starts the built browser shell (`node dist/shell/shell.cjs`) with a temp HOME, a PIC_STORE_HOME
+ * (`~/.config/pic-store-manager`) and an app config (`~/config`) in it, reads the one URL line
+ * from stdout, and afterwards stops that PID (only it) and removes the temp dirs.
  */
 export async function startShell(opts: ShellOptions = {}): Promise<{ shell: RunningShell; stop: () => Promise<void> }> {
   const tmp = mkdtempSync(join(tmpdir(), 'pic-e2e-'));
-  const home = join(tmp, 'home');
+  // The temp dir is the shell's HOME and the data dir sits where the app puts it by default, so
+  // the paths the app shows (as ~/…) are the same on every run and in every screenshot.
+  const home = join(tmp, '.config', 'pic-store-manager');
   const appConfig = join(tmp, 'config');
-  mkdirSync(home);
+  mkdirSync(home, { recursive: true });
   mkdirSync(join(appConfig, 'cosign'), { recursive: true });
   opts.seed?.({ home, appConfig });
-  const env: NodeJS.ProcessEnv = { ...process.env, PIC_STORE_HOME: home, PIC_STORE_NO_BROWSER: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: tmp, PIC_STORE_HOME: home, PIC_STORE_NO_BROWSER: '1' };
   if (opts.emptyAppConfig !== false) env.PIC_STORE_APP_CONFIG = appConfig;
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];

@@ -14,15 +14,19 @@ test('screenshots of the browse view (light, dark), a verified and a failing ser
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: screenshotPath('store-browse-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+    // The app scrolls inside its own main area, so a full-page shot would stop at the window's
+    // height: a tall window puts the whole service page (Why panel and checks) in the image.
+    await page.setViewportSize({ width: 1200, height: 1700 });
     await page.locator('[data-service-id="pinboard"]').click();
     await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'VERIFIED');
-    await page.screenshot({ path: screenshotPath('service-verified.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('service-verified.png') });
     await page.keyboard.press('Escape');
     await page.locator('[data-service-id="meter"]').click();
     await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'SIGNATURE_DIGEST_MISMATCH');
-    await page.screenshot({ path: screenshotPath('service-failing.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('service-failing.png') });
     // The compact list, and the narrowest supported window (900 px): browse and a failing page.
     await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1200, height: 800 });
     await page.getByRole('button', { name: 'List', exact: true }).click();
     await page.screenshot({ path: screenshotPath('store-browse-list.png') });
     await page.setViewportSize({ width: 900, height: 700 });
