@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import { addCellProfile } from '../electron/core/cell/profiles';
+import { startStateFixtures, stateScreens } from './accessibility-states';
 import { screenshotPath } from './screenshot-path';
 import { expect, startShell, test } from './shell-fixture';
 
@@ -101,6 +105,45 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(problems.consoleErrors).toEqual([]);
     } finally {
       await stop();
+    }
+  });
+}
+
+/** A loopback port nothing listens on (bound, then released): the cell that cannot be reached. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+for (const [scheme, width] of [['light', 1280], ['dark', 1280], ['dark', 800]] as const) {
+  test(`axe finds no serious or critical violation in the states a person sees (${scheme}, ${width} wide): forms, dialogs, outcomes, an open receipt, previews`, async ({ page, problems }) => {
+    test.setTimeout(240_000);
+    const dir = mkdtempSync(join(tmpdir(), 'pic-e2e-axe-'));
+    const fixtures = await startStateFixtures(dir);
+    try {
+      const { shell, stop } = await startShell({ emptyAppConfig: false });
+      try {
+        await addCellProfile(shell.home, { name: 'gone cell', destination: 'pic@127.0.0.1', port: await closedPort(), root: '/opt/pic' });
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.setViewportSize({ width, height: 800 });
+        await page.goto(shell.url);
+        const found: string[] = [];
+        for (const screen of stateScreens(fixtures)) {
+          await screen.open(page);
+          for (const v of await seriousViolations(page)) found.push(`${screen.name}: ${v}`);
+          for (const h of await headingProblems(page)) found.push(`${screen.name}: ${h}`);
+        }
+        expect(found).toEqual([]);
+        expect(problems.consoleErrors).toEqual([]);
+      } finally {
+        await stop();
+      }
+    } finally {
+      await fixtures.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 }

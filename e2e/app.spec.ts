@@ -74,7 +74,9 @@ test('the trust panel says plainly that no store key is installed when config/co
     await expect(firstRun).toHaveClass(/banner--info/);
     await expect(firstRun).toContainText('Getting started.');
     await expect(firstRun).toContainText('The Demo store works now');
-    await expect(page.getByTestId('first-run-key-dir')).toHaveText(join(shell.appConfig, 'cosign'));
+    // Shown home-relative: the shell's HOME is its temp dir, the app config ~/config in it.
+    await expect(page.getByTestId('first-run-key-dir')).toHaveText('~/config/cosign');
+    await expect(firstRun).toContainText('your own keys go in ~/.config/pic-store-manager/trust.');
     await expect(page.locator('.banner--danger')).toHaveCount(0);
     await firstRun.getByRole('button', { name: 'add and test a cell' }).click();
     await expect(page.getByRole('heading', { level: 2, name: 'Cells' })).toBeVisible();

@@ -1,6 +1,6 @@
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,7 +10,11 @@ const ROOT = resolve(__dirname, '..');
 export interface ShellOptions {
   /** Files to create before start, relative to the data dir (PIC_STORE_HOME). */
   seed?: (dirs: { home: string; appConfig: string }) => void;
-  /** Point PIC_STORE_APP_CONFIG at a temp config dir (with an empty cosign/). Default true. */
+  /**
+   * true (the default): the app config is a temp dir with an empty cosign/. false: a copy of the
+   * checkout's config/ (its keys and the demo store) at the same temp path, so paths the app
+   * shows from it read `~/config/…` wherever the checkout is.
+   */
   emptyAppConfig?: boolean;
   /** Extra environment for the shell; an undefined value removes that variable. */
   env?: NodeJS.ProcessEnv;
@@ -26,19 +30,21 @@ export interface RunningShell {
 }
 
 /**
- * Starts the built browser shell (`node dist/shell/shell.cjs`) with a temp PIC_STORE_HOME and a
- * temp app config, reads the one URL line from stdout, and afterwards stops that PID (only it)
- * and removes the temp dirs.
+ * Starts the built browser shell (`node dist/shell/shell.cjs`) with a temp HOME, a PIC_STORE_HOME
+ * (`~/.config/pic-store-manager`) and an app config (`~/config`) in it, reads the one URL line
+ * from stdout, and afterwards stops that PID (only it) and removes the temp dirs.
  */
 export async function startShell(opts: ShellOptions = {}): Promise<{ shell: RunningShell; stop: () => Promise<void> }> {
   const tmp = mkdtempSync(join(tmpdir(), 'pic-e2e-'));
-  const home = join(tmp, 'home');
+  // The temp dir is the shell's HOME and the data dir sits where the app puts it by default, so
+  // the paths the app shows (as ~/…) are the same on every run and in every screenshot.
+  const home = join(tmp, '.config', 'pic-store-manager');
   const appConfig = join(tmp, 'config');
-  mkdirSync(home);
+  mkdirSync(home, { recursive: true });
+  if (opts.emptyAppConfig === false) cpSync(join(ROOT, 'config'), appConfig, { recursive: true, verbatimSymlinks: true });
   mkdirSync(join(appConfig, 'cosign'), { recursive: true });
   opts.seed?.({ home, appConfig });
-  const env: NodeJS.ProcessEnv = { ...process.env, PIC_STORE_HOME: home, PIC_STORE_NO_BROWSER: '1' };
-  if (opts.emptyAppConfig !== false) env.PIC_STORE_APP_CONFIG = appConfig;
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: tmp, PIC_STORE_HOME: home, PIC_STORE_APP_CONFIG: appConfig, PIC_STORE_NO_BROWSER: '1' };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -9,6 +9,7 @@ import {
 } from '../source/image-source';
 import { isSha256Digest, readBlob, readBoundedFile } from './layout-blobs';
 import { findTag, parseLayoutIndex, type LayoutDescriptor } from './layout-index';
+import { homeRelativePath } from '../display-path';
 
 const DEFAULT_MANIFEST_MEDIA_TYPE = 'application/vnd.oci.image.manifest.v1+json';
 
@@ -41,7 +42,7 @@ export function openOciLayout(dir: string, limits: Partial<SourceLimits> = {}): 
   }
 
   return {
-    description: `OCI layout ${dir}`,
+    description: `OCI layout ${homeRelativePath(dir)}`,
 
     async getManifest(repository, reference, signal) {
       signal?.throwIfAborted();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { loadTrustedLogs, type LogRootOrigin, type TrustedLogs } from '../tlog/trusted-logs';
 import { loadKeyFile, loadTrustRoot, type KeyOrigin, type TrustRoot } from './trust-root';
+import { homeRelativePath } from '../display-path';
 
 /** The embedded demo store's own key: it judges the demo store and nothing else (DESIGN 2.3). */
 export function demoStoreKeyPath(appConfigDir: string): string {
@@ -70,7 +71,7 @@ export interface TrustStatus {
    */
   demoKeys: TrustKeyView[];
   problems: TrustProblemView[];
-  /** Where bundled keys are read from, and where local keys are placed. */
+  /** Where bundled keys are read from, and where local keys are placed (`~/…` under home: text only). */
   bundledKeyDir: string;
   localKeyDir: string;
   /** The trusted transparency logs (absent when the root was described without them). */
@@ -91,8 +92,8 @@ function describeTrustRoot(root: TrustRoot, dirs: { appConfigDir: string; dataDi
     keys,
     demoKeys: demo.keys.map(view),
     problems: [...root.problems, ...demo.problems].map((p) => ({ source: p.source, origin: p.origin, message: p.message })),
-    bundledKeyDir: join(dirs.appConfigDir, 'cosign'),
-    localKeyDir: join(dirs.dataDir, 'trust'),
+    bundledKeyDir: homeRelativePath(join(dirs.appConfigDir, 'cosign')),
+    localKeyDir: homeRelativePath(join(dirs.dataDir, 'trust')),
     ...(root.logs ? { logs: describeTrustedLogs(root.logs) } : {}),
   };
 }
