@@ -4,7 +4,7 @@ import { runFleet, type TurnResult } from './run';
 
 /** Unit test of the batch engine with a fake turn (the integration tests run real cells). */
 const row = (cell: string, action: FleetPlanCell['action'] = 'install'): FleetPlanCell => ({ cell, reachable: true, mode: null, current: null, action, reason: null, review: null, decision: 'allow', cellKey: null, detail: '' });
-const planOf = (cells: FleetPlanCell[]): FleetPlan => ({ kind: 'pic-store-fleet-plan', version: 1, id: 'p1', at: new Date().toISOString(), service: { id: 's', name: 'S', version: '1' }, image: 'r/s:1', digest: null, cells, manifest: {} as FleetPlan['manifest'], store: null });
+const planOf = (cells: FleetPlanCell[]): FleetPlan => ({ kind: 'pic-store-fleet-plan', version: 1, id: 'p1', at: new Date().toISOString(), service: { id: 's', name: 'S', version: '1' }, image: 'r/s:1', digest: null, cells, manifest: {} as FleetPlan['manifest'], store: null, listing: null });
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('fleet run engine', () => {
