@@ -9,7 +9,8 @@ import { loadFleetReceipt, loadPlan, savePlan } from '../../core/fleet/fleet-fil
 import { formatFleetEvent, formatFleetPlan, formatFleetReceipt } from '../../core/fleet/fleet-text';
 import { buildFleetPlan } from '../../core/fleet/plan';
 import { selectCells } from '../../core/fleet/selection';
-import { failedCells } from '../../core/fleet/run';
+import { failedCells, refusedCells } from '../../core/fleet/run';
+import { terminalLines } from '../../core/terminal-text';
 import { loadConfiguredStore } from '../../core/signed-store/load-configured-store';
 import { readStoresConfig } from '../../core/store/stores-config';
 import type { FleetPlan } from '../../core/fleet/plan';
@@ -113,6 +114,8 @@ async function applyCommand(argv: string[], io: CliIo, ctx: CliContext): Promise
     const prev = await loadFleetReceipt(ctx.dataDir, values.retry);
     if (!prev || prev.planId !== plan.id) throw new UsageError(`no fleet run ${values.retry} of plan ${plan.id} in ${dataPaths(ctx.dataDir).fleet}`);
     only = failedCells(prev);
+    const refused = refusedCells(prev);
+    if (refused.length && !values.json) io.err(terminalLines(`left out of the retry, refused at their turn because they changed since the plan was made (plan again to review them): ${refused.join(', ')}`));
   }
   if (!values.json) io.err(formatFleetPlan(plan));
   if (!values.yes && !/^y(es)?$/i.test((await io.ask('Apply this plan? [y/N] ')).trim())) return EXIT.no;
