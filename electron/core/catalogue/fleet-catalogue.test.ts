@@ -37,6 +37,7 @@ describe('fleet catalogue', () => {
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: null, stopReason: null })).toBe('Completed: every batch had its turn (3 batches).');
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: 2, stopReason: 'threshold' })).toContain('more than 30% of that batch failed');
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: 1, stopReason: 'all-failed' })).toContain('(the canary)');
+    expect(fleetRunSentence({ ...r, batches: [['a', 'b'], ['c']], stoppedAfterBatch: 1, stopReason: 'all-failed' })).toBe('Stopped after batch 1 of 2: every cell of that batch failed, so no later cell was touched.');
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: 1, stopReason: 'stopped' })).toMatch(/^Stopped after batch 1 of 3, as asked/);
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: 2, stopReason: 'cancelled' })).toMatch(/^Cancelled after batch 2 of 3/);
   });

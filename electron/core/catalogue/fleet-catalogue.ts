@@ -167,7 +167,8 @@ export function fleetRunSentence(r: Pick<FleetReceipt, 'stoppedAfterBatch' | 'st
     case 'threshold':
       return `Stopped ${at}: more than ${r.settings.maxFailPercent}% of that batch failed, the failure limit set for this run; later cells were not touched.`;
     case 'all-failed':
-      return `Stopped ${at}: every cell of that batch failed${r.stoppedAfterBatch === 1 ? ' (the canary)' : ''}, so no later cell was touched.`;
+      // Only a first batch of one cell is a canary.
+      return `Stopped ${at}: every cell of that batch failed${r.stoppedAfterBatch === 1 && r.batches[0]?.length === 1 ? ' (the canary)' : ''}, so no later cell was touched.`;
     case 'stopped':
       return `Stopped ${at}, as asked: the running batch finished and no further batch started. Retry to carry on with the cells not tried.`;
     case 'cancelled':
