@@ -31,7 +31,7 @@ export function formatFleetEvent(e: FleetEvent, service: string): string | null 
     case 'batch-start':
       return terminalSafe(`batch ${e.batch}: ${e.cells.join(', ')}`);
     case 'cell-end': {
-      const why = e.error ? explainFleetCode(e.error.code, { cell: e.cell, service, detail: e.error.message }) : null;
+      const why = e.error ? explainFleetCode(e.error.code, { cell: e.cell, service, detail: e.error.message, atTurn: true }) : null;
       return terminalSafe(`  ${e.cell}: ${fleetOutcomeWords(e.outcome)}${why ? ` — ${why.sentence} (${why.code})` : ''}`);
     }
     case 'batch-end':

@@ -20,7 +20,7 @@ export function planView(plan: FleetPlan): FleetPlanView {
 
 /** A cell's outcome in words, and why it failed or was refused (from the error its turn recorded). */
 export function outcomeWords(cell: string, outcome: FleetReceipt['cells'][number]['outcome'], error: { code: string; message: string } | null | undefined, service: string, inBatch = true) {
-  return { outcome: fleetOutcomeWords(outcome, inBatch), why: error ? words(explainFleetCode(error.code, { cell, service, detail: error.message })) : null };
+  return { outcome: fleetOutcomeWords(outcome, inBatch), why: error ? words(explainFleetCode(error.code, { cell, service, detail: error.message, atTurn: true })) : null };
 }
 
 export function runView(r: FleetReceipt): FleetRunView {
