@@ -51,7 +51,7 @@ test('plan over three real cells, a canary batch, stop between batches, retry, f
       await expect(row('f1')).toHaveAttribute('data-action', 'install');
       await expect(row('f2')).toHaveAttribute('data-action', 'install');
       await expect(row('f3')).toHaveAttribute('data-action', 'blocked');
-      await expect(row('f1')).toContainText('enforce (config)');
+      await expect(row('f1')).toContainText('Enforce (from the cell config)');
       await expect(row('f1')).toContainText('not installed');
       await expect(row('f1').getByTestId('fleet-plan-why')).toHaveText("Verified under the cell's own key.");
       // The blocked cell's reason in the catalogue's words first; the code only after them.

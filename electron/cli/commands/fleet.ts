@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { listCellProfiles } from '../../core/cell/profiles';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { dataPaths } from '../../core/data-dir';
@@ -8,7 +9,11 @@ import { loadFleetReceipt, loadPlan, savePlan } from '../../core/fleet/fleet-fil
 import { formatFleetEvent, formatFleetPlan, formatFleetReceipt } from '../../core/fleet/fleet-text';
 import { buildFleetPlan } from '../../core/fleet/plan';
 import { selectCells } from '../../core/fleet/selection';
-import { failedCells } from '../../core/fleet/run';
+import { failedCells, refusedCells } from '../../core/fleet/run';
+import { terminalLines } from '../../core/terminal-text';
+import { loadConfiguredStore } from '../../core/signed-store/load-configured-store';
+import { readStoresConfig } from '../../core/store/stores-config';
+import type { FleetPlan } from '../../core/fleet/plan';
 import { parseCommandArgs, UsageError } from '../args';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
@@ -34,6 +39,22 @@ function intOption(v: string | undefined, name: string, min: number, max: number
   return n;
 }
 
+/**
+ * The store checks a single install makes (DESIGN 2.7, 2.8), for apply: the plan's store is read
+ * again (a signed one refreshed), so a listing refused or expired since planning blocks every
+ * cell's turn, and the store's transparency-log policy applies. A store no longer configured is
+ * not read at all (a signed store's URL must never be read unsigned): plan again.
+ */
+async function storeChecksOf(plan: FleetPlan, io: CliIo, ctx: CliContext) {
+  if (!plan.store) return {};
+  const configured = await readStoresConfig(ctx.dataDir);
+  const demo = configured.length === 0 && plan.store.url === join(ctx.appConfigDir, 'demo-store', 'index.json');
+  const entry = configured.find((s) => s.url === plan.store!.url) ?? (demo ? { name: plan.store.name, url: plan.store.url } : null);
+  if (!entry) throw new CoreError('STORE_NOT_FOUND', `the store of this plan (${plan.store.name}, ${plan.store.url}) is not configured any more; plan again`);
+  const loaded = await loadConfiguredStore(entry, { dataDir: ctx.dataDir, cwd: io.cwd, appConfigDir: ctx.appConfigDir });
+  return { listing: loaded.listing, listingSigned: loaded.listing.signed, transparencyLog: loaded.transparencyLog };
+}
+
 /** What plan and apply share: the trust root and the one image-source builder of core services. */
 async function shared(ctx: CliContext, io: CliIo) {
   const appTrustRoot = await ctx.trustRoot();
@@ -53,10 +74,11 @@ async function planCommand(argv: string[], io: CliIo, ctx: CliContext): Promise<
     if (e instanceof CoreError && e.code === 'INVALID_SELECTION') throw new UsageError(e.message);
     throw e;
   }
-  const { manifest, store } = await resolveService(positionals[0]!, values.store, io, ctx);
+  // The listing's state and the store's transparency-log policy go to every cell's check, as to a single install's.
+  const { manifest, store, listing, transparencyLog } = await resolveService(positionals[0]!, values.store, io, ctx);
   const s = await shared(ctx, io);
   try {
-    const plan = await buildFleetPlan({ ...s, manifest, store, cells, concurrency });
+    const plan = await buildFleetPlan({ ...s, manifest, store, listing, listingSigned: !!listing?.signed, transparencyLog, cells, concurrency });
     const path = await savePlan(ctx.dataDir, plan);
     if (values.json) printJson(io, plan);
     else io.out(`${formatFleetPlan(plan)}  saved: ${path}\n`);
@@ -92,9 +114,12 @@ async function applyCommand(argv: string[], io: CliIo, ctx: CliContext): Promise
     const prev = await loadFleetReceipt(ctx.dataDir, values.retry);
     if (!prev || prev.planId !== plan.id) throw new UsageError(`no fleet run ${values.retry} of plan ${plan.id} in ${dataPaths(ctx.dataDir).fleet}`);
     only = failedCells(prev);
+    const refused = refusedCells(prev);
+    if (refused.length && !values.json) io.err(terminalLines(`left out of the retry, refused at their turn because they changed since the plan was made (plan again to review them): ${refused.join(', ')}`));
   }
   if (!values.json) io.err(formatFleetPlan(plan));
   if (!values.yes && !/^y(es)?$/i.test((await io.ask('Apply this plan? [y/N] ')).trim())) return EXIT.no;
+  const checks = await storeChecksOf(plan, io, ctx);
   const s = await shared(ctx, io);
   const cancel = new AbortController();
   const stop = new AbortController();
@@ -107,9 +132,9 @@ async function applyCommand(argv: string[], io: CliIo, ctx: CliContext): Promise
   process.on('SIGINT', onInt);
   try {
     const { receipt, path } = await applyFleetPlan({
-      ...s, dataDir: ctx.dataDir, plan,
+      ...s, ...checks, dataDir: ctx.dataDir, plan,
       options: { batches, maxFailPercent, concurrency, only, signal: cancel.signal, stop: stop.signal, onEvent: (e) => {
-        const line = values.json ? null : formatFleetEvent(e);
+        const line = values.json ? null : formatFleetEvent(e, plan.service.name);
         if (line) io.err(`${line}\n`);
       } },
     });

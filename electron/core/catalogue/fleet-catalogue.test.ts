@@ -27,6 +27,13 @@ describe('fleet catalogue', () => {
     expect(explainPlanRow({ cell: 'f1', action: 'blocked', reason: 'SIGNATURE_NOT_FOUND', detail: 'no signature' } as never, 'Web')?.sentence).toMatch(/^f1 enforces verification .* will not be installed there: no signature\.$/);
     expect(explainPlanRow({ cell: 'f1', action: 'install', reason: 'SIGNATURE_NOT_FOUND', detail: 'no signature' } as never, 'Web')?.sentence).toMatch(/mode allows the install anyway\.$/);
   });
+  it('words an unreachable cell differently in a plan and at its turn in a run', () => {
+    const e = { cell: 'f9', service: 'Web', detail: 'connection refused' };
+    expect(explainFleetCode('CELL_UNREACHABLE', e).sentence).toBe('f9 could not be reached, so it was not planned and takes no part in the run (connection refused).');
+    expect(explainFleetCode('CELL_UNREACHABLE', { ...e, atTurn: true }).sentence).toBe('f9 could not be reached at its turn, so it counts as failed and nothing was installed on it (connection refused).');
+    expect(explainFleetCode('CELL_TIMEOUT', e).sentence).toContain('while the plan was made, so it was not planned');
+    expect(explainFleetCode('CELL_TIMEOUT', { ...e, atTurn: true }).sentence).toContain('counts as failed without holding up the other cells');
+  });
   it('words outcomes; a cell a retry left out is not "not tried"', () => {
     expect(fleetOutcomeWords('not-tried')).toBe('Not tried');
     expect(fleetOutcomeWords('not-tried', false)).toBe('Not part of this retry');
@@ -37,6 +44,7 @@ describe('fleet catalogue', () => {
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: null, stopReason: null })).toBe('Completed: every batch had its turn (3 batches).');
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: 2, stopReason: 'threshold' })).toContain('more than 30% of that batch failed');
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: 1, stopReason: 'all-failed' })).toContain('(the canary)');
+    expect(fleetRunSentence({ ...r, batches: [['a', 'b'], ['c']], stoppedAfterBatch: 1, stopReason: 'all-failed' })).toBe('Stopped after batch 1 of 2: every cell of that batch failed, so no later cell was touched.');
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: 1, stopReason: 'stopped' })).toMatch(/^Stopped after batch 1 of 3, as asked/);
     expect(fleetRunSentence({ ...r, stoppedAfterBatch: 2, stopReason: 'cancelled' })).toMatch(/^Cancelled after batch 2 of 3/);
   });

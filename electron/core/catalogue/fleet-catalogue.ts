@@ -16,6 +16,8 @@ export interface FleetEvidence {
   service: string;
   /** Core's message for this cell (what the cell said, which digest, which key). */
   detail: string;
+  /** Said of a cell's turn in a run (true) or of its row in a plan (absent): the same code means different things. */
+  atTurn?: boolean;
 }
 
 type Entry = { title: string; sentence: (e: FleetEvidence) => string; next: Record<Role, (e: FleetEvidence) => string> };
@@ -32,7 +34,10 @@ const FLEET_ENTRIES = {
   },
   CELL_UNREACHABLE: {
     title: 'Cell not reachable',
-    sentence: (e) => `${e.cell} could not be reached, so it was not planned and takes no part in the run (${d(e)}).`,
+    sentence: (e) =>
+      e.atTurn
+        ? `${e.cell} could not be reached at its turn, so it counts as failed and nothing was installed on it (${d(e)}).`
+        : `${e.cell} could not be reached, so it was not planned and takes no part in the run (${d(e)}).`,
     next: {
       admin: (e) => `Check that ${e.cell} is on and its ssh port answers (Cells → Test connection); then plan again.`,
       developer: () => 'Nothing for the service developer: the cell was not reached.',
@@ -41,7 +46,10 @@ const FLEET_ENTRIES = {
   },
   CELL_TIMEOUT: {
     title: 'Cell did not answer in time',
-    sentence: (e) => `${e.cell} did not answer within its own time limit, so it counts as failed without holding up the other cells (${d(e)}).`,
+    sentence: (e) =>
+      e.atTurn
+        ? `${e.cell} did not answer within its own time limit, so it counts as failed without holding up the other cells (${d(e)}).`
+        : `${e.cell} did not answer within its own time limit while the plan was made, so it was not planned and takes no part in the run (${d(e)}).`,
     next: {
       admin: (e) => `Look at ${e.cell}: it may be frozen or overloaded. Once it answers (Cells → Test connection), retry the failed cells.`,
       developer: () => 'Nothing for the service developer: the cell did not answer.',
@@ -167,7 +175,8 @@ export function fleetRunSentence(r: Pick<FleetReceipt, 'stoppedAfterBatch' | 'st
     case 'threshold':
       return `Stopped ${at}: more than ${r.settings.maxFailPercent}% of that batch failed, the failure limit set for this run; later cells were not touched.`;
     case 'all-failed':
-      return `Stopped ${at}: every cell of that batch failed${r.stoppedAfterBatch === 1 ? ' (the canary)' : ''}, so no later cell was touched.`;
+      // Only a first batch of one cell is a canary.
+      return `Stopped ${at}: every cell of that batch failed${r.stoppedAfterBatch === 1 && r.batches[0]?.length === 1 ? ' (the canary)' : ''}, so no later cell was touched.`;
     case 'stopped':
       return `Stopped ${at}, as asked: the running batch finished and no further batch started. Retry to carry on with the cells not tried.`;
     case 'cancelled':

@@ -67,6 +67,7 @@ const planSchema = z.object({
   })).min(1).max(10_000),
   manifest: z.unknown(),
   store: z.object({ name: text(200), url: text(4096) }).nullable(),
+  listing: z.object({ signed: z.boolean(), storeVersion: z.number().int().nullable(), state: text(32) }).nullable().default(null),
 });
 
 export function parsePlan(raw: unknown, where: string): FleetPlan {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ansibleTried } from '../../../scripts/testbed/ansible-oracle';
 import { buildCli, runBuiltCli } from '../../../scripts/testbed/built-cli';
+import { watchCellSessions } from '../../../scripts/testbed/cell-sessions';
 import { startFleetTestbed, type FleetTestbed } from '../../../scripts/testbed/fleet-testbed';
 import { freePort } from '../../../scripts/testbed/registry';
 import type { CellProfile } from '../cell/profiles';
@@ -204,11 +205,12 @@ describe('fleet plan and apply on real cells', () => {
     for (const t of [0, 33, 34, 50]) {
       const oracle = await ansibleTried({ hosts: tb.names, failing, serial: [1, 3, 4], maxFailPercentage: t });
       const p = await plan(manifest(`th${t}`), ['east,west']);
-      const run = await apply(p, { batches: [1, 3, 4], maxFailPercent: t, concurrency: 5 });
+      const run = await apply(p, { batches: [1, 3, 4], maxFailPercent: t, concurrency: 3 });
       const tried = run.receipt.cells.filter((c) => c.outcome !== 'not-tried' && c.outcome !== 'skipped').map((c) => c.cell);
       expect(tried.sort(), `threshold ${t}`).toEqual([...oracle.tried].sort());
       for (const c of run.receipt.cells) if (tried.includes(c.cell)) expect(c.outcome, `${t} ${c.cell}`).toBe(failing.has(c.cell) ? 'failed' : 'installed');
-      expect(run.peak).toBeLessThanOrEqual(5);
+      // Below the largest batch (4), so the bound is actually in play.
+      expect(run.peak).toBeLessThanOrEqual(3);
       seen.set(t, tried);
     }
     // The pattern separates the thresholds: 0 and 33 stop after batch 2, 34 after batch 3, 50 runs to the end.
@@ -216,6 +218,26 @@ describe('fleet plan and apply on real cells', () => {
     expect(seen.get(34)).toHaveLength(8);
     expect(seen.get(50)).toHaveLength(10);
   }, 420_000);
+
+  it('holds the plan and apply concurrency bounds as the cells see them (their sshd sessions)', async () => {
+    await reset();
+    const cells = tb.cells.map((c, i) => ({ name: tb.names[i]!, dir: c.dir }));
+    let watch = watchCellSessions(cells);
+    const p = await buildFleetPlan({ ...base(manifest('bound')), cells: selectCells(await tb.profiles(), ['east', 'west']), concurrency: 3 });
+    const planned = await watch.stop();
+    expect(p.cells.every((c) => c.action === 'install')).toBe(true);
+    expect(planned.busy.size).toBe(N);
+    expect(planned.peak).toBeLessThanOrEqual(3);
+    expect(planned.peak).toBeGreaterThanOrEqual(2);
+    // One batch of five with two at a time.
+    watch = watchCellSessions(cells);
+    const run = await apply(p, { batches: ['100%'], concurrency: 2, only: ['f1', 'f2', 'f3', 'f4', 'f5'] });
+    const applied = await watch.stop();
+    expect(run.receipt.batches).toEqual([['f1', 'f2', 'f3', 'f4', 'f5']]);
+    expect(run.receipt.cells.filter((c) => c.outcome === 'installed').map((c) => c.cell)).toEqual(['f1', 'f2', 'f3', 'f4', 'f5']);
+    expect([...applied.busy.keys()].sort()).toEqual(['f1', 'f2', 'f3', 'f4', 'f5']);
+    expect(applied.peak).toBe(2);
+  }, 300_000);
 
   it('an unreachable and a frozen cell count as failed without holding the other cells past their own timeouts', async () => {
     await reset();
@@ -237,6 +259,10 @@ describe('fleet plan and apply on real cells', () => {
     const frozen = run.times.get('f3')!;
     // Given up within the silent-connection bound (DESIGN 2.10: 30 s), and nobody waited on it.
     expect(frozen.end - frozen.start).toBeLessThan(30_000);
+    // While f3 held its slot, the other two slots carried every other cell: each started, and
+    // those that started beside f3 ended, before f3's own turn ended.
+    for (const n of ['f1', 'f2', 'f4', 'f5', 'f6']) expect(run.times.get(n)!.start, n).toBeLessThan(frozen.end);
+    for (const n of ['f1', 'f2']) expect(run.times.get(n)!.end, n).toBeLessThan(frozen.end);
     for (const n of ['f1', 'f2', 'f5', 'f6']) {
       const t = run.times.get(n)!;
       // Loose on purpose (a shared 2-core machine): they ran on their own connections, not after f3.

@@ -56,6 +56,8 @@ dmz:
     expect(() => importInventory('all:\n  children:\n    web-servers:\n      hosts: { a: }\n')).toThrow(/group name "web-servers"/);
     expect(() => importInventory('all:\n  hosts:\n    a: { ansible_port: 70000 }\n')).toThrow(/ansible_port of host "a"/);
     expect(() => importInventory('- a\n- b\n')).toThrow(/mapping of groups/);
+    expect(() => importInventory('all:\n  hosts:\n    a: { ansible_ssh_host: 10.0.0.9 }\n')).toThrow(/host "a" sets ansible_ssh_host.*use ansible_host/);
+    expect(() => importInventory('all:\n  vars: { ansible_ssh_common_args: "-o ProxyJump=bastion" }\n  hosts:\n    b:\n')).toThrow(/host "b" sets ansible_ssh_common_args.*pic_ssh_config/);
     expect(() => importInventory('all: [\n')).toThrow(/not valid YAML/);
     expect(() => exportInventory([profile({ name: 'home lab', destination: 'x' })])).toThrow(/"home lab"/);
   });
@@ -63,6 +65,8 @@ dmz:
   it('selects by names and groups in cells.json order, refusing unknown and ambiguous words', () => {
     expect(selectCells(cells, ['lab,edge']).map((c) => c.name)).toEqual(['edge-1', 'edge-2', 'lab']);
     expect(selectCells(cells, ['prod']).map((c) => c.name)).toEqual(['edge-1']);
+    expect(selectCells(cells, ['all']).map((c) => c.name)).toEqual(cells.map((c) => c.name));
+    expect(selectCells([...cells, profile({ name: 'all', destination: 'a' })], ['all']).map((c) => c.name)).toEqual(['all']);
     expect(() => selectCells(cells, ['nope'])).toThrow(/no cell or group named "nope"/);
     expect(() => selectCells([...cells, profile({ name: 'edge', destination: 'e' })], ['edge'])).toThrow(/both a cell and a group/);
     expect(() => selectCells(cells, [' , '])).toThrow(/no cells were selected/);

@@ -113,7 +113,19 @@ function str(v: unknown, what: string, host: string): string | undefined {
   return String(v);
 }
 
+/** Ansible variables that would change how a host is reached but that no profile field carries: refused, never silently dropped. */
+const UNSUPPORTED_VARS: Record<string, string> = {
+  ansible_ssh_host: 'use ansible_host',
+  ansible_ssh_port: 'use ansible_port',
+  ansible_ssh_user: 'use ansible_user',
+  ansible_ssh_common_args: 'put these ssh options in an ssh config file and name it with pic_ssh_config',
+  ansible_ssh_extra_args: 'put these ssh options in an ssh config file and name it with pic_ssh_config',
+};
+
 function profileOf(name: string, f: Found): CellProfileInput {
+  for (const [v, instead] of Object.entries(UNSUPPORTED_VARS)) {
+    if (f.vars[v] !== undefined) throw bad(`host "${name}" sets ${v}, which the app cannot honour (${instead}); it was not imported, so no cell is reached other than as the inventory says`);
+  }
   const host = str(f.vars.ansible_host, 'ansible_host', name) ?? name;
   const user = str(f.vars.ansible_user, 'ansible_user', name);
   const portText = str(f.vars.ansible_port, 'ansible_port', name);

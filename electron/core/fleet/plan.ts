@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { CellProfile } from '../cell/profiles';
 import { CoreError, errorMessage, isCoreError } from '../errors';
 import { planInstall, type InstallPlan, type InstallRequest, type PlanProgress } from '../install/install-flow';
-import type { Decision, ReceiptMode } from '../receipts/receipt';
+import type { Decision, ReceiptListing, ReceiptMode } from '../receipts/receipt';
+import { receiptListing } from '../signed-store/listing-gate';
 import { Semaphore } from '../registry/semaphore';
 import type { ServiceManifest } from '../store/manifest-schema';
 import { reviewUpgrade, type ReceiptReview } from '../updates/upgrade-gate';
@@ -47,6 +48,8 @@ export interface FleetPlan {
   /** What apply installs: the listing as planned, and the store it came from. */
   manifest: ServiceManifest;
   store: { name: string; url: string } | null;
+  /** The store listing's state when planned (DESIGN 2.7), as a receipt records it; null for a manifest file. */
+  listing: ReceiptListing | null;
 }
 
 /** Everything a single install needs, minus the cell: shared by every cell of the plan. */
@@ -143,5 +146,5 @@ export async function buildFleetPlan(req: FleetPlanRequest): Promise<FleetPlan> 
       : row,
   );
   const m = req.manifest;
-  return { kind: FLEET_PLAN_KIND, version: 1, id: randomUUID(), at: new Date().toISOString(), service: { id: m.id, name: m.name, version: m.version }, image: m.image, digest, cells, manifest: m, store: req.store };
+  return { kind: FLEET_PLAN_KIND, version: 1, id: randomUUID(), at: new Date().toISOString(), service: { id: m.id, name: m.name, version: m.version }, image: m.image, digest, cells, manifest: m, store: req.store, listing: receiptListing(req.listing) };
 }

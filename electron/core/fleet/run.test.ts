@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FleetPlan, FleetPlanCell } from './plan';
-import { runFleet, type TurnResult } from './run';
+import { failedCells, refusedCells, runFleet, type TurnResult } from './run';
 
 /** Unit test of the batch engine with a fake turn (the integration tests run real cells). */
 const row = (cell: string, action: FleetPlanCell['action'] = 'install'): FleetPlanCell => ({ cell, reachable: true, mode: null, current: null, action, reason: null, review: null, decision: 'allow', cellKey: null, detail: '' });
-const planOf = (cells: FleetPlanCell[]): FleetPlan => ({ kind: 'pic-store-fleet-plan', version: 1, id: 'p1', at: new Date().toISOString(), service: { id: 's', name: 'S', version: '1' }, image: 'r/s:1', digest: null, cells, manifest: {} as FleetPlan['manifest'], store: null });
+const planOf = (cells: FleetPlanCell[]): FleetPlan => ({ kind: 'pic-store-fleet-plan', version: 1, id: 'p1', at: new Date().toISOString(), service: { id: 's', name: 'S', version: '1' }, image: 'r/s:1', digest: null, cells, manifest: {} as FleetPlan['manifest'], store: null, listing: null });
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('fleet run engine', () => {
@@ -55,5 +55,14 @@ describe('fleet run engine', () => {
     expect(again.batches).toEqual([['c'], ['d']]);
     expect(again.cells.find((c) => c.cell === 'a')?.outcome).toBe('not-tried');
     expect(again.cells.find((c) => c.cell === 'd')?.outcome).toBe('installed');
+  });
+
+  it('a retry leaves refused cells out (they need a new plan) and keeps blocked or current cells skipped', async () => {
+    const plan = planOf([row('a'), row('b'), row('c'), row('x', 'blocked'), row('y', 'skip')]);
+    const first = await runFleet(plan, async (c) => ({ outcome: c.cell === 'a' ? 'failed' : c.cell === 'b' ? 'rejected' : 'installed', receiptId: c.cell, error: null }), { batches: ['100%'] });
+    expect(failedCells(first)).toEqual(['a']);
+    expect(refusedCells(first)).toEqual(['b']);
+    const again = await runFleet(plan, async (c) => ({ outcome: 'installed', receiptId: c.cell, error: null }), { batches: ['100%'], only: failedCells(first) });
+    expect(again.cells.map((c) => [c.cell, c.batch, c.outcome])).toEqual([['a', 1, 'installed'], ['b', null, 'not-tried'], ['c', null, 'not-tried'], ['x', null, 'skipped'], ['y', null, 'skipped']]);
   });
 });

@@ -63,9 +63,18 @@ export function fleetOutcome(row: FleetPlanCell, r: TurnResult): FleetCellOutcom
   return r.outcome === 'rejected' ? 'rejected' : 'failed';
 }
 
-/** The cells a retry takes: those that failed or were refused, and those a stop or cancel left untried. */
-export function failedCells(r: FleetReceipt): string[] {
-  return r.cells.filter((c) => c.outcome === 'failed' || c.outcome === 'rejected' || (c.outcome === 'not-tried' && c.batch !== null)).map((c) => c.cell);
+/**
+ * The cells a retry takes: those that failed, and those a stop or cancel left untried. A cell
+ * refused at its turn (`rejected`: it changed since the plan, or its decision now blocks) is left
+ * out: against the same plan it would be refused again — it needs a new plan.
+ */
+export function failedCells(r: Pick<FleetReceipt, 'cells'>): string[] {
+  return r.cells.filter((c) => c.outcome === 'failed' || (c.outcome === 'not-tried' && c.batch !== null)).map((c) => c.cell);
+}
+
+/** The cells refused at their turn: a retry leaves them out, planning again reviews them. */
+export function refusedCells(r: Pick<FleetReceipt, 'cells'>): string[] {
+  return r.cells.filter((c) => c.outcome === 'rejected').map((c) => c.cell);
 }
 
 /** The cells of a plan that take part: install or upgrade, in plan order (and in `only`, when given). */
@@ -78,7 +87,9 @@ export async function runFleet(plan: FleetPlan, turn: CellTurnRunner, opts: Flee
   const runId = opts.runId ?? randomUUID();
   const batches = formBatches(participants(plan, opts.only), settings.batches);
   const result = new Map<string, FleetReceipt['cells'][number]>();
-  for (const c of plan.cells) result.set(c.cell, { cell: c.cell, batch: null, outcome: opts.only && !opts.only.includes(c.cell) ? 'not-tried' : 'skipped', receiptId: null });
+  // Outside the batches: a cell the plan skips or blocks is `skipped` (a retry too); one to install that a retry leaves out is `not-tried`.
+  const planned = new Set(participants(plan).map((c) => c.cell));
+  for (const c of plan.cells) result.set(c.cell, { cell: c.cell, batch: null, outcome: opts.only && planned.has(c.cell) && !opts.only.includes(c.cell) ? 'not-tried' : 'skipped', receiptId: null });
   batches.forEach((b, i) => b.forEach((c) => result.set(c.cell, { cell: c.cell, batch: i + 1, outcome: 'not-tried', receiptId: null })));
   let stoppedAfterBatch: number | null = null;
   let stopReason: FleetReceipt['stopReason'] = null;

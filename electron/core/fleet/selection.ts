@@ -3,7 +3,7 @@ import type { CellProfile } from '../cell/profiles';
 
 /**
  * Which cells a fleet command means (DESIGN 2.10): `--cells` and the app's selection take profile
- * names and group names, repeated or comma-separated. The result keeps the order of cells.json
+ * names and group names, repeated or comma-separated (`all`, as in Ansible, is every cell). The result keeps the order of cells.json
  * (the plan order batches are formed in), each cell once. A word that names nothing, or both a
  * cell and a group, is refused rather than guessed.
  */
@@ -19,6 +19,11 @@ export function selectCells(profiles: readonly CellProfile[], words: readonly st
   const chosen = new Set<string>();
   const unknown: string[] = [];
   for (const w of wanted) {
+    // Ansible's implicit group: every cell, unless a cell or group of that name exists.
+    if (w === 'all' && !names.has(w) && !groups.has(w)) {
+      for (const p of profiles) chosen.add(p.name);
+      continue;
+    }
     if (names.has(w) && groups.has(w)) throw new CoreError('INVALID_SELECTION', `"${w}" is both a cell and a group; rename one of them`);
     if (names.has(w)) chosen.add(w);
     else if (groups.has(w)) {

@@ -36,7 +36,8 @@ export type FleetWords = Pick<Explanation, 'code' | 'title' | 'sentence'> & { ne
 export interface FleetPlanView {
   plan: FleetPlan;
   /** Per cell name: the action in words, and why (null for a verified install or upgrade). */
-  rows: Record<string, { action: string; why: FleetWords | null }>;
+  /** Per cell: the plan's action, its mode (as the reason catalogue names it) and why, in words. */
+  rows: Record<string, { action: string; mode: string; why: FleetWords | null }>;
 }
 
 /** A fleet receipt as Activity and the Fleet view show it: how it ended and each cell's outcome in words. */

@@ -44,7 +44,7 @@ describe('fleet IPC handlers', () => {
     const plan: FleetPlan = {
       kind: 'pic-store-fleet-plan', version: 1, id: 'plan-for-save', at: '2026-01-01T00:00:00.000Z', service: { id: 'web', name: 'Web', version: '1' }, image: `r.lan/web@sha256:${'a'.repeat(64)}`, digest: `sha256:${'a'.repeat(64)}`,
       cells: [{ cell: 'a', reachable: true, mode: null, current: null, action: 'install', reason: null, review: null, decision: 'allow', cellKey: null, detail: 'verified' }],
-      manifest: { id: 'web', name: 'Web', version: '1', image: `r.lan/web@sha256:${'a'.repeat(64)}` }, store: { name: 'S', url: 'file:/s.json' },
+      manifest: { id: 'web', name: 'Web', version: '1', image: `r.lan/web@sha256:${'a'.repeat(64)}` }, store: { name: 'S', url: 'file:/s.json' }, listing: { signed: false, storeVersion: null, state: 'unsigned' },
     };
     await savePlan(home, plan);
     const path = join(home, 'chosen-plan.json');

@@ -46,6 +46,7 @@ export class FleetRuns {
     const { ref, store } = await this.stores.current(storeId);
     const manifest = store.services.find((s) => s.id === serviceId && (!version || s.manifest?.version === version))?.manifest;
     if (!manifest) throw new CoreError('SERVICE_NOT_FOUND', `the store ${ref.name} lists no installable service ${serviceId}${version ? ` version ${version}` : ''}`);
+    const listing = await this.stores.installListing(storeId);
     const sources = await this.core.imageSources({ ociLayoutDir: store.ociLayoutDir });
     const planning = new AbortController();
     this.planning = planning;
@@ -54,8 +55,9 @@ export class FleetRuns {
     try {
       const plan = await buildFleetPlan({
         manifest, store: { name: ref.name, url: ref.url }, cells: selected, ssh: this.cells.ssh, appTrustRoot: await this.stores.trustRootFor(ref),
-        // A signed store's listing must be current or stale for every cell's plan (DESIGN 2.7).
-        listing: await this.stores.installListing(storeId),
+        // A signed store's listing must be current or stale for every cell's plan (DESIGN 2.7), and
+        // the store's transparency-log policy (2.8) applies to each cell's check, as to a single install.
+        listing, listingSigned: listing.signed, transparencyLog: store.transparencyLog,
         sources: sources.provider, plainHttpRegistries: [...sources.plainHttpRegistries], activityLog: this.core.paths.activity, signal: planning.signal,
         onCell: (row) => this.events.emit('fleet:plan-progress', { total: selected.length, done: ++done, row }),
       });
@@ -97,7 +99,7 @@ export class FleetRuns {
     const stop = new AbortController();
     const cancel = new AbortController();
     const done = applyFleetPlan({
-      dataDir: this.core.dataDir, plan, listing, ssh: this.cells.ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: [...sources.plainHttpRegistries], activityLog: this.core.paths.activity,
+      dataDir: this.core.dataDir, plan, listing, listingSigned: listing.signed, transparencyLog: store.transparencyLog, ssh: this.cells.ssh, appTrustRoot, sources: sources.provider, plainHttpRegistries: [...sources.plainHttpRegistries], activityLog: this.core.paths.activity,
       options: {
         runId, batches, maxFailPercent: a.maxFailPercent, concurrency: a.concurrency, only, signal: cancel.signal, stop: stop.signal,
         onEvent: (event) => {

@@ -3,7 +3,7 @@
  * first, the code after): made in main so the renderer shows sentences core wrote and never
  * words a code itself.
  */
-import type { Explanation } from '../../../core/catalogue/reason-catalogue';
+import { explainMode, type Explanation } from '../../../core/catalogue/reason-catalogue';
 import { explainFleetCode, explainPlanRow, fleetActionWords, fleetOutcomeWords, fleetRunSentence } from '../../../core/catalogue/fleet-catalogue';
 import type { FleetPlan } from '../../../core/fleet/plan';
 import type { FleetEvent, FleetReceipt } from '../../../core/fleet/run';
@@ -14,12 +14,13 @@ function words(x: Explanation | null): FleetWords | null {
 }
 
 export function planView(plan: FleetPlan): FleetPlanView {
-  return { plan, rows: Object.fromEntries(plan.cells.map((c) => [c.cell, { action: fleetActionWords(c.action), why: words(explainPlanRow(c, plan.service.name)) }])) };
+  const mode = (c: FleetPlan['cells'][number]) => (c.mode ? explainMode(c.mode).title : c.reachable ? 'Unknown' : 'Not reached');
+  return { plan, rows: Object.fromEntries(plan.cells.map((c) => [c.cell, { action: fleetActionWords(c.action), mode: mode(c), why: words(explainPlanRow(c, plan.service.name)) }])) };
 }
 
 /** A cell's outcome in words, and why it failed or was refused (from the error its turn recorded). */
 export function outcomeWords(cell: string, outcome: FleetReceipt['cells'][number]['outcome'], error: { code: string; message: string } | null | undefined, service: string, inBatch = true) {
-  return { outcome: fleetOutcomeWords(outcome, inBatch), why: error ? words(explainFleetCode(error.code, { cell, service, detail: error.message })) : null };
+  return { outcome: fleetOutcomeWords(outcome, inBatch), why: error ? words(explainFleetCode(error.code, { cell, service, detail: error.message, atTurn: true })) : null };
 }
 
 export function runView(r: FleetReceipt): FleetRunView {

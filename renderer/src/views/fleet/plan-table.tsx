@@ -38,11 +38,6 @@ export function WhyCell({ why, fallback }: { why: FleetWords | null; fallback: s
   );
 }
 
-function modeText(c: FleetPlanCell): string {
-  if (!c.mode) return c.reachable ? 'unknown' : 'not reached';
-  return `${c.mode.value} (${c.mode.source})`;
-}
-
 export function PlanTable({ view }: { view: FleetPlanView }) {
   const { plan, rows } = view;
   const n = (a: FleetPlanCell['action']) => plan.cells.filter((c) => c.action === a).length;
@@ -66,7 +61,7 @@ export function PlanTable({ view }: { view: FleetPlanView }) {
           {plan.cells.map((c) => (
             <tr key={c.cell} data-testid="fleet-plan-row" data-cell={c.cell} data-action={c.action} className={`fleet-plan__row fleet-plan__row--${c.action}`}>
               <th scope="row">{visibleText(c.cell)}</th>
-              <td>{modeText(c)}</td>
+              <td>{visibleText(rows[c.cell]?.mode ?? '')}</td>
               <td>{c.current ? visibleText(c.current.version ?? 'unknown version') : <span className="muted">not installed</span>}</td>
               <td>
                 <span className={`fleet-action fleet-action--${c.action}`}>{rows[c.cell]?.action ?? c.action}</span>

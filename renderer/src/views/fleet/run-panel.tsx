@@ -78,7 +78,10 @@ export function RunPanel() {
   if (!plan) return null;
   const busy = run?.status === 'running' || run?.status === 'stopping' || run?.status === 'cancelling';
   const todo = plan.plan.cells.filter((c) => c.action === 'install' || c.action === 'upgrade').length;
-  const retryable = run?.result && Object.values(run.result.receipt.cells).some((c) => c.outcome === 'failed' || c.outcome === 'rejected' || (c.outcome === 'not-tried' && c.batch !== null));
+  // A cell refused at its turn changed since the plan: retrying the same plan would refuse it again, so it needs a new plan.
+  const ended = run?.result ? Object.values(run.result.receipt.cells) : [];
+  const retryable = ended.some((c) => c.outcome === 'failed' || (c.outcome === 'not-tried' && c.batch !== null));
+  const refused = ended.filter((c) => c.outcome === 'rejected').length;
   return (
     <section className="fleet-run-panel" aria-labelledby="fleet-run-title">
       <h3 id="fleet-run-title">Apply</h3>
@@ -103,6 +106,11 @@ export function RunPanel() {
           </button>
         )}
       </div>
+      {!busy && refused > 0 && (
+        <p className="muted" data-testid="fleet-plan-again">
+          {refused === 1 ? 'One cell was' : `${refused} cells were`} refused at {refused === 1 ? 'its' : 'their'} turn because {refused === 1 ? 'it' : 'they'} changed since the plan was made. A retry leaves {refused === 1 ? 'it' : 'them'} out: plan again to review {refused === 1 ? 'it' : 'them'}.
+        </p>
+      )}
       {run && (
         <div data-testid="fleet-run" data-status={run.status} aria-live="polite">
           <p data-testid="fleet-run-status">
