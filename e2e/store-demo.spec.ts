@@ -39,7 +39,7 @@ test('a fresh data dir opens on the demo store, labelled, with every demo badge 
     await page.keyboard.press('Control+a');
     await page.keyboard.press('Backspace');
     await page.locator('[data-service-id="meter"]').click();
-    await expect(page.getByTestId('why-failed-check')).toContainText('digest-binding');
+    await expect(page.getByTestId('why-failed-check')).toContainText('Failing check: Signature names this image digest-binding —');
     expect(problems.consoleErrors).toEqual([]);
     expect(problems.cspViolations).toEqual([]);
     void join;

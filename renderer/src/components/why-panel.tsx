@@ -3,6 +3,7 @@ import type { IpcError } from '../../../electron/ipc/contract/domain';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { ErrorView } from './error-view';
+import { checkLabel } from '../../../electron/ipc/contract/labels';
 import { keyName, originWords } from './key-name';
 
 const STATUS_WORD = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skip: 'Not checked' } as const;
@@ -124,7 +125,7 @@ export function WhyPanel({
       </p>
       {failed && (
         <p className="why__failed" data-testid="why-failed-check">
-          Failing check: <strong>{failed.id}</strong> — {failed.detail}
+          Failing check: <strong>{checkLabel(failed.id)}</strong> <code className="muted">{failed.id}</code> — {failed.detail}
           {failedDigests.map((d) => (
             <span key={d} className="why__copy">
               <code>{d.slice(0, 19)}…</code> <CopyButton value={d} label={`Copy digest ${d}`} />
@@ -162,7 +163,7 @@ export function WhyPanel({
             <span className="check__icon" aria-hidden="true">
               {STATUS_ICON[c.status]}
             </span>
-            <span className="check__id">{c.id}</span>
+            <span className="check__label">{checkLabel(c.id)}</span>
             <span className="check__status">{STATUS_WORD[c.status]}</span>
             <span className="check__detail">{c.detail}</span>
           </li>
