@@ -45,6 +45,11 @@ function TlogFact({ report }: { report: ServiceVerdict['report'] }) {
   );
 }
 
+/** A full stop, unless the text already ends in one or in an ellipsis (a short fingerprint). */
+function endSentence(text: string): string {
+  return /[.…]$/.test(text) ? text : `${text}.`;
+}
+
 const ROLE_LABEL = { developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
 
 /**
@@ -116,7 +121,7 @@ export function WhyPanel({
       {/* One sentence first: who vouches for the image, then the admin's next step (issue 17 item 2). */}
       <p className="why__lead" data-testid="why-vouch">
         {verifiedBy[0]?.keyFingerprint
-          ? `Signed by ${keyName(report.trustedKeys.find((k) => k.fingerprint === verifiedBy[0]!.keyFingerprint), verifiedBy[0].keyFingerprint)}.`
+          ? endSentence(`Signed by ${keyName(report.trustedKeys.find((k) => k.fingerprint === verifiedBy[0]!.keyFingerprint), verifiedBy[0].keyFingerprint)}`)
           : 'No trusted key vouches for this image: a default (enforce) cell will refuse it.'}{' '}
         <span data-testid="why-admin-next">{explanation.next.admin}</span>
       </p>
