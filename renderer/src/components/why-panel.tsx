@@ -168,7 +168,9 @@ export function WhyPanel({
             <span className="check__icon" aria-hidden="true">
               {STATUS_ICON[c.status]}
             </span>
-            <span className="check__label">{checkLabel(c.id)}</span>
+            <span className="check__label">
+              {checkLabel(c.id)} <code className="check__id">{c.id}</code>
+            </span>
             <span className="check__status">{STATUS_WORD[c.status]}</span>
             <span className="check__detail">{c.detail}</span>
           </li>
