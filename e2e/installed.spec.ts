@@ -112,7 +112,7 @@ test('Installed view: states, a revoked banner, Open, an Update whose review sho
       await page.getByTestId('review-accept-changes').check();
       await expect(page.getByTestId('install-confirm')).not.toHaveAttribute('aria-disabled', 'true');
       await page.getByTestId('install-confirm').click();
-      await expect(page.getByTestId('install-outcome-word')).toHaveText('installed', { timeout: 180_000 });
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('Installed', { timeout: 180_000 });
       await page.getByText('Receipt JSON').click();
       const receipt = JSON.parse((await page.getByTestId('receipt-json').textContent())!) as { action: string; review: { accepted: { field: string; change: string; name: string }[]; version: { from: string; to: string } } };
       expect(receipt.action).toBe('upgrade');
@@ -132,7 +132,7 @@ test('Installed view: states, a revoked banner, Open, an Update whose review sho
       await expect(page.getByTestId('installed-on')).toHaveText('Installed on test cell (0.9, withdrawn by the store)');
       await page.getByTestId('install-open').click();
       await page.getByTestId('install-check').click();
-      await expect(page.getByTestId('install-outcome-word')).toHaveText('rejected', { timeout: 60_000 });
+      await expect(page.getByTestId('install-outcome-word')).toHaveText('Refused', { timeout: 60_000 });
       const refusal = page.getByTestId('install-outcome-refusal');
       await expect(refusal).toHaveAttribute('data-code', 'SERVICE_REVOKED');
       await expect(refusal).toContainText('Withdrawn by the store');
