@@ -135,7 +135,9 @@ function lineRanges(buf: Buffer): LineRange[] {
 }
 
 function filterNeedles(q: ActivityQuery): string[] {
-  return [q.outcome, q.action, q.cell, q.service, q.reason, q.id].filter((v): v is string => typeof v === 'string' && v !== '').map((v) => JSON.stringify(v));
+  // A reason given as a label ("Unsigned") is not in the line's text; only a code is a safe needle.
+  const reasonNeedle = q.reason && /^[A-Z][A-Z_]*$/.test(q.reason) ? q.reason : undefined;
+  return [q.outcome, q.action, q.cell, q.service, reasonNeedle, q.id].filter((v): v is string => typeof v === 'string' && v !== '').map((v) => JSON.stringify(v));
 }
 
 type LooseReceipt = Receipt & Record<string, unknown>;
