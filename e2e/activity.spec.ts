@@ -92,7 +92,8 @@ test('a rejected install is explained; export → import round-trips; re-check a
     await expect(row).toContainText('SIGNATURE_NOT_FOUND');
     // Issue 17 item 3: the catalogue's short label leads, the code follows as secondary text.
     await expect(row.getByTestId('activity-reason')).toHaveText('Unsigned SIGNATURE_NOT_FOUND');
-    await expect(row).toContainText('enforce (config)');
+    // The mode in words; its value and source stay as data attributes for the helpdesk.
+    await expect(row.locator('[data-mode-value="enforce"][data-mode-source="config"]')).toHaveText('Enforce (from the cell config)');
     await page.screenshot({ path: screenshotPath('activity-list.png') });
 
     await row.getByRole('button', { name: /Explain/ }).click();
@@ -103,10 +104,13 @@ test('a rejected install is explained; export → import round-trips; re-check a
     await expect(page.getByTestId('explain-verdict')).toHaveAttribute('data-reason', 'SIGNATURE_NOT_FOUND');
     await expect(page.getByTestId('explain-verdict')).toContainText(x.verdict!.sentence);
     expect(x.verdict!.sentence).toContain(img.digest);
-    await expect(page.getByTestId('failed-check')).toContainText('signature-found');
+    // The check's label leads; its id follows as secondary text.
+    await expect(page.getByTestId('failed-check')).toContainText('Failed check: Signature attached signature-found —');
     await expect(page.getByTestId('explain-evidence')).toContainText(img.digest);
     await expect(page.getByTestId('explain-mode')).toContainText(x.mode!.sentence);
-    await expect(page.getByTestId('desktop-verdict')).toContainText('not verified (SIGNATURE_NOT_FOUND)');
+    await expect(page.getByTestId('explain-mode')).toContainText('Enforce (from the cell config)');
+    await expect(page.getByTestId('explain-mode')).not.toContainText('enforce from config');
+    await expect(page.getByTestId('desktop-verdict')).toContainText('not verified: Unsigned');
     await expect(page.getByTestId('cell-verdict')).toContainText('not verified by cosign v2.5.0');
     await expect(page.getByTestId('disagreement')).toHaveCount(0);
     await expect(page.getByTestId('explain-next').locator('[data-role="helpdesk"]')).toHaveText(x.next.helpdesk);

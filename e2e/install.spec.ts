@@ -75,7 +75,7 @@ test('install a verified service from its page, see the unsigned one blocked, un
       await expect(page.getByTestId('preflight-mode')).toContainText('enforce');
       await expect(page.getByTestId('preflight-digest')).toHaveText(signed.split('@')[1]!);
       // The catalogue's full sentence and the admin's next step, before confirming (issue 7).
-      await expect(page.getByTestId('preflight-explanation')).toContainText(`is pinned to ${signed.split('@')[1]!} and carries a valid cosign signature under trusted key`);
+      await expect(page.getByTestId('preflight-explanation')).toContainText(`is pinned to ${signed.split('@')[1]!} and carries a valid cosign signature under a trusted key.`);
       await expect(page.getByTestId('preflight-next')).toContainText('Next: Nothing to do: the image may be installed.');
       await expect(page.getByTestId('preflight-mode-next')).toHaveText(/^Next: Nothing to do; /);
       await expect(dialog).toContainText('from the store listing, not signed');

@@ -67,6 +67,8 @@ test('Installed view: states, a revoked banner, Open, an Update whose review sho
       await expect(web.getByTestId('installed-version')).toHaveText('1.0');
       await expect(web.getByTestId('installed-digest')).toHaveText(`${imgA.split('@')[1]!.slice(0, 19)}…`);
       await expect(web.getByTestId('installed-container')).toHaveAttribute('data-container', 'running');
+      // The container's state in words (the raw state stays in data-container); its ports follow.
+      await expect(web.getByTestId('installed-container')).toHaveText(`Running${p1}/tcp`);
       await expect(web.getByTestId('installed-ports')).toHaveText(`${p1}/tcp`);
       await expect(web.getByTestId('installed-signer')).toContainText('signed by ');
       await expect(web.getByTestId('installed-badge')).toHaveAttribute('data-verification', 'VERIFIED', { timeout: 60_000 });

@@ -107,7 +107,7 @@ test('preview: error path, live fix, card + page + per-mode table, developer key
     await expect(pg).toContainText('from the store listing, not signed');
     const table = page.getByTestId('mode-table');
     await expect(table.locator('[data-mode="enforce"]')).toHaveAttribute('data-decision', 'block');
-    await expect(table.locator('[data-mode="enforce"]')).toContainText('blocked because Signatures are attached to');
+    await expect(table.locator('[data-mode="enforce"]')).toContainText('blocked because signatures are attached to');
     await expect(table.locator('[data-mode="warn"]')).toContainText('installs with a warning');
     await expect(table.locator('[data-mode="off"]')).toHaveAttribute('data-decision', 'allow');
     await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', 'SIGNATURE_INVALID');

@@ -166,7 +166,7 @@ test('installs: from a current signed store the receipt records the signed listi
       await page.locator('.preflight__listing').screenshot({ path: screenshotPath('signed-store-preflight.png') });
       await page.getByTestId('install-confirm').click();
       await expect(page.getByTestId('install-outcome-word')).toHaveText('Installed', { timeout: 120_000 });
-      await expect(page.getByTestId('install-outcome-listing')).toHaveText('signed, version 1 (current)');
+      await expect(page.getByTestId('install-outcome-listing')).toHaveText('signed, version 1 (up to date)');
       await page.getByText('Receipt JSON').click();
       expect(JSON.parse((await page.getByTestId('receipt-json').textContent())!)).toMatchObject({ outcome: 'installed', listing: { signed: true, storeVersion: 1, state: 'current' } });
       await page.getByTestId('install-close').click();

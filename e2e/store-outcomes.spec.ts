@@ -9,6 +9,7 @@ import { cosignPayload, makeTestKey, pushClassicSignatures, signPayload, type Te
 import { OCI_MANIFEST, pushImage, sha256 } from '../scripts/testbed/images';
 import { startRegistry, type TestRegistry } from '../scripts/testbed/registry';
 import { expect, startShell, test } from './shell-fixture';
+import { checkLabel } from '../electron/core/catalogue/short-labels';
 
 /**
  * The reason codes the registry e2e lacks, from a real registry (PAYLOAD_INVALID,
@@ -123,7 +124,7 @@ test('each remaining reason code gets its card and the Why panel names the faili
       await card(page, id).click();
       await expect(page.getByTestId('why-panel')).toHaveAttribute('data-reason', expected[id]!.reason);
       await expect(page.getByTestId('why-panel')).toHaveAttribute('data-failed-check', expected[id]!.check);
-      await expect(page.getByTestId('why-failed-check')).toContainText(expected[id]!.check);
+      await expect(page.getByTestId('why-failed-check')).toContainText(`Failing check: ${checkLabel(expected[id]!.check)} ${expected[id]!.check} —`);
       await page.keyboard.press('Escape');
     }
   } finally {

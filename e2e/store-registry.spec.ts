@@ -6,6 +6,7 @@ import { cosignHome, cosignKeyPair, cosignPayload, cosignSign, makeTestKey, push
 import { pushImage } from '../scripts/testbed/images';
 import { freePort, startRegistry, type TestRegistry } from '../scripts/testbed/registry';
 import { expect, startShell, test } from './shell-fixture';
+import { checkLabel } from '../electron/core/catalogue/short-labels';
 
 /**
  * The store browser against a real registry with real cosign signatures: one service per
@@ -102,7 +103,8 @@ test('every outcome gets its badge, the Why panel names the failing check, and t
     for (const [id, check] of Object.entries(failingCheck)) {
       await page.locator(`[data-service-id="${id}"]`).click();
       await expect(page.getByTestId('why-panel')).toHaveAttribute('data-failed-check', check);
-      await expect(page.getByTestId('why-failed-check')).toContainText(check);
+      // The check's label leads, its id follows for the helpdesk.
+      await expect(page.getByTestId('why-failed-check')).toContainText(`Failing check: ${checkLabel(check)} ${check} —`);
       await page.keyboard.press('Escape');
     }
     await page.locator('[data-service-id="broken"]').click();

@@ -37,7 +37,7 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
   } catch (e) {
     if (e instanceof UsageError) {
       // Messages quote what was given or read (a path, an id, a store's name): printed terminal-safe.
-      io.err(terminalLines(`pic-store ${name}: ${e.message}`));
+      io.err(terminalLines(`pic-store ${name}: ${e.message}${e.pointToHelp ? `; see pic-store ${name} --help` : ''}`));
       return EXIT.usage;
     }
     if (json) printJson(io, { error: toErrorInfo(e) });

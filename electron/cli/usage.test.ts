@@ -48,6 +48,32 @@ describe('pic-store help and suggestions', () => {
     expect(await runCli(['cell', 'stauts', 'x'], io, NO_CONTEXT)).toBe(2);
     expect(io.stderr).toContain('unknown cell command "stauts" (did you mean status?)');
   });
+  for (const [command, typo, meant, expected] of [
+    ['fleet', 'aply', 'apply', 'plan, apply'],
+    ['inventory', 'exprt', 'export', 'export, import'],
+    ['store', 'lst', 'list', 'add, remove, list, refresh'],
+  ] as const) {
+    it(`an unknown ${command} subcommand ("${typo}") suggests ${meant}`, async () => {
+      const io = captureIo();
+      expect(await runCli([command, typo], io, NO_CONTEXT)).toBe(2);
+      expect(io.stderr).toBe(`pic-store ${command}: unknown ${command} command "${typo}" (did you mean ${meant}?) (expected: ${expected})\n`);
+    });
+  }
+  it('store without a subcommand names "store" once', async () => {
+    const io = captureIo();
+    expect(await runCli(['store'], io, NO_CONTEXT)).toBe(2);
+    expect(io.stderr).toBe('pic-store store: missing store command (expected: add NAME URL, remove NAME, list, refresh)\n');
+  });
+  it('an unknown option points to the command\'s own help, by name', async () => {
+    const io = captureIo();
+    expect(await runCli(['lint', 'x.json', '--jsno'], io, NO_CONTEXT)).toBe(2);
+    expect(io.stderr).toBe('pic-store lint: unknown option "--jsno" (did you mean --json?); see pic-store lint --help\n');
+  });
+  it('an option without its value says what value it needs', async () => {
+    const io = captureIo();
+    expect(await runCli(['verify', 'index.json', '--trust-key'], io, NO_CONTEXT)).toBe(2);
+    expect(io.stderr).toBe('pic-store verify: --trust-key needs a value (FILE); see pic-store verify --help\n');
+  });
   it('nothing close: no suggestion', () => {
     expect(closest('zzzzzzzz', ['verify', 'lint'])).toBeNull();
   });

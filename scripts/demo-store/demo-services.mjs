@@ -9,7 +9,7 @@ export const SERVICES = [
     tagline: 'Shared notes and checklists for everyone on the cell.',
     category: 'productivity',
     description:
-      '## Pinboard Notes\n\nA small shared notebook: pin notes, tick off checklists, share them with the people on your cell.\n\n**Demo:** this image is signed (classic cosign signature) with the demo store key, so it shows as *Verified*.',
+      'A small shared notebook: pin notes, tick off checklists, share them with the people on your cell.\n\n**Demo:** this image is signed (classic cosign signature) with the demo store key, so it shows as *Verified*.',
     ports: [{ container: 8080, host: 8081, protocol: 'tcp' }],
     volumes: [{ name: 'notes-data', path: '/data' }],
     environment: { NOTES_TITLE: 'Our cell' },
@@ -21,7 +21,7 @@ export const SERVICES = [
     tagline: 'A private photo library for your cell.',
     category: 'media',
     description:
-      '## Lumen Photos\n\nUpload, browse and share albums without a cloud.\n\n**Demo:** signed with the demo key in cosign\'s *bundle* format (a sigstore bundle attached as an OCI referrer), so it shows as *Verified*.',
+      'Upload, browse and share albums without a cloud.\n\n**Demo:** signed with the demo key in cosign\'s *bundle* format (a sigstore bundle attached as an OCI referrer), so it shows as *Verified*.',
     ports: [{ container: 2342, host: 2342, protocol: 'tcp' }],
     volumes: [{ name: 'photos', path: '/photos' }],
   },
@@ -31,7 +31,7 @@ export const SERVICES = [
     kind: 'unsigned',
     tagline: 'A wiki nobody has signed.',
     category: 'knowledge',
-    description: '## Open Wiki\n\n**Demo:** this image carries no signature at all, so it shows *Signature not found* and an enforcing cell refuses it.',
+    description: '**Demo:** this image carries no signature at all, so it shows *Unsigned* and an enforcing cell refuses it.',
     ports: [{ container: 3000, host: 3001, protocol: 'tcp' }],
   },
   {
@@ -41,7 +41,7 @@ export const SERVICES = [
     tagline: 'Team chat, pinned by tag only.',
     category: 'communication',
     description:
-      '## Relay Chat\n\n**Demo:** the listing names the image by tag (`:1.0`) with no digest. Tags can be moved after review, so this is *Digest missing*, whatever signatures exist.',
+      '**Demo:** the listing names the image by tag (`:1.0`) with no digest. Tags can be moved after review, so it shows *Not pinned*, whatever signatures exist.',
     ports: [{ container: 5222, host: 5222, protocol: 'tcp' }],
     environment: { CHAT_ROOM: 'lobby' },
   },
@@ -52,7 +52,7 @@ export const SERVICES = [
     tagline: 'Nightly backups, signed by someone else.',
     category: 'utilities',
     description:
-      '## Backup Box\n\n**Demo:** signed, but with a key the demo store does not trust, so it shows *Signature invalid*.',
+      '**Demo:** signed, but with a key the demo store does not trust, so it shows *Signature invalid*.',
     volumes: [{ name: 'backups', path: '/backups' }],
   },
   {
@@ -62,7 +62,7 @@ export const SERVICES = [
     tagline: 'Metrics dashboard with a borrowed signature.',
     category: 'monitoring',
     description:
-      '## Meter\n\n**Demo:** the signature attached to this image is a valid demo-key signature — of *another* image (Pinboard Notes), copied across. It verifies, but binds another digest: *Signature digest mismatch*.',
+      '**Demo:** the signature attached to this image is a valid demo-key signature — of *another* image (Pinboard Notes), copied across. It verifies, but binds another digest, so it shows *Bound to another image*.',
     ports: [{ container: 9090, host: 9091, protocol: 'udp' }],
   },
 ];

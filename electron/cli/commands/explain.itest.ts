@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explainMode, explainReport } from '../../core/catalogue/reason-catalogue';
+import { checkLabel, DONE_NEXT, explainMode, explainReport } from '../../core/catalogue/reason-catalogue';
 import { exportReceipt } from '../../core/receipts/receipt-file';
 import { RECEIPT_OUTCOMES, type Receipt, type ReceiptMode } from '../../core/receipts/receipt';
 import { sampleReceipt } from '../../../scripts/testbed/sample-receipt';
@@ -78,14 +78,17 @@ describe('pic-store explain', () => {
     const cat = explainReport({ ...receipt.verification!, image: receipt.image, digest: receipt.digest, repository: '127.0.0.1:5000/pic/notes' });
     expect(r.stdout).toContain(`Verdict: ${cat.title} (${reason})`);
     expect(r.stdout).toContain(cat.sentence);
-    expect(r.stdout).toContain(`Admin: ${cat.next.admin}`);
-    expect(r.stdout).toContain(`Service developer: ${cat.next.developer}`);
-    expect(r.stdout).toContain(cat.next.helpdesk);
+    // A completed install of a verified image has its own next steps, not the verdict's "may be installed".
+    const next = reason === 'VERIFIED' ? DONE_NEXT.installed : cat.next;
+    expect(r.stdout).toContain(`Admin: ${next.admin}`);
+    expect(r.stdout).toContain(`Service developer: ${next.developer}`);
+    expect(r.stdout).toContain(next.helpdesk);
+    expect(r.stdout).not.toContain('the image may be installed');
     expect(r.stdout).toContain(`digest:       ${DIGEST}`);
     expect(r.stdout).toContain(`${TRUSTED} (the store key installed with the app)`);
     expect(r.stdout).toContain(`${FOREIGN} (your own key)`);
     expect(r.stdout).toContain(receipt.id);
-    if (FAILS_AT[reason]) expect(r.stdout).toContain(`Failed check: ${FAILS_AT[reason]} — evidence for ${reason}`);
+    if (FAILS_AT[reason]) expect(r.stdout).toContain(`Failed check: ${checkLabel(FAILS_AT[reason]!)} (${FAILS_AT[reason]}) — evidence for ${reason}`);
     if (reason === 'SIGNATURE_DIGEST_MISMATCH') {
       expect(r.stdout).toContain(`signature binds: ${OTHER} (not ${DIGEST})`);
       expect(cat.sentence).toContain(OTHER);
@@ -112,7 +115,7 @@ describe('pic-store explain', () => {
     expect(r.code, r.stderr).toBe(0);
     if (mode) {
       const cat = explainMode(mode);
-      expect(r.stdout).toContain(`Mode: ${mode.value} (source: ${mode.source}) — ${cat.title}`);
+      expect(r.stdout).toContain(`Mode: ${cat.title}\n`);
       expect(r.stdout).toContain(cat.sentence);
       expect(r.stdout).toContain(`detail: ${mode.detail}`);
       if (mode.value === 'warn') expect(r.stdout).toContain('went ahead although the image did not verify');
@@ -133,7 +136,8 @@ describe('pic-store explain', () => {
     expect(r.code, r.stderr).toBe(0);
     const words = { installed: 'was installed', uninstalled: 'was uninstalled', rejected: 'was rejected', failed: 'failed', cancelled: 'was cancelled' }[outcome];
     expect(r.stdout.split('\n')[0]).toContain(`${words} at ${receipt.at}`);
-    if (outcome === 'failed') expect(r.stdout).toContain('(RUNTIME_FAILED): docker compose up -d exited 1: port 80 in use');
+    if (outcome === 'failed') expect(r.stdout).toContain('failed (Container runtime failed): docker compose up -d exited 1: port 80 in use');
+    if (outcome === 'failed') expect(r.stdout).toContain('  error code: RUNTIME_FAILED\n');
     if (outcome === 'uninstalled') expect(r.stdout).toContain('Verdict: no verification ran');
     if (outcome === 'rejected') expect(r.stdout).toContain('was blocked before anything on the cell was touched');
   });

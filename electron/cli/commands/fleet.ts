@@ -15,6 +15,7 @@ import { loadConfiguredStore } from '../../core/signed-store/load-configured-sto
 import { readStoresConfig } from '../../core/store/stores-config';
 import type { FleetPlan } from '../../core/fleet/plan';
 import { parseCommandArgs, UsageError } from '../args';
+import { didYouMean } from '../suggest';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 import { resolveService } from './install';
@@ -29,7 +30,7 @@ export async function fleetCommand(argv: string[], io: CliIo, ctx: CliContext): 
   const [sub, ...rest] = argv;
   if (sub === 'plan') return planCommand(rest, io, ctx);
   if (sub === 'apply') return applyCommand(rest, io, ctx);
-  throw new UsageError(sub ? `unknown fleet command "${sub}" (expected: plan, apply)` : 'missing fleet command (expected: plan SERVICE_ID --cells …, apply PLAN_FILE)');
+  throw new UsageError(sub ? `unknown fleet command "${sub}"${didYouMean(sub, ['plan', 'apply'])} (expected: plan, apply)` : 'missing fleet command (expected: plan SERVICE_ID --cells …, apply PLAN_FILE)');
 }
 
 function intOption(v: string | undefined, name: string, min: number, max: number): number | undefined {

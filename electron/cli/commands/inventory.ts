@@ -7,6 +7,7 @@ import { exportInventory, importInventory } from '../../core/fleet/inventory';
 import { selectCells } from '../../core/fleet/selection';
 import { readUserFile } from '../../core/user-file';
 import { parseCommandArgs, UsageError } from '../args';
+import { didYouMean } from '../suggest';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
@@ -51,5 +52,5 @@ export async function inventoryCommand(argv: string[], io: CliIo, ctx: CliContex
     }
     return EXIT.ok;
   }
-  throw new UsageError(sub ? `unknown inventory command "${sub}" (expected: export, import)` : 'missing inventory command (expected: export, import FILE)');
+  throw new UsageError(sub ? `unknown inventory command "${sub}"${didYouMean(sub, ['export', 'import'])} (expected: export, import)` : 'missing inventory command (expected: export, import FILE)');
 }

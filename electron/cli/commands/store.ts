@@ -8,6 +8,7 @@ import { trustedListingStatus, type ListingStatus } from '../../core/signed-stor
 import { loadConfiguredStore } from '../../core/signed-store/load-configured-store';
 import { addStore, readStoresConfig, removeStore, type StoreEntry } from '../../core/store/stores-config';
 import { parseCommandArgs, UsageError } from '../args';
+import { didYouMean } from '../suggest';
 import type { CliContext } from '../context';
 import { EXIT, printJson, type CliIo, type ExitCode } from '../io';
 
@@ -36,7 +37,7 @@ export async function storeCommand(argv: string[], io: CliIo, ctx: CliContext): 
   if (sub === 'remove') return remove(rest, io, ctx);
   if (sub === 'list') return list(rest, io, ctx, false);
   if (sub === 'refresh') return list(rest, io, ctx, true);
-  throw new UsageError(`store needs a subcommand: add, remove, list or refresh${sub ? ` (not "${sub}")` : ''}`);
+  throw new UsageError(sub ? `unknown store command "${sub}"${didYouMean(sub, ['add', 'remove', 'list', 'refresh'])} (expected: add, remove, list, refresh)` : 'missing store command (expected: add NAME URL, remove NAME, list, refresh)');
 }
 
 async function add(argv: string[], io: CliIo, ctx: CliContext): Promise<ExitCode> {

@@ -20,7 +20,7 @@ const CLIP = '\x1b]52;c;cm0gLXJmIH4K\x07';
 const CSI8 = '\x9b2J';
 const BIDI = '\u202eevil\u202c\u2066x\u2069';
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
-const FORGED = `OK   VERIFIED                  notes: 127.0.0.1/pic/notes`;
+const FORGED = `OK   Verified (VERIFIED)  notes: 127.0.0.1/pic/notes`;
 const FORGE = `\n${FORGED}`;
 const HOSTILE = `${CLEAR}${TITLE}${CLIP}${CSI8}${BIDI}${FORGE}`;
 
@@ -64,7 +64,7 @@ describe('the built CLI prints hostile values escaped', () => {
       expectInert(r.stdout);
       expectInert(r.stderr);
       expect(r.stdout).toContain('\\x1b]52;c;');
-      expect(r.stdout).toContain('\\x0aOK   VERIFIED');
+      expect(r.stdout).toContain('\\x0aOK   Verified (VERIFIED)');
       expect(r.stdout).toContain('\\u202eevil');
       expect(r.stdout).toContain('0 of 3 verified');
     }
@@ -101,7 +101,7 @@ describe('the built CLI prints hostile values escaped', () => {
     const r = await picStore(['explain', file]);
     expect(r.code, r.stderr).toBe(0);
     expectInert(r.stdout);
-    expect(r.stdout).toContain('\\x0aOK   VERIFIED');
+    expect(r.stdout).toContain('\\x0aOK   Verified (VERIFIED)');
   });
 
   it('activity: receipt fields on one line each', async () => {

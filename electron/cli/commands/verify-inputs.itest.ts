@@ -51,7 +51,7 @@ describe('a store whose OCI layout index.json is a FIFO', () => {
     const broken = await picStore(args);
     expect(broken.code, broken.stderr).toBe(1);
     expect(broken.stdout).not.toMatch(/SIGNATURE_INVALID|signature\(s\) found/);
-    expect(broken.stdout).toMatch(/^FAIL REGISTRY_UNREACHABLE +pinboard: /m);
+    expect(broken.stdout).toMatch(/^FAIL Registry unreachable \(REGISTRY_UNREACHABLE\) {2}pinboard: /m);
     expect(broken.stdout).toContain('the layout cannot be read (index.json is a named pipe, not a regular file)');
 
     await rm(layoutIndex);
@@ -73,10 +73,11 @@ describe('an index repeating a service id (issue 12.4): every entry is its own',
     const v = await picStore(['verify', '--no-cache', 'store/dup.json', '--trust-key', 'store/cosign.pub']);
     expect(v.code, v.stderr).toBe(1);
     const lines = v.stdout.trimEnd().split('\n');
-    expect(lines.map((l) => l.split(/\s+/).slice(0, 3).join(' '))).toEqual([
-      'OK VERIFIED pinboard:',
-      'FAIL MANIFEST_INVALID pinboard:',
-      'FAIL SIGNATURE_DIGEST_MISMATCH meter:',
+    // Each result line: mark, the badge's words, the code in brackets, then the service id.
+    expect(lines.map((l) => /^(OK|FAIL) +(.+?) {2}(\S+:)/.exec(l)?.slice(1).join(' ') ?? l.split(/\s+/).slice(0, 3).join(' '))).toEqual([
+      'OK Verified (VERIFIED) pinboard:',
+      'FAIL Invalid listing (MANIFEST_INVALID) pinboard:',
+      'FAIL Bound to another image (SIGNATURE_DIGEST_MISMATCH) meter:',
       '1 of 3',
     ]);
     const json = await picStore(['verify', '--no-cache', '--json', 'store/dup.json', '--trust-key', 'store/cosign.pub']);

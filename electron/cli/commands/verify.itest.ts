@@ -117,11 +117,11 @@ describe('pic-store verify (built CLI)', () => {
     const plain = await run(['verify', 'index.json', '--trust-key', keyA.pub, '--no-cache']);
     const lines = plain.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^OK +VERIFIED +good: /);
-    expect(lines[1]).toMatch(/^FAIL SIGNATURE_NOT_FOUND +nosig: .*No cosign signature is attached/);
+    expect(lines[0]).toMatch(/^OK {3}Verified \(VERIFIED\) {2}good: /);
+    expect(lines[1]).toMatch(/^FAIL Unsigned \(SIGNATURE_NOT_FOUND\) {2}nosig: .*No cosign signature is attached/);
     expect(lines[4]).toBe('1 of 4 verified');
     const verbose = await run(['verify', unsigned.ref, '--trust-key', keyA.pub, '-v', '--no-cache']);
-    expect(verbose.stdout).toMatch(/fail signature-found/);
+    expect(verbose.stdout).toMatch(/fail Signature attached \(signature-found\): /);
     expect(verbose.stdout).toMatch(/next \(developer\): /);
   });
 

@@ -10,7 +10,7 @@
 import { originWords } from '../../core/catalogue/key-words';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { explainReport } from '../../core/catalogue/reason-catalogue';
+import { badgeLabel, checkLabel, explainReport } from '../../core/catalogue/reason-catalogue';
 import { dataPaths } from '../../core/data-dir';
 import { errorMessage } from '../../core/errors';
 import { checkRegistryHost } from '../../core/reference/image-reference';
@@ -187,10 +187,11 @@ function printHuman(io: CliIo, results: VerificationReport[], verbose: boolean):
     const who = r.serviceId ? `${r.serviceId}: ` : '';
     const warn = r.checks.some((c) => c.status === 'warn' && c.id === 'identity') ? ' (identity warning)' : '';
     const ex = explainReport(r);
-    line(`${mark} ${r.reason.padEnd(25)} ${who}${r.image || '(no image)'}${r.verified ? `${warn}${logged}` : ` — ${ex.sentence}`}${r.cached ? ' [cached]' : ''}`);
+    // The badge's words lead; the code follows in brackets for the helpdesk and for searching.
+    line(`${mark} ${badgeLabel(r.reason)} (${r.reason})  ${who}${r.image || '(no image)'}${r.verified ? `${warn}${logged}` : ` — ${ex.sentence}`}${r.cached ? ' [cached]' : ''}`);
     if (!verbose) continue;
     line(`       digest: ${r.digest ?? '(none)'}`);
-    for (const c of r.checks) line(`       ${c.status.padEnd(4)} ${c.id.padEnd(16)} ${c.detail}`);
+    for (const c of r.checks) line(`       ${c.status.padEnd(4)} ${checkLabel(c.id)} (${c.id}): ${c.detail}`);
     for (const s of r.signatures) {
       line(`       signature ${s.format}: key ${s.keyFingerprint ?? '(no trusted key)'}, identity ${s.identity ?? '(none)'}${s.problem ? `, ${s.problem}${s.boundDigest ? ` (binds ${shortDigest(s.boundDigest)})` : ''}` : ''}${s.tlog ? `, log: ${tlogText(s.tlog)}` : ''}`);
     }

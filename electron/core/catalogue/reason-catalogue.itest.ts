@@ -130,7 +130,8 @@ describe('reason catalogue, rendered from real reports', () => {
 
   it('fills in the evidence: digests, fingerprints, bound digest, schema paths', () => {
     const fp = trustRoot.keys[0]!.fingerprint.slice(0, 16);
-    expect(explainReport(reports.get('VERIFIED')!).sentence).toContain(fp);
+    // The verified sentence names no key (the Why panel's lead and the evidence do): said once.
+    expect(explainReport(reports.get('VERIFIED')!).sentence).toMatch(/and carries a valid cosign signature under a trusted key\.$/);
     const moved = reports.get('SIGNATURE_DIGEST_MISMATCH')!;
     const okDigest = reports.get('VERIFIED')!.digest!;
     const ex = explainReport(moved);

@@ -4,6 +4,7 @@
 // the CLI and receipts all render from here so they never disagree.
 import type { ResolvedMode } from '../cell/mode';
 import type { ReasonCode, VerificationReport } from '../verification/types';
+import { modeTitle } from './short-labels';
 
 export type Role = 'admin' | 'developer' | 'helpdesk';
 export const ROLES: readonly Role[] = ['admin', 'developer', 'helpdesk'];
@@ -53,7 +54,7 @@ type Entry = { title: string; sentence: (e: Evidence) => string; next: Record<Ro
 const REASONS: Record<ReasonCode, Entry> = {
   VERIFIED: {
     title: 'Verified',
-    sentence: (e) => `${e.image} is pinned to ${e.digest} and carries a valid cosign signature under trusted key ${e.found}.`,
+    sentence: (e) => `${e.image} is pinned to ${e.digest} and carries a valid cosign signature under a trusted key.`,
     next: {
       admin: () => 'Nothing to do: the image may be installed. Ports, volumes and environment come from the store listing and are not signed; review them in the pre-flight summary.',
       developer: () => 'Nothing to do: a default (enforce) cell will accept this image.',
@@ -223,7 +224,7 @@ const MODE_WEAK = 'There is deliberately no switch in the app; changing it is an
 /** Every mode source × value the resolver can produce (default and fail-closed are always enforce). */
 const MODES: Partial<Record<ModeKey, ModeEntry>> = {
   'config:enforce': {
-    title: 'Enforce (from the cell config)',
+    title: modeTitle({ source: 'config', value: 'enforce' }),
     sentence: () => 'The cell is configured to enforce: an undigested, unsigned or mismatched image is refused.',
     next: {
       admin: () => 'Nothing to do; this is the recommended setting.',
@@ -232,7 +233,7 @@ const MODES: Partial<Record<ModeKey, ModeEntry>> = {
     },
   },
   'config:warn': {
-    title: 'Warn (from the cell config)',
+    title: modeTitle({ source: 'config', value: 'warn' }),
     sentence: () => 'The cell is configured to warn: images that fail verification are installed anyway, with a warning recorded.',
     next: {
       admin: () => `Consider returning the cell to enforce. ${MODE_WEAK}`,
@@ -241,7 +242,7 @@ const MODES: Partial<Record<ModeKey, ModeEntry>> = {
     },
   },
   'config:off': {
-    title: 'Off (from the cell config)',
+    title: modeTitle({ source: 'config', value: 'off' }),
     sentence: () => 'The cell is configured with verification off: images are installed without a signature check (noted in the receipt).',
     next: {
       admin: () => `Turn verification back on (enforce). ${MODE_WEAK}`,
@@ -250,7 +251,7 @@ const MODES: Partial<Record<ModeKey, ModeEntry>> = {
     },
   },
   'default:enforce': {
-    title: 'Enforce (default)',
+    title: modeTitle({ source: 'default', value: 'enforce' }),
     sentence: (m) => `The cell sets no mode, so the default applies: enforce${m.detail ? ` (${m.detail})` : ''}.`,
     next: {
       admin: () => 'Nothing to do; enforce is the default.',
@@ -259,7 +260,7 @@ const MODES: Partial<Record<ModeKey, ModeEntry>> = {
     },
   },
   'fail-closed:enforce': {
-    title: 'Enforce (fail-closed)',
+    title: modeTitle({ source: 'fail-closed', value: 'enforce' }),
     sentence: (m) => `The cell's mode could not be read with certainty (${m.detail}), so verification fails closed: enforce.`,
     next: {
       admin: (m) => `Repair config/api/cell_config.json on the cell (${m.detail}); until then the cell enforces.`,
@@ -280,6 +281,23 @@ export function explainMode(mode: ResolvedMode): Explanation {
     next: { admin: entry.next.admin(mode), developer: entry.next.developer(mode), helpdesk: entry.next.helpdesk(mode) },
   };
 }
+
+/**
+ * The next steps once an install or uninstall has completed: the verdict's own next steps speak
+ * of what to do before installing ("the image may be installed"), which reads wrong afterwards.
+ */
+export const DONE_NEXT: Record<'installed' | 'uninstalled', Record<Role, string>> = {
+  installed: {
+    admin: 'Nothing to do: the service is installed and its image verified. Its ports, volumes and environment came from the store listing, not the signature; the receipt records them.',
+    developer: 'Nothing to do: the cell accepted this image.',
+    helpdesk: 'The install completed with a verified image; if the service misbehaves, look at its container on the cell, not at the signature.',
+  },
+  uninstalled: {
+    admin: 'Nothing to do: the service was removed from the cell.',
+    developer: 'Nothing for the service developer: an uninstall involves no image verification.',
+    helpdesk: 'The service was removed; no verification runs for an uninstall.',
+  },
+};
 
 export const MODE_CATALOGUE_KEYS = Object.keys(MODES) as ModeKey[];
 
@@ -320,6 +338,10 @@ export function explainRefusal(code: string, detail: string): Explanation | null
   const entry = REFUSALS[code as RefusalCode];
   return { code, title: entry.title, sentence: entry.sentence(detail.replace(/\.$/, '')), next: { ...entry.next } };
 }
+
+// Short labels for codes (badges, checks, errors, modes) live beside this catalogue, one copy.
+export { BADGES, BADGE_ORDER, badgeLabel, checkLabel, containerWords, listingStateWords, modeTitle, type BadgeKey } from './short-labels';
+export { errorLabel } from './error-catalogue';
 
 // Signed stores' codes (DESIGN 2.7) have their own entries, in the same shape.
 export { explainStoreError, isStoreCode, STORE_CATALOGUE_CODES, type StoreEvidence } from './store-catalogue';

@@ -6,7 +6,7 @@ import type { CellProfile } from '../cell/profiles';
 import type { CellStatus } from '../cell/status';
 import type { Decision, ReceiptCellVerification } from '../receipts/receipt';
 import type { ServiceManifest } from '../store/manifest-schema';
-import { explainMode, explainReport, type Explanation } from '../catalogue/reason-catalogue';
+import { badgeLabel, explainMode, explainReport, type Explanation } from '../catalogue/reason-catalogue';
 import type { ReasonCode, VerificationReport } from '../verification/types';
 import { ociArchOf, type CellProbe } from './probe';
 import { terminalLines } from '../terminal-text';
@@ -92,7 +92,7 @@ export function buildPreflight(i: PreflightInput): PreflightSummary {
   if (i.decision === 'warn') warnings.push(`the image is NOT verified (${i.verdict.reason}); this cell's mode is warn, so it may be installed — the warning is recorded in the receipt`);
   if (i.decision === 'allow' && !i.verdict.verified) warnings.push(`the image is NOT verified (${i.verdict.reason}); verification is off on this cell — noted in the receipt`);
   if (i.status.cellKey && !i.status.cellKey.matchesTrustRoot) warnings.push("the cell's key differs from the app's trust root: the install is judged under the cell's key");
-  if (i.appVerdict) warnings.push(`the app's own badge for this image says ${i.appVerdict.verified ? 'verified' : `not verified (${i.appVerdict.reason})`}`);
+  if (i.appVerdict) warnings.push(`the app's own badge for this image says ${i.appVerdict.verified ? 'verified' : `not verified: ${badgeLabel(i.appVerdict.reason)} (${i.appVerdict.reason})`}`);
   for (const c of portConflicts) warnings.push(`host port ${c.host}/${c.protocol} is already in use on the cell`);
   if (compatible === false) warnings.push(`the cell is ${cellArch} but the image offers ${imageArchs!.join(', ')}`);
   if (i.probe.freeBytes !== null && i.probe.freeBytes < LOW_DISK_BYTES) warnings.push(`only ${formatBytes(i.probe.freeBytes)} free under ${i.profile.root}`);
@@ -157,7 +157,7 @@ export function formatPreflight(s: PreflightSummary): string {
   L.push(`            next: ${s.explanations.verdict.next.admin}`);
   if (s.cellKey) L.push(`  cell key: ${s.cellKey.fingerprint}${s.cellKey.matchesTrustRoot ? ' (also in the app\'s trust root)' : ' (differs from the app\'s trust root)'}`);
   else L.push('  cell key: none usable');
-  if (s.appVerdict) L.push(`  app badge: ${s.appVerdict.verified ? 'verified' : `not verified (${s.appVerdict.reason})`}`);
+  if (s.appVerdict) L.push(`  app badge: ${s.appVerdict.verified ? 'verified' : `not verified: ${badgeLabel(s.appVerdict.reason)} (${s.appVerdict.reason})`}`);
   if (s.cellVerification?.ran) L.push(`  cell cosign ${s.cellVerification.cosignVersion ?? ''}: ${s.cellVerification.verified ? 'verified' : 'NOT verified'}`);
   L.push(`  image:    ${show(s.image)}`);
   L.push(`  runs:     ${s.runs}`);

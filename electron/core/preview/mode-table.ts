@@ -22,10 +22,16 @@ const MODE_ORDER: readonly ModeValue[] = ['enforce', 'warn', 'off'];
  */
 const NEVER_INSTALLS: ReadonlySet<VerificationReport['reason']> = new Set(['REFERENCE_INVALID', 'DIGEST_MISSING', 'MANIFEST_INVALID']);
 
+/** The catalogue's sentence continuing a clause: "blocked because the store listing …", not "… because The store listing". */
+function continuing(sentence: string): string {
+  return /^[A-Z][a-z]/.test(sentence) ? `${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}` : sentence;
+}
+
 export function modeTable(report: VerificationReport): ModeRow[] {
-  const why = explainReport(report).sentence;
+  const why = continuing(explainReport(report).sentence);
   if (NEVER_INSTALLS.has(report.reason) || !report.digest) {
-    return MODE_ORDER.map((mode) => ({ mode, decision: 'block', sentence: `cannot be installed in any mode: ${why}` }));
+    // The reason is said once, on the first row; the others say only that it holds for them too.
+    return MODE_ORDER.map((mode, i) => ({ mode, decision: 'block', sentence: i === 0 ? `cannot be installed in any mode: ${why}` : 'cannot be installed in any mode, for the same reason' }));
   }
   return MODE_ORDER.map((mode) => {
     const d = decideInstall({ mode, desktopVerified: report.verified, cellVerified: null });

@@ -76,7 +76,7 @@ describe('modeTable', () => {
   it('unverified: enforce blocks because …, warn installs with a warning, off installs', () => {
     const rows = modeTable(base);
     expect(rows.map((r) => `${r.mode}:${r.decision}`)).toEqual(['enforce:block', 'warn:warn', 'off:allow']);
-    expect(rows[0]?.sentence).toMatch(/^blocked because No cosign signature is attached to 127\.0\.0\.1:5000\/demo\/web@sha256:a{64}/);
+    expect(rows[0]?.sentence).toMatch(/^blocked because no cosign signature is attached to 127\.0\.0\.1:5000\/demo\/web@sha256:a{64}/);
     expect(rows[1]?.sentence).toMatch(/^installs with a warning: /);
     expect(rows[2]?.sentence).toMatch(/^installs; verification is off/);
   });
@@ -88,7 +88,9 @@ describe('modeTable', () => {
     ]) {
       const rows = modeTable(r);
       expect(rows.map((x) => `${x.mode}:${x.decision}`), r.reason).toEqual(['enforce:block', 'warn:block', 'off:block']);
-      for (const row of rows) expect(row.sentence).toMatch(/^cannot be installed in any mode: /);
+      // Said once (issue 17 item 3): the reason on the first row, in a continuing clause.
+      expect(rows[0]!.sentence).toMatch(/^cannot be installed in any mode: [^A-Z]/);
+      expect(rows.slice(1).map((x) => x.sentence)).toEqual(['cannot be installed in any mode, for the same reason', 'cannot be installed in any mode, for the same reason']);
     }
   });
   it('verified: every mode installs', () => {

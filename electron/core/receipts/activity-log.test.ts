@@ -70,6 +70,8 @@ describe('activity log', () => {
     expect(both.receipts.map((r) => r.id)).toEqual(['r-9']);
 
     expect((await readActivity(log, { reason: 'SIGNATURE_NOT_FOUND' })).total).toBe(30);
+    // The Reason filter takes the label the Reason column shows, in any case, as well as the code.
+    expect((await readActivity(log, { reason: 'unsigned' })).total).toBe(30);
     expect((await readActivity(log, { reason: 'VERIFIED' })).total).toBe(0);
     expect((await readActivity(log, { service: 'Service 3' })).total).toBe(4);
   });

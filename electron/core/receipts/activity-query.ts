@@ -5,6 +5,8 @@
 import type { Receipt, ReceiptAction, ReceiptOutcome } from './receipt';
 import { RECEIPT_KIND, RECEIPT_VERSION } from './receipt';
 import { validateReceipt } from './receipt-schema';
+import { BADGES, type BadgeKey } from '../catalogue/short-labels';
+import { errorLabel } from '../catalogue/error-catalogue';
 
 export interface ActivityQuery {
   offset?: number;
@@ -15,7 +17,7 @@ export interface ActivityQuery {
   cell?: string;
   /** Matches the service id or name. */
   service?: string;
-  /** Matches the verification reason code, or the error code. */
+  /** Matches the verification reason code or the error code, or either's label (any case). */
   reason?: string;
   /** Matches the receipt's id exactly (the id `pic-store activity` prints). */
   id?: string;
@@ -133,7 +135,9 @@ function lineRanges(buf: Buffer): LineRange[] {
 }
 
 function filterNeedles(q: ActivityQuery): string[] {
-  return [q.outcome, q.action, q.cell, q.service, q.reason, q.id].filter((v): v is string => typeof v === 'string' && v !== '').map((v) => JSON.stringify(v));
+  // A reason given as a label ("Unsigned") is not in the line's text; only a code is a safe needle.
+  const reasonNeedle = q.reason && /^[A-Z][A-Z_]*$/.test(q.reason) ? q.reason : undefined;
+  return [q.outcome, q.action, q.cell, q.service, reasonNeedle, q.id].filter((v): v is string => typeof v === 'string' && v !== '').map((v) => JSON.stringify(v));
 }
 
 type LooseReceipt = Receipt & Record<string, unknown>;
@@ -144,12 +148,21 @@ function looksLikeReceipt(v: unknown): v is LooseReceipt {
   return r.kind === RECEIPT_KIND && r.version === RECEIPT_VERSION && typeof r.id === 'string';
 }
 
+/** The reason filter takes the code or its label as shown in the Reason column (any case). */
+function reasonMatches(r: LooseReceipt, wanted: string): boolean {
+  const w = wanted.trim().toLowerCase();
+  const reason = r.verification?.reason;
+  const code = r.error?.code;
+  const names = [reason, reason && reason in BADGES ? BADGES[reason as BadgeKey].label : undefined, code, code ? errorLabel(code) : undefined];
+  return names.some((n) => typeof n === 'string' && n.toLowerCase() === w);
+}
+
 function matches(r: LooseReceipt, q: ActivityQuery): boolean {
   if (q.outcome && r.outcome !== q.outcome) return false;
   if (q.action && r.action !== q.action) return false;
   if (q.cell && r.cell?.name !== q.cell && r.cell?.destination !== q.cell) return false;
   if (q.service && r.service?.id !== q.service && r.service?.name !== q.service) return false;
-  if (q.reason && r.verification?.reason !== q.reason && r.error?.code !== q.reason) return false;
+  if (q.reason && !reasonMatches(r, q.reason)) return false;
   if (q.id && r.id !== q.id) return false;
   return true;
 }

@@ -1,6 +1,6 @@
 // The explanation as plain text: what `pic-store explain` prints and what "copy for a ticket"
 // puts on the clipboard — the same sections, in the same order, as the Activity detail page.
-import { ROLES } from '../catalogue/reason-catalogue';
+import { checkLabel, ROLES } from '../catalogue/reason-catalogue';
 import type { Receipt } from './receipt';
 import type { ReceiptExplanation } from './explain';
 
@@ -20,10 +20,13 @@ function evidenceKeysText(x: ReceiptExplanation, which: 'trustedKeys' | 'foundKe
 /** The explanation as lines (no line holds a line break of ours; values may hold theirs — the CLI escapes each line). */
 export function explanationLines(x: ReceiptExplanation, receipt?: Receipt): string[] {
   const out: string[] = [];
-  out.push(x.headline, '', x.outcomeSentence, '');
+  out.push(x.headline, '', x.outcomeSentence);
+  // The sentence names the error by its label; the code follows for the helpdesk and for searching.
+  if (receipt?.error) out.push(`  error code: ${receipt.error.code}`);
+  out.push('');
   if (x.verdict) {
     out.push(`Verdict: ${x.verdict.title} (${x.verdict.code})`, `  ${x.verdict.sentence}`);
-    if (x.failedCheck) out.push(`  Failed check: ${x.failedCheck.id} — ${x.failedCheck.detail}`);
+    if (x.failedCheck) out.push(`  Failed check: ${checkLabel(x.failedCheck.id)} (${x.failedCheck.id}) — ${x.failedCheck.detail}`);
   } else {
     out.push('Verdict: no verification ran for this attempt.');
   }
@@ -33,7 +36,7 @@ export function explanationLines(x: ReceiptExplanation, receipt?: Receipt): stri
   if (x.evidence.boundDigests.length) out.push(`  signature binds: ${x.evidence.boundDigests.join(', ')} (not ${x.evidence.digest ?? 'the image'})`);
   out.push('');
   if (x.mode) {
-    out.push(`Mode: ${x.mode.value} (source: ${x.mode.source}) — ${x.mode.title}`, `  ${x.mode.sentence}`, `  detail: ${x.mode.detail}`);
+    out.push(`Mode: ${x.mode.title}`, `  ${x.mode.sentence}`, `  detail: ${x.mode.detail}`);
   } else {
     out.push('Mode: unknown — the cell could not be reached, so nothing was installed.');
   }
@@ -41,7 +44,7 @@ export function explanationLines(x: ReceiptExplanation, receipt?: Receipt): stri
   if (x.disagreementSentence) out.push(`  DISAGREEMENT: ${x.disagreementSentence}`);
   if (x.checks.length) {
     out.push('', 'Checks:');
-    for (const c of x.checks) out.push(`  ${c.status.padEnd(4)}  ${c.id.padEnd(16)}  ${c.detail}`);
+    for (const c of x.checks) out.push(`  ${c.status.padEnd(4)}  ${checkLabel(c.id)} (${c.id}): ${c.detail}`);
   }
   out.push('', 'Next steps:');
   for (const role of ROLES) out.push(`  ${ROLE_LABEL[role]}: ${x.next[role]}`);

@@ -81,3 +81,33 @@ describe('refusals that are not verdicts (CELL_CHANGED, PORT_IN_USE)', () => {
     for (const role of ['developer', 'helpdesk'] as const) expect(x.next[role].length).toBeGreaterThan(20);
   });
 });
+
+describe('words, not codes (issue 17 item 3)', () => {
+  const verified = { ...sampleReceipt().verification!, verified: true, reason: 'VERIFIED' as const, checks: sampleReceipt().verification!.checks.map((c) => ({ ...c, status: 'pass' as const })) };
+
+  it('an installed receipt of a verified image never says "the image may be installed"', () => {
+    const x = explainReceipt(sampleReceipt({ verification: verified, cellVerification: { ran: true, verified: true, cosignVersion: 'v2.5.0', output: '' }, decision: 'allow', outcome: 'installed' }));
+    expect(x.verdict?.code).toBe('VERIFIED');
+    const text = explanationText(x);
+    expect(text).not.toContain('the image may be installed');
+    expect(x.next.admin).toBe('Nothing to do: the service is installed and its image verified. Its ports, volumes and environment came from the store listing, not the signature; the receipt records them.');
+    expect(x.next.developer).toBe('Nothing to do: the cell accepted this image.');
+  });
+
+  it('an uninstalled receipt has its own next steps', () => {
+    const x = explainReceipt(sampleReceipt({ action: 'uninstall', verification: null, cellVerification: null, decision: null, outcome: 'uninstalled' }));
+    expect(x.next.admin).toBe('Nothing to do: the service was removed from the cell.');
+    expect(explanationText(x)).not.toContain('the image may be installed');
+  });
+
+  it('a failed attempt names the error by its label, not its code', () => {
+    const x = explainReceipt(unreachableReceipt());
+    expect(x.outcomeSentence).toBe('The install of Notes 1.2.0 failed (Cell unreachable): ssh: connect to host cell.example port 22: Connection refused; the cell was left as it was before.');
+    expect(x.next.admin).toContain('The attempt stopped (Cell unreachable): fix what the message says, then try again.');
+    expect(x.next.admin).not.toContain('CELL_UNREACHABLE');
+  });
+
+  it('the desktop side of an unverified receipt reads the badge label', () => {
+    expect(explainReceipt(sampleReceipt()).desktop.summary).toBe('not verified: Unsigned');
+  });
+});

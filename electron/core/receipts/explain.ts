@@ -4,7 +4,7 @@
 // so `pic-store explain` and the Activity detail page say exactly the same words.
 import { originWords } from '../catalogue/key-words';
 import { cellCosignDisagreementHint } from './cell-cosign-hint';
-import { explainMode, explainRefusal, explainReport, isStoreCode, type Explanation, type Role } from '../catalogue/reason-catalogue';
+import { badgeLabel, DONE_NEXT, errorLabel, explainMode, explainRefusal, explainReport, isStoreCode, type Explanation, type Role } from '../catalogue/reason-catalogue';
 import { explainUpdateCode, isUpdateCode } from '../catalogue/update-catalogue';
 import { parseImageReference } from '../reference/image-reference';
 import type { Check, VerificationReport } from '../verification/types';
@@ -111,7 +111,7 @@ function outcomeSentence(r: Receipt): string {
     case 'uninstalled':
       return `The ${what} completed; the service was removed from the cell.`;
     case 'failed':
-      return `The ${what} failed${r.error ? ` (${r.error.code}): ${r.error.message}` : ''}; the cell was left as it was before.`;
+      return `The ${what} failed${r.error ? ` (${errorLabel(r.error.code)}): ${r.error.message}` : ''}; the cell was left as it was before.`;
     case 'cancelled':
       return `The ${what} was cancelled${r.error ? `: ${r.error.message}` : ''}; the cell was left as it was before.`;
   }
@@ -121,7 +121,7 @@ function desktopSide(r: Receipt): VerdictSide {
   if (!r.verification) return { verified: null, summary: 'not run' };
   return r.verification.verified
     ? { verified: true, summary: 'verified' }
-    : { verified: false, summary: `not verified (${r.verification.reason})` };
+    : { verified: false, summary: `not verified: ${badgeLabel(r.verification.reason)}` };
 }
 
 function cellSide(r: Receipt): VerdictSide {
@@ -159,12 +159,17 @@ export function explainReceipt(r: Receipt): ReceiptExplanation {
   const cellName = r.cell.name === r.cell.destination ? r.cell.name : `${r.cell.name} (${r.cell.destination})`;
   const rootNote = r.cell.root !== '/opt/pic' ? `, PIC root ${r.cell.root}` : '';
   const refusal = r.error ? explainRefusal(r.error.code, r.error.message) : null;
+  // A completed install of a verified image, and any completed uninstall, has its own words: the
+  // verdict's next steps speak of what to do before installing.
+  const done = r.outcome === 'uninstalled' || (r.outcome === 'installed' && r.verification?.verified) ? DONE_NEXT[r.outcome] : null;
   const next: Record<Role, string> = refusal
     ? { ...refusal.next }
+    : done
+    ? { ...done }
     : verdict
     ? { ...verdict.next }
     : {
-        admin: r.error ? `Look at the error (${r.error.code}) and try again.` : 'Nothing to do.',
+        admin: r.error ? `The attempt stopped (${errorLabel(r.error.code)}): fix what the message says, then try again.` : 'Nothing to do.',
         developer: 'Nothing for the service developer: no image verification was involved.',
         helpdesk: r.error ? `No verification ran; the attempt stopped at: ${r.error.message}` : 'No verification ran for this attempt (an uninstall).',
       };

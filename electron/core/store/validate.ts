@@ -2,6 +2,7 @@
 // JSON-pointer path. The image must at least be a reference string; whether it is pinned and
 // well-formed is verification's job (tag-only is valid input, rejected as DIGEST_MISSING).
 import { parseImageReference } from '../reference/image-reference';
+import { badgeLabel } from '../catalogue/short-labels';
 import { schemaErrors, serviceManifestSchema, storeIndexSchema, type SchemaError, type ServiceManifest } from './manifest-schema';
 
 export interface StoreService {
@@ -53,6 +54,6 @@ export function validateIndex(raw: unknown): IndexValidation {
 export function imageNote(image: string): string | null {
   const r = parseImageReference(image);
   if (!r.ok) return `image: ${r.reason}`;
-  if (!r.ref.digest) return 'image: named by tag only; verification will reject it as DIGEST_MISSING';
+  if (!r.ref.digest) return `image: named by tag only; verification will refuse it as "${badgeLabel('DIGEST_MISSING')}" (pin it by digest: repository@sha256:…)`;
   return null;
 }

@@ -3,6 +3,7 @@ import type { IpcError } from '../../../electron/ipc/contract/domain';
 import { Badge } from './badge';
 import { CopyButton } from './copy-button';
 import { ErrorView } from './error-view';
+import { checkLabel } from '../../../electron/ipc/contract/labels';
 import { keyName, originWords } from './key-name';
 
 const STATUS_WORD = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skip: 'Not checked' } as const;
@@ -42,6 +43,11 @@ function TlogFact({ report }: { report: ServiceVerdict['report'] }) {
       </dd>
     </div>
   );
+}
+
+/** A full stop, unless the text already ends in one or in an ellipsis (a short fingerprint). */
+function endSentence(text: string): string {
+  return /[.…]$/.test(text) ? text : `${text}.`;
 }
 
 const ROLE_LABEL = { developer: 'Service developer', helpdesk: 'Helpdesk' } as const;
@@ -115,7 +121,7 @@ export function WhyPanel({
       {/* One sentence first: who vouches for the image, then the admin's next step (issue 17 item 2). */}
       <p className="why__lead" data-testid="why-vouch">
         {verifiedBy[0]?.keyFingerprint
-          ? `Signed by ${keyName(report.trustedKeys.find((k) => k.fingerprint === verifiedBy[0]!.keyFingerprint), verifiedBy[0].keyFingerprint)}.`
+          ? endSentence(`Signed by ${keyName(report.trustedKeys.find((k) => k.fingerprint === verifiedBy[0]!.keyFingerprint), verifiedBy[0].keyFingerprint)}`)
           : 'No trusted key vouches for this image: a default (enforce) cell will refuse it.'}{' '}
         <span data-testid="why-admin-next">{explanation.next.admin}</span>
       </p>
@@ -124,7 +130,7 @@ export function WhyPanel({
       </p>
       {failed && (
         <p className="why__failed" data-testid="why-failed-check">
-          Failing check: <strong>{failed.id}</strong> — {failed.detail}
+          Failing check: <strong>{checkLabel(failed.id)}</strong> <code className="muted">{failed.id}</code> — {failed.detail}
           {failedDigests.map((d) => (
             <span key={d} className="why__copy">
               <code>{d.slice(0, 19)}…</code> <CopyButton value={d} label={`Copy digest ${d}`} />
@@ -162,7 +168,9 @@ export function WhyPanel({
             <span className="check__icon" aria-hidden="true">
               {STATUS_ICON[c.status]}
             </span>
-            <span className="check__id">{c.id}</span>
+            <span className="check__label">
+              {checkLabel(c.id)} <code className="check__id">{c.id}</code>
+            </span>
             <span className="check__status">{STATUS_WORD[c.status]}</span>
             <span className="check__detail">{c.detail}</span>
           </li>

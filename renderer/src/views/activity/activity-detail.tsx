@@ -4,6 +4,7 @@ import type { ExplainedReceipt, RecheckResult } from '../../../../electron/ipc/c
 import { CopyButton } from '../../components/copy-button';
 import { ErrorView } from '../../components/error-view';
 import { Fingerprint } from '../../components/fingerprint';
+import { checkLabel } from '../../../../electron/ipc/contract/labels';
 import { PathField } from '../../components/path-field';
 import { useActivitySlice } from '../../state/activity-slice';
 import { useCellsSlice } from '../../state/cells-slice';
@@ -216,7 +217,6 @@ function ExportPanel({ x }: { x: ExplainedReceipt }) {
             </button>
           </PathField>
           <CopyButton value={x.ticket} label="Copy for a ticket" />
-          <span className="muted">copy for a ticket</span>
         </div>
       </form>
       <p className="muted">A new file ending in .json, in a folder that exists; an existing file is never replaced.</p>
@@ -261,7 +261,7 @@ export function ActivityDetail() {
           <p>{x.verdict.sentence}</p>
           {x.failedCheck && (
             <p data-testid="failed-check">
-              Failed check: <code>{x.failedCheck.id}</code> — {x.failedCheck.detail}
+              Failed check: <strong>{checkLabel(x.failedCheck.id)}</strong> <code className="muted">{x.failedCheck.id}</code> — {x.failedCheck.detail}
             </p>
           )}
         </div>
@@ -272,9 +272,9 @@ export function ActivityDetail() {
       <section className="detail-section" aria-labelledby="mode-title">
         <h3 id="mode-title">Mode</h3>
         {x.mode ? (
-          <div data-testid="explain-mode">
+          <div data-testid="explain-mode" data-mode-value={x.mode.value} data-mode-source={x.mode.source}>
             <p>
-              <strong>{x.mode.title}</strong> — <code>{x.mode.value}</code> from <code>{x.mode.source}</code>
+              <strong>{x.mode.title}</strong>
             </p>
             <p>{x.mode.sentence}</p>
             <p className="muted">{x.mode.detail}</p>

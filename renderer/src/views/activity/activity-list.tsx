@@ -2,6 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ExplainedReceipt, Receipt } from '../../../../electron/ipc/contract/channels';
 import { BADGES, type BadgeKey } from '../../components/badge-meta';
+import { errorLabel, modeTitle } from '../../../../electron/ipc/contract/labels';
 import { ErrorView } from '../../components/error-view';
 import { visibleText } from '../../../../electron/ipc/contract/visible-text';
 import { PathField, usePathDrop } from '../../components/path-field';
@@ -11,12 +12,13 @@ import { useCellsSlice } from '../../state/cells-slice';
 const OUTCOMES = ['installed', 'uninstalled', 'rejected', 'failed', 'cancelled'] as const;
 
 function reasonOf(r: Receipt): string {
-  return r.verification?.reason ?? r.error?.code ?? '—';
+  return r.verification?.reason ?? r.error?.code ?? '';
 }
 
-/** A verification reason's short label (the badge's words); error codes have none and show as they are. */
-function reasonLabel(code: string): string | null {
-  return code in BADGES ? BADGES[code as BadgeKey].label : null;
+/** The catalogue's short label: the badge's words for a verdict, the error catalogue's for an error. */
+function reasonLabel(code: string): string {
+  if (!code) return '—';
+  return code in BADGES ? BADGES[code as BadgeKey].label : errorLabel(code);
 }
 
 function ReceiptRow({ receipt, onOpen }: { receipt: Receipt; onOpen: () => void }) {
@@ -33,10 +35,10 @@ function ReceiptRow({ receipt, onOpen }: { receipt: Receipt; onOpen: () => void 
       </td>
       <td data-testid="activity-reason">
         {/* The catalogue's short label first; the code second, for searching and tickets. */}
-        {reasonLabel(reasonOf(receipt)) && <span className="activity-row__label">{reasonLabel(reasonOf(receipt))} </span>}
-        <code className="muted">{reasonOf(receipt)}</code>
+        <span className="activity-row__label">{reasonLabel(reasonOf(receipt))} </span>
+        {reasonOf(receipt) && <code className="muted">{reasonOf(receipt)}</code>}
       </td>
-      <td>{receipt.mode ? `${receipt.mode.value} (${receipt.mode.source})` : 'unreachable'}</td>
+      <td data-mode-value={receipt.mode?.value} data-mode-source={receipt.mode?.source}>{receipt.mode ? modeTitle(receipt.mode) : 'Unknown (cell not reached)'}</td>
       <td>
         <button type="button" className="button button--small" onClick={onOpen} aria-label={`Explain ${receipt.service.name} ${receipt.at}`}>
           Explain
@@ -78,7 +80,7 @@ function Filters() {
       </label>
       <label>
         Reason
-        <input value={draft.reason ?? ''} onChange={(e) => setDraft({ ...draft, reason: e.target.value })} placeholder="e.g. SIGNATURE_NOT_FOUND" />
+        <input value={draft.reason ?? ''} onChange={(e) => setDraft({ ...draft, reason: e.target.value })} placeholder="e.g. Unsigned" />
       </label>
       <button type="submit" className="button">
         Apply

@@ -1,5 +1,6 @@
 /* The attempt's outcome and its receipt (already in the activity log), with the catalogue's words for the verdict. */
 import type { InstallOutcome } from '../../../../electron/ipc/contract/channels';
+import { listingStateWords } from '../../../../electron/ipc/contract/labels';
 import { CopyButton } from '../../components/copy-button';
 
 /**
@@ -69,7 +70,9 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
       {outcome.verdict && (
         <div className="install-outcome__verdict" data-testid="install-outcome-reason" data-reason={outcome.verdict.code}>
           <p>
-            <strong>{outcome.verdict.title}:</strong> {outcome.verdict.sentence} <code className="muted">{outcome.verdict.code}</code>
+            <strong>{outcome.verdict.title}:</strong> {outcome.verdict.sentence}
+            {/* The code is for the helpdesk: a failure's; a verified image needs none. */}
+            {outcome.verdict.code !== 'VERIFIED' && <> <code className="muted">{outcome.verdict.code}</code></>}
           </p>
           {/* A verified image needs nothing more; the catalogue's "may be installed" is for before the install. */}
           {outcome.verdict.code !== 'VERIFIED' && <p className="muted">What to do: {outcome.verdict.next.admin}</p>}
@@ -81,7 +84,7 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
           <>
             <dt>Listing</dt>
             <dd data-testid="install-outcome-listing">
-              {r.listing.signed ? `signed, version ${r.listing.storeVersion ?? 'none'} (${r.listing.state})` : 'not signed'}
+              {r.listing.signed ? `signed, version ${r.listing.storeVersion ?? 'none'} (${listingStateWords(r.listing.state)})` : 'not signed'}
             </dd>
           </>
         )}

@@ -1,4 +1,5 @@
 import type { Explanation, PreflightSummary, VerdictWords } from '../../../../electron/ipc/contract/channels';
+import { badgeLabel } from '../../../../electron/ipc/contract/labels';
 import { CopyButton } from '../../components/copy-button';
 
 /**
@@ -28,7 +29,7 @@ export function PreflightView({ summary: s, verdict, mode }: { summary: Prefligh
       </div>
       {s.appVerdict && (
         <p className="callout callout--warn" data-testid="preflight-app-badge">
-          The app’s own badge differs: {s.appVerdict.verified ? 'verified' : `not verified (${s.appVerdict.reason})`} under the app’s trusted keys.
+          The app’s own badge differs: {s.appVerdict.verified ? 'verified' : `not verified: ${badgeLabel(s.appVerdict.reason)}`} under the app’s trusted keys.
         </p>
       )}
       <dl className="facts">

@@ -5,6 +5,7 @@
  * the listing main judged it against; the rest are the Cells view's own actions.
  */
 import type { InstalledRow } from '../../../../electron/ipc/contract/channels';
+import { containerWords } from '../../../../electron/ipc/contract/labels';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorView } from '../../components/error-view';
 import { useInstallsSlice } from '../../state/installs-slice';
@@ -15,10 +16,6 @@ import { InstalledActions } from '../install/installed-actions';
 const TONE = { current: 'ok', update: 'info', held: 'warn', revoked: 'danger', 'end-of-life': 'warn', unlisted: 'muted' } as const;
 
 const short = (digest: string) => `${digest.slice(0, 19)}…`;
-
-function containerWords(c: InstalledRow['installed']['container']): string {
-  return `${c.state}${c.health ? ` (${c.health})` : ''}`;
-}
 
 export function InstalledServiceRow({ cellId, cell, checkedAt, row, onChanged }: { cellId: string; cell: string; checkedAt: string; row: InstalledRow; onChanged: () => void }) {
   const opened = useUpdatesSlice((s) => s.opened[rowKey(cellId, row.id)]);

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { ErrorView } from '../../components/error-view';
 import { useStoreSlice } from '../../state/store-slice';
+import { useTrustSlice } from '../../state/trust-slice';
 import { useVerificationSlice } from '../../state/verification-slice';
 import { BrowseView } from './browse-view';
 import { StoreServicePage } from './store-service-page';
@@ -28,6 +29,8 @@ export function StoreView() {
   const refresh = useStoreSlice((s) => s.refresh);
   const refreshing = useStoreSlice((s) => s.refreshing);
   const [manage, setManage] = useState(false);
+  // While no store key is installed the first-run note (TrustBanner) explains the demo store.
+  const storeKeyInstalled = useTrustSlice((s) => s.trust?.storeKeyInstalled ?? false);
 
   // `/` (outside a field) and Ctrl/Cmd+K: to the search field — from a service page too, which
   // goes back to the list (with its search, filters, sort and layout as they were).
@@ -79,7 +82,8 @@ export function StoreView() {
       {current && <ListingLine listing={current.listing} />}
       {current && <ListingBanner listing={current.listing} />}
       {manage && <StoreManager />}
-      {current?.ref.isDemo && (
+      {/* The first-run note already says what the demo store is and what to do next; say it once. */}
+      {current?.ref.isDemo && storeKeyInstalled && (
         <p className="callout callout--info" data-testid="demo-label">
           <strong>Demo store.</strong> {current.trustLabel}. Add your organisation’s store under “Manage stores”.
         </p>
