@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { errorMessage } from '../errors';
 import type { LoadedStore } from '../store/load-index';
+import { hasTrustedRoot, inspectRoot } from './root-file';
 import { readStoresConfig, type StoreEntry } from '../store/stores-config';
 import { loadConfiguredStore, type ConfiguredStoreOptions } from './load-configured-store';
 import { readShippedStores, trustShippedRoot, type ShippedStore } from './shipped-stores';
@@ -46,6 +49,21 @@ export async function effectiveStores(dirs: { dataDir: string; appConfigDir: str
   if (found.length > 0) return { entries: found, usingDemo: false };
   const demo = demoStore(dirs.appConfigDir);
   return { entries: demo ? [demo] : [], usingDemo: !!demo };
+}
+
+/**
+ * The listing of a shipped store (the demo store too) whose root was never trusted and cannot be:
+ * its root file is missing or not a root. Listing it then says so in the catalogue's words for
+ * STORE_METADATA_INVALID, rather than "not read yet". Null when the root is trusted or usable.
+ */
+export async function shippedRootProblem(dataDir: string, store: EffectiveStore): Promise<ListingStatus | null> {
+  if (!store.shipped || (await hasTrustedRoot(dataDir, store.entry.url))) return null;
+  try {
+    inspectRoot(await readFile(store.shipped.rootPath), store.shipped.rootPath);
+    return null;
+  } catch (e) {
+    return { signed: true, version: null, expires: null, state: 'unreadable', error: { code: 'STORE_METADATA_INVALID', message: `the root shipped for ${store.entry.name} cannot be read: ${errorMessage(e)}` } };
+  }
 }
 
 /**

@@ -47,7 +47,7 @@ describe('StoreRuntime: the demo fallback', () => {
     await rm(join(appConfig, 'demo-store', 'metadata', '1.root.json'));
     const rt = new StoreRuntime(createCoreServices({ dataDir, appConfigDir: appConfig }));
     const list = await rt.list();
-    expect(list).toMatchObject({ usingDemo: true, stores: [{ id: DEMO_STORE_ID, isDemo: true, signed: true, listing: { signed: true, state: 'unreadable', version: null } }] });
+    expect(list).toMatchObject({ usingDemo: true, stores: [{ id: DEMO_STORE_ID, isDemo: true, signed: true, listing: { signed: true, state: 'unreadable', version: null, error: { code: 'STORE_METADATA_INVALID' }, banner: { code: 'STORE_METADATA_INVALID', title: 'Store metadata not valid' } } }] });
     await expect(rt.load(DEMO_STORE_ID)).rejects.toMatchObject({ code: 'STORE_METADATA_INVALID', message: expect.stringContaining('the root shipped for PIC Demo Store cannot be read') });
   });
 

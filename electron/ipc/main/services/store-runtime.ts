@@ -4,7 +4,7 @@ import { validateIndex } from '../../../core/store/validate';
 import { readLastGoodIndex, saveLastGoodIndex } from '../../../core/store/index-cache';
 import { removeStore, type StoreEntry } from '../../../core/store/stores-config';
 import { UNSIGNED_LISTING } from '../../../core/signed-store/load-configured-store';
-import { DEMO_STORE_ID, effectiveStores, loadEffectiveStore, type EffectiveStore } from '../../../core/signed-store/effective-stores';
+import { DEMO_STORE_ID, effectiveStores, loadEffectiveStore, shippedRootProblem, type EffectiveStore } from '../../../core/signed-store/effective-stores';
 import { trustedListingStatus, type ListingStatus } from '../../../core/signed-store/signed-refresh';
 import type { CoreServices } from '../../../core/core-services';
 import type { TrustRoot } from '../../../core/trust/trust-root';
@@ -52,8 +52,9 @@ export class StoreRuntime {
     return (await trustedListingStatus(this.dirs.dataDir, entry.url)).listing;
   }
 
-  private async refOf({ id, entry, isDemo, shipped }: Found): Promise<StoreRef> {
-    const listing = await this.lastListing(entry).catch((e: unknown): ListingStatus => ({ signed: true, version: null, expires: null, state: 'unreadable', error: toErrorInfo(e) as ListingStatus['error'] }));
+  private async refOf(found: Found): Promise<StoreRef> {
+    const { id, entry, isDemo, shipped } = found;
+    const listing = (await shippedRootProblem(this.dirs.dataDir, found)) ?? await this.lastListing(entry).catch((e: unknown): ListingStatus => ({ signed: true, version: null, expires: null, state: 'unreadable', error: toErrorInfo(e) as ListingStatus['error'] }));
     return { id, name: entry.name, url: entry.url, isDemo, signed: !!entry.signed, removable: !isDemo && !shipped, listing: storeListingView(entry.name, listing) };
   }
 
