@@ -104,6 +104,10 @@ test('Manage stores: add a signed store after seeing its root, Refresh picks up 
       await expect(page.getByTestId('listing-banner-sentence')).toContainText('served metadata older than what this machine already trusts');
       await expect(page.getByTestId('listing-banner-sentence')).toContainText('It still shows the last trusted listing, version 2');
       await expect(page.getByTestId('listing-banner-next')).toContainText('Do not install from this store until it refreshes cleanly');
+      // The TUF library's own message stays out of the sentence; it is secondary text for the helpdesk.
+      await expect(page.getByTestId('listing-banner-sentence')).not.toContainText('timestamp.json');
+      await expect(page.getByTestId('listing-banner-sentence')).not.toContainText('is less than current');
+      await expect(page.getByTestId('listing-banner-detail')).toHaveText(/^Details for the helpdesk: .*is less than current/);
       await expect(page.getByRole('button', { name: /^Service 2 v1\.0/ })).toBeVisible();
       await expect(row.getByTestId('store-row-state')).toHaveText('update refused');
       await banner.screenshot({ path: screenshotPath('signed-store-banner.png') });
@@ -166,7 +170,9 @@ test('installs: from a current signed store the receipt records the signed listi
       await page.locator('.preflight__listing').screenshot({ path: screenshotPath('signed-store-preflight.png') });
       await page.getByTestId('install-confirm').click();
       await expect(page.getByTestId('install-outcome-word')).toHaveText('Installed', { timeout: 120_000 });
-      await expect(page.getByTestId('install-outcome-listing')).toHaveText('signed, version 1 (up to date)');
+      // The same listing sentence as the pre-flight and the service page, built in main.
+      const currentLine = (await page.getByTestId('install-outcome-listing').textContent())!;
+      expect(currentLine).toMatch(/^Listing signed by Signed Team Store, version 1, valid until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
       await page.getByText('Receipt JSON').click();
       expect(JSON.parse((await page.getByTestId('receipt-json').textContent())!)).toMatchObject({ outcome: 'installed', listing: { signed: true, storeVersion: 1, state: 'current' } });
       await page.getByTestId('install-close').click();
@@ -187,6 +193,13 @@ test('installs: from a current signed store the receipt records the signed listi
       await expect(block).toContainText('Store listing expired.');
       await expect(block).toContainText('The signed store Frozen Store has no listing that is still valid');
       await expect(block).toContainText('Installs from this store are blocked until a fresh listing verifies');
+      // No library text (it named the wrong role) in the person-facing sentence; the helpdesk detail apart.
+      const blockSentence = (await block.locator('p').first().textContent())!;
+      expect(blockSentence).not.toContain('timestamp.json');
+      expect(blockSentence).not.toContain('is expired');
+      await expect(page.getByTestId('install-outcome-listing-detail')).toHaveText(/^Details for the helpdesk: \S/);
+      await expect(page.getByTestId('install-outcome-listing')).toHaveText(/^Listing signed by Frozen Store, version 1, expired on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC; installs from it are blocked$/);
+      await expect(page.getByTestId('install-outcome-not-checked')).toHaveText("The image was not checked: the store's listing is blocked, so nothing from it is installed.");
       await expect(page.getByTestId('install-confirm')).toHaveCount(0);
       await page.getByTestId('install-dialog').screenshot({ path: screenshotPath('signed-store-install-blocked.png') });
       await page.getByText('Receipt JSON').click();

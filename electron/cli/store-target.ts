@@ -37,6 +37,6 @@ export function printStoreStatus(io: CliIo, s: StoreStatus): void {
   io.out(`store ${terminalSafe(s.name)}: ${s.state} (${what})\n`);
   if (s.error && isStoreCode(s.error.code)) {
     const x = explainStoreError(s.error.code, { store: s.name, version: s.version, expires: s.expires, detail: s.error.message });
-    io.out(`  ${s.error.code}: ${terminalSafe(x.sentence)}\n  next (admin): ${x.next.admin}\n`);
+    io.out(`  ${s.error.code}: ${terminalSafe(x.sentence)}\n  next (admin): ${x.next.admin}\n  details for the helpdesk: ${terminalSafe(x.detail)}\n`);
   }
 }

@@ -12,6 +12,11 @@
 // demo store is never re-published; the next run signs a new demo root from scratch). Only the
 // public metadata — product data the app ships — stays.
 //
+// The demo store's initial trusted root — what the app and the CLI trust it by (core/signed-store/
+// effective-stores.ts) — is DIR/metadata/1.root.json; DIR/metadata/root.json is the newest-root copy
+// the publishing module writes beside it, read by nothing. Without 1.root.json the demo store cannot
+// be read at all: it is never read unsigned from DIR/index.json (that file is this script's input).
+//
 // targets/oci is a relative symlink to ../oci: the index names its OCI layout relative to itself
 // (`ociLayout: "oci"`), and the signed copy lives in targets/.
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';

@@ -7,6 +7,8 @@
 // Repository layout: DIR/metadata/{N.root.json, root.json, timestamp.json, snapshot.json,
 // targets.json} (plus N.snapshot.json, N.targets.json when the root asks for consistent
 // snapshots) and DIR/targets/index.json (plus targets/<sha256>.index.json when consistent).
+// The client reads only N.root.json (DESIGN 2.7); root.json is a copy of the newest root for
+// people and tools. The initial trusted root a store is added with is 1.root.json.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
 // terminal unless --yes. Exit 0 installed, 1 blocked / not confirmed, 2 usage, 3 the install could
 // not be done.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { CoreError, errorMessage, isCoreError } from '../../core/errors';
 import { installService } from '../../core/install/install-flow';
@@ -13,8 +13,8 @@ import { formatPreflight } from '../../core/install/preflight';
 import type { Receipt } from '../../core/receipts/receipt';
 import type { ServiceManifest } from '../../core/store/manifest-schema';
 import { readStoreJsonFile, type LoadedStore } from '../../core/store/load-index';
-import { readStoresConfig, type StoreEntry } from '../../core/store/stores-config';
-import { loadConfiguredStore } from '../../core/signed-store/load-configured-store';
+import type { StoreEntry } from '../../core/store/stores-config';
+import { effectiveStores, loadEffectiveStore } from '../../core/signed-store/effective-stores';
 import type { ListingStatus } from '../../core/signed-store/signed-refresh';
 import { validateManifest } from '../../core/store/validate';
 import { parseCommandArgs, UsageError } from '../args';
@@ -43,8 +43,8 @@ export async function installCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (!values.cell) throw new UsageError('--cell DEST is required');
   if (!values.yes && !io.isTTY) throw new UsageError('there is no terminal to confirm the pre-flight summary on; review it and pass --yes to install without asking');
   const profile = await resolveCliCell(values.cell, { root: values.root, sshConfig: values['ssh-config'] && resolve(io.cwd, values['ssh-config']) }, ctx.dataDir);
-  const { manifest, store, transparencyLog, listing } = await resolveService(positionals[0]!, values.store, io, ctx);
-  const appTrustRoot = await ctx.trustRoot();
+  const { manifest, store, transparencyLog, listing, isDemo } = await resolveService(positionals[0]!, values.store, io, ctx);
+  const appTrustRoot = await ctx.trustRootFor({ isDemo: !!isDemo });
   const sources = await ctx.imageSources();
   const ssh = { dataDir: ctx.dataDir, env: io.env };
   try {
@@ -139,12 +139,13 @@ export async function resolveService(arg: string, storeOpt: string | undefined, 
     return { manifest: v.manifest, store: null };
   }
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(arg)) throw new UsageError(`"${arg}" is neither a manifest file nor a service id`);
-  const configured = await readStoresConfig(ctx.dataDir);
-  const locations: StoreEntry[] = storeOpt ? [configured.find((s) => s.name === storeOpt || s.url === storeOpt) ?? { name: storeOpt, url: storeOpt }] : configured;
-  if (locations.length === 0) locations.push({ name: 'Demo store', url: join(ctx.appConfigDir, 'demo-store', 'index.json') });
+  // The stores the app reads, found the same way (shipped, configured, else the signed demo store).
+  const { entries } = await effectiveStores(ctx);
+  const chosen = storeOpt ? [entries.find((s) => s.entry.name === storeOpt || s.entry.url === storeOpt) ?? { id: storeOpt, entry: { name: storeOpt, url: storeOpt }, isDemo: false, shipped: null }] : entries;
+  const locations: StoreEntry[] = chosen.map((s) => s.entry);
   // A signed store is read only through TUF, and its listing's state travels to the install gate.
-  const entryOf = (url: string) => locations.find((l) => l.url === url) ?? { name: url, url };
-  const { found, unreadable } = await findServiceInStores(arg, locations, (url) => loadConfiguredStore(entryOf(url), { dataDir: ctx.dataDir, cwd: io.cwd, appConfigDir: ctx.appConfigDir }));
+  const storeOf = (url: string) => chosen.find((s) => s.entry.url === url) ?? { id: url, entry: { name: url, url }, isDemo: false, shipped: null };
+  const { found, unreadable } = await findServiceInStores(arg, locations, (url) => loadEffectiveStore(storeOf(url), { dataDir: ctx.dataDir, cwd: io.cwd, appConfigDir: ctx.appConfigDir }));
   if (found.length === 0 && unreadable.length > 0) {
     const first = unreadable[0]!.error;
     throw new CoreError(isCoreError(first) ? first.code : 'INDEX_UNREADABLE', `no service "${arg}" found, and ${unreadable.map((u) => `${u.store.name} (${u.store.url}) could not be read: ${errorMessage(u.error)}`).join('; ')}`);
@@ -162,6 +163,8 @@ interface FoundService {
   transparencyLog?: TlogPolicy;
   /** The listing's status when the service came from a store (DESIGN 2.7). */
   listing?: ListingStatus;
+  /** From the embedded demo store: judged under its demo key alone, as the app does (DESIGN 2.3). */
+  isDemo?: boolean;
 }
 
 /**
@@ -172,7 +175,7 @@ interface FoundService {
 export async function findServiceInStores(
   id: string,
   locations: readonly { name: string; url: string }[],
-  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services' | 'transparencyLog' | 'listing'>>,
+  load: (url: string) => Promise<Pick<LoadedStore, 'name' | 'services' | 'transparencyLog' | 'listing'> & { isDemo?: boolean }>,
 ): Promise<{ found: FoundService[]; unreadable: { store: { name: string; url: string }; error: unknown }[] }> {
   const found: FoundService[] = [];
   const unreadable: { store: { name: string; url: string }; error: unknown }[] = [];
@@ -187,7 +190,7 @@ export async function findServiceInStores(
     const svc = loaded.services.find((x) => x.id === id);
     if (!svc) continue;
     if (!svc.manifest) throw new CoreError('MANIFEST_INVALID', `${id} in ${loaded.name} is invalid (MANIFEST_INVALID) and cannot be installed: ${svc.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
-    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url }, listing: loaded.listing, ...(loaded.transparencyLog ? { transparencyLog: loaded.transparencyLog } : {}) });
+    found.push({ manifest: svc.manifest, store: { name: loaded.name, url: s.url }, listing: loaded.listing, ...(loaded.isDemo ? { isDemo: true } : {}), ...(loaded.transparencyLog ? { transparencyLog: loaded.transparencyLog } : {}) });
   }
   return { found, unreadable };
 }

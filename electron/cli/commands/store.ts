@@ -133,7 +133,7 @@ function printLines(io: CliIo, lines: StoreLine[]): void {
     if (!l.error) continue;
     if (isStoreCode(l.error.code)) {
       const x = explainStoreError(l.error.code, { store: l.name, version: l.version, expires: l.expires, detail: l.error.message });
-      io.out(`  ${l.error.code}: ${terminalSafe(x.sentence)}\n  next (admin): ${x.next.admin}\n`);
+      io.out(`  ${l.error.code}: ${terminalSafe(x.sentence)}\n  next (admin): ${x.next.admin}\n  details for the helpdesk: ${terminalSafe(x.detail)}\n`);
     } else {
       io.out(`  ${l.error.code}: ${terminalSafe(l.error.message)}\n`);
     }

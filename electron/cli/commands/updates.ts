@@ -1,11 +1,10 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { closeCellConnection } from '../../core/cell/ssh';
 import { getCellProfile, listCellProfiles, type CellProfile } from '../../core/cell/profiles';
 import { terminalLines } from '../../core/terminal-text';
 import { explainUpdateCode, isUpdateCode } from '../../core/catalogue/update-catalogue';
 import { CoreError, errorMessage } from '../../core/errors';
-import { loadConfiguredStore } from '../../core/signed-store/load-configured-store';
-import { readStoresConfig } from '../../core/store/stores-config';
+import { effectiveStores, loadEffectiveStore } from '../../core/signed-store/effective-stores';
 import { detectUpdates, updatesExitCode, type UpdatesReport, type UpdatesStore } from '../../core/updates/detect-updates';
 import { formatReview } from '../../core/updates/review';
 import { parseCommandArgs, UsageError } from '../args';
@@ -35,13 +34,14 @@ export async function updatesCommand(argv: string[], io: CliIo, ctx: CliContext)
   if (!values.cell?.length) cells.push(...(await listCellProfiles(ctx.dataDir)));
   if (cells.length === 0) throw new UsageError('no cells: name one with --cell DEST, or add a cell profile first');
 
-  const entries = await readStoresConfig(ctx.dataDir);
-  if (entries.length === 0) entries.push({ name: 'Demo store', url: join(ctx.appConfigDir, 'demo-store', 'index.json') });
+  // The stores the app reads, found the same way (shipped, configured, else the signed demo store).
+  const { entries: found } = await effectiveStores(ctx);
   const stores: UpdatesStore[] = [];
-  for (const entry of entries) {
+  for (const store of found) {
+    const entry = store.entry;
     try {
       // A signed store only through TUF (DESIGN 2.7), like install and verify store:NAME.
-      stores.push({ entry, loaded: await loadConfiguredStore(entry, { dataDir: ctx.dataDir, cwd: io.cwd, appConfigDir: ctx.appConfigDir }), error: null });
+      stores.push({ entry, loaded: await loadEffectiveStore(store, { dataDir: ctx.dataDir, cwd: io.cwd, appConfigDir: ctx.appConfigDir }), error: null });
     } catch (e) {
       stores.push({ entry, loaded: null, error: { code: e instanceof CoreError ? e.code : 'INDEX_UNREADABLE', message: errorMessage(e) } });
     }

@@ -5,7 +5,7 @@
 // recognised by its location so it is verified under its own key alone.
 import { describeJsonSyntaxError } from '../json-syntax';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreError, errorMessage } from '../errors';
 import { createAgents, destroyAgents, httpRequest } from '../registry/http-transport';
@@ -22,7 +22,7 @@ export interface LoadedStore {
   services: StoreService[];
   /** Absolute OCI layout directory standing in for the registry, or null. */
   ociLayoutDir: string | null;
-  /** The embedded demo store (config/demo-store/index.json). */
+  /** The embedded demo store (config/demo-store/targets/index.json, or its source index.json). */
   isDemo: boolean;
   /** The index's `policy.transparencyLog` (DESIGN 2.8); absent means "if-present". */
   transparencyLog?: 'if-present' | 'required';
@@ -87,7 +87,9 @@ export async function loadStoreIndex(location: string, opts: LoadIndexOptions = 
       notes.push('ociLayout is ignored for an index not read from a file');
     }
   }
-  const isDemo = !!filePath && !!opts.appConfigDir && resolve(filePath) === resolve(opts.appConfigDir, 'demo-store', 'index.json');
+  // The signed demo store's index is its TUF target (targets/index.json); the plain file beside
+  // it is the generator's source, still judged under the demo key when verified as a file.
+  const isDemo = !!filePath && !!opts.appConfigDir && ['index.json', join('targets', 'index.json')].some((f) => resolve(filePath) === resolve(opts.appConfigDir!, 'demo-store', f));
   return { location, kind, name: v.index.name, services: v.index.services, ociLayoutDir, isDemo, notes, transparencyLog: v.index.transparencyLog };
 }
 

@@ -33,8 +33,12 @@ export interface InstallOutcome {
   mode: Explanation | null;
   /** Core's one-sentence reason for the decision (decision table), when a plan was made. */
   why: string | null;
-  /** The signed store's listing blocked the attempt (DESIGN 2.7): the store catalogue's words. */
-  listingBlock?: Explanation;
+  /** The signed store's listing blocked the attempt (DESIGN 2.7): the store catalogue's words; `detail` is the library's message, for the helpdesk. */
+  listingBlock?: Explanation & { detail: string };
+  /** The listing the attempt came from, as the pre-flight and the service page say it ("Listing signed by …"). */
+  listingLine?: string;
+  /** Why the image was not checked, when the catalogue knows (a blocked listing). */
+  notChecked?: string;
   /** The admin declined the pre-flight: `receipt` describes it but was recorded nowhere (DESIGN 2.5). */
   declined?: true;
   /** A withdrawn service, an update's unconsented changes or a changed signer, in the update catalogue's words (DESIGN 2.9). */

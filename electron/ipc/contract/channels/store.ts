@@ -32,7 +32,8 @@ export interface StoreListingView {
   error: IpcError | null;
   /** "Listing signed by <store>, version N, valid until <date>" or "Listing not signed". */
   sentence: string;
-  banner: { code: string; title: string; sentence: string; next: { admin: string; developer: string; helpdesk: string } } | null;
+  /** `detail`: the library's own message, shown apart as "Details for the helpdesk: …", never in the sentence. */
+  banner: { code: string; title: string; sentence: string; next: { admin: string; developer: string; helpdesk: string }; detail: string } | null;
 }
 
 /** A TUF root as the admin confirms it before a signed store is saved (DESIGN 2.7: trust on adding). */

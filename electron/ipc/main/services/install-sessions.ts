@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { explainMode, explainReport, explainStoreError, isStoreCode, reasonTitle } from '../../../core/catalogue/reason-catalogue';
+import { LISTING_BLOCKED_NOT_CHECKED, listingSentence } from '../../../core/catalogue/store-catalogue';
 import { explainUpdateCode, isUpdateCode } from '../../../core/catalogue/update-catalogue';
 import type { ListingStatus } from '../../../core/signed-store/signed-refresh';
 import type { ServiceManifest } from '../../../core/store/manifest-schema';
@@ -177,7 +178,8 @@ function outcomeOf(sessionId: string, r: InstallResult, from: { store: string; l
       ? explainUpdateCode(code, { service: receipt.service.id, detail: (code === 'SERVICE_REVOKED' ? manifest?.revoked?.reason : null) ?? receipt.error!.message, newSigners: receipt.review?.signers.to })
       : null;
   return {
-    ...(blocked ? { listingBlock: explainStoreError(blocked, { store: from.store, version: from.listing.version, expires: from.listing.expires, detail: from.listing.error?.message ?? receipt.error!.message }) } : {}),
+    ...(blocked ? { listingBlock: explainStoreError(blocked, { store: from.store, version: from.listing.version, expires: from.listing.expires, detail: from.listing.error?.message ?? receipt.error!.message }), notChecked: LISTING_BLOCKED_NOT_CHECKED } : {}),
+    ...(receipt.listing ? { listingLine: listingSentence(from.store, { signed: receipt.listing.signed, version: receipt.listing.storeVersion, expires: from.listing.expires, state: receipt.listing.state }) } : {}),
     sessionId,
     receipt,
     verdict: r.plan ? explainReport(r.plan.report) : null,

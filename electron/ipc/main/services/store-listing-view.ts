@@ -14,7 +14,7 @@ export function storeListingView(store: string, l: ListingStatus): StoreListingV
   if (l.signed && l.state !== 'current' && l.error) {
     const code = isStoreCode(l.error.code) ? l.error.code : l.state === 'expired' ? 'STORE_EXPIRED' : 'STORE_METADATA_INVALID';
     const x = explainStoreError(code, { store, version: l.version, expires: l.expires, detail: l.error.message });
-    banner = { code, title: x.title, sentence: x.sentence, next: x.next };
+    banner = { code, title: x.title, sentence: x.sentence, next: x.next, detail: x.detail };
   }
   return { signed: l.signed, version: l.version, expires: l.expires, expiresText: l.expires ? readableExpiry(l.expires) : null, state: l.state, error, sentence: listingSentence(store, l), banner };
 }

@@ -81,6 +81,9 @@ describe('StoreRuntime: signed stores (DESIGN 2.7)', () => {
     const refused = await rt.refresh(id);
     expect(refused.listing).toMatchObject({ version: 2, state: 'refused', error: { code: 'STORE_ROLLBACK' }, banner: { code: 'STORE_ROLLBACK', title: 'Store rollback refused' } });
     expect(refused.listing.banner!.sentence).toContain('It still shows the last trusted listing, version 2');
+    // The library's message is the helpdesk's detail, never part of the sentence.
+    expect(refused.listing.banner!.sentence).not.toContain('is less than current');
+    expect(refused.listing.banner!.detail).toBe(refused.listing.error!.message);
     expect(refused.services[0]!.manifest?.version).toBe('2.0.0');
     expect(await rt.installListing(id)).toMatchObject({ state: 'refused', error: { code: 'STORE_ROLLBACK' } });
     expect((await rt.list()).stores[0]!.listing).toMatchObject({ state: 'refused', version: 2 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,6 +39,16 @@ describe('StoreRuntime: the demo fallback', () => {
     expect(loaded.listing.sentence).toBe('Listing signed by PIC Demo Store, version 1, valid until 2099-12-31 00:00 UTC');
     expect(loaded.trustLabel).toContain('demo key');
     expect(loaded.services.map((s) => s.id)).toContain('pinboard');
+  });
+
+  it('a demo store whose root is missing stays signed and unreadable: its plain index.json is never read unsigned', async () => {
+    const appConfig = join(tmp, 'config');
+    await cp(join(APP_CONFIG, 'demo-store'), join(appConfig, 'demo-store'), { recursive: true });
+    await rm(join(appConfig, 'demo-store', 'metadata', '1.root.json'));
+    const rt = new StoreRuntime(createCoreServices({ dataDir, appConfigDir: appConfig }));
+    const list = await rt.list();
+    expect(list).toMatchObject({ usingDemo: true, stores: [{ id: DEMO_STORE_ID, isDemo: true, signed: true, listing: { signed: true, state: 'unreadable', version: null, error: { code: 'STORE_METADATA_INVALID' }, banner: { code: 'STORE_METADATA_INVALID', title: 'Store metadata not valid' } } }] });
+    await expect(rt.load(DEMO_STORE_ID)).rejects.toMatchObject({ code: 'STORE_METADATA_INVALID', message: expect.stringContaining('the root shipped for PIC Demo Store cannot be read') });
   });
 
   it('no longer offers the demo once a store is configured, and offers it again when it is removed', async () => {

@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CoreError, toErrorInfo } from '../../../core/errors';
 import { loadStoreIndex, type LoadedStore } from '../../../core/store/load-index';
 import { validateIndex } from '../../../core/store/validate';
 import { readLastGoodIndex, saveLastGoodIndex } from '../../../core/store/index-cache';
-import { readStoresConfig, removeStore, type StoreEntry } from '../../../core/store/stores-config';
-import { loadConfiguredStore, UNSIGNED_LISTING } from '../../../core/signed-store/load-configured-store';
-import { readShippedStores, trustShippedRoot, type ShippedStore } from '../../../core/signed-store/shipped-stores';
+import { removeStore, type StoreEntry } from '../../../core/store/stores-config';
+import { UNSIGNED_LISTING } from '../../../core/signed-store/load-configured-store';
+import { DEMO_STORE_ID, effectiveStores, loadEffectiveStore, shippedRootProblem, type EffectiveStore } from '../../../core/signed-store/effective-stores';
 import { trustedListingStatus, type ListingStatus } from '../../../core/signed-store/signed-refresh';
 import type { CoreServices } from '../../../core/core-services';
 import type { TrustRoot } from '../../../core/trust/trust-root';
@@ -24,17 +21,11 @@ import type { LoadedStoreView, StoreAddPreview, StoreList, StoreRef, StoreServic
  * (DESIGN 2.7) is read through core/signed-store, the same code as the CLI: the first load in a
  * process and every Refresh are a TUF update; other loads show what was last trusted.
  */
-export const DEMO_STORE_ID = 'demo';
-const DEMO_NAME = 'PIC Demo Store';
+export { DEMO_STORE_ID };
 
 type Loaded = LoadedStore & { listing: ListingStatus };
 /** One store the app shows: `shipped` when it came with the installation (its root file beside it). */
-interface Found {
-  id: string;
-  entry: StoreEntry;
-  isDemo: boolean;
-  shipped: ShippedStore | null;
-}
+type Found = EffectiveStore;
 
 export class StoreRuntime {
   private readonly loaded = new Map<string, Loaded>();
@@ -50,37 +41,9 @@ export class StoreRuntime {
     return this.core;
   }
 
-  private demoDir(): string {
-    return join(this.dirs.appConfigDir, 'demo-store');
-  }
-
-  /** The demo store's own TUF root, shipped beside it (DESIGN 2.7: the demo store is signed too). */
-  private demoRootPath(): string {
-    return join(this.demoDir(), 'metadata', '1.root.json');
-  }
-
-  /** The demo store: a signed `file:` directory store when its root is shipped, else its plain index. */
-  private demoStore(): Found | null {
-    if (existsSync(this.demoRootPath())) {
-      const entry = { name: DEMO_NAME, url: pathToFileURL(this.demoDir()).href + '/', signed: true as const };
-      return { id: DEMO_STORE_ID, entry, isDemo: true, shipped: { entry, rootPath: this.demoRootPath() } };
-    }
-    if (existsSync(join(this.demoDir(), 'index.json'))) return { id: DEMO_STORE_ID, entry: { name: DEMO_NAME, url: pathToFileURL(join(this.demoDir(), 'index.json')).href }, isDemo: true, shipped: null };
-    return null;
-  }
-
-  /**
-   * The stores shown: those the deployment ships (config/stores/, DESIGN 2.6), then stores.json's;
-   * with neither, the demo store stands in (id `demo`).
-   */
-  private async entries(): Promise<{ entries: Found[]; usingDemo: boolean }> {
-    const shipped = await readShippedStores(this.dirs.appConfigDir);
-    const shippedUrls = new Set(shipped.map((s) => s.entry.url));
-    const configured = (await readStoresConfig(this.dirs.dataDir)).filter((e) => !shippedUrls.has(e.url));
-    const found: Found[] = [...shipped.map((s) => ({ id: s.entry.url, entry: s.entry, isDemo: false, shipped: s })), ...configured.map((entry) => ({ id: entry.url, entry, isDemo: false, shipped: null }))];
-    if (found.length > 0) return { entries: found, usingDemo: false };
-    const demo = this.demoStore();
-    return { entries: demo ? [demo] : [], usingDemo: !!demo };
+  /** The stores shown, found as the CLI finds them (core/signed-store/effective-stores). */
+  private entries(): Promise<{ entries: Found[]; usingDemo: boolean }> {
+    return effectiveStores(this.dirs);
   }
 
   /** The listing as last trusted and last refreshed, without contacting the store. */
@@ -89,8 +52,9 @@ export class StoreRuntime {
     return (await trustedListingStatus(this.dirs.dataDir, entry.url)).listing;
   }
 
-  private async refOf({ id, entry, isDemo, shipped }: Found): Promise<StoreRef> {
-    const listing = await this.lastListing(entry).catch((e: unknown): ListingStatus => ({ signed: true, version: null, expires: null, state: 'unreadable', error: toErrorInfo(e) as ListingStatus['error'] }));
+  private async refOf(found: Found): Promise<StoreRef> {
+    const { id, entry, isDemo, shipped } = found;
+    const listing = (await shippedRootProblem(this.dirs.dataDir, found)) ?? await this.lastListing(entry).catch((e: unknown): ListingStatus => ({ signed: true, version: null, expires: null, state: 'unreadable', error: toErrorInfo(e) as ListingStatus['error'] }));
     return { id, name: entry.name, url: entry.url, isDemo, signed: !!entry.signed, removable: !isDemo && !shipped, listing: storeListingView(entry.name, listing) };
   }
 
@@ -124,10 +88,8 @@ export class StoreRuntime {
     const found = await this.find(storeId);
     const { id, entry, isDemo } = found;
     if (entry.signed) {
-      if (found.shipped) await trustShippedRoot(this.dirs.dataDir, found.shipped);
       const contact = refresh || !this.loaded.has(id);
-      const store = await loadConfiguredStore(entry, { ...this.dirs, refresh: contact });
-      const shown: Loaded = { ...store, isDemo };
+      const shown: Loaded = await loadEffectiveStore(found, { ...this.dirs, refresh: contact });
       this.loaded.set(id, shown);
       if (contact) this.onLoaded?.();
       return this.view(await this.refOf(found), shown, null);

@@ -1,6 +1,5 @@
 /* The attempt's outcome and its receipt (already in the activity log), with the catalogue's words for the verdict. */
 import type { InstallOutcome } from '../../../../electron/ipc/contract/channels';
-import { listingStateWords } from '../../../../electron/ipc/contract/labels';
 import { CopyButton } from '../../components/copy-button';
 
 /**
@@ -46,6 +45,9 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
             <strong>{outcome.listingBlock.title}.</strong> {outcome.listingBlock.sentence}
           </p>
           <p>What to do: {outcome.listingBlock.next.admin}</p>
+          <p className="muted" data-testid="install-outcome-listing-detail">
+            Details for the helpdesk: {outcome.listingBlock.detail}
+          </p>
         </div>
       ) : null}
       {outcome.refusal && (
@@ -64,7 +66,7 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
       )}
       {!r.verification && r.action !== 'uninstall' && (
         <p className="muted" data-testid="install-outcome-not-checked">
-          Signature: not checked (verification did not run).
+          {outcome.notChecked ?? 'Signature: not checked (verification did not run).'}
         </p>
       )}
       {outcome.verdict && (
@@ -80,12 +82,10 @@ export function InstallOutcomeView({ outcome }: { outcome: InstallOutcome }) {
       )}
       {outcome.mode && r.action !== 'uninstall' && <p className="muted">Mode: {outcome.mode.sentence}</p>}
       <dl className="facts">
-        {r.listing && (
+        {outcome.listingLine && (
           <>
             <dt>Listing</dt>
-            <dd data-testid="install-outcome-listing">
-              {r.listing.signed ? `signed, version ${r.listing.storeVersion ?? 'none'} (${listingStateWords(r.listing.state)})` : 'not signed'}
-            </dd>
+            <dd data-testid="install-outcome-listing">{outcome.listingLine}</dd>
           </>
         )}
         <dt>Receipt id</dt>

@@ -21,6 +21,9 @@ export function ListingBanner({ listing }: { listing: StoreListingView }) {
       <p data-testid="listing-banner-next">
         <strong>What to do:</strong> {b.next.admin}
       </p>
+      <p className="muted" data-testid="listing-banner-detail">
+        Details for the helpdesk: {b.detail}
+      </p>
       <button type="button" className="button button--small" disabled={refreshing} onClick={() => void refresh()}>
         {refreshing ? 'Refreshing…' : 'Refresh'}
       </button>
