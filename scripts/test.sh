@@ -15,5 +15,6 @@ npm run -s build
 npm run -s typecheck
 npm run -s lint
 npm run -s test:unit
-npm run -s test:integration
+# Built above: the integration tests use that CLI instead of rebuilding it in each test file.
+PIC_STORE_CLI_PREBUILT=1 npm run -s test:integration
 npx playwright test

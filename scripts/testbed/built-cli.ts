@@ -11,8 +11,14 @@ interface CliRun {
   stderr: string;
 }
 
-/** Builds just the CLI bundle (a few seconds), so a test runs what users run. */
+/**
+ * Builds just the CLI bundle (a few seconds), so a test runs what users run. `npm test` builds
+ * everything first and sets PIC_STORE_CLI_PREBUILT=1: then nothing is rebuilt, because test files
+ * run in parallel and one file rewriting dist/cli (bundle and V8 code cache) while another file's
+ * CLI is starting made that CLI exit 1 with no output.
+ */
 export function buildCli(): Promise<void> {
+  if (process.env.PIC_STORE_CLI_PREBUILT === '1') return Promise.resolve();
   return new Promise((ok, fail) =>
     execFile(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs'), 'cli'], { cwd: REPO_ROOT, timeout: 120_000 }, (e, _out, err) => (e ? fail(new Error(`building the CLI failed: ${err || e.message}`)) : ok())),
   );
